@@ -1,0 +1,146 @@
+# ngx_http_scim_module: build, run and test against Debian's packaged nginx.
+#
+#   make          build build/ngx_http_scim_module.so
+#   make run      build, start redis-server + nginx on localhost, print a curl line
+#   make test     unit tests (GoogleTest) + integration tests (prove t/)
+#
+# Every target depends on `deps`, which installs missing Debian packages.
+
+SHELL       := /bin/bash
+BUILD       := build
+NGX_SRC     := /usr/share/nginx/src
+NGX_BUILD   := $(BUILD)/nginx
+MODULE      := $(BUILD)/ngx_http_scim_module.so
+SCIM_PORT   ?= 8080
+
+CXX         ?= g++
+CXXFLAGS    ?= -O2 -g
+CXXFLAGS    += -std=c++17 -Wall -Wextra -Werror -fPIC -Iinclude -Isrc -MMD -MP
+LDLIBS      := -lhiredis -lcrypto -pthread
+
+# The plain C++ core and the store layer: everything but the nginx edge.
+CORE_SRCS   := $(wildcard src/*.cpp src/store/*.cpp)
+CORE_OBJS   := $(CORE_SRCS:%.cpp=$(BUILD)/obj/%.o)
+UNIT_SRCS   := $(wildcard t/unit/*.cpp)
+UNIT_OBJS   := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
+UNIT_BIN    := $(BUILD)/unit-tests
+FUZZ_SRCS   := $(wildcard fuzz/*.cpp)
+
+MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
+               $(wildcard src/*.cpp src/*.hpp src/store/*.cpp src/store/*.hpp \
+                          src/store/*.lua src/ngx/*.cpp src/ngx/*.hpp include/scim/*.hpp)
+
+DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
+                libssl-dev libpcre3-dev zlib1g-dev googletest libgtest-dev libgmock-dev \
+                g++ make perl clang libclang-rt-dev valgrind wrk curl
+
+.PHONY: all deps module unit integration test test-asan test-valgrind run start stop \
+        bench fuzz fuzz-short clean
+
+all: module
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# --- the module, built by nginx's own build system -------------------------
+
+# nginx's configure fixes the list of sources; re-run it only when that list
+# (or the addon config) changes, not on every edit.
+$(BUILD)/module-srcs.list: FORCE | deps
+	@mkdir -p $(BUILD)
+	@ls config config.make src/*.cpp src/store/*.cpp src/ngx/*.cpp 2>/dev/null | sort > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
+$(NGX_BUILD)/objs/Makefile: $(BUILD)/module-srcs.list config config.make
+	rm -rf $(NGX_BUILD) && mkdir -p $(BUILD) && cp -r $(NGX_SRC) $(NGX_BUILD)
+	cd $(NGX_BUILD) && . ./conf_flags && \
+	  ./configure "$${NGX_CONF_FLAGS[@]}" $(NGX_EXTRA_CONF) \
+	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 || { tail -20 configure.log; exit 1; }
+
+$(MODULE): $(NGX_BUILD)/objs/Makefile $(MODULE_SRCS)
+	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
+	cp $(NGX_BUILD)/objs/ngx_http_scim_module.so $@
+
+module: deps $(MODULE)
+
+# --- unit tests -------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.cpp | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(UNIT_BIN): $(CORE_OBJS) $(UNIT_OBJS)
+	$(CXX) $(CXXFLAGS) -o $@ $^ -lgtest -lgtest_main $(LDLIBS)
+
+unit: deps $(UNIT_BIN)
+	$(UNIT_BIN) --gtest_brief=1
+
+# --- fuzzing (clang's libFuzzer) ---------------------------------------------
+
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.cpp=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: fuzz/%.cpp $(CORE_SRCS) | deps
+	@mkdir -p $(dir $@)
+	clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
+	  -o $@ $< $(CORE_SRCS) $(LDLIBS)
+
+FUZZ_SECONDS ?= 600
+fuzz-short: FUZZ_SECONDS = 20
+fuzz fuzz-short: deps $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+	  name=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+	  seeds=fuzz/corpus/$$name; [ -d $$seeds ] || seeds=; \
+	  echo "fuzz $$name for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
+	      $(BUILD)/fuzz/corpus-$$name $$seeds 2>$(BUILD)/fuzz/$$name.log \
+	    || { tail -40 $(BUILD)/fuzz/$$name.log; exit 1; }; \
+	done
+
+# --- integration tests --------------------------------------------------------
+
+integration: module
+	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib -r t/
+
+test: deps unit fuzz-short integration
+
+# ASan/UBSan: the module is built instrumented and nginx runs with libasan
+# preloaded (the packaged nginx itself is not instrumented).
+ASAN_BUILD := $(BUILD)/asan
+test-asan: deps
+	$(MAKE) BUILD=$(ASAN_BUILD) \
+	  NGX_EXTRA_CONF="--with-cc-opt='-fsanitize=address,undefined -fno-omit-frame-pointer' --with-ld-opt='-fsanitize=address,undefined'" \
+	  module
+	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_scim_module.so \
+	TEST_NGINX_LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+	ASAN_OPTIONS=detect_leaks=0 \
+	  prove -I t/lib -r t/
+
+test-valgrind: module
+	TEST_NGINX_USE_VALGRIND=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib -r t/
+
+# --- running ------------------------------------------------------------------
+
+run: module
+	@SCIM_PORT=$(SCIM_PORT) tools/scim-run foreground
+
+start: module
+	@SCIM_PORT=$(SCIM_PORT) tools/scim-run start
+
+stop:
+	@tools/scim-run stop
+
+bench: module
+	@bench/run
+
+clean:
+	rm -rf $(BUILD)
+
+FORCE:
+
+-include $(CORE_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

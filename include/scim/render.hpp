@@ -1,0 +1,49 @@
+// Output: canonical document + server metadata -> the RFC 7643 resource
+// representation, and projection by `attributes` / `excludedAttributes`
+// honouring each attribute's `returned` characteristic (RFC 7644 §3.4.2.5).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scim/error.hpp"
+#include "scim/json.hpp"
+#include "scim/schema.hpp"
+
+namespace scim {
+
+struct ResourceMeta {
+    std::string id;
+    std::string created;       // RFC 3339, e.g. 2026-11-22T13:44:18.123Z
+    std::string lastModified;  // RFC 3339
+    uint64_t version = 1;
+    std::string location;  // absolute URL of the resource
+};
+
+// Weak ETag for a version: W/"3".
+std::string etagFor(uint64_t version);
+
+// {"schemas":[core, extensions present in doc…],"id":…, <doc attributes…>,
+//  "meta":{"resourceType","created","lastModified","location","version"}}.
+// Attributes with returned=never (password) are never copied.
+JsonDoc renderResource(const ResourceType &rt, const Json &doc, const ResourceMeta &meta);
+
+struct Projection {
+    std::vector<std::string> attributes;  // as given by the client
+    std::vector<std::string> excluded;
+    bool empty() const { return attributes.empty() && excluded.empty(); }
+};
+
+// Parses the comma-separated query parameters. Unknown attribute names are
+// kept (they simply match nothing), malformed lists give 400 invalidValue.
+Expected<Projection> parseProjection(std::string_view attributes, std::string_view excluded);
+
+// Applies a projection in place to a rendered resource. `id` and `schemas`
+// (returned=always) always stay; returned=request attributes stay only when
+// named in `attributes`; returned=never are always removed.
+void applyProjection(Json &resource, const ResourceType &rt, const Projection &p,
+                     JsonAlloc &alloc);
+
+}  // namespace scim

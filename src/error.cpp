@@ -1,0 +1,52 @@
+#include "scim/error.hpp"
+
+#include "scim/json.hpp"
+#include "scim/schema.hpp"
+
+namespace scim {
+
+namespace {
+Error make(int status, const char *type, std::string detail) {
+    return Error{status, type, std::move(detail)};
+}
+}  // namespace
+
+Error invalidFilter(std::string d) { return make(400, "invalidFilter", std::move(d)); }
+Error tooMany(std::string d) { return make(400, "tooMany", std::move(d)); }
+Error uniqueness(std::string d) { return make(409, "uniqueness", std::move(d)); }
+Error mutability(std::string d) { return make(400, "mutability", std::move(d)); }
+Error invalidSyntax(std::string d) { return make(400, "invalidSyntax", std::move(d)); }
+Error invalidPath(std::string d) { return make(400, "invalidPath", std::move(d)); }
+Error noTarget(std::string d) { return make(400, "noTarget", std::move(d)); }
+Error invalidValue(std::string d) { return make(400, "invalidValue", std::move(d)); }
+Error invalidVersion(std::string d) { return make(400, "invalidVers", std::move(d)); }
+Error notFound(std::string d) { return make(404, "", std::move(d)); }
+Error unauthorized(std::string d) { return make(401, "", std::move(d)); }
+Error methodNotAllowed(std::string d) { return make(405, "", std::move(d)); }
+Error preconditionFailed(std::string d) { return make(412, "", std::move(d)); }
+Error payloadTooLarge(std::string d) { return make(413, "", std::move(d)); }
+Error unavailable(std::string d) { return make(503, "", std::move(d)); }
+Error internalError(std::string d) { return make(500, "", std::move(d)); }
+
+std::string renderError(const Error &e) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    w.StartObject();
+    w.Key("schemas");
+    w.StartArray();
+    w.String(kErrorUrn.data(), static_cast<rapidjson::SizeType>(kErrorUrn.size()));
+    w.EndArray();
+    w.Key("status");
+    std::string status = std::to_string(e.status);
+    w.String(status.c_str(), static_cast<rapidjson::SizeType>(status.size()));
+    if (!e.scimType.empty()) {
+        w.Key("scimType");
+        w.String(e.scimType.c_str(), static_cast<rapidjson::SizeType>(e.scimType.size()));
+    }
+    w.Key("detail");
+    w.String(e.detail.c_str(), static_cast<rapidjson::SizeType>(e.detail.size()));
+    w.EndObject();
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace scim

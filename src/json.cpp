@@ -1,0 +1,80 @@
+#include "scim/json.hpp"
+
+#include <vector>
+
+#include "scim/error.hpp"
+#include "scim/strings.hpp"
+
+namespace scim {
+
+std::string toString(const Json &v) {
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    v.Accept(w);
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+namespace {
+
+// Depth of the deepest container, walked without recursion.
+unsigned depthOf(const Json &root, unsigned limit) {
+    struct Frame {
+        const Json *v;
+        unsigned depth;
+    };
+    std::vector<Frame> stack{{&root, 1}};
+    unsigned deepest = 0;
+    while (!stack.empty()) {
+        Frame f = stack.back();
+        stack.pop_back();
+        if (!f.v->IsObject() && !f.v->IsArray()) continue;
+        if (f.depth > deepest) deepest = f.depth;
+        if (deepest > limit) return deepest;
+        if (f.v->IsObject()) {
+            for (auto &m : f.v->GetObject()) stack.push_back({&m.value, f.depth + 1});
+        } else {
+            for (auto &e : f.v->GetArray()) stack.push_back({&e, f.depth + 1});
+        }
+    }
+    return deepest;
+}
+
+}  // namespace
+
+Expected<JsonDoc> parseJson(std::string_view text, const ParseLimits &limits) {
+    if (text.size() > limits.maxBytes) {
+        return payloadTooLarge("request body exceeds " + std::to_string(limits.maxBytes) +
+                               " bytes");
+    }
+    JsonDoc doc;
+    constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
+                                rapidjson::kParseValidateEncodingFlag;
+    doc.Parse<kFlags>(text.data(), text.size());
+    if (doc.HasParseError()) {
+        return invalidSyntax(std::string("malformed JSON at offset ") +
+                             std::to_string(doc.GetErrorOffset()) + ": " +
+                             rapidjson::GetParseError_En(doc.GetParseError()));
+    }
+    if (depthOf(doc, limits.maxDepth) > limits.maxDepth) {
+        return invalidSyntax("JSON nesting deeper than " + std::to_string(limits.maxDepth) +
+                             " levels");
+    }
+    return doc;
+}
+
+const Json *findMember(const Json &object, std::string_view name) noexcept {
+    if (!object.IsObject()) return nullptr;
+    const Json *folded = nullptr;
+    for (auto &m : object.GetObject()) {
+        std::string_view key = str(m.name);
+        if (key == name) return &m.value;
+        if (!folded && iequals(key, name)) folded = &m.value;
+    }
+    return folded;
+}
+
+Json *findMember(Json &object, std::string_view name) noexcept {
+    return const_cast<Json *>(findMember(static_cast<const Json &>(object), name));
+}
+
+}  // namespace scim
