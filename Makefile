@@ -19,7 +19,7 @@ CXXFLAGS    += -std=c++17 -Wall -Wextra -Werror -fPIC -Iinclude -Isrc -MMD -MP
 LDLIBS      := -lhiredis -lcrypto -pthread
 
 # The plain C++ core and the store layer: everything but the nginx edge.
-CORE_SRCS   := $(wildcard src/*.cpp src/store/*.cpp)
+CORE_SRCS   := $(wildcard src/*.cpp src/store/*.cpp src/service/*.cpp)
 CORE_OBJS   := $(CORE_SRCS:%.cpp=$(BUILD)/obj/%.o)
 UNIT_SRCS   := $(wildcard t/unit/*.cpp)
 UNIT_OBJS   := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
@@ -28,7 +28,8 @@ FUZZ_SRCS   := $(wildcard fuzz/*.cpp)
 
 MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
                $(wildcard src/*.cpp src/*.hpp src/store/*.cpp src/store/*.hpp \
-                          src/store/*.lua src/ngx/*.cpp src/ngx/*.hpp include/scim/*.hpp)
+                          src/service/*.cpp src/service/*.hpp src/ngx/*.cpp src/ngx/*.hpp \
+                          include/scim/*.hpp include/scim/store/*.hpp)
 
 DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 libssl-dev libpcre3-dev zlib1g-dev googletest libgtest-dev libgmock-dev \
@@ -55,7 +56,7 @@ deps:
 # (or the addon config) changes, not on every edit.
 $(BUILD)/module-srcs.list: FORCE | deps
 	@mkdir -p $(BUILD)
-	@ls config config.make src/*.cpp src/store/*.cpp src/ngx/*.cpp 2>/dev/null | sort > $@.tmp
+	@ls config config.make src/*.cpp src/store/*.cpp src/service/*.cpp src/ngx/*.cpp 2>/dev/null | sort > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 $(NGX_BUILD)/objs/Makefile: $(BUILD)/module-srcs.list config config.make

@@ -1,8 +1,386 @@
-extern "C" {
-#include <ngx_config.h>
-#include <ngx_core.h>
-#include <ngx_http.h>
+/*
+ * ngx_http_scim_module: SCIM 2.0 (RFC 7643, RFC 7644) served by nginx and
+ * stored in Redis.
+ *
+ * This file holds the directives, configuration create/merge and the
+ * process hooks. The request path is in src/ngx/ngx_http_scim_handler.cpp,
+ * Redis I/O in src/ngx/ngx_http_scim_redis.cpp, and the SCIM semantics in
+ * the plain C++ core under src/. Every entry point called by nginx is
+ * noexcept and catches.
+ */
+
+#include "ngx/ngx_http_scim_module.hpp"
+
+#include "scim/store/keys.hpp"
+
+static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept;
+static void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept;
+static char *ngx_http_scim_init_main_conf(ngx_conf_t *cf, void *conf) noexcept;
+static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept;
+static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child) noexcept;
+static ngx_int_t ngx_http_scim_init_process(ngx_cycle_t *cycle) noexcept;
+static void ngx_http_scim_exit_process(ngx_cycle_t *cycle) noexcept;
+
+static ngx_conf_enum_t ngx_http_scim_password_storage[] = {
+    {ngx_string("hash"), 1},
+    {ngx_string("discard"), 0},
+    {ngx_null_string, 0},
+};
+
+static ngx_conf_num_bounds_t ngx_http_scim_db_bounds = {ngx_conf_check_num_bounds, 0, 1023};
+static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bounds, 1, 100000};
+static ngx_conf_num_bounds_t ngx_http_scim_depth_bounds = {ngx_conf_check_num_bounds, 2, 256};
+static ngx_conf_num_bounds_t ngx_http_scim_maxlen_bounds = {ngx_conf_check_num_bounds, 1,
+                                                             NGX_MAX_INT32_VALUE};
+
+#define NGX_HTTP_SCIM_ANY_CONF (NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF)
+
+static ngx_command_t ngx_http_scim_commands[] = {
+    {ngx_string("scim"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_enable,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_redis"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_http_scim_redis_address,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_scim_main_conf_t, redis_address), nullptr},
+
+    {ngx_string("scim_redis_password"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_password), nullptr},
+
+    {ngx_string("scim_redis_db"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_num_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_scim_main_conf_t, redis_db),
+     &ngx_http_scim_db_bounds},
+
+    {ngx_string("scim_redis_prefix"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_http_scim_prefix,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_scim_main_conf_t, redis_prefix), nullptr},
+
+    {ngx_string("scim_redis_connect_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_connect_timeout), nullptr},
+
+    {ngx_string("scim_redis_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_timeout), nullptr},
+
+    {ngx_string("scim_token"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE123, ngx_http_scim_token,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_token_file"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_array_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, token_files), nullptr},
+
+    {ngx_string("scim_tenant"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_conf_set_str_slot,
+     NGX_HTTP_LOC_CONF_OFFSET, offsetof(ngx_http_scim_loc_conf_t, tenant), nullptr},
+
+    {ngx_string("scim_page_size"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, page_size), &ngx_http_scim_page_bounds},
+
+    {ngx_string("scim_max_page_size"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_page_size), &ngx_http_scim_page_bounds},
+
+    {ngx_string("scim_max_json_depth"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_json_depth), &ngx_http_scim_depth_bounds},
+
+    {ngx_string("scim_user_password"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, password_storage), ngx_http_scim_password_storage},
+
+    {ngx_string("scim_events_maxlen"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, events_maxlen), &ngx_http_scim_maxlen_bounds},
+
+    ngx_null_command};
+
+static ngx_http_module_t ngx_http_scim_module_ctx = {
+    nullptr,                          /* preconfiguration */
+    ngx_http_scim_postconfiguration,  /* postconfiguration */
+    ngx_http_scim_create_main_conf,   /* create main configuration */
+    ngx_http_scim_init_main_conf,     /* init main configuration */
+    nullptr,                          /* create server configuration */
+    nullptr,                          /* merge server configuration */
+    ngx_http_scim_create_loc_conf,    /* create location configuration */
+    ngx_http_scim_merge_loc_conf      /* merge location configuration */
+};
+
+ngx_module_t ngx_http_scim_module = {
+    NGX_MODULE_V1,
+    &ngx_http_scim_module_ctx,   /* module context */
+    ngx_http_scim_commands,      /* module directives */
+    NGX_HTTP_MODULE,             /* module type */
+    nullptr,                     /* init master */
+    nullptr,                     /* init module */
+    ngx_http_scim_init_process,  /* init process */
+    nullptr,                     /* init thread */
+    nullptr,                     /* exit thread */
+    ngx_http_scim_exit_process,  /* exit process */
+    nullptr,                     /* exit master */
+    NGX_MODULE_V1_PADDING};
+
+static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->enable != NGX_CONF_UNSET) return const_cast<char *>("is duplicate");
+    slcf->enable = 1;
+
+    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    clcf->handler = ngx_http_scim_handler;
+
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_scim_module));
+    smcf->used = 1;
+    return NGX_CONF_OK;
 }
-static ngx_http_module_t ctx = {nullptr,nullptr,nullptr,nullptr,nullptr,nullptr,nullptr,nullptr};
-extern "C" ngx_module_t ngx_http_scim_module;
-ngx_module_t ngx_http_scim_module = { NGX_MODULE_V1, &ctx, nullptr, NGX_HTTP_MODULE, nullptr,nullptr,nullptr,nullptr,nullptr,nullptr,nullptr, NGX_MODULE_V1_PADDING };
+
+// scim_token <sha256 hex> [name] [tenant=<tenant>]
+static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    auto *value = static_cast<ngx_str_t *>(cf->args->elts);
+
+    if (slcf->tokens == NGX_CONF_UNSET_PTR) {
+        slcf->tokens = ngx_array_create(cf->pool, 4, sizeof(ngx_http_scim_token_conf_t));
+        if (slcf->tokens == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    auto *token = static_cast<ngx_http_scim_token_conf_t *>(ngx_array_push(slcf->tokens));
+    if (token == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    ngx_memzero(token, sizeof(*token));
+    token->hash = value[1];
+
+    for (ngx_uint_t i = 2; i < cf->args->nelts; i++) {
+        if (ngx_strncmp(value[i].data, "tenant=", 7) == 0) {
+            token->tenant.data = value[i].data + 7;
+            token->tenant.len = value[i].len - 7;
+            if (token->tenant.len == 0) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty tenant in \"%V\"", &value[i]);
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        } else {
+            token->name = value[i];
+        }
+    }
+
+    try {
+        scim::TokenSet check;
+        if (auto err = check.add(ngx_http_scim_string(token->hash), "", "default")) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_token \"%V\": %s",
+                               &token->hash, err->c_str());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
+}
+
+// scim_redis 127.0.0.1:6379 | redis.internal:6380 | unix:/run/redis.sock
+// Names are resolved here, at configuration time: hiredis would resolve
+// them synchronously on the event loop.
+static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept {
+    char *rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) return rv;
+
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(conf);
+    ngx_url_t u;
+    ngx_memzero(&u, sizeof(ngx_url_t));
+    u.url = smcf->redis_address;
+    u.default_port = 6379;
+    if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_redis address \"%V\": %s",
+                           &u.url, u.err ? u.err : "cannot parse");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    if (u.naddrs == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_redis host \"%V\" has no address", &u.host);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
+    try {
+        ngx_http_scim_redis_conf_t &redis = *smcf->redis;
+        redis.display = ngx_http_scim_string(u.url);
+        if (u.family == AF_UNIX) {
+            redis.unix_path = ngx_http_scim_string(smcf->redis_address).substr(5);
+            return NGX_CONF_OK;
+        }
+        u_char text[NGX_SOCKADDR_STRLEN];
+        size_t len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text,
+                                   NGX_SOCKADDR_STRLEN, 0);
+        redis.host.assign(reinterpret_cast<char *>(text), len);
+        redis.port = ngx_inet_get_port(u.addrs[0].sockaddr);
+    } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
+}
+
+// The prefix goes in front of the {tenant} hash tag; braces in it would
+// change which part of the key Redis Cluster hashes.
+static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept {
+    char *rv = ngx_conf_set_str_slot(cf, cmd, conf);
+    if (rv != NGX_CONF_OK) return rv;
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(conf);
+    for (size_t i = 0; i < smcf->redis_prefix.len; i++) {
+        u_char c = smcf->redis_prefix.data[i];
+        if (c == '{' || c == '}' || c <= ' ') {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid scim_redis_prefix \"%V\": braces and spaces are not allowed",
+                               &smcf->redis_prefix);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+    return NGX_CONF_OK;
+}
+
+static void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept {
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
+        ngx_pcalloc(cf->pool, sizeof(ngx_http_scim_main_conf_t)));
+    if (smcf == nullptr) return nullptr;
+    smcf->redis = ngx_http_scim_pool_new<ngx_http_scim_redis_conf_t>(cf->pool);
+    if (smcf->redis == nullptr) return nullptr;
+    smcf->redis_db = NGX_CONF_UNSET;
+    smcf->redis_connect_timeout = NGX_CONF_UNSET_MSEC;
+    smcf->redis_timeout = NGX_CONF_UNSET_MSEC;
+    return smcf;
+}
+
+static char *ngx_http_scim_init_main_conf(ngx_conf_t *, void *conf) noexcept {
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(conf);
+    ngx_conf_init_value(smcf->redis_db, 0);
+    ngx_conf_init_msec_value(smcf->redis_connect_timeout, 1000);
+    ngx_conf_init_msec_value(smcf->redis_timeout, 2000);
+    try {
+        ngx_http_scim_redis_conf_t &redis = *smcf->redis;
+        if (smcf->redis_address.data == nullptr) {
+            redis.host = "127.0.0.1";
+            redis.port = 6379;
+            redis.display = "127.0.0.1:6379";
+        }
+        redis.password = ngx_http_scim_string(smcf->redis_password);
+        redis.db = smcf->redis_db;
+        redis.connect_timeout = smcf->redis_connect_timeout;
+        redis.command_timeout = smcf->redis_timeout;
+        std::string prefix =
+            smcf->redis_prefix.data ? ngx_http_scim_string(smcf->redis_prefix) : "scim:";
+        redis.layout_key = scim::store::KeySpace(prefix, "").layout();
+    } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
+}
+
+static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
+        ngx_pcalloc(cf->pool, sizeof(ngx_http_scim_loc_conf_t)));
+    if (slcf == nullptr) return nullptr;
+    slcf->enable = NGX_CONF_UNSET;
+    slcf->tokens = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    slcf->token_files = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    slcf->page_size = NGX_CONF_UNSET_UINT;
+    slcf->max_page_size = NGX_CONF_UNSET_UINT;
+    slcf->max_json_depth = NGX_CONF_UNSET_UINT;
+    slcf->password_storage = NGX_CONF_UNSET_UINT;
+    slcf->events_maxlen = NGX_CONF_UNSET;
+    return slcf;
+}
+
+// Builds the token set and the service configuration the handler uses, so
+// that nothing is parsed per request.
+static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_scim_module));
+    conf->token_set = ngx_http_scim_pool_new<scim::TokenSet>(cf->pool);
+    conf->service = ngx_http_scim_pool_new<scim::ServiceConfig>(cf->pool);
+    if (conf->token_set == nullptr || conf->service == nullptr) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    std::string tenant = ngx_http_scim_string(conf->tenant);
+
+    if (conf->tokens != NGX_CONF_UNSET_PTR) {
+        auto *tokens = static_cast<ngx_http_scim_token_conf_t *>(conf->tokens->elts);
+        for (ngx_uint_t i = 0; i < conf->tokens->nelts; i++) {
+            const ngx_http_scim_token_conf_t &t = tokens[i];
+            std::string t_tenant = t.tenant.len ? ngx_http_scim_string(t.tenant) : tenant;
+            conf->token_set->add(ngx_http_scim_string(t.hash), ngx_http_scim_string(t.name),
+                                 t_tenant);
+        }
+    }
+    if (conf->token_files != NGX_CONF_UNSET_PTR) {
+        auto *files = static_cast<ngx_str_t *>(conf->token_files->elts);
+        for (ngx_uint_t i = 0; i < conf->token_files->nelts; i++) {
+            ngx_str_t path = files[i];
+            if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+            if (auto err = conf->token_set->loadFile(ngx_http_scim_string(path), tenant)) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_token_file: %s", err->c_str());
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        }
+    }
+    if (conf->token_set->empty()) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "scim location has no scim_token or scim_token_file: "
+                           "every request will be refused with 401");
+    }
+
+    scim::ServiceConfig &s = *conf->service;
+    s.keyPrefix = smcf->redis_prefix.data ? ngx_http_scim_string(smcf->redis_prefix) : "scim:";
+    s.defaultPageSize = conf->page_size;
+    s.maxPageSize = conf->max_page_size;
+    s.json.maxDepth = static_cast<unsigned>(conf->max_json_depth);
+    s.storePasswords = conf->password_storage == 1;
+    s.eventsMaxLen = conf->events_maxlen;
+    return NGX_CONF_OK;
+}
+
+static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child) noexcept {
+    auto *prev = static_cast<ngx_http_scim_loc_conf_t *>(parent);
+    auto *conf = static_cast<ngx_http_scim_loc_conf_t *>(child);
+
+    ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_str_value(conf->tenant, prev->tenant, "default");
+    // ngx_conf_merge_ptr_value does not compile as C++ (void * conversion).
+    if (conf->tokens == NGX_CONF_UNSET_PTR) conf->tokens = prev->tokens;
+    if (conf->token_files == NGX_CONF_UNSET_PTR) conf->token_files = prev->token_files;
+    ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 100);
+    ngx_conf_merge_uint_value(conf->max_page_size, prev->max_page_size, 1000);
+    ngx_conf_merge_uint_value(conf->max_json_depth, prev->max_json_depth, 32);
+    ngx_conf_merge_uint_value(conf->password_storage, prev->password_storage, 1);
+    ngx_conf_merge_value(conf->events_maxlen, prev->events_maxlen, 100000);
+
+    if (conf->page_size > conf->max_page_size) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "scim_page_size %ui is larger than scim_max_page_size %ui",
+                           conf->page_size, conf->max_page_size);
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    if (!conf->enable) return NGX_CONF_OK;
+
+    try {
+        return ngx_http_scim_build(cf, conf);
+    } catch (const std::exception &e) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim: %s", e.what());
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+}
+
+static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept {
+    return ngx_http_scim_init_filters(cf);
+}
+
+static ngx_int_t ngx_http_scim_init_process(ngx_cycle_t *cycle) noexcept {
+    if (ngx_process != NGX_PROCESS_WORKER && ngx_process != NGX_PROCESS_SINGLE) return NGX_OK;
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
+        ngx_http_cycle_get_module_main_conf(cycle, ngx_http_scim_module));
+    if (smcf == nullptr || !smcf->used) return NGX_OK;
+    ngx_http_scim_redis().start(smcf->redis, cycle->log);
+    return NGX_OK;
+}
+
+static void ngx_http_scim_exit_process(ngx_cycle_t *) noexcept {
+    ngx_http_scim_redis().stop();
+}

@@ -1,0 +1,26 @@
+// Identifiers, timestamps and secrets, all from OpenSSL.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace scim {
+
+// A random RFC 4122 version-4 UUID, lowercase.
+std::string newResourceId();
+
+// RFC 3339 UTC with milliseconds: 2026-11-22T13:44:18.123Z.
+std::string formatTimestamp(int64_t unixMillis);
+
+// Lowercase hex SHA-256 of `data`.
+std::string sha256Hex(std::string_view data);
+
+// Salted password hash: "pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>".
+std::string hashPassword(std::string_view password);
+bool verifyPassword(std::string_view password, std::string_view stored);
+
+// Constant-time equality of two equal-length byte strings.
+bool constantTimeEquals(std::string_view a, std::string_view b) noexcept;
+
+}  // namespace scim

@@ -1,0 +1,95 @@
+// The request side of the module, independent of nginx: a parsed HTTP
+// request goes in, Redis commands and finally an HTTP response come out.
+//
+// The edge drives an Exchange: it sends the Command from start(), feeds the
+// reply to onReply(), and repeats until a Response comes back. Exchanges
+// never do I/O themselves, so they are unit-testable with canned replies.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "scim/json.hpp"
+#include "scim/store/command.hpp"
+
+struct redisReply;
+
+namespace scim {
+
+struct ServiceConfig {
+    std::string keyPrefix = "scim:";
+    size_t defaultPageSize = 100;
+    size_t maxPageSize = 1000;
+    ParseLimits json;
+    bool storePasswords = true;  // salted PBKDF2 hash, or not at all
+    long long eventsMaxLen = 100000;
+};
+
+struct Request {
+    std::string method;   // "GET", "POST", …
+    std::string path;     // after the base, e.g. "/Users/2819c223"
+    std::string query;    // raw query string, without '?'
+    std::string baseUrl;  // absolute, e.g. "https://idp.example.com/scim/v2"
+    std::string body;
+    std::string ifMatch;
+    std::string ifNoneMatch;
+    std::string tenant = "default";
+    std::string tokenName;
+    int64_t nowMillis = 0;
+};
+
+struct Response {
+    int status = 200;
+    std::string body;  // application/scim+json, empty for 204/304
+    std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+};
+
+Response errorResponse(const Error &e);
+
+class Exchange {
+public:
+    using Step = std::variant<store::Command, Response>;
+    virtual ~Exchange() = default;
+    virtual Step start() = 0;
+    // `reply` is never null: the edge turns a lost connection into a 503.
+    virtual Step onReply(const redisReply &reply) = 0;
+};
+
+// What the edge must know before it reads a body.
+enum class Endpoint {
+    Users,
+    Groups,
+    ServiceProviderConfig,
+    ResourceTypes,
+    Schemas,
+    Search,
+    Bulk,
+    Me,
+};
+
+struct Route {
+    Endpoint endpoint;
+    std::string id;        // resource id, resource type name or schema URN
+    bool search = false;   // POST …/.search
+    bool needsBody = false;
+};
+
+// Splits a request URI into the module's base path and the rest: the base
+// ends right before the first known endpoint segment. Returns false when the
+// URI names no endpoint.
+bool splitBase(std::string_view uri, std::string_view &base, std::string_view &rest);
+
+// Matches method and path. Unknown paths give a 404 response, methods the
+// endpoint does not support a 405 with an Allow header, decided before any
+// body is read.
+std::variant<Route, Response> matchRoute(std::string_view method, std::string_view path);
+
+// Builds the exchange for a matched route, once the body (if any) is read.
+std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
+                                       const ServiceConfig &config);
+
+}  // namespace scim

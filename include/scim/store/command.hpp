@@ -1,0 +1,29 @@
+// A Redis command as the store builds it and the edge sends it. Script
+// calls go out as EVALSHA; on NOSCRIPT (e.g. after a Redis restart) the edge
+// re-sends the same call as EVAL with the script's source.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace scim::store {
+
+struct Script;
+
+struct Command {
+    std::vector<std::string> args;  // for a script: KEYS then ARGV, no EVALSHA/numkeys
+    const Script *script = nullptr;
+    size_t numKeys = 0;
+
+    // The argv to send: EVALSHA sha n … (or EVAL source n … when `useSource`).
+    std::vector<std::string> argv(bool useSource = false) const;
+};
+
+// Builds a script call.
+Command scriptCall(const Script &script, std::vector<std::string> keys,
+                   std::vector<std::string> args);
+
+// Builds a plain command.
+Command plain(std::vector<std::string> args);
+
+}  // namespace scim::store

@@ -1,0 +1,33 @@
+// The Redis key layout (docs/redis-layout.md is the public contract).
+// Every key of a tenant carries the hash tag {tenant}, so that all keys one
+// script touches live in one Redis Cluster slot.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace scim::store {
+
+// Bumped on any incompatible change of the layout below.
+inline constexpr int kLayoutVersion = 1;
+
+class KeySpace {
+public:
+    KeySpace(std::string_view prefix, std::string_view tenant);
+
+    std::string user(std::string_view id) const { return base_ + "user:" + std::string(id); }
+    std::string userKeyPrefix() const { return base_ + "user:"; }
+    std::string usersByName() const { return base_ + "users:by-name"; }
+    std::string users() const { return base_ + "users"; }
+    std::string seq() const { return base_ + "seq"; }
+    std::string events() const { return base_ + "events"; }
+
+    // Global (not per tenant): the layout version marker.
+    std::string layout() const { return prefix_ + "layout"; }
+
+private:
+    std::string prefix_;
+    std::string base_;  // "<prefix>{<tenant>}:"
+};
+
+}  // namespace scim::store

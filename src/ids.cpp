@@ -1,0 +1,103 @@
+#include "scim/ids.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <cstdio>
+#include <ctime>
+#include <stdexcept>
+#include <vector>
+
+namespace scim {
+
+namespace {
+
+std::string hex(const unsigned char *p, size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(n * 2);
+    for (size_t i = 0; i < n; ++i) {
+        out.push_back(digits[p[i] >> 4]);
+        out.push_back(digits[p[i] & 15]);
+    }
+    return out;
+}
+
+void randomBytes(unsigned char *p, size_t n) {
+    // RAND_bytes only fails when the CSPRNG cannot be seeded; ids or salts
+    // from a broken generator would be worse than failing the request.
+    if (RAND_bytes(p, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
+}
+
+constexpr int kPbkdf2Iterations = 10000;
+constexpr size_t kSaltBytes = 16;
+constexpr size_t kHashBytes = 32;
+
+std::string pbkdf2(std::string_view password, const std::string &salt, int iterations) {
+    unsigned char out[kHashBytes];
+    PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()),
+                      reinterpret_cast<const unsigned char *>(salt.data()),
+                      static_cast<int>(salt.size()), iterations, EVP_sha256(), kHashBytes, out);
+    return hex(out, kHashBytes);
+}
+
+}  // namespace
+
+std::string newResourceId() {
+    unsigned char b[16];
+    randomBytes(b, sizeof b);
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+    std::string h = hex(b, sizeof b);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+           "-" + h.substr(20);
+}
+
+std::string formatTimestamp(int64_t unixMillis) {
+    time_t seconds = static_cast<time_t>(unixMillis / 1000);
+    struct tm tm;
+    gmtime_r(&seconds, &tm);
+    char buf[96];
+    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             static_cast<int>(unixMillis % 1000));
+    return buf;
+}
+
+std::string sha256Hex(std::string_view data) {
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), md);
+    return hex(md, sizeof md);
+}
+
+std::string hashPassword(std::string_view password) {
+    unsigned char s[kSaltBytes];
+    randomBytes(s, sizeof s);
+    std::string salt = hex(s, sizeof s);
+    return "pbkdf2-sha256$" + std::to_string(kPbkdf2Iterations) + "$" + salt + "$" +
+           pbkdf2(password, salt, kPbkdf2Iterations);
+}
+
+bool verifyPassword(std::string_view password, std::string_view stored) {
+    // pbkdf2-sha256$<iterations>$<salt>$<hash>
+    std::vector<std::string_view> parts;
+    size_t start = 0;
+    for (size_t i = 0; i <= stored.size(); ++i) {
+        if (i == stored.size() || stored[i] == '$') {
+            parts.push_back(stored.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    if (parts.size() != 4 || parts[0] != "pbkdf2-sha256") return false;
+    int iterations = std::atoi(std::string(parts[1]).c_str());
+    if (iterations <= 0) return false;
+    return constantTimeEquals(pbkdf2(password, std::string(parts[2]), iterations), parts[3]);
+}
+
+bool constantTimeEquals(std::string_view a, std::string_view b) noexcept {
+    return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace scim

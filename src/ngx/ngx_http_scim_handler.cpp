@@ -1,0 +1,419 @@
+// The request path: authenticate, route, read the body, drive the core's
+// Exchange through Redis, write the response. Nothing here blocks: Redis
+// commands go out on the worker's async link and come back in callbacks.
+#include <sys/time.h>
+
+#include "ngx_http_scim_module.hpp"
+#include "scim/ids.hpp"
+#include "scim/store/reply.hpp"
+
+namespace {
+
+struct ngx_http_scim_call_t;
+
+struct ngx_http_scim_ctx_t {
+    ngx_http_request_t *request = nullptr;
+    scim::Route route{};
+    scim::Request scim_request;
+    const scim::ServiceConfig *service = nullptr;
+    std::unique_ptr<scim::Exchange> exchange;
+    scim::store::Command command;  // in flight, kept for a NOSCRIPT re-send
+    bool resent_as_eval = false;
+    ngx_http_scim_call_t *call = nullptr;
+    bool own_response = false;  // the handler wrote this response
+    bool replace_body = false;  // the filter replaces nginx's error page
+    bool replacement_sent = false;
+    std::string replacement;
+
+    ~ngx_http_scim_ctx_t();
+};
+
+// Lives on the heap until hiredis runs its callback, which it does exactly
+// once (with NULL when the connection goes away). `ctx` is cleared when the
+// request is finalized first, e.g. because the client went away.
+struct ngx_http_scim_call_t {
+    ngx_http_scim_ctx_t *ctx;
+    ngx_event_t timer;
+};
+
+ngx_http_output_header_filter_pt next_header_filter;
+ngx_http_output_body_filter_pt next_body_filter;
+
+void detach(ngx_http_scim_call_t *call) {
+    call->ctx = nullptr;
+    if (call->timer.timer_set) ngx_del_timer(&call->timer);
+}
+
+ngx_http_scim_ctx_t::~ngx_http_scim_ctx_t() {
+    if (call != nullptr) detach(call);
+}
+
+ngx_http_scim_ctx_t *get_ctx(ngx_http_request_t *r) {
+    return static_cast<ngx_http_scim_ctx_t *>(ngx_http_get_module_ctx(r, ngx_http_scim_module));
+}
+
+ngx_http_scim_ctx_t *create_ctx(ngx_http_request_t *r) {
+    auto *ctx = ngx_http_scim_pool_new<ngx_http_scim_ctx_t>(r->pool);
+    if (ctx == nullptr) return nullptr;
+    ctx->request = r;
+    ngx_http_set_ctx(r, ctx, ngx_http_scim_module);
+    return ctx;
+}
+
+std::string_view view(const ngx_str_t &s) {
+    return {reinterpret_cast<const char *>(s.data), s.len};
+}
+
+ngx_int_t add_header(ngx_http_request_t *r, const std::string &name, const std::string &value) {
+    auto *h = static_cast<ngx_table_elt_t *>(ngx_list_push(&r->headers_out.headers));
+    if (h == nullptr) return NGX_ERROR;
+    h->hash = 1;
+    h->key.len = name.size();
+    h->key.data = static_cast<u_char *>(ngx_pnalloc(r->pool, name.size()));
+    h->value.len = value.size();
+    h->value.data = static_cast<u_char *>(ngx_pnalloc(r->pool, value.size() + 1));
+    if (h->key.data == nullptr || h->value.data == nullptr) return NGX_ERROR;
+    ngx_memcpy(h->key.data, name.data(), name.size());
+    ngx_memcpy(h->value.data, value.data(), value.size());
+    h->value.data[value.size()] = '\0';
+    return NGX_OK;
+}
+
+void set_scim_content_type(ngx_http_request_t *r) {
+    static ngx_str_t type = ngx_string("application/scim+json");
+    r->headers_out.content_type = type;
+    r->headers_out.content_type_len = type.len;
+    r->headers_out.content_type_lowcase = nullptr;
+    r->headers_out.charset.len = 0;
+}
+
+ngx_chain_t *body_chain(ngx_http_request_t *r, const std::string &body) {
+    ngx_buf_t *b = ngx_create_temp_buf(r->pool, body.size());
+    auto *out = static_cast<ngx_chain_t *>(ngx_alloc_chain_link(r->pool));
+    if (b == nullptr || out == nullptr) return nullptr;
+    b->last = ngx_cpymem(b->last, body.data(), body.size());
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+    out->buf = b;
+    out->next = nullptr;
+    return out;
+}
+
+// Writes a complete response; returns what the handler or
+// ngx_http_finalize_request expects.
+ngx_int_t send_response(ngx_http_request_t *r, const scim::Response &response) {
+    ngx_http_scim_ctx_t *ctx = get_ctx(r);
+    if (ctx == nullptr && (ctx = create_ctx(r)) == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    ctx->own_response = true;
+
+    r->headers_out.status = response.status;
+    for (const auto &[name, value] : response.headers) {
+        if (add_header(r, name, value) != NGX_OK) return NGX_ERROR;
+    }
+    bool empty = response.body.empty() || response.status == NGX_HTTP_NO_CONTENT ||
+                 response.status == NGX_HTTP_NOT_MODIFIED;
+    if (!empty) set_scim_content_type(r);
+    r->headers_out.content_length_n = empty ? 0 : static_cast<off_t>(response.body.size());
+    if (empty || r->method == NGX_HTTP_HEAD) r->header_only = 1;
+
+    ngx_int_t rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
+    ngx_chain_t *out = body_chain(r, response.body);
+    if (out == nullptr) return NGX_ERROR;
+    return ngx_http_output_filter(r, out);
+}
+
+ngx_int_t send_error(ngx_http_request_t *r, const scim::Error &e) {
+    return send_response(r, scim::errorResponse(e));
+}
+
+scim::Response unavailable_response(const char *detail) {
+    scim::Response resp = scim::errorResponse(scim::unavailable(detail));
+    resp.headers.emplace_back("Retry-After", std::to_string(ngx_http_scim_redis().retry_after()));
+    return resp;
+}
+
+void finish(ngx_http_scim_ctx_t *ctx, const scim::Response &response) {
+    ngx_http_request_t *r = ctx->request;
+    ngx_http_finalize_request(r, send_response(r, response));
+}
+
+void advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step);
+
+// A command outlived scim_redis_timeout: answer 503 and reset the link, so
+// that a stuck connection does not hold every later request.
+void on_command_timeout(ngx_event_t *ev) noexcept {
+    auto *call = static_cast<ngx_http_scim_call_t *>(ev->data);
+    ngx_http_scim_ctx_t *ctx = call->ctx;
+    call->ctx = nullptr;
+    if (ctx != nullptr) {
+        ctx->call = nullptr;
+        try {
+            finish(ctx, unavailable_response("the store did not answer in time"));
+        } catch (...) {
+            ngx_http_finalize_request(ctx->request, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        }
+    }
+    ngx_http_scim_redis().reset("command timed out");
+}
+
+void on_reply(redisAsyncContext *, void *reply_ptr, void *privdata) noexcept {
+    auto *call = static_cast<ngx_http_scim_call_t *>(privdata);
+    ngx_http_scim_ctx_t *ctx = call->ctx;
+    if (call->timer.timer_set) ngx_del_timer(&call->timer);
+    delete call;
+    if (ctx == nullptr || ngx_http_scim_redis().exiting()) return;  // nobody waits any more
+    ctx->call = nullptr;
+
+    auto *reply = static_cast<redisReply *>(reply_ptr);
+    try {
+        if (reply == nullptr) {
+            finish(ctx, unavailable_response("the connection to the store was lost"));
+            return;
+        }
+        if (scim::store::isNoScript(*reply) && ctx->command.script && !ctx->resent_as_eval) {
+            ctx->resent_as_eval = true;  // the script cache was flushed
+            advance(ctx, ctx->command);
+            return;
+        }
+        advance(ctx, ctx->exchange->onReply(*reply));
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, ctx->request->connection->log, 0, "scim: %s", e.what());
+        finish(ctx, scim::errorResponse(scim::internalError("internal error")));
+    }
+}
+
+bool send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
+    ngx_http_scim_redis_link &link = ngx_http_scim_redis();
+    if (!link.accepting()) return false;
+    auto *call = new ngx_http_scim_call_t{ctx, {}};
+    call->timer.data = call;
+    call->timer.handler = on_command_timeout;
+    call->timer.log = ctx->request->connection->log;
+    // Not cancelable: a graceful shutdown waits for in-flight requests.
+    if (!link.send(command.argv(ctx->resent_as_eval), on_reply, call)) {
+        delete call;
+        return false;
+    }
+    ngx_add_timer(&call->timer, link.command_timeout());
+    ctx->command = std::move(command);
+    ctx->call = call;
+    return true;
+}
+
+void advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step) {
+    if (auto *response = std::get_if<scim::Response>(&step)) {
+        finish(ctx, *response);
+        return;
+    }
+    if (!send_command(ctx, std::move(std::get<scim::store::Command>(step)))) {
+        finish(ctx, unavailable_response("the store is unavailable"));
+    }
+}
+
+// The body, from memory buffers or nginx's temporary file.
+bool collect_body(ngx_http_request_t *r, std::string &out) {
+    if (r->request_body == nullptr) return true;
+    for (ngx_chain_t *cl = r->request_body->bufs; cl; cl = cl->next) {
+        ngx_buf_t *b = cl->buf;
+        if (b->in_file) {
+            size_t size = static_cast<size_t>(b->file_last - b->file_pos);
+            size_t at = out.size();
+            out.resize(at + size);
+            ssize_t n = ngx_read_file(b->file, reinterpret_cast<u_char *>(&out[at]), size,
+                                      b->file_pos);
+            if (n != static_cast<ssize_t>(size)) return false;
+        } else {
+            out.append(reinterpret_cast<const char *>(b->pos), b->last - b->pos);
+        }
+    }
+    return true;
+}
+
+// Body read: run the exchange. The request is finalized by finish().
+void body_handler(ngx_http_request_t *r) noexcept {
+    ngx_http_scim_ctx_t *ctx = get_ctx(r);
+    try {
+        if (!collect_body(r, ctx->scim_request.body)) {
+            finish(ctx, scim::errorResponse(scim::internalError("cannot read the request body")));
+            return;
+        }
+        ctx->exchange = scim::makeExchange(ctx->route, ctx->scim_request, *ctx->service);
+        // Watch the client while Redis works, so an abort frees the request.
+        r->read_event_handler = ngx_http_test_reading;
+        advance(ctx, ctx->exchange->start());
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "scim: %s", e.what());
+        finish(ctx, scim::errorResponse(scim::internalError("internal error")));
+    }
+}
+
+std::string base_url(ngx_http_request_t *r, std::string_view base) {
+    std::string url;
+#if (NGX_HTTP_SSL)
+    url = r->connection->ssl ? "https://" : "http://";
+#else
+    url = "http://";
+#endif
+    if (r->headers_in.host != nullptr) {
+        url += view(r->headers_in.host->value);
+    } else if (r->headers_in.server.len) {
+        url += view(r->headers_in.server);
+    } else {
+        auto *cscf = static_cast<ngx_http_core_srv_conf_t *>(
+            ngx_http_get_module_srv_conf(r, ngx_http_core_module));
+        url += view(cscf->server_name);
+    }
+    url += base;
+    return url;
+}
+
+int64_t now_millis() {
+    ngx_time_t *tp = ngx_timeofday();
+    return static_cast<int64_t>(tp->sec) * 1000 + tp->msec;
+}
+
+const scim::TokenEntry *authenticate(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
+    if (r->headers_in.authorization == nullptr) return nullptr;
+    auto token = scim::bearerToken(view(r->headers_in.authorization->value));
+    if (!token) return nullptr;
+    const scim::TokenEntry *entry = slcf->token_set->find(*token);
+    if (entry == nullptr) {
+        // Never log the secret; a short hash prefix is enough to correlate.
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "scim: authentication failed for unknown token sha256:%s",
+                      scim::sha256Hex(*token).substr(0, 8).c_str());
+    }
+    return entry;
+}
+
+ngx_int_t handle(ngx_http_request_t *r) {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_scim_module));
+
+    std::string_view base, rest;
+    if (!scim::splitBase(view(r->uri), base, rest)) {
+        ngx_http_discard_request_body(r);
+        return send_error(r, scim::notFound("no SCIM endpoint at this path"));
+    }
+
+    const scim::TokenEntry *token = authenticate(r, slcf);
+    if (token == nullptr) {
+        ngx_http_discard_request_body(r);
+        scim::Response resp =
+            scim::errorResponse(scim::unauthorized("a valid bearer token is required"));
+        resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"scim\"");
+        return send_response(r, resp);
+    }
+
+    auto matched = scim::matchRoute(view(r->method_name), rest);
+    if (auto *response = std::get_if<scim::Response>(&matched)) {
+        ngx_http_discard_request_body(r);
+        return send_response(r, *response);
+    }
+
+    ngx_http_scim_ctx_t *ctx = create_ctx(r);
+    if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    ctx->route = std::get<scim::Route>(matched);
+    ctx->service = slcf->service;
+    scim::Request &req = ctx->scim_request;
+    req.method = std::string(view(r->method_name));
+    req.path = std::string(rest);
+    req.query = std::string(view(r->args));
+    req.baseUrl = base_url(r, base);
+    if (r->headers_in.if_match) req.ifMatch = std::string(view(r->headers_in.if_match->value));
+    if (r->headers_in.if_none_match) {
+        req.ifNoneMatch = std::string(view(r->headers_in.if_none_match->value));
+    }
+    req.tenant = token->tenant;
+    req.tokenName = token->name;
+    req.nowMillis = now_millis();
+
+    if (ctx->route.needsBody) {
+        ngx_int_t rc = ngx_http_read_client_request_body(r, body_handler);
+        if (rc >= NGX_HTTP_SPECIAL_RESPONSE) return rc;  // the error filter dresses it
+        return NGX_DONE;
+    }
+
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    ctx->exchange = scim::makeExchange(ctx->route, req, *ctx->service);
+    scim::Exchange::Step step = ctx->exchange->start();
+    if (auto *response = std::get_if<scim::Response>(&step)) return send_response(r, *response);
+    if (!send_command(ctx, std::move(std::get<scim::store::Command>(step)))) {
+        return send_response(r, unavailable_response("the store is unavailable"));
+    }
+    r->main->count++;
+    r->read_event_handler = ngx_http_test_reading;
+    return NGX_DONE;
+}
+
+/* nginx's own error pages (413, 400, 408, …) in SCIM form */
+
+std::string error_detail(ngx_http_request_t *r, ngx_uint_t status) {
+    if (status == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+            ngx_http_get_module_loc_conf(r, ngx_http_core_module));
+        return "request body exceeds client_max_body_size (" +
+               std::to_string(clcf->client_max_body_size) + " bytes)";
+    }
+    if (status == NGX_HTTP_BAD_REQUEST) return "bad request";
+    if (status == NGX_HTTP_REQUEST_TIME_OUT) return "request timed out";
+    return "request failed with HTTP status " + std::to_string(status);
+}
+
+ngx_int_t error_header_filter(ngx_http_request_t *r) noexcept {
+    if (r != r->main || r->headers_out.status < NGX_HTTP_BAD_REQUEST) return next_header_filter(r);
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_scim_module));
+    if (slcf == nullptr || !slcf->enable) return next_header_filter(r);
+    ngx_http_scim_ctx_t *ctx = get_ctx(r);
+    if (ctx != nullptr && ctx->own_response) return next_header_filter(r);
+    try {
+        if (ctx == nullptr && (ctx = create_ctx(r)) == nullptr) return NGX_ERROR;
+        ngx_uint_t status = r->headers_out.status;
+        ctx->replacement = scim::renderError(scim::Error{static_cast<int>(status), "",
+                                                          error_detail(r, status)});
+    } catch (...) {
+        return NGX_ERROR;
+    }
+    ctx->replace_body = true;
+    set_scim_content_type(r);
+    ngx_http_clear_content_length(r);
+    r->headers_out.content_length_n = static_cast<off_t>(ctx->replacement.size());
+    return next_header_filter(r);
+}
+
+ngx_int_t error_body_filter(ngx_http_request_t *r, ngx_chain_t *in) noexcept {
+    ngx_http_scim_ctx_t *ctx = get_ctx(r);
+    if (ctx == nullptr || !ctx->replace_body) return next_body_filter(r, in);
+    for (ngx_chain_t *cl = in; cl; cl = cl->next) {  // nginx's page is dropped
+        cl->buf->pos = cl->buf->last;
+        cl->buf->file_pos = cl->buf->file_last;
+    }
+    if (ctx->replacement_sent) return NGX_OK;
+    ctx->replacement_sent = true;
+    ngx_chain_t *out = body_chain(r, ctx->replacement);
+    if (out == nullptr) return NGX_ERROR;
+    return next_body_filter(r, out);
+}
+
+}  // namespace
+
+ngx_int_t ngx_http_scim_handler(ngx_http_request_t *r) noexcept {
+    try {
+        return handle(r);
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "scim: %s", e.what());
+    } catch (...) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "scim: unknown exception");
+    }
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+ngx_int_t ngx_http_scim_init_filters(ngx_conf_t *) noexcept {
+    next_header_filter = ngx_http_top_header_filter;
+    ngx_http_top_header_filter = error_header_filter;
+    next_body_filter = ngx_http_top_body_filter;
+    ngx_http_top_body_filter = error_body_filter;
+    return NGX_OK;
+}

@@ -1,0 +1,76 @@
+// Shared by the module's main file (directives, configuration, process
+// hooks) and the request handler.
+#pragma once
+
+extern "C" {
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+}
+
+#include <memory>
+#include <string>
+
+#include "ngx_http_scim_redis.hpp"
+#include "scim/service.hpp"
+#include "scim/tokens.hpp"
+
+extern "C" ngx_module_t ngx_http_scim_module;
+
+struct ngx_http_scim_main_conf_t {
+    ngx_http_scim_redis_conf_t *redis;  // C++ object owned by cf->pool
+    ngx_str_t redis_address;
+    ngx_str_t redis_password;
+    ngx_int_t redis_db;
+    ngx_str_t redis_prefix;
+    ngx_msec_t redis_connect_timeout;
+    ngx_msec_t redis_timeout;
+    ngx_flag_t used;  // some location has `scim`
+};
+
+struct ngx_http_scim_loc_conf_t {
+    ngx_flag_t enable;
+    ngx_str_t tenant;
+    ngx_array_t *tokens;       // of ngx_http_scim_token_conf_t
+    ngx_array_t *token_files;  // of ngx_str_t
+    ngx_uint_t page_size;
+    ngx_uint_t max_page_size;
+    ngx_uint_t max_json_depth;
+    ngx_uint_t password_storage;  // 1 hash, 0 discard
+    ngx_int_t events_maxlen;
+    scim::TokenSet *token_set;     // built at merge time, owned by cf->pool
+    scim::ServiceConfig *service;  // built at merge time, owned by cf->pool
+};
+
+struct ngx_http_scim_token_conf_t {
+    ngx_str_t hash;
+    ngx_str_t name;
+    ngx_str_t tenant;
+    ngx_str_t file;  // where it was configured, for error messages
+    ngx_uint_t line;
+};
+
+// The content handler and the filters that give nginx's own error pages
+// (413 from client_max_body_size, 400, …) the SCIM error shape.
+ngx_int_t ngx_http_scim_handler(ngx_http_request_t *r) noexcept;
+ngx_int_t ngx_http_scim_init_filters(ngx_conf_t *cf) noexcept;
+
+// Registers a pool cleanup that runs T's destructor; nullptr on failure.
+template <class T>
+T *ngx_http_scim_pool_new(ngx_pool_t *pool) noexcept {
+    ngx_pool_cleanup_t *cln = ngx_pool_cleanup_add(pool, sizeof(T));
+    if (cln == nullptr) return nullptr;
+    T *obj;
+    try {
+        obj = new (cln->data) T();
+    } catch (...) {
+        cln->handler = nullptr;
+        return nullptr;
+    }
+    cln->handler = [](void *p) { static_cast<T *>(p)->~T(); };
+    return obj;
+}
+
+inline std::string ngx_http_scim_string(const ngx_str_t &s) {
+    return std::string(reinterpret_cast<const char *>(s.data), s.len);
+}

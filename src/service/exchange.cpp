@@ -1,0 +1,44 @@
+// Route → exchange. Endpoints whose issue has not landed yet answer a SCIM
+// 501, never an nginx page.
+#include "exchanges.hpp"
+
+namespace scim {
+
+namespace {
+
+Response notImplemented(const std::string &what) {
+    Error e{501, "", what + " is not implemented"};
+    return errorResponse(e);
+}
+
+std::unique_ptr<Exchange> users(const Route &route, Request request, const ServiceConfig &config) {
+    const std::string &m = request.method;
+    if (route.search) return immediate(notImplemented("POST /Users/.search"));
+    if (route.id.empty()) {
+        if (m == "POST") return createUser(std::move(request), config);
+        return listUsers(std::move(request), config);
+    }
+    if (m == "GET") return getUser(route.id, std::move(request), config);
+    if (m == "PUT") return replaceUser(route.id, std::move(request), config);
+    if (m == "DELETE") return deleteUser(route.id, std::move(request), config);
+    return immediate(notImplemented("PATCH"));
+}
+
+}  // namespace
+
+std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
+                                       const ServiceConfig &config) {
+    switch (route.endpoint) {
+    case Endpoint::Users: return users(route, std::move(request), config);
+    case Endpoint::ServiceProviderConfig:
+    case Endpoint::ResourceTypes:
+    case Endpoint::Schemas: return discovery(route, request, config);
+    case Endpoint::Groups: return immediate(notImplemented("/Groups"));
+    case Endpoint::Search: return immediate(notImplemented("POST /.search"));
+    case Endpoint::Bulk: return immediate(notImplemented("/Bulk"));
+    case Endpoint::Me: return immediate(notImplemented("/Me"));
+    }
+    return immediate(errorResponse(notFound("no such endpoint")));
+}
+
+}  // namespace scim

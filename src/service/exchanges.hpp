@@ -1,0 +1,29 @@
+// Internal to the service layer: one factory per SCIM operation.
+#pragma once
+
+#include <memory>
+
+#include "scim/render.hpp"
+#include "scim/service.hpp"
+
+namespace scim {
+
+Response jsonResponse(int status, const Json &body);
+std::unique_ptr<Exchange> immediate(Response response);
+
+std::unique_ptr<Exchange> discovery(const Route &route, const Request &request,
+                                    const ServiceConfig &config);
+
+std::unique_ptr<Exchange> createUser(Request request, const ServiceConfig &config);
+std::unique_ptr<Exchange> getUser(std::string id, Request request, const ServiceConfig &config);
+std::unique_ptr<Exchange> replaceUser(std::string id, Request request,
+                                      const ServiceConfig &config);
+std::unique_ptr<Exchange> deleteUser(std::string id, Request request,
+                                     const ServiceConfig &config);
+std::unique_ptr<Exchange> listUsers(Request request, const ServiceConfig &config);
+
+// If-Match / If-None-Match carry weak ETags, W/"<version>"; "*" matches any.
+// Returns the version a precondition names, "" for none or "*".
+std::string versionFromEtag(std::string_view header);
+
+}  // namespace scim

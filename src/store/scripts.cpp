@@ -1,0 +1,149 @@
+#include "scim/store/scripts.hpp"
+
+#include <openssl/sha.h>
+
+namespace scim::store {
+
+namespace {
+
+// Shared by every write script: one change event per changed resource,
+// appended in the same atomic step as the write (docs/events.md).
+const char *const kPrelude = R"lua(
+local function emit(stream, maxlen, kind, rtype, id, version, time, token, changed)
+  redis.call('XADD', stream, 'MAXLEN', '~', maxlen, '*',
+             'type', kind, 'resourceType', rtype, 'id', id, 'version', version,
+             'time', time, 'token', token, 'changed', changed)
+end
+-- 'deactivated'/'reactivated' when `active` flips, else the plain kind.
+local function lifecycle(old, new, plain)
+  if old ~= '0' and new == '0' then return 'user.deactivated' end
+  if old == '0' and new ~= '0' then return 'user.reactivated' end
+  return plain
+end
+)lua";
+
+// KEYS: user, users:by-name, users, seq, events
+// ARGV: id, userName lowercased, userName, doc, now, password hash or '',
+//       active ('1','0',''), token name, events maxlen
+const char *const kCreateUser = R"lua(
+local existing = redis.call('HGET', KEYS[2], ARGV[2])
+if existing then return {'uniqueness', existing} end
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+local seq = redis.call('INCR', KEYS[4])
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'doc', ARGV[4], 'userName', ARGV[3],
+           'version', 1, 'created', ARGV[5], 'lastModified', ARGV[5], 'seq', seq,
+           'active', ARGV[7], 'managedBy', ARGV[8])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'password', ARGV[6]) end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], seq, ARGV[1])
+emit(KEYS[5], ARGV[9], 'user.created', 'User', ARGV[1], 1, ARGV[5], ARGV[8], '')
+return {'ok', '1', ARGV[5], ARGV[5]}
+)lua";
+
+// KEYS: user, users:by-name, events
+// ARGV: id, userName lowercased, userName, doc, now, password hash or '',
+//       active, expected version or '', token name, events maxlen, changed
+const char *const kReplaceUser = R"lua(
+local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active')
+if not cur[1] then return {'notfound'} end
+if ARGV[8] ~= '' and ARGV[8] ~= cur[1] then return {'precondition', cur[1]} end
+local oldLower = string.lower(cur[2])
+if oldLower ~= ARGV[2] then
+  local other = redis.call('HGET', KEYS[2], ARGV[2])
+  if other and other ~= ARGV[1] then return {'uniqueness', other} end
+  redis.call('HDEL', KEYS[2], oldLower)
+  redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+end
+local v = tonumber(cur[1]) + 1
+redis.call('HSET', KEYS[1], 'doc', ARGV[4], 'userName', ARGV[3], 'version', v,
+           'lastModified', ARGV[5], 'active', ARGV[7])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'password', ARGV[6]) end
+emit(KEYS[3], ARGV[10], lifecycle(cur[4] or '', ARGV[7], 'user.updated'), 'User', ARGV[1],
+     v, ARGV[5], ARGV[9], ARGV[11])
+return {'ok', tostring(v), cur[3], ARGV[5]}
+)lua";
+
+// KEYS: user, users:by-name, users, events
+// ARGV: id, expected version or '', now, token name, events maxlen
+const char *const kDeleteUser = R"lua(
+local cur = redis.call('HMGET', KEYS[1], 'version', 'userName')
+if not cur[1] then return {'notfound'} end
+if ARGV[2] ~= '' and ARGV[2] ~= cur[1] then return {'precondition', cur[1]} end
+redis.call('DEL', KEYS[1])
+redis.call('HDEL', KEYS[2], string.lower(cur[2]))
+redis.call('ZREM', KEYS[3], ARGV[1])
+emit(KEYS[4], ARGV[5], 'user.deleted', 'User', ARGV[1], tonumber(cur[1]) + 1, ARGV[3],
+     ARGV[4], '')
+return {'ok'}
+)lua";
+
+// KEYS: users
+// ARGV: start (0-based), count, user key prefix
+// Returns {total, id, doc, version, created, lastModified, id, …}. Reads are
+// done in the script so a page is one consistent snapshot.
+const char *const kListUsers = R"lua(
+local out = {redis.call('ZCARD', KEYS[1])}
+local count = tonumber(ARGV[2])
+if count > 0 then
+  local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], tonumber(ARGV[1]) + count - 1)
+  for _, id in ipairs(ids) do
+    local h = redis.call('HMGET', ARGV[3] .. id, 'doc', 'version', 'created', 'lastModified')
+    if h[1] then
+      out[#out + 1] = id
+      out[#out + 1] = h[1]
+      out[#out + 1] = h[2]
+      out[#out + 1] = h[3]
+      out[#out + 1] = h[4]
+    end
+  end
+end
+return out
+)lua";
+
+std::string sha1Hex(const std::string &s) {
+    unsigned char md[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char *>(s.data()), s.size(), md);
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : md) {
+        out.push_back(digits[c >> 4]);
+        out.push_back(digits[c & 15]);
+    }
+    return out;
+}
+
+Script make(const char *name, const char *body, bool writes) {
+    std::string source = writes ? std::string(kPrelude) + body : std::string(body);
+    std::string sha = sha1Hex(source);
+    return Script{name, std::move(source), std::move(sha)};
+}
+
+}  // namespace
+
+const Script &createUserScript() {
+    static const Script s = make("create_user", kCreateUser, true);
+    return s;
+}
+
+const Script &replaceUserScript() {
+    static const Script s = make("replace_user", kReplaceUser, true);
+    return s;
+}
+
+const Script &deleteUserScript() {
+    static const Script s = make("delete_user", kDeleteUser, true);
+    return s;
+}
+
+const Script &listUsersScript() {
+    static const Script s = make("list_users", kListUsers, false);
+    return s;
+}
+
+const std::vector<const Script *> &allScripts() {
+    static const std::vector<const Script *> all{&createUserScript(), &replaceUserScript(),
+                                                 &deleteUserScript(), &listUsersScript()};
+    return all;
+}
+
+}  // namespace scim::store

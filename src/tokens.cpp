@@ -1,0 +1,70 @@
+#include "scim/tokens.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "scim/ids.hpp"
+#include "scim/strings.hpp"
+
+namespace scim {
+
+namespace {
+bool isHex64(std::string_view s) {
+    if (s.size() != 64) return false;
+    for (char c : s) {
+        bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (!hex) return false;
+    }
+    return true;
+}
+}  // namespace
+
+std::optional<std::string> TokenSet::add(std::string_view sha256Hex, std::string_view name,
+                                         std::string_view tenant) {
+    if (!isHex64(sha256Hex)) {
+        return "token must be given as its SHA-256 in 64 hex digits, not in plaintext";
+    }
+    if (tenant.empty()) return std::string("token tenant must not be empty");
+    std::string tokenName = name.empty() ? "sha256:" + lower(sha256Hex.substr(0, 8)) : std::string(name);
+    entries_.push_back(TokenEntry{lower(sha256Hex), std::move(tokenName), std::string(tenant)});
+    return std::nullopt;
+}
+
+std::optional<std::string> TokenSet::loadFile(const std::string &path,
+                                              std::string_view defaultTenant) {
+    std::ifstream in(path);
+    if (!in) return "cannot open token file \"" + path + "\"";
+    std::string line;
+    for (int lineNo = 1; std::getline(in, line); ++lineNo) {
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        std::istringstream fields(line);
+        std::string sha, name, tenant;
+        if (!(fields >> sha)) continue;
+        fields >> name >> tenant;
+        if (auto err = add(sha, name, tenant.empty() ? defaultTenant : std::string_view(tenant))) {
+            return path + ":" + std::to_string(lineNo) + ": " + *err;
+        }
+    }
+    return std::nullopt;
+}
+
+const TokenEntry *TokenSet::find(std::string_view presented) const {
+    std::string digest = sha256Hex(presented);
+    const TokenEntry *match = nullptr;
+    for (const TokenEntry &e : entries_) {
+        if (constantTimeEquals(digest, e.sha256) && !match) match = &e;
+    }
+    return match;
+}
+
+std::optional<std::string_view> bearerToken(std::string_view h) {
+    while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
+    if (!istartsWith(h, "Bearer ")) return std::nullopt;
+    h.remove_prefix(7);
+    while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
+    while (!h.empty() && (h.back() == ' ' || h.back() == '\t')) h.remove_suffix(1);
+    if (h.empty()) return std::nullopt;
+    return h;
+}
+
+}  // namespace scim

@@ -1,0 +1,269 @@
+// The User exchanges driven with canned Redis replies: what they send and
+// what they answer, without nginx or Redis.
+#include <gtest/gtest.h>
+
+#include "fake_reply.hpp"
+#include "scim/service.hpp"
+#include "scim/store/scripts.hpp"
+
+using namespace scim;
+
+namespace {
+
+ServiceConfig config() {
+    ServiceConfig c;
+    c.keyPrefix = "scim:";
+    return c;
+}
+
+Request request(std::string method, std::string path, std::string body = "") {
+    Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    r.body = std::move(body);
+    r.baseUrl = "https://idp.example.com/scim/v2";
+    r.tenant = "acme";
+    r.tokenName = "okta";
+    r.nowMillis = 1795873458123LL;
+    return r;
+}
+
+std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &c) {
+    auto m = matchRoute(r.method, r.path);
+    return makeExchange(std::get<Route>(m), std::move(r), c);
+}
+
+JsonDoc bodyOf(const Response &r) {
+    JsonDoc d;
+    d.Parse(r.body.c_str());
+    return d;
+}
+
+std::string header(const Response &r, const std::string &name) {
+    for (const auto &[k, v] : r.headers) {
+        if (k == name) return v;
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(CreateUser, SendsOneAtomicScriptWithTenantKeys) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("POST", "/Users",
+                                  R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                      "userName":"BJensen","active":true,"password":"secret"})"),
+                          c);
+    auto step = ex->start();
+    ASSERT_TRUE(std::holds_alternative<store::Command>(step));
+    const auto &cmd = std::get<store::Command>(step);
+    EXPECT_EQ(cmd.script, &store::createUserScript());
+    ASSERT_EQ(cmd.numKeys, 5u);
+    std::string id = cmd.args[5];
+    EXPECT_EQ(cmd.args[0], "scim:{acme}:user:" + id);
+    EXPECT_EQ(cmd.args[1], "scim:{acme}:users:by-name");
+    EXPECT_EQ(cmd.args[4], "scim:{acme}:events");
+    EXPECT_EQ(cmd.args[6], "bjensen");    // uniqueness key
+    EXPECT_EQ(cmd.args[7], "BJensen");
+    EXPECT_EQ(cmd.args[8].find("secret"), std::string::npos);  // doc has no password
+    EXPECT_EQ(cmd.args[10].rfind("pbkdf2-sha256$", 0), 0u);
+    EXPECT_EQ(cmd.args[11], "1");  // active
+    EXPECT_EQ(cmd.args[12], "okta");
+
+    auto done = ex->onReply(*FakeReply::strings({"ok", "1", "2026-11-28T13:44:18.123Z",
+                                                 "2026-11-28T13:44:18.123Z"}));
+    ASSERT_TRUE(std::holds_alternative<Response>(done));
+    const Response &r = std::get<Response>(done);
+    EXPECT_EQ(r.status, 201);
+    EXPECT_EQ(header(r, "Location"), "https://idp.example.com/scim/v2/Users/" + id);
+    EXPECT_EQ(header(r, "ETag"), "W/\"1\"");
+    JsonDoc d = bodyOf(r);
+    EXPECT_STREQ(d["id"].GetString(), id.c_str());
+    EXPECT_STREQ(d["userName"].GetString(), "BJensen");
+    EXPECT_FALSE(d.HasMember("password"));
+    EXPECT_STREQ(d["meta"]["location"].GetString(), header(r, "Location").c_str());
+    EXPECT_STREQ(d["meta"]["version"].GetString(), "W/\"1\"");
+    EXPECT_STREQ(d["meta"]["created"].GetString(), "2026-11-28T13:44:18.123Z");
+}
+
+TEST(CreateUser, PasswordsAreDiscardedWhenConfigured) {
+    ServiceConfig c = config();
+    c.storePasswords = false;
+    auto ex = exchangeFor(request("POST", "/Users", R"({"userName":"a","password":"p"})"), c);
+    auto step = ex->start();
+    EXPECT_EQ(std::get<store::Command>(step).args[10], "");
+}
+
+TEST(CreateUser, DuplicateAnswers409Uniqueness) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
+    ex->start();
+    auto r = std::get<Response>(ex->onReply(*FakeReply::strings({"uniqueness", "other-id"})));
+    EXPECT_EQ(r.status, 409);
+    JsonDoc d = bodyOf(r);
+    EXPECT_STREQ(d["scimType"].GetString(), "uniqueness");
+    EXPECT_STREQ(d["status"].GetString(), "409");
+}
+
+TEST(CreateUser, BadInputIsRefusedBeforeAnyRedisCall) {
+    ServiceConfig c = config();
+    struct Case {
+        const char *body;
+        const char *scimType;
+    } cases[] = {
+        {"{\"userName\":", "invalidSyntax"},
+        {"[1,2]", "invalidSyntax"},
+        {"{}", "invalidValue"},
+        {R"({"userName":42})", "invalidValue"},
+        {R"({"userName":"a","active":"maybe"})", "invalidValue"},
+    };
+    for (const Case &k : cases) {
+        auto ex = exchangeFor(request("POST", "/Users", k.body), c);
+        auto step = ex->start();
+        ASSERT_TRUE(std::holds_alternative<Response>(step)) << k.body;
+        const Response &r = std::get<Response>(step);
+        EXPECT_EQ(r.status, 400) << k.body;
+        EXPECT_STREQ(bodyOf(r)["scimType"].GetString(), k.scimType) << k.body;
+    }
+}
+
+TEST(CreateUser, RedisErrorsAre503NotClientErrors) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
+    ex->start();
+    auto r = std::get<Response>(ex->onReply(*FakeReply::error("OOM command not allowed")));
+    EXPECT_EQ(r.status, 503);
+}
+
+TEST(GetUser, RendersStoredUserOr404) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("GET", "/Users/u1"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.args, (std::vector<std::string>{"HMGET", "scim:{acme}:user:u1", "doc", "version",
+                                                  "created", "lastModified"}));
+    auto r = std::get<Response>(ex->onReply(*FakeReply::strings(
+        {R"({"userName":"a","name":{"givenName":"A"}})", "3", "t1", "t2"})));
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(header(r, "ETag"), "W/\"3\"");
+    JsonDoc d = bodyOf(r);
+    EXPECT_STREQ(d["id"].GetString(), "u1");
+    EXPECT_STREQ(d["name"]["givenName"].GetString(), "A");
+    EXPECT_STREQ(d["meta"]["lastModified"].GetString(), "t2");
+
+    auto missing = exchangeFor(request("GET", "/Users/nope"), c);
+    missing->start();
+    std::vector<FakeReply> nils{FakeReply::nil(), FakeReply::nil(), FakeReply::nil(),
+                                FakeReply::nil()};
+    auto r404 = std::get<Response>(missing->onReply(*FakeReply::array(nils)));
+    EXPECT_EQ(r404.status, 404);
+    EXPECT_STREQ(bodyOf(r404)["status"].GetString(), "404");
+}
+
+TEST(GetUser, IfNoneMatchGives304) {
+    ServiceConfig c = config();
+    Request req = request("GET", "/Users/u1");
+    req.ifNoneMatch = "W/\"3\"";
+    auto ex = exchangeFor(req, c);
+    ex->start();
+    auto r = std::get<Response>(ex->onReply(*FakeReply::strings({R"({"userName":"a"})", "3", "t", "t"})));
+    EXPECT_EQ(r.status, 304);
+    EXPECT_TRUE(r.body.empty());
+}
+
+TEST(ReplaceUser, PassesIfMatchVersionAndMaps412And404) {
+    ServiceConfig c = config();
+    Request req = request("PUT", "/Users/u1", R"({"userName":"b"})");
+    req.ifMatch = "W/\"4\"";
+    auto ex = exchangeFor(req, c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::replaceUserScript());
+    EXPECT_EQ(cmd.args[3 + 7], "4");
+    auto r = std::get<Response>(ex->onReply(*FakeReply::strings({"precondition", "5"})));
+    EXPECT_EQ(r.status, 412);
+
+    auto ex2 = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"b"})"), c);
+    ex2->start();
+    EXPECT_EQ(std::get<Response>(ex2->onReply(*FakeReply::strings({"notfound"}))).status, 404);
+
+    auto ex3 = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"b"})"), c);
+    ex3->start();
+    auto ok = std::get<Response>(ex3->onReply(*FakeReply::strings({"ok", "2", "t0", "t1"})));
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(header(ok, "ETag"), "W/\"2\"");
+    EXPECT_STREQ(bodyOf(ok)["meta"]["created"].GetString(), "t0");
+}
+
+TEST(DeleteUser, Answers204Or404) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("DELETE", "/Users/u1"), c);
+    ex->start();
+    auto r = std::get<Response>(ex->onReply(*FakeReply::strings({"ok"})));
+    EXPECT_EQ(r.status, 204);
+    EXPECT_TRUE(r.body.empty());
+    auto ex2 = exchangeFor(request("DELETE", "/Users/u1"), c);
+    ex2->start();
+    EXPECT_EQ(std::get<Response>(ex2->onReply(*FakeReply::strings({"notfound"}))).status, 404);
+}
+
+TEST(ListUsers, PagesWithIntegersAndClampsCount) {
+    ServiceConfig c = config();
+    c.maxPageSize = 50;
+    Request req = request("GET", "/Users");
+    req.query = "startIndex=0&count=500";
+    auto ex = exchangeFor(req, c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.args[1], "0");   // startIndex below 1 counts as 1
+    EXPECT_EQ(cmd.args[2], "50");  // clamped to the maximum
+    std::vector<FakeReply> items{FakeReply::integer(7)};
+    for (const char *id : {"a", "b"}) {
+        items.push_back(FakeReply::string(id));
+        items.push_back(FakeReply::string(R"({"userName":"x"})"));
+        items.push_back(FakeReply::string("1"));
+        items.push_back(FakeReply::string("t"));
+        items.push_back(FakeReply::string("t"));
+    }
+    auto r = std::get<Response>(ex->onReply(*FakeReply::array(items)));
+    JsonDoc d = bodyOf(r);
+    EXPECT_EQ(d["totalResults"].GetInt(), 7);
+    EXPECT_EQ(d["startIndex"].GetInt(), 1);
+    EXPECT_EQ(d["itemsPerPage"].GetInt(), 2);
+    EXPECT_STREQ(d["Resources"][1]["id"].GetString(), "b");
+}
+
+TEST(ListUsers, CountZeroAndBadParameters) {
+    ServiceConfig c = config();
+    Request req = request("GET", "/Users");
+    req.query = "count=0";
+    auto ex = exchangeFor(req, c);
+    EXPECT_EQ(std::get<store::Command>(ex->start()).args[2], "0");
+    req.query = "count=ten";
+    auto bad = exchangeFor(req, c);
+    EXPECT_EQ(std::get<Response>(bad->start()).status, 400);
+}
+
+TEST(Discovery, ServiceProviderConfigTellsTheTruth) {
+    ServiceConfig c = config();
+    auto r = std::get<Response>(exchangeFor(request("GET", "/ServiceProviderConfig"), c)->start());
+    JsonDoc d = bodyOf(r);
+    EXPECT_TRUE(d["etag"]["supported"].GetBool());
+    EXPECT_FALSE(d["bulk"]["supported"].GetBool());
+    EXPECT_EQ(d["filter"]["maxResults"].GetInt(), 1000);
+    EXPECT_STREQ(d["authenticationSchemes"][0]["type"].GetString(), "oauthbearertoken");
+}
+
+TEST(Discovery, SchemasAndResourceTypes) {
+    ServiceConfig c = config();
+    auto list = bodyOf(std::get<Response>(exchangeFor(request("GET", "/Schemas"), c)->start()));
+    EXPECT_EQ(list["totalResults"].GetInt(), 3);
+    auto user = bodyOf(std::get<Response>(
+        exchangeFor(request("GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User"), c)
+            ->start()));
+    EXPECT_STREQ(user["attributes"][0]["name"].GetString(), "userName");
+    EXPECT_STREQ(user["attributes"][0]["uniqueness"].GetString(), "server");
+    auto rt = bodyOf(std::get<Response>(exchangeFor(request("GET", "/ResourceTypes/User"), c)->start()));
+    EXPECT_STREQ(rt["endpoint"].GetString(), "/Users");
+    EXPECT_STREQ(rt["schemaExtensions"][0]["schema"].GetString(),
+                 "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User");
+    auto missing = std::get<Response>(exchangeFor(request("GET", "/ResourceTypes/Nope"), c)->start());
+    EXPECT_EQ(missing.status, 404);
+}
