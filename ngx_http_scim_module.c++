@@ -31,6 +31,13 @@ static ngx_conf_enum_t ngx_http_scim_password_storage[] = {
     {ngx_null_string, 0},
 };
 
+static ngx_conf_enum_t ngx_http_scim_patch_responses[] = {
+    {ngx_string("auto"), static_cast<ngx_uint_t>(scim::PatchResponse::Auto)},
+    {ngx_string("resource"), static_cast<ngx_uint_t>(scim::PatchResponse::Resource)},
+    {ngx_string("no_content"), static_cast<ngx_uint_t>(scim::PatchResponse::NoContent)},
+    {ngx_null_string, 0},
+};
+
 static ngx_conf_num_bounds_t ngx_http_scim_db_bounds = {ngx_conf_check_num_bounds, 0, 1023};
 static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bounds, 1, 100000};
 static ngx_conf_num_bounds_t ngx_http_scim_depth_bounds = {ngx_conf_check_num_bounds, 2, 256};
@@ -94,6 +101,10 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_events_maxlen"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, events_maxlen), &ngx_http_scim_maxlen_bounds},
+
+    {ngx_string("scim_patch_response"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, patch_response), ngx_http_scim_patch_responses},
 
     ngx_null_command};
 
@@ -284,6 +295,7 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->max_json_depth = NGX_CONF_UNSET_UINT;
     slcf->password_storage = NGX_CONF_UNSET_UINT;
     slcf->events_maxlen = NGX_CONF_UNSET;
+    slcf->patch_response = NGX_CONF_UNSET_UINT;
     return slcf;
 }
 
@@ -334,6 +346,7 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.json.maxDepth = static_cast<unsigned>(conf->max_json_depth);
     s.storePasswords = conf->password_storage == 1;
     s.eventsMaxLen = conf->events_maxlen;
+    s.patchResponse = static_cast<scim::PatchResponse>(conf->patch_response);
     return NGX_CONF_OK;
 }
 
@@ -351,6 +364,8 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     ngx_conf_merge_uint_value(conf->max_json_depth, prev->max_json_depth, 32);
     ngx_conf_merge_uint_value(conf->password_storage, prev->password_storage, 1);
     ngx_conf_merge_value(conf->events_maxlen, prev->events_maxlen, 100000);
+    ngx_conf_merge_uint_value(conf->patch_response, prev->patch_response,
+                              static_cast<ngx_uint_t>(scim::PatchResponse::Auto));
 
     if (conf->page_size > conf->max_page_size) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

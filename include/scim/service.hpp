@@ -20,6 +20,10 @@ struct redisReply;
 
 namespace scim {
 
+// What a successful PATCH answers: the resource (200) or nothing (204).
+// `Auto` is 200 for Users and 204 for Groups, what providers expect.
+enum class PatchResponse { Auto, Resource, NoContent };
+
 struct ServiceConfig {
     std::string keyPrefix = "scim:";
     size_t defaultPageSize = 100;
@@ -27,6 +31,8 @@ struct ServiceConfig {
     ParseLimits json;
     bool storePasswords = true;  // salted PBKDF2 hash, or not at all
     long long eventsMaxLen = 100000;
+    PatchResponse patchResponse = PatchResponse::Auto;
+    unsigned patchRetries = 5;  // conflicting concurrent writes retried this often
 };
 
 struct Request {
@@ -37,6 +43,7 @@ struct Request {
     std::string body;
     std::string ifMatch;
     std::string ifNoneMatch;
+    std::string prefer;  // RFC 7240 Prefer header; return=minimal asks for no body
     std::string tenant = "default";
     std::string tokenName;
     int64_t nowMillis = 0;

@@ -268,6 +268,24 @@ std::string base_url(ngx_http_request_t *r, std::string_view base) {
     return url;
 }
 
+// A request header nginx does not parse into headers_in, or nullptr.
+const ngx_str_t *find_header(ngx_http_request_t *r, std::string_view name) {
+    ngx_list_part_t *part = &r->headers_in.headers.part;
+    auto *h = static_cast<ngx_table_elt_t *>(part->elts);
+    for (ngx_uint_t i = 0;; i++) {
+        if (i >= part->nelts) {
+            if (part->next == nullptr) return nullptr;
+            part = part->next;
+            h = static_cast<ngx_table_elt_t *>(part->elts);
+            i = 0;
+        }
+        if (h[i].key.len == name.size() &&
+            ngx_strncasecmp(h[i].key.data, (u_char *)name.data(), name.size()) == 0) {
+            return &h[i].value;
+        }
+    }
+}
+
 int64_t now_millis() {
     ngx_time_t *tp = ngx_timeofday();
     return static_cast<int64_t>(tp->sec) * 1000 + tp->msec;
@@ -325,6 +343,7 @@ ngx_int_t handle(ngx_http_request_t *r) {
     if (r->headers_in.if_none_match) {
         req.ifNoneMatch = std::string(view(r->headers_in.if_none_match->value));
     }
+    if (const ngx_str_t *prefer = find_header(r, "Prefer")) req.prefer = std::string(view(*prefer));
     req.tenant = token->tenant;
     req.tokenName = token->name;
     req.nowMillis = now_millis();

@@ -38,6 +38,7 @@ struct ngx_http_scim_loc_conf_t {
     ngx_uint_t max_json_depth;
     ngx_uint_t password_storage;  // 1 hash, 0 discard
     ngx_int_t events_maxlen;
+    ngx_uint_t patch_response;  // scim::PatchResponse
     scim::TokenSet *token_set;     // built at merge time, owned by cf->pool
     scim::ServiceConfig *service;  // built at merge time, owned by cf->pool
 };

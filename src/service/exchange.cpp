@@ -21,7 +21,7 @@ std::unique_ptr<Exchange> users(const Route &route, Request request, const Servi
     if (m == "GET") return getUser(route.id, std::move(request), config);
     if (m == "PUT") return replaceUser(route.id, std::move(request), config);
     if (m == "DELETE") return deleteUser(route.id, std::move(request), config);
-    return immediate(notImplemented("PATCH"));
+    return patchUser(route.id, std::move(request), config);
 }
 
 }  // namespace

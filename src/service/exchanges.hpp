@@ -18,6 +18,7 @@ std::unique_ptr<Exchange> createUser(Request request, const ServiceConfig &confi
 std::unique_ptr<Exchange> getUser(std::string id, Request request, const ServiceConfig &config);
 std::unique_ptr<Exchange> replaceUser(std::string id, Request request,
                                       const ServiceConfig &config);
+std::unique_ptr<Exchange> patchUser(std::string id, Request request, const ServiceConfig &config);
 std::unique_ptr<Exchange> deleteUser(std::string id, Request request,
                                      const ServiceConfig &config);
 std::unique_ptr<Exchange> listUsers(Request request, const ServiceConfig &config);

@@ -1,6 +1,12 @@
 #include "user_store.hpp"
 
+#include "scim/ids.hpp"
 #include "scim/query.hpp"
+#include "scim/resource.hpp"
+#include "scim/store/reply.hpp"
+#include "scim/store/scripts.hpp"
+#include "scim/store/user_index.hpp"
+#include "scim/strings.hpp"
 
 namespace scim {
 
@@ -45,6 +51,82 @@ store::KeySpace keysFor(const Request &request, const ServiceConfig &config) {
 
 Response storeFailure(std::string_view what) {
     return errorResponse(unavailable("the store failed: " + std::string(what)));
+}
+
+store::Command readUserCommand(const Request &request, const ServiceConfig &config,
+                               const std::string &id) {
+    std::vector<std::string> args{"HMGET", keysFor(request, config).user(id)};
+    for (const char *f : kUserFields) args.emplace_back(f);
+    return store::plain(std::move(args));
+}
+
+std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id, size_t offset) {
+    if (!store::isArray(reply) || reply.elements < offset + 4) return std::nullopt;
+    const redisReply *doc = store::element(reply, offset);
+    if (!doc || doc->type != REDIS_REPLY_STRING) return std::nullopt;
+    StoredUser u;
+    u.id = std::move(id);
+    u.doc = std::string(store::text(*doc));
+    u.version = static_cast<uint64_t>(store::integer(*store::element(reply, offset + 1)).value_or(1));
+    u.created = std::string(store::textAt(reply, offset + 2));
+    u.lastModified = std::string(store::textAt(reply, offset + 3));
+    return u;
+}
+
+Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &password,
+                                const ServiceConfig &config) {
+    UserWrite w;
+    w.doc = std::move(doc);
+    const Json *userName = findMember(w.doc, "userName");
+    if (!userName || !userName->IsString() || userName->GetStringLength() == 0) {
+        return invalidValue("attribute 'userName' is required");
+    }
+    w.userName = std::string(str(*userName));
+    w.docText = toString(w.doc);
+    if (password && config.storePasswords) w.passwordHash = hashPassword(*password);
+    return w;
+}
+
+Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &config) {
+    auto parsed = parseJson(request.body, config.json);
+    if (!parsed) return parsed.takeError();
+    auto normalized = normalizeResource(userResourceType(), *parsed);
+    if (!normalized) return normalized.takeError();
+    return finishWrite(std::move(normalized->doc), normalized->password, config);
+}
+
+store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
+                                  const std::string &id, const UserWrite &w,
+                                  const std::string &expectedVersion, const std::string &changed) {
+    return store::scriptCall(
+        store::replaceUserScript(), store::userWriteKeys(keysFor(request, config), id),
+        {id, lower(w.userName), w.userName, w.docText, formatTimestamp(request.nowMillis),
+         w.passwordHash, activeFlag(w.doc), expectedVersion, request.tokenName,
+         std::to_string(config.eventsMaxLen), changed, std::to_string(request.nowMillis),
+         store::userIndexEntries(w.doc, id)});
+}
+
+Response uniquenessConflict(const std::string &userName) {
+    return errorResponse(uniqueness("userName '" + userName + "' is already taken"));
+}
+
+std::optional<Response> replaceFailure(const redisReply &reply, const std::string &id,
+                                       const std::string &userName) {
+    std::string_view status = store::textAt(reply, 0);
+    if (status == "ok") return std::nullopt;
+    if (status == "notfound") return errorResponse(notFound("User " + id + " not found"));
+    if (status == "uniqueness") return uniquenessConflict(userName);
+    if (status == "precondition") {
+        return errorResponse(preconditionFailed("If-Match does not match the current version W/\"" +
+                                                std::string(store::textAt(reply, 1)) + "\""));
+    }
+    return storeFailure(store::text(reply));
+}
+
+void readReplaceResult(const redisReply &reply, StoredUser &user) {
+    user.version = store::integer(*store::element(reply, 1)).value_or(1);
+    user.created = std::string(store::textAt(reply, 2));
+    user.lastModified = std::string(store::textAt(reply, 3));
 }
 
 }  // namespace scim

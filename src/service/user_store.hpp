@@ -1,6 +1,7 @@
 // Shared by the User exchanges: how a stored user becomes a response.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "exchanges.hpp"
@@ -19,6 +20,38 @@ struct StoredUser {
 
 // HMGET fields, in the order StoredUser expects them after the id.
 inline const char *const kUserFields[] = {"doc", "version", "created", "lastModified"};
+
+// HMGET user <kUserFields>: the command and its reply.
+store::Command readUserCommand(const Request &request, const ServiceConfig &config,
+                               const std::string &id);
+std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id,
+                                         size_t offset = 0);
+
+// A user document ready to be written: what POST, PUT and PATCH share.
+struct UserWrite {
+    JsonDoc doc;
+    std::string docText;
+    std::string userName;
+    std::string passwordHash;  // "" when none was sent or none is kept
+};
+
+// POST and PUT: the body becomes a canonical document.
+Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &config);
+// PATCH: a patched canonical document.
+Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &password,
+                                const ServiceConfig &config);
+
+// The replace script for PUT and PATCH; `expectedVersion` "" writes
+// unconditionally, `changed` lists attributes for the change event.
+store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
+                                  const std::string &id, const UserWrite &write,
+                                  const std::string &expectedVersion, const std::string &changed);
+Response uniquenessConflict(const std::string &userName);
+// The error response for a replace script's reply, or nullopt on "ok".
+std::optional<Response> replaceFailure(const redisReply &reply, const std::string &id,
+                                       const std::string &userName);
+// Fills version, created and lastModified from an "ok" reply.
+void readReplaceResult(const redisReply &reply, StoredUser &user);
 
 // Renders a stored user, applying the request's projection parameters.
 // Returns an error for a projection the client got wrong.

@@ -6,6 +6,7 @@
 #include "scim/resource.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
+#include "scim/store/user_index.hpp"
 #include "scim/strings.hpp"
 #include "user_store.hpp"
 
@@ -14,35 +15,6 @@ namespace scim {
 namespace {
 
 using store::textAt;
-
-// What POST and PUT share: the body becomes a canonical document.
-struct UserWrite {
-    JsonDoc doc;
-    std::string docText;
-    std::string userName;
-    std::string passwordHash;  // "" when none was sent or none is kept
-};
-
-Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &config) {
-    auto parsed = parseJson(request.body, config.json);
-    if (!parsed) return parsed.takeError();
-    auto normalized = normalizeResource(userResourceType(), *parsed);
-    if (!normalized) return normalized.takeError();
-    UserWrite w;
-    w.doc = std::move(normalized->doc);
-    const Json *userName = findMember(w.doc, "userName");
-    if (!userName || !userName->IsString()) return invalidValue("attribute 'userName' is required");
-    w.userName = std::string(str(*userName));
-    w.docText = toString(w.doc);
-    if (normalized->password && config.storePasswords) {
-        w.passwordHash = hashPassword(*normalized->password);
-    }
-    return w;
-}
-
-Response uniquenessConflict(const std::string &userName) {
-    return errorResponse(uniqueness("userName '" + userName + "' is already taken"));
-}
 
 class CreateUser final : public Exchange {
 public:
@@ -57,11 +29,11 @@ public:
         std::string now = formatTimestamp(request_.nowMillis);
         auto keys = keysFor(request_, config_);
         return store::scriptCall(
-            store::createUserScript(),
-            {keys.user(user_.id), keys.usersByName(), keys.users(), keys.seq(), keys.events()},
+            store::createUserScript(), store::userWriteKeys(keys, user_.id),
             {user_.id, lower(write_.userName), write_.userName, write_.docText, now,
              write_.passwordHash, activeFlag(write_.doc), request_.tokenName,
-             std::to_string(config_.eventsMaxLen)});
+             std::to_string(config_.eventsMaxLen), std::to_string(request_.nowMillis),
+             store::userIndexEntries(write_.doc, user_.id)});
     }
 
     Step onReply(const redisReply &reply) override {
@@ -81,30 +53,12 @@ private:
     StoredUser user_;
 };
 
-// HMGET user doc version created lastModified → StoredUser, or nullopt.
-std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id, size_t offset = 0) {
-    if (!store::isArray(reply) || reply.elements < offset + 4) return std::nullopt;
-    const redisReply *doc = store::element(reply, offset);
-    if (!doc || doc->type != REDIS_REPLY_STRING) return std::nullopt;
-    StoredUser u;
-    u.id = std::move(id);
-    u.doc = std::string(store::text(*doc));
-    u.version = static_cast<uint64_t>(store::integer(*store::element(reply, offset + 1)).value_or(1));
-    u.created = std::string(textAt(reply, offset + 2));
-    u.lastModified = std::string(textAt(reply, offset + 3));
-    return u;
-}
-
 class GetUser final : public Exchange {
 public:
     GetUser(std::string id, Request r, const ServiceConfig &c)
         : id_(std::move(id)), request_(std::move(r)), config_(c) {}
 
-    Step start() override {
-        std::vector<std::string> args{"HMGET", keysFor(request_, config_).user(id_)};
-        for (const char *f : kUserFields) args.emplace_back(f);
-        return store::plain(std::move(args));
-    }
+    Step start() override { return readUserCommand(request_, config_, id_); }
 
     Step onReply(const redisReply &reply) override {
         if (store::isError(reply)) return storeFailure(store::text(reply));
@@ -139,27 +93,13 @@ public:
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
         user_.doc = write_.docText;
-        std::string now = formatTimestamp(request_.nowMillis);
-        auto keys = keysFor(request_, config_);
-        return store::scriptCall(
-            store::replaceUserScript(), {keys.user(user_.id), keys.usersByName(), keys.events()},
-            {user_.id, lower(write_.userName), write_.userName, write_.docText, now,
-             write_.passwordHash, activeFlag(write_.doc), versionFromEtag(request_.ifMatch),
-             request_.tokenName, std::to_string(config_.eventsMaxLen), ""});
+        return replaceUserCommand(request_, config_, user_.id, write_,
+                                  versionFromEtag(request_.ifMatch), "");
     }
 
     Step onReply(const redisReply &reply) override {
-        std::string_view status = textAt(reply, 0);
-        if (status == "notfound") return errorResponse(notFound("User " + user_.id + " not found"));
-        if (status == "uniqueness") return uniquenessConflict(write_.userName);
-        if (status == "precondition") {
-            return errorResponse(preconditionFailed("If-Match does not match the current version " +
-                                                    etagFor(std::stoull(std::string(textAt(reply, 1))))));
-        }
-        if (status != "ok") return storeFailure(store::text(reply));
-        user_.version = std::stoull(std::string(textAt(reply, 1)));
-        user_.created = std::string(textAt(reply, 2));
-        user_.lastModified = std::string(textAt(reply, 3));
+        if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
+        readReplaceResult(reply, user_);
         return userResponse(200, user_, request_);
     }
 
@@ -178,8 +118,7 @@ public:
     Step start() override {
         auto keys = keysFor(request_, config_);
         return store::scriptCall(
-            store::deleteUserScript(),
-            {keys.user(id_), keys.usersByName(), keys.users(), keys.events()},
+            store::deleteUserScript(), store::userWriteKeys(keys, id_),
             {id_, versionFromEtag(request_.ifMatch), formatTimestamp(request_.nowMillis),
              request_.tokenName, std::to_string(config_.eventsMaxLen)});
     }

@@ -5,4 +5,10 @@ namespace scim::store {
 KeySpace::KeySpace(std::string_view prefix, std::string_view tenant)
     : prefix_(prefix), base_(std::string(prefix) + "{" + std::string(tenant) + "}:") {}
 
+std::vector<std::string> userWriteKeys(const KeySpace &k, std::string_view id) {
+    return {k.user(id),         k.usersByName(),     k.users(),      k.seq(),
+            k.events(),         k.userNameIndex(),   k.externalIdIndex(), k.emailIndex(),
+            k.createdIndex(),   k.modifiedIndex()};
+}
+
 }  // namespace scim::store

@@ -14,6 +14,21 @@ local function emit(stream, maxlen, kind, rtype, id, version, time, token, chang
              'type', kind, 'resourceType', rtype, 'id', id, 'version', version,
              'time', time, 'token', token, 'changed', changed)
 end
+-- User writes share one KEYS layout (store::userWriteKeys): 1 user, 2
+-- users:by-name, 3 users, 4 seq, 5 events, 6-8 the lexicographic indexes,
+-- 9 idx:created, 10 idx:lastModified. Index entries are [index, member]
+-- pairs, kept in the user's `idx` field so a later write removes exactly
+-- what this one added.
+local LEX = 6
+local function unindex(userKey)
+  local old = redis.call('HGET', userKey, 'idx')
+  if not old then return end
+  for _, e in ipairs(cjson.decode(old)) do redis.call('ZREM', KEYS[LEX + e[1]], e[2]) end
+end
+local function index(userKey, entries)
+  for _, e in ipairs(cjson.decode(entries)) do redis.call('ZADD', KEYS[LEX + e[1]], 0, e[2]) end
+  redis.call('HSET', userKey, 'idx', entries)
+end
 -- 'deactivated'/'reactivated' when `active` flips, else the plain kind.
 local function lifecycle(old, new, plain)
   if old ~= '0' and new == '0' then return 'user.deactivated' end
@@ -22,9 +37,10 @@ local function lifecycle(old, new, plain)
 end
 )lua";
 
-// KEYS: user, users:by-name, users, seq, events
+// KEYS: the user write layout
 // ARGV: id, userName lowercased, userName, doc, now, password hash or '',
-//       active ('1','0',''), token name, events maxlen
+//       active ('1','0',''), token name, events maxlen, now in ms,
+//       index entries
 const char *const kCreateUser = R"lua(
 local existing = redis.call('HGET', KEYS[2], ARGV[2])
 if existing then return {'uniqueness', existing} end
@@ -36,13 +52,17 @@ redis.call('HSET', KEYS[1], 'id', ARGV[1], 'doc', ARGV[4], 'userName', ARGV[3],
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'password', ARGV[6]) end
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
 redis.call('ZADD', KEYS[3], seq, ARGV[1])
+index(KEYS[1], ARGV[11])
+redis.call('ZADD', KEYS[9], ARGV[10], ARGV[1])
+redis.call('ZADD', KEYS[10], ARGV[10], ARGV[1])
 emit(KEYS[5], ARGV[9], 'user.created', 'User', ARGV[1], 1, ARGV[5], ARGV[8], '')
 return {'ok', '1', ARGV[5], ARGV[5]}
 )lua";
 
-// KEYS: user, users:by-name, events
+// KEYS: the user write layout
 // ARGV: id, userName lowercased, userName, doc, now, password hash or '',
-//       active, expected version or '', token name, events maxlen, changed
+//       active, expected version or '', token name, events maxlen, changed,
+//       now in ms, index entries
 const char *const kReplaceUser = R"lua(
 local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active')
 if not cur[1] then return {'notfound'} end
@@ -58,21 +78,27 @@ local v = tonumber(cur[1]) + 1
 redis.call('HSET', KEYS[1], 'doc', ARGV[4], 'userName', ARGV[3], 'version', v,
            'lastModified', ARGV[5], 'active', ARGV[7])
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'password', ARGV[6]) end
-emit(KEYS[3], ARGV[10], lifecycle(cur[4] or '', ARGV[7], 'user.updated'), 'User', ARGV[1],
+unindex(KEYS[1])
+index(KEYS[1], ARGV[13])
+redis.call('ZADD', KEYS[10], ARGV[12], ARGV[1])
+emit(KEYS[5], ARGV[10], lifecycle(cur[4] or '', ARGV[7], 'user.updated'), 'User', ARGV[1],
      v, ARGV[5], ARGV[9], ARGV[11])
 return {'ok', tostring(v), cur[3], ARGV[5]}
 )lua";
 
-// KEYS: user, users:by-name, users, events
+// KEYS: the user write layout
 // ARGV: id, expected version or '', now, token name, events maxlen
 const char *const kDeleteUser = R"lua(
 local cur = redis.call('HMGET', KEYS[1], 'version', 'userName')
 if not cur[1] then return {'notfound'} end
 if ARGV[2] ~= '' and ARGV[2] ~= cur[1] then return {'precondition', cur[1]} end
+unindex(KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('HDEL', KEYS[2], string.lower(cur[2]))
 redis.call('ZREM', KEYS[3], ARGV[1])
-emit(KEYS[4], ARGV[5], 'user.deleted', 'User', ARGV[1], tonumber(cur[1]) + 1, ARGV[3],
+redis.call('ZREM', KEYS[9], ARGV[1])
+redis.call('ZREM', KEYS[10], ARGV[1])
+emit(KEYS[5], ARGV[5], 'user.deleted', 'User', ARGV[1], tonumber(cur[1]) + 1, ARGV[3],
      ARGV[4], '')
 return {'ok'}
 )lua";

@@ -58,17 +58,20 @@ TEST(CreateUser, SendsOneAtomicScriptWithTenantKeys) {
     ASSERT_TRUE(std::holds_alternative<store::Command>(step));
     const auto &cmd = std::get<store::Command>(step);
     EXPECT_EQ(cmd.script, &store::createUserScript());
-    ASSERT_EQ(cmd.numKeys, 5u);
-    std::string id = cmd.args[5];
+    ASSERT_EQ(cmd.numKeys, 10u);
+    std::string id = cmd.args[10];
     EXPECT_EQ(cmd.args[0], "scim:{acme}:user:" + id);
     EXPECT_EQ(cmd.args[1], "scim:{acme}:users:by-name");
     EXPECT_EQ(cmd.args[4], "scim:{acme}:events");
-    EXPECT_EQ(cmd.args[6], "bjensen");    // uniqueness key
-    EXPECT_EQ(cmd.args[7], "BJensen");
-    EXPECT_EQ(cmd.args[8].find("secret"), std::string::npos);  // doc has no password
-    EXPECT_EQ(cmd.args[10].rfind("pbkdf2-sha256$", 0), 0u);
-    EXPECT_EQ(cmd.args[11], "1");  // active
-    EXPECT_EQ(cmd.args[12], "okta");
+    EXPECT_EQ(cmd.args[5], "scim:{acme}:users:idx:userName");
+    EXPECT_EQ(cmd.args[11], "bjensen");    // uniqueness key
+    EXPECT_EQ(cmd.args[12], "BJensen");
+    EXPECT_EQ(cmd.args[13].find("secret"), std::string::npos);  // doc has no password
+    EXPECT_EQ(cmd.args[15].rfind("pbkdf2-sha256$", 0), 0u);
+    EXPECT_EQ(cmd.args[16], "1");  // active
+    EXPECT_EQ(cmd.args[17], "okta");
+    EXPECT_EQ(cmd.args[19], "1795873458123");
+    EXPECT_EQ(cmd.args[20], std::string("[[0,\"bjensen\\u0000") + id + "\"]]");
 
     auto done = ex->onReply(*FakeReply::strings({"ok", "1", "2026-11-28T13:44:18.123Z",
                                                  "2026-11-28T13:44:18.123Z"}));
@@ -91,7 +94,7 @@ TEST(CreateUser, PasswordsAreDiscardedWhenConfigured) {
     c.storePasswords = false;
     auto ex = exchangeFor(request("POST", "/Users", R"({"userName":"a","password":"p"})"), c);
     auto step = ex->start();
-    EXPECT_EQ(std::get<store::Command>(step).args[10], "");
+    EXPECT_EQ(std::get<store::Command>(step).args[15], "");
 }
 
 TEST(CreateUser, DuplicateAnswers409Uniqueness) {
@@ -177,7 +180,7 @@ TEST(ReplaceUser, PassesIfMatchVersionAndMaps412And404) {
     auto ex = exchangeFor(req, c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::replaceUserScript());
-    EXPECT_EQ(cmd.args[3 + 7], "4");
+    EXPECT_EQ(cmd.args[10 + 7], "4");
     auto r = std::get<Response>(ex->onReply(*FakeReply::strings({"precondition", "5"})));
     EXPECT_EQ(r.status, 412);
 

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace scim::store {
 
@@ -22,6 +23,16 @@ public:
     std::string seq() const { return base_ + "seq"; }
     std::string events() const { return base_ + "events"; }
 
+    // Secondary indexes of users, all sorted sets. The lexicographic ones
+    // hold "<value>\0<id>" members with score 0 (equality and prefix
+    // look-ups with ZRANGEBYLEX); the time ones hold ids scored by
+    // milliseconds since the epoch.
+    std::string userNameIndex() const { return base_ + "users:idx:userName"; }
+    std::string externalIdIndex() const { return base_ + "users:idx:externalId"; }
+    std::string emailIndex() const { return base_ + "users:idx:email"; }
+    std::string createdIndex() const { return base_ + "users:idx:created"; }
+    std::string modifiedIndex() const { return base_ + "users:idx:lastModified"; }
+
     // Global (not per tenant): the layout version marker.
     std::string layout() const { return prefix_ + "layout"; }
 
@@ -29,5 +40,8 @@ private:
     std::string prefix_;
     std::string base_;  // "<prefix>{<tenant>}:"
 };
+
+// The KEYS of every user write script, in the order the scripts expect.
+std::vector<std::string> userWriteKeys(const KeySpace &keys, std::string_view id);
 
 }  // namespace scim::store

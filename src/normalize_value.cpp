@@ -1,0 +1,119 @@
+// One attribute's value, as POST, PUT and PATCH supply it, in canonical
+// form: schema spelling of sub-attribute names, coerced scalars, arrays for
+// multi-valued attributes, Null for "unset".
+#include "scim/resource.hpp"
+
+#include <string>
+
+#include "coerce.hpp"
+
+namespace scim {
+
+namespace {
+
+bool isGroupMembers(const Attribute &a) { return &a == groupSchema().find("members"); }
+
+// Sub-attributes a client may set. Read-only ones (manager.displayName,
+// echoed back from a GET) are ignored, and a member's "$ref" is derived
+// from its id on output, so what the client says about it does not count.
+bool acceptsInput(const Attribute &parent, const Attribute &sub) {
+    if (sub.mutability == Mutability::ReadOnly) return false;
+    return !(isGroupMembers(parent) && sub.name == "$ref");
+}
+
+std::string subPath(std::string_view path, const Attribute &sub) {
+    return std::string(path) + "." + sub.name;
+}
+
+// Sets `name` to `value`, or removes it for Null: with case-variant
+// duplicates ("value" and "Value") the last one sent wins.
+void putSub(Json &object, const std::string &name, Json value, JsonAlloc &alloc) {
+    auto old = object.FindMember(name.c_str());
+    if (old != object.MemberEnd()) object.EraseMember(old);
+    if (!value.IsNull()) object.AddMember(jstr(name, alloc), value, alloc);
+}
+
+Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &alloc,
+                               std::string_view path) {
+    Json out(rapidjson::kObjectType);
+    for (auto &m : in.GetObject()) {
+        const Attribute *sub = a.sub(str(m.name));
+        if (!sub || !acceptsInput(a, *sub)) continue;  // unknown or not the client's to set
+        auto v = normalizeValue(*sub, m.value, alloc, subPath(path, *sub));
+        if (!v) return v;
+        putSub(out, sub->name, std::move(*v), alloc);
+    }
+    if (out.ObjectEmpty()) return Json();
+    if (isGroupMembers(a) && !out.HasMember("value")) {
+        return invalidAttribute(path, "needs a string 'value', the member's id");
+    }
+    return out;
+}
+
+// A bare value stands for {"value": …}: Entra ID sends the enterprise
+// manager as its id, and some clients list members or emails as strings.
+Expected<Json> normalizeBareValue(const Attribute &a, const Json &in, JsonAlloc &alloc,
+                                  std::string_view path) {
+    const Attribute *value = a.sub("value");
+    if (!value) return invalidAttribute(path, "must be an object");
+    auto v = normalizeValue(*value, in, alloc, subPath(path, *value));
+    if (!v || v->IsNull()) return v;
+    Json out(rapidjson::kObjectType);
+    out.AddMember("value", std::move(*v), alloc);
+    return out;
+}
+
+// One value that is not an array.
+Expected<Json> normalizeElement(const Attribute &a, const Json &in, JsonAlloc &alloc,
+                                std::string_view path) {
+    if (isUnset(in)) return Json();
+    if (in.IsArray()) return invalidAttribute(path, "must be a single value, not an array");
+    if (!a.isComplex()) return coerceScalar(a, in, alloc, path);
+    if (in.IsObject()) return normalizeObject(a, in, alloc, path);
+    return normalizeBareValue(a, in, alloc, path);
+}
+
+// Elements that end up unset are dropped; so is the attribute when none is
+// left.
+Expected<Json> normalizeMultiValued(const Attribute &a, const Json &in, JsonAlloc &alloc,
+                                    std::string_view path) {
+    Json out(rapidjson::kArrayType);
+    auto append = [&](const Json &element) -> Expected<bool> {
+        auto v = normalizeElement(a, element, alloc, path);
+        if (!v) return v.takeError();
+        if (!v->IsNull()) out.PushBack(std::move(*v), alloc);
+        return true;
+    };
+    if (in.IsArray()) {
+        for (const Json &element : in.GetArray()) {
+            if (auto ok = append(element); !ok) return ok.takeError();
+        }
+    } else if (auto ok = append(in); !ok) {  // OneLogin: a single object for "emails"
+        return ok.takeError();
+    }
+    if (out.Empty()) return Json();
+    return out;
+}
+
+}  // namespace
+
+Expected<Json> normalizeSingle(const Attribute &a, const Json &in, JsonAlloc &alloc,
+                               std::string_view path) {
+    if (in.IsArray() && in.Size() == 1) return normalizeElement(a, in[0], alloc, path);
+    if (in.IsArray() && in.Size() > 1) {
+        return invalidAttribute(path, "is single-valued but got an array of " +
+                                          std::to_string(in.Size()) + " values");
+    }
+    return normalizeElement(a, in, alloc, path);
+}
+
+// Several primary:true elements are left as sent: PATCH demotes all but
+// the one it wrote last, normalizeResource all but the first.
+Expected<Json> normalizeValue(const Attribute &a, const Json &in, JsonAlloc &alloc,
+                              std::string_view path) {
+    if (isUnset(in)) return Json();
+    if (a.multiValued) return normalizeMultiValued(a, in, alloc, path);
+    return normalizeSingle(a, in, alloc, path);
+}
+
+}  // namespace scim

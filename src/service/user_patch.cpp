@@ -1,0 +1,112 @@
+// PATCH /Users/{id}: read, apply the operations in the core, write back
+// conditionally on the version that was read. A concurrent write in between
+// makes the script answer "precondition"; the exchange then starts over, a
+// bounded number of times, so no update is lost and none is applied twice.
+#include "exchanges.hpp"
+#include "scim/patch.hpp"
+#include "scim/store/reply.hpp"
+#include "user_store.hpp"
+
+namespace scim {
+
+namespace {
+
+std::string joined(const std::vector<std::string> &names) {
+    std::string out;
+    for (const std::string &n : names) {
+        if (!out.empty()) out += ',';
+        out += n;
+    }
+    return out;
+}
+
+bool wantsNoContent(const Request &request, const ServiceConfig &config) {
+    if (request.prefer.find("return=minimal") != std::string::npos) return true;
+    return config.patchResponse == PatchResponse::NoContent;
+}
+
+class PatchUser final : public Exchange {
+public:
+    PatchUser(std::string id, Request r, const ServiceConfig &c)
+        : request_(std::move(r)), config_(c) {
+        user_.id = std::move(id);
+    }
+
+    Step start() override {
+        auto body = parseJson(request_.body, config_.json);
+        if (!body) return errorResponse(body.error());
+        body_ = std::move(*body);
+        return read();
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply)) return storeFailure(store::text(reply));
+        return writing_ ? afterWrite(reply) : afterRead(reply);
+    }
+
+private:
+    Step read() {
+        writing_ = false;
+        return readUserCommand(request_, config_, user_.id);
+    }
+
+    Step afterRead(const redisReply &reply) {
+        auto stored = storedUserFrom(reply, user_.id);
+        if (!stored) return errorResponse(notFound("User " + user_.id + " not found"));
+        user_ = std::move(*stored);
+        std::string expected = versionFromEtag(request_.ifMatch);
+        if (!expected.empty() && expected != std::to_string(user_.version)) {
+            return errorResponse(preconditionFailed("If-Match does not match the current version " +
+                                                    etagFor(user_.version)));
+        }
+        JsonDoc doc;
+        doc.Parse(user_.doc.data(), user_.doc.size());
+        if (doc.HasParseError() || !doc.IsObject()) {
+            return errorResponse(internalError("stored user " + user_.id + " is not a JSON object"));
+        }
+        auto outcome = patch::apply(doc, body_, userResourceType(), patch::Options{user_.id, 1000});
+        if (!outcome) return errorResponse(outcome.error());
+        if (!outcome->docChanged && !outcome->password) return respond();
+        auto write = finishWrite(std::move(doc), outcome->password, config_);
+        if (!write) return errorResponse(write.error());
+        write_ = std::move(*write);
+        writing_ = true;
+        return replaceUserCommand(request_, config_, user_.id, write_,
+                                  std::to_string(user_.version), joined(outcome->changedAttributes));
+    }
+
+    Step afterWrite(const redisReply &reply) {
+        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty() &&
+            ++attempts_ <= config_.patchRetries) {
+            return read();  // someone wrote in between: apply again to the new version
+        }
+        if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
+        readReplaceResult(reply, user_);
+        user_.doc = write_.docText;
+        return respond();
+    }
+
+    Response respond() {
+        if (!wantsNoContent(request_, config_)) return userResponse(200, user_, request_);
+        Response r;
+        r.status = 204;
+        r.headers.emplace_back("ETag", etagFor(user_.version));
+        return r;
+    }
+
+    Request request_;
+    const ServiceConfig &config_;
+    JsonDoc body_;
+    StoredUser user_;
+    UserWrite write_;
+    bool writing_ = false;
+    unsigned attempts_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Exchange> patchUser(std::string id, Request r, const ServiceConfig &c) {
+    return std::make_unique<PatchUser>(std::move(id), std::move(r), c);
+}
+
+}  // namespace scim
