@@ -13,6 +13,7 @@ Error make(int status, const char *type, std::string detail) {
 
 Error invalidFilter(std::string d) { return make(400, "invalidFilter", std::move(d)); }
 Error tooMany(std::string d) { return make(400, "tooMany", std::move(d)); }
+Error invalidCursor(std::string d) { return make(400, "invalidCursor", std::move(d)); }
 Error uniqueness(std::string d) { return make(409, "uniqueness", std::move(d)); }
 Error mutability(std::string d) { return make(400, "mutability", std::move(d)); }
 Error invalidSyntax(std::string d) { return make(400, "invalidSyntax", std::move(d)); }

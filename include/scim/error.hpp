@@ -17,6 +17,7 @@ struct Error {
 // Constructors for the RFC's scimType values and the plain HTTP cases.
 Error invalidFilter(std::string detail);
 Error tooMany(std::string detail);
+Error invalidCursor(std::string detail);  // RFC 9865
 Error uniqueness(std::string detail);
 Error mutability(std::string detail);
 Error invalidSyntax(std::string detail);

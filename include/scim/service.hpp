@@ -33,6 +33,11 @@ struct ServiceConfig {
     long long eventsMaxLen = 100000;
     PatchResponse patchResponse = PatchResponse::Auto;
     unsigned patchRetries = 5;  // conflicting concurrent writes retried this often
+    size_t maxFilterLength = 4096;  // bytes of filter text
+    unsigned maxFilterDepth = 32;   // nesting of parentheses, not, brackets
+    size_t maxCandidates = 10000;   // an index narrowing to more falls back to a scan
+    size_t scanBatch = 500;         // records per round trip of a scan
+    size_t maxSortResults = 10000;  // in-memory sorts beyond this answer 400 tooMany
 };
 
 struct Request {

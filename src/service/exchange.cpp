@@ -13,10 +13,10 @@ Response notImplemented(const std::string &what) {
 
 std::unique_ptr<Exchange> users(const Route &route, Request request, const ServiceConfig &config) {
     const std::string &m = request.method;
-    if (route.search) return immediate(notImplemented("POST /Users/.search"));
+    if (route.search) return listUsers(std::move(request), config, true);
     if (route.id.empty()) {
         if (m == "POST") return createUser(std::move(request), config);
-        return listUsers(std::move(request), config);
+        return listUsers(std::move(request), config, false);
     }
     if (m == "GET") return getUser(route.id, std::move(request), config);
     if (m == "PUT") return replaceUser(route.id, std::move(request), config);

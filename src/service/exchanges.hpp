@@ -21,7 +21,8 @@ std::unique_ptr<Exchange> replaceUser(std::string id, Request request,
 std::unique_ptr<Exchange> patchUser(std::string id, Request request, const ServiceConfig &config);
 std::unique_ptr<Exchange> deleteUser(std::string id, Request request,
                                      const ServiceConfig &config);
-std::unique_ptr<Exchange> listUsers(Request request, const ServiceConfig &config);
+// GET /Users, or POST /Users/.search when `search`.
+std::unique_ptr<Exchange> listUsers(Request request, const ServiceConfig &config, bool search);
 
 // If-Match / If-None-Match carry weak ETags, W/"<version>"; "*" matches any.
 // Returns the version a precondition names, "" for none or "*".

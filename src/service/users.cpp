@@ -8,6 +8,7 @@
 #include "scim/store/scripts.hpp"
 #include "scim/store/user_index.hpp"
 #include "scim/strings.hpp"
+#include "query.hpp"
 #include "user_store.hpp"
 
 namespace scim {
@@ -141,60 +142,6 @@ private:
     const ServiceConfig &config_;
 };
 
-class ListUsers final : public Exchange {
-public:
-    ListUsers(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
-
-    Step start() override {
-        auto params = parseQuery(request_.query);
-        auto start = integerParam(params, "startIndex");
-        if (!start) return errorResponse(start.error());
-        auto count = integerParam(params, "count");
-        if (!count) return errorResponse(count.error());
-        // RFC 7644 §3.4.2.4: startIndex below 1 counts as 1, a negative
-        // count as 0, and the server may return fewer than asked.
-        startIndex_ = std::max<long long>(1, start->value_or(1));
-        long long wanted = count->value_or(static_cast<long long>(config_.defaultPageSize));
-        count_ = std::clamp<long long>(wanted, 0, static_cast<long long>(config_.maxPageSize));
-        if (params.count("filter")) {
-            return errorResponse(invalidFilter("filtering is not supported by this build"));
-        }
-        auto keys = keysFor(request_, config_);
-        return store::scriptCall(store::listUsersScript(), {keys.users()},
-                                 {std::to_string(startIndex_ - 1), std::to_string(count_),
-                                  keys.userKeyPrefix()});
-    }
-
-    Step onReply(const redisReply &reply) override {
-        if (!store::isArray(reply) || reply.elements < 1) return storeFailure(store::text(reply));
-        long long total = store::integer(*reply.element[0]).value_or(0);
-        JsonDoc out(rapidjson::kObjectType);
-        auto &a = out.GetAllocator();
-        Json resources(rapidjson::kArrayType);
-        for (size_t i = 1; i + 5 <= reply.elements; i += 5) {
-            auto user = storedUserFrom(reply, std::string(textAt(reply, i)), i + 1);
-            if (!user) continue;
-            auto rendered = renderStoredUser(*user, request_);
-            if (!rendered) return errorResponse(rendered.error());
-            resources.PushBack(Json(*rendered, a), a);
-        }
-        Json schemas(rapidjson::kArrayType);
-        schemas.PushBack(jstr(kListResponseUrn, a), a);
-        out.AddMember("schemas", schemas, a);
-        out.AddMember("totalResults", Json(static_cast<int64_t>(total)), a);
-        out.AddMember("startIndex", Json(static_cast<int64_t>(startIndex_)), a);
-        out.AddMember("itemsPerPage", Json(static_cast<int64_t>(resources.Size())), a);
-        out.AddMember("Resources", resources, a);
-        return jsonResponse(200, out);
-    }
-
-private:
-    Request request_;
-    const ServiceConfig &config_;
-    long long startIndex_ = 1;
-    long long count_ = 0;
-};
-
 }  // namespace
 
 std::unique_ptr<Exchange> createUser(Request r, const ServiceConfig &c) {
@@ -209,8 +156,9 @@ std::unique_ptr<Exchange> replaceUser(std::string id, Request r, const ServiceCo
 std::unique_ptr<Exchange> deleteUser(std::string id, Request r, const ServiceConfig &c) {
     return std::make_unique<DeleteUser>(std::move(id), std::move(r), c);
 }
-std::unique_ptr<Exchange> listUsers(Request r, const ServiceConfig &c) {
-    return std::make_unique<ListUsers>(std::move(r), c);
+std::unique_ptr<Exchange> listUsers(Request r, const ServiceConfig &c, bool search) {
+    Collection users = usersCollection(r, c);
+    return queryExchange(std::move(users), std::move(r), c, search);
 }
 
 }  // namespace scim

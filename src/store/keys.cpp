@@ -11,4 +11,18 @@ std::vector<std::string> userWriteKeys(const KeySpace &k, std::string_view id) {
             k.createdIndex(),   k.modifiedIndex()};
 }
 
+std::vector<std::string> groupWriteKeys(const KeySpace &k, std::string_view id) {
+    return {k.group(id),
+            k.groupMembers(id),
+            k.groupsByName(),
+            k.groups(),
+            k.seq(),
+            k.events(),
+            k.groupDisplayNameIndex(),
+            k.groupExternalIdIndex(),
+            k.groupCreatedIndex(),
+            k.groupModifiedIndex(),
+            k.memberOf(id)};
+}
+
 }  // namespace scim::store

@@ -103,29 +103,6 @@ emit(KEYS[5], ARGV[5], 'user.deleted', 'User', ARGV[1], tonumber(cur[1]) + 1, AR
 return {'ok'}
 )lua";
 
-// KEYS: users
-// ARGV: start (0-based), count, user key prefix
-// Returns {total, id, doc, version, created, lastModified, id, …}. Reads are
-// done in the script so a page is one consistent snapshot.
-const char *const kListUsers = R"lua(
-local out = {redis.call('ZCARD', KEYS[1])}
-local count = tonumber(ARGV[2])
-if count > 0 then
-  local ids = redis.call('ZRANGE', KEYS[1], ARGV[1], tonumber(ARGV[1]) + count - 1)
-  for _, id in ipairs(ids) do
-    local h = redis.call('HMGET', ARGV[3] .. id, 'doc', 'version', 'created', 'lastModified')
-    if h[1] then
-      out[#out + 1] = id
-      out[#out + 1] = h[1]
-      out[#out + 1] = h[2]
-      out[#out + 1] = h[3]
-      out[#out + 1] = h[4]
-    end
-  end
-end
-return out
-)lua";
-
 std::string sha1Hex(const std::string &s) {
     unsigned char md[SHA_DIGEST_LENGTH];
     SHA1(reinterpret_cast<const unsigned char *>(s.data()), s.size(), md);
@@ -146,6 +123,10 @@ Script make(const char *name, const char *body, bool writes) {
 
 }  // namespace
 
+Script makeScript(const char *name, const char *body, bool withPrelude) {
+    return make(name, body, withPrelude);
+}
+
 const Script &createUserScript() {
     static const Script s = make("create_user", kCreateUser, true);
     return s;
@@ -161,14 +142,13 @@ const Script &deleteUserScript() {
     return s;
 }
 
-const Script &listUsersScript() {
-    static const Script s = make("list_users", kListUsers, false);
-    return s;
-}
-
 const std::vector<const Script *> &allScripts() {
-    static const std::vector<const Script *> all{&createUserScript(), &replaceUserScript(),
-                                                 &deleteUserScript(), &listUsersScript()};
+    static const std::vector<const Script *> all = [] {
+        std::vector<const Script *> v{&createUserScript(), &replaceUserScript(),
+                                      &deleteUserScript()};
+        for (const Script *s : queryScripts()) v.push_back(s);
+        return v;
+    }();
     return all;
 }
 

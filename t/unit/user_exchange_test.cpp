@@ -220,6 +220,7 @@ TEST(ListUsers, PagesWithIntegersAndClampsCount) {
     std::vector<FakeReply> items{FakeReply::integer(7)};
     for (const char *id : {"a", "b"}) {
         items.push_back(FakeReply::string(id));
+        items.push_back(FakeReply::string("3"));  // seq
         items.push_back(FakeReply::string(R"({"userName":"x"})"));
         items.push_back(FakeReply::string("1"));
         items.push_back(FakeReply::string("t"));

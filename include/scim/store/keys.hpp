@@ -33,6 +33,22 @@ public:
     std::string createdIndex() const { return base_ + "users:idx:created"; }
     std::string modifiedIndex() const { return base_ + "users:idx:lastModified"; }
 
+    // Groups. Members live apart from the group document, in a hash per
+    // group; memberOf(id) is the reverse index (the groups that list a user
+    // or a nested group). Write scripts name other members' keys from the
+    // prefixes: they share the {tenant} hash tag, hence the slot.
+    std::string group(std::string_view id) const { return base_ + "group:" + std::string(id); }
+    std::string groupKeyPrefix() const { return base_ + "group:"; }
+    std::string groupMembers(std::string_view id) const { return group(id) + ":members"; }
+    std::string groupsByName() const { return base_ + "groups:by-name"; }
+    std::string groups() const { return base_ + "groups"; }
+    std::string memberOf(std::string_view id) const { return base_ + "memberof:" + std::string(id); }
+    std::string memberOfPrefix() const { return base_ + "memberof:"; }
+    std::string groupDisplayNameIndex() const { return base_ + "groups:idx:displayName"; }
+    std::string groupExternalIdIndex() const { return base_ + "groups:idx:externalId"; }
+    std::string groupCreatedIndex() const { return base_ + "groups:idx:created"; }
+    std::string groupModifiedIndex() const { return base_ + "groups:idx:lastModified"; }
+
     // Global (not per tenant): the layout version marker.
     std::string layout() const { return prefix_ + "layout"; }
 
@@ -43,5 +59,8 @@ private:
 
 // The KEYS of every user write script, in the order the scripts expect.
 std::vector<std::string> userWriteKeys(const KeySpace &keys, std::string_view id);
+
+// The KEYS of every group write script (store/group_scripts.hpp).
+std::vector<std::string> groupWriteKeys(const KeySpace &keys, std::string_view id);
 
 }  // namespace scim::store

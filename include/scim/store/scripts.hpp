@@ -17,9 +17,15 @@ struct Script {
 const Script &createUserScript();
 const Script &replaceUserScript();
 const Script &deleteUserScript();
-const Script &listUsersScript();
+
+// Read-only scripts of the query engine (query_scripts.cpp).
+const std::vector<const Script *> &queryScripts();
 
 // Every script, for SCRIPT LOAD at connect.
 const std::vector<const Script *> &allScripts();
+
+// A script with its SHA-1; write scripts get the shared prelude (emit(),
+// the index helpers) prepended.
+Script makeScript(const char *name, const char *body, bool withPrelude);
 
 }  // namespace scim::store

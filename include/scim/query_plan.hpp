@@ -1,0 +1,42 @@
+// Query planning: which Redis index, if any, narrows a filter's candidates.
+//
+// The plan is only a narrowing. Candidates are always re-checked against the
+// whole filter in the core, so an index may return a superset (time indexes
+// have millisecond scores, `emails[type eq "work"].value` is indexed by value
+// alone) but never miss a match.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "scim/filter.hpp"
+#include "scim/schema.hpp"
+
+namespace scim {
+
+// The indexes a resource type keeps (docs/redis-layout.md).
+enum class IndexName { Id, UserName, ExternalId, Email, DisplayName, Created, LastModified };
+
+enum class ProbeKind {
+    Id,     // `min` is the id itself
+    Lex,    // ZRANGEBYLEX index min max over "<value>\0<id>" members
+    Score,  // ZRANGEBYSCORE index min max over millisecond scores
+};
+
+struct IndexProbe {
+    IndexName index;
+    ProbeKind kind;
+    std::string min, max;
+};
+
+// The best probe for `node` against resources of `rt`: an indexed term, or
+// the best indexed term of an `and`. nullopt: the filter needs a scan.
+std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType &rt);
+
+// ZRANGEBYLEX bounds for exact values and prefixes of a lexicographic index.
+std::string lexEqualMin(std::string_view value);
+std::string lexEqualMax(std::string_view value);
+std::string lexPrefixMin(std::string_view prefix);
+std::string lexPrefixMax(std::string_view prefix);
+
+}  // namespace scim

@@ -1,0 +1,16 @@
+// The query engine's read scripts (see src/store/query_scripts.cpp for their
+// KEYS and ARGV). They return records of kRecordFields replies each.
+#pragma once
+
+#include "scim/store/scripts.hpp"
+
+namespace scim::store {
+
+// id, seq, doc, version, created, lastModified
+inline constexpr size_t kRecordFields = 6;
+
+const Script &fetchCandidatesScript();
+const Script &scanRecordsScript();
+const Script &pageRecordsScript();
+
+}  // namespace scim::store

@@ -1,0 +1,170 @@
+#include "scim/query_plan.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "filter_internal.hpp"
+#include "scim/strings.hpp"
+
+namespace scim {
+
+namespace {
+
+using filter::CompareOp;
+using filter::Comparison;
+
+// Lower is better: an id is one key, an equality a handful of members, a
+// prefix or a time range possibly many.
+int cost(const IndexProbe &p) {
+    if (p.kind == ProbeKind::Id) return 0;
+    if (p.kind == ProbeKind::Lex && p.min.back() == '\0') return 1;
+    if (p.kind == ProbeKind::Lex) return 2;
+    return 3;
+}
+
+const std::string *stringLiteral(const Comparison &c) {
+    return std::get_if<std::string>(&c.value);
+}
+
+// The index behind a lexicographic attribute, and whether it stores the
+// value lower-cased (for the attributes that are not caseExact).
+struct LexAttribute {
+    IndexName index;
+    bool folded;
+};
+
+std::optional<LexAttribute> lexAttribute(const ResourceType &rt, const AttrPath &p) {
+    if (!p.attr || p.extension) return std::nullopt;
+    const std::string &name = p.attr->name;
+    const std::string sub = p.subAttr ? p.subAttr->name : "";
+    bool isUser = &rt == &userResourceType();
+    if (isUser && name == "userName" && sub.empty()) return LexAttribute{IndexName::UserName, true};
+    if (isUser && name == "emails" && (sub.empty() || sub == "value")) {
+        return LexAttribute{IndexName::Email, true};
+    }
+    if (!isUser && name == "displayName" && sub.empty()) {
+        return LexAttribute{IndexName::DisplayName, true};
+    }
+    if (name == "externalId" && sub.empty()) return LexAttribute{IndexName::ExternalId, false};
+    return std::nullopt;
+}
+
+std::optional<IndexProbe> timeProbe(IndexName index, const Comparison &c) {
+    const std::string *text = stringLiteral(c);
+    if (!text) return std::nullopt;
+    auto micros = filter::detail::parseDateTime(*text);
+    if (!micros) return std::nullopt;
+    // Scores are milliseconds: widen to whole milliseconds, the core
+    // re-checks the exact bound.
+    long long floorMs = static_cast<long long>(std::floor(*micros / 1000.0));
+    long long ceilMs = static_cast<long long>(std::ceil(*micros / 1000.0));
+    IndexProbe p{index, ProbeKind::Score, "-inf", "+inf"};
+    switch (c.op) {
+    case CompareOp::Gt:
+    case CompareOp::Ge: p.min = std::to_string(floorMs); break;
+    case CompareOp::Lt:
+    case CompareOp::Le: p.max = std::to_string(ceilMs); break;
+    case CompareOp::Eq:
+        p.min = std::to_string(floorMs);
+        p.max = std::to_string(ceilMs);
+        break;
+    default: return std::nullopt;
+    }
+    return p;
+}
+
+std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceType &rt) {
+    AttrPath p = resolvePath(rt, c.path);
+    if (!p.attr) return std::nullopt;
+    if (p.attr->name == "id" && c.op == CompareOp::Eq) {
+        if (const std::string *v = stringLiteral(c)) return IndexProbe{IndexName::Id, ProbeKind::Id, *v, ""};
+        return std::nullopt;
+    }
+    if (p.attr->name == "meta" && p.subAttr) {
+        if (p.subAttr->name == "created") return timeProbe(IndexName::Created, c);
+        if (p.subAttr->name == "lastModified") return timeProbe(IndexName::LastModified, c);
+        return std::nullopt;
+    }
+    auto lex = lexAttribute(rt, p);
+    const std::string *v = stringLiteral(c);
+    if (!lex || !v) return std::nullopt;
+    std::string key = lex->folded ? lower(*v) : *v;
+    if (c.op == CompareOp::Eq) {
+        return IndexProbe{lex->index, ProbeKind::Lex, lexEqualMin(key), lexEqualMax(key)};
+    }
+    // A case-sensitive prefix of a folded index still narrows correctly.
+    if (c.op == CompareOp::Sw && !key.empty()) {
+        return IndexProbe{lex->index, ProbeKind::Lex, lexPrefixMin(key), lexPrefixMax(key)};
+    }
+    return std::nullopt;
+}
+
+// `emails[type eq "work"].value eq "x"` and `emails[value eq "x"]` narrow
+// like `emails.value eq "x"`.
+std::optional<IndexProbe> valuePathProbe(const filter::ValuePath &vp, const ResourceType &rt) {
+    auto qualified = [&](const Comparison &c) {
+        Comparison q = c;
+        q.path = vp.attr + "." + c.path;
+        return comparisonProbe(q, rt);
+    };
+    if (vp.then) return qualified(*vp.then);
+    if (!vp.filter) return std::nullopt;
+    std::vector<const filter::Node *> stack{vp.filter.get()};
+    std::optional<IndexProbe> best;
+    while (!stack.empty()) {
+        const filter::Node *n = stack.back();
+        stack.pop_back();
+        if (auto *l = std::get_if<filter::Logical>(&n->v)) {
+            if (l->kind != filter::Logical::Kind::And) continue;
+            stack.push_back(l->left.get());
+            stack.push_back(l->right.get());
+        } else if (auto *c = std::get_if<Comparison>(&n->v)) {
+            auto p = qualified(*c);
+            if (p && (!best || cost(*p) < cost(*best))) best = p;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+std::string lexEqualMin(std::string_view value) {
+    std::string s = "[" + std::string(value);
+    s.push_back('\0');
+    return s;
+}
+
+std::string lexEqualMax(std::string_view value) {
+    return "(" + std::string(value) + "\x01";
+}
+
+std::string lexPrefixMin(std::string_view prefix) { return "[" + std::string(prefix); }
+
+// UTF-8 never holds 0xFF, so every member with the prefix sorts below it.
+std::string lexPrefixMax(std::string_view prefix) { return "(" + std::string(prefix) + "\xff"; }
+
+std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType &rt) {
+    // Walk the `and` chain (iteratively: parsed filters are depth-bounded,
+    // but the walk need not rely on it).
+    std::vector<const filter::Node *> stack{&node};
+    std::optional<IndexProbe> best;
+    while (!stack.empty()) {
+        const filter::Node *n = stack.back();
+        stack.pop_back();
+        std::optional<IndexProbe> p;
+        if (auto *l = std::get_if<filter::Logical>(&n->v)) {
+            if (l->kind == filter::Logical::Kind::And) {
+                stack.push_back(l->left.get());
+                stack.push_back(l->right.get());
+            }
+        } else if (auto *c = std::get_if<Comparison>(&n->v)) {
+            p = comparisonProbe(*c, rt);
+        } else if (auto *vp = std::get_if<filter::ValuePath>(&n->v)) {
+            p = valuePathProbe(*vp, rt);
+        }
+        if (p && (!best || cost(*p) < cost(*best))) best = p;
+    }
+    return best;
+}
+
+}  // namespace scim

@@ -1,0 +1,331 @@
+#include "query.hpp"
+
+#include <algorithm>
+
+#include "query_page.hpp"
+#include "query_sort.hpp"
+#include "scim/store/query_scripts.hpp"
+#include "scim/store/reply.hpp"
+#include "user_store.hpp"
+
+namespace scim {
+
+namespace {
+
+std::optional<std::string> userIndexKey(const store::KeySpace &k, IndexName index) {
+    switch (index) {
+    case IndexName::UserName: return k.userNameIndex();
+    case IndexName::ExternalId: return k.externalIdIndex();
+    case IndexName::Email: return k.emailIndex();
+    case IndexName::Created: return k.createdIndex();
+    case IndexName::LastModified: return k.modifiedIndex();
+    default: return std::nullopt;
+    }
+}
+
+// One resource as the read scripts return it (store::kRecordFields).
+struct Record {
+    std::string id;
+    int64_t seq = 0;
+    std::string_view doc;
+    ResourceMeta meta;
+};
+
+std::optional<Record> recordAt(const redisReply &reply, size_t i, const Collection &c,
+                               const Request &request) {
+    const redisReply *doc = store::element(reply, i + 2);
+    if (!doc || doc->type != REDIS_REPLY_STRING) return std::nullopt;
+    Record r;
+    r.id = std::string(store::textAt(reply, i));
+    r.seq = store::integer(*store::element(reply, i + 1)).value_or(0);
+    r.doc = store::text(*doc);
+    r.meta.id = r.id;
+    r.meta.version = store::integer(*store::element(reply, i + 3)).value_or(1);
+    r.meta.created = std::string(store::textAt(reply, i + 4));
+    r.meta.lastModified = std::string(store::textAt(reply, i + 5));
+    r.meta.location = request.baseUrl + c.endpoint + "/" + r.id;
+    return r;
+}
+
+std::optional<JsonDoc> render(const Record &r, const ResourceType &rt) {
+    JsonDoc doc;
+    doc.Parse(r.doc.data(), r.doc.size());
+    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+    return renderResource(rt, doc, r.meta);
+}
+
+class QueryExchange final : public Exchange {
+public:
+    QueryExchange(Collection c, Request r, const ServiceConfig &config, bool search)
+        : c_(std::move(c)), request_(std::move(r)), config_(config), search_(search) {}
+
+    Step start() override {
+        auto parsed = parseRequest();
+        if (!parsed) return errorResponse(parsed.error());
+        list_ = std::move(*parsed);
+        if (!list_.sortBy.empty()) {
+            if (auto e = checkSortBy(*c_.type, list_.sortBy)) return errorResponse(*e);
+        }
+        collector_.emplace(list_);
+        if (!list_.filter) {
+            if (list_.cursorPaging) return cursorCommand();
+            if (auto order = indexedOrder()) return pageCommand(order->first, order->second);
+            return scanCommand("-inf");
+        }
+        if (auto probe = planProbe(*list_.filter, *c_.type)) {
+            if (auto cmd = candidatesCommand(*probe)) return std::move(*cmd);
+        }
+        return scanCommand("-inf");
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply) || !store::isArray(reply)) return storeFailure(store::text(reply));
+        switch (phase_) {
+        case Phase::Page: return onPage(reply);
+        case Phase::Cursor: return onCursorPage(reply);
+        case Phase::Candidates: return onCandidates(reply);
+        case Phase::Scan: return onScan(reply);
+        }
+        return storeFailure("unexpected phase");
+    }
+
+private:
+    enum class Phase { Page, Cursor, Candidates, Scan };
+
+    Expected<ListRequest> parseRequest() const {
+        ListLimits limits{config_.defaultPageSize, config_.maxPageSize,
+                          filter::Limits{config_.maxFilterLength, config_.maxFilterDepth}};
+        if (!search_) return listRequestFromQuery(request_.query, limits);
+        auto body = parseJson(request_.body, config_.json);
+        if (!body) return body.takeError();
+        return listRequestFromSearch(*body, limits);
+    }
+
+    bool sorting() const { return !list_.sortBy.empty(); }
+
+    // Orders an index keeps, so an unfiltered page needs no scan:
+    // creation order, the userName/displayName index, lastModified.
+    std::optional<std::pair<std::string, bool>> indexedOrder() const {
+        if (!sorting()) return std::make_pair(c_.orderKey, false);
+        AttrPath p = resolvePath(*c_.type, list_.sortBy);
+        if (!p.attr || p.extension) return std::nullopt;
+        const std::string &name = p.attr->name;
+        const std::string sub = p.subAttr ? p.subAttr->name : "";
+        if (name == "meta" && sub == "created") return std::make_pair(c_.orderKey, false);
+        std::optional<IndexName> index;
+        if (name == "meta" && sub == "lastModified") index = IndexName::LastModified;
+        if (name == "userName" && sub.empty()) index = IndexName::UserName;
+        if (name == "displayName" && sub.empty()) index = IndexName::DisplayName;
+        if (!index) return std::nullopt;
+        auto key = c_.indexKey(c_.keys, *index);
+        if (!key) return std::nullopt;
+        bool lex = *index != IndexName::LastModified;
+        return std::make_pair(*key, lex);
+    }
+
+    store::Command pageCommand(const std::string &key, bool lex) {
+        phase_ = Phase::Page;
+        return store::scriptCall(store::pageRecordsScript(), {key},
+                                 {std::to_string(list_.startIndex - 1), std::to_string(list_.count),
+                                  list_.descending ? "1" : "0", c_.recordPrefix,
+                                  lex ? "lex" : "id"});
+    }
+
+    // Unfiltered cursor pages read straight from the creation-order set:
+    // one more record than the page tells whether another page follows.
+    store::Command cursorCommand() {
+        phase_ = Phase::Cursor;
+        const auto &cur = list_.cursor;
+        bool forwards = !cur || cur->after;
+        std::string bound = cur ? "(" + std::to_string(cur->seq) : "-inf";
+        return store::scriptCall(store::scanRecordsScript(), {c_.orderKey},
+                                 {bound, forwards ? "asc" : "desc", std::to_string(list_.count + 1),
+                                  c_.recordPrefix});
+    }
+
+    std::optional<store::Command> candidatesCommand(const IndexProbe &probe) {
+        std::string key;
+        if (probe.kind == ProbeKind::Id) {
+            key = c_.recordPrefix + probe.min;
+        } else {
+            auto k = c_.indexKey(c_.keys, probe.index);
+            if (!k) return std::nullopt;
+            key = *k;
+        }
+        const char *mode = probe.kind == ProbeKind::Id ? "id" : probe.kind == ProbeKind::Lex ? "lex" : "score";
+        phase_ = Phase::Candidates;
+        return store::scriptCall(store::fetchCandidatesScript(), {key},
+                                 {mode, probe.min, probe.max, std::to_string(config_.maxCandidates),
+                                  c_.recordPrefix});
+    }
+
+    store::Command scanCommand(const std::string &bound) {
+        phase_ = Phase::Scan;
+        return store::scriptCall(store::scanRecordsScript(), {c_.orderKey},
+                                 {bound, "asc", std::to_string(config_.scanBatch), c_.recordPrefix});
+    }
+
+    Step onPage(const redisReply &reply) {
+        total_ = store::integer(*reply.element[0]).value_or(0);
+        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
+            auto m = matchAt(reply, i, false);
+            if (m) collector_->page().push_back(std::move(*m));
+        }
+        return listResponse();
+    }
+
+    Step onCursorPage(const redisReply &reply) {
+        total_ = store::integer(*reply.element[0]).value_or(0);
+        auto &page = collector_->page();
+        const auto &cur = list_.cursor;
+        bool forwards = !cur || cur->after;
+        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
+            auto m = matchAt(reply, i, false);
+            if (!m) continue;
+            if (static_cast<long long>(page.size()) == list_.count) {
+                (forwards ? moreAfter_ : moreBefore_) = true;
+                break;
+            }
+            if (forwards) page.push_back(std::move(*m));
+            else page.push_front(std::move(*m));
+        }
+        // Something lies on the other side of the cursor we came from.
+        if (cur) (forwards ? moreBefore_ : moreAfter_) = true;
+        return listResponse();
+    }
+
+    Step onCandidates(const redisReply &reply) {
+        if (store::textAt(reply, 0) == "toomany") return scanCommand("-inf");
+        std::vector<Match> matches;
+        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
+            auto m = matchAt(reply, i, true);
+            if (m) matches.push_back(std::move(*m));
+        }
+        std::sort(matches.begin(), matches.end(),
+                  [](const Match &a, const Match &b) { return a.seq < b.seq; });
+        for (Match &m : matches) {
+            if (auto e = take(std::move(m))) return errorResponse(*e);
+        }
+        return finish();
+    }
+
+    Step onScan(const redisReply &reply) {
+        size_t records = 0;
+        int64_t lastSeq = 0;
+        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
+            ++records;
+            lastSeq = store::integer(*reply.element[i + 1]).value_or(lastSeq);
+            auto m = matchAt(reply, i, true);
+            if (!m) continue;
+            if (auto e = take(std::move(*m))) return errorResponse(*e);
+        }
+        if (records == config_.scanBatch) return scanCommand("(" + std::to_string(lastSeq));
+        return finish();
+    }
+
+    // The record at `i`, rendered; nullopt when it is gone or, with
+    // `filtered`, does not match.
+    std::optional<Match> matchAt(const redisReply &reply, size_t i, bool filtered) {
+        auto record = recordAt(reply, i, c_, request_);
+        if (!record) return std::nullopt;
+        auto resource = render(*record, *c_.type);
+        if (!resource) return std::nullopt;
+        if (filtered && list_.filter && !filter::matches(*list_.filter, *resource, *c_.type)) {
+            return std::nullopt;
+        }
+        return Match{record->seq, std::move(*resource)};
+    }
+
+    std::optional<Error> take(Match m) {
+        if (!sorting()) {
+            collector_->add(std::move(m));
+            return std::nullopt;
+        }
+        if (sorted_.size() >= config_.maxSortResults) {
+            return tooMany("sorting by '" + list_.sortBy + "' is done in memory and is limited to " +
+                           std::to_string(config_.maxSortResults) +
+                           " results; narrow the filter or sort by userName, displayName, "
+                           "meta.created or meta.lastModified");
+        }
+        sorted_.push_back(std::move(m));
+        return std::nullopt;
+    }
+
+    Step finish() {
+        if (!sorting()) {
+            total_ = collector_->total();
+            moreAfter_ = collector_->moreAfter();
+            moreBefore_ = collector_->moreBefore();
+            return listResponse();
+        }
+        sortMatches(sorted_, *c_.type, list_.sortBy, list_.descending);
+        total_ = static_cast<long long>(sorted_.size());
+        size_t first = static_cast<size_t>(std::min<long long>(list_.startIndex - 1, total_));
+        size_t last = static_cast<size_t>(std::min<long long>(first + list_.count, total_));
+        for (size_t i = first; i < last; ++i) collector_->page().push_back(std::move(sorted_[i]));
+        return listResponse();
+    }
+
+    Response listResponse() {
+        auto &page = collector_->page();
+        JsonDoc out(rapidjson::kObjectType);
+        auto &a = out.GetAllocator();
+        Json schemas(rapidjson::kArrayType);
+        schemas.PushBack(jstr(kListResponseUrn, a), a);
+        out.AddMember("schemas", schemas, a);
+        out.AddMember("totalResults", Json(static_cast<int64_t>(total_)), a);
+        out.AddMember("itemsPerPage", Json(static_cast<int64_t>(page.size())), a);
+        if (!list_.cursorPaging) {
+            out.AddMember("startIndex", Json(static_cast<int64_t>(list_.startIndex)), a);
+        } else {
+            if (moreAfter_ && !page.empty()) {
+                out.AddMember("nextCursor", jstr(encodeCursor({true, page.back().seq}), a), a);
+            }
+            if (moreBefore_ && !page.empty()) {
+                out.AddMember("previousCursor", jstr(encodeCursor({false, page.front().seq}), a), a);
+            }
+        }
+        Json resources(rapidjson::kArrayType);
+        for (Match &m : page) {
+            if (!list_.projection.empty()) {
+                applyProjection(m.resource, *c_.type, list_.projection, m.resource.GetAllocator());
+            }
+            resources.PushBack(Json(m.resource, a), a);
+        }
+        out.AddMember("Resources", resources, a);
+        return jsonResponse(200, out);
+    }
+
+    Collection c_;
+    Request request_;
+    const ServiceConfig &config_;
+    bool search_;
+    ListRequest list_;
+    Phase phase_ = Phase::Page;
+    std::optional<PageCollector> collector_;
+    std::vector<Match> sorted_;
+    long long total_ = 0;
+    bool moreAfter_ = false;
+    bool moreBefore_ = false;
+};
+
+}  // namespace
+
+Collection usersCollection(const Request &request, const ServiceConfig &config) {
+    Collection c;
+    c.type = &userResourceType();
+    c.endpoint = "/Users";
+    c.keys = keysFor(request, config);
+    c.orderKey = c.keys.users();
+    c.recordPrefix = c.keys.userKeyPrefix();
+    c.indexKey = userIndexKey;
+    return c;
+}
+
+std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
+                                        const ServiceConfig &config, bool search) {
+    return std::make_unique<QueryExchange>(std::move(collection), std::move(request), config,
+                                           search);
+}
+
+}  // namespace scim

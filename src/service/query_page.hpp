@@ -1,0 +1,43 @@
+// Paging over the matches of a query, fed one match at a time in creation
+// order, so that a scan keeps only one page in memory whatever the size of
+// the store.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "scim/json.hpp"
+#include "scim/list_request.hpp"
+
+namespace scim {
+
+struct Match {
+    int64_t seq = 0;
+    JsonDoc resource;  // rendered, not yet projected
+};
+
+class PageCollector {
+public:
+    explicit PageCollector(const ListRequest &request) : request_(request) {}
+
+    // Matches arrive in ascending creation order.
+    void add(Match m);
+
+    long long total() const { return total_; }
+    // The page, in ascending creation order.
+    std::deque<Match> &page() { return page_; }
+    // Cursor paging: whether matches exist beyond the page in each direction.
+    bool moreAfter() const { return moreAfter_; }
+    bool moreBefore() const { return moreBefore_; }
+
+private:
+    const ListRequest &request_;
+    long long total_ = 0;
+    std::deque<Match> page_;
+    bool moreAfter_ = false;
+    bool moreBefore_ = false;
+};
+
+}  // namespace scim
