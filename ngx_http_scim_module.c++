@@ -41,6 +41,8 @@ static ngx_conf_enum_t ngx_http_scim_patch_responses[] = {
 static ngx_conf_num_bounds_t ngx_http_scim_db_bounds = {ngx_conf_check_num_bounds, 0, 1023};
 static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bounds, 1, 100000};
 static ngx_conf_num_bounds_t ngx_http_scim_depth_bounds = {ngx_conf_check_num_bounds, 2, 256};
+static ngx_conf_num_bounds_t ngx_http_scim_members_bounds = {ngx_conf_check_num_bounds, 1,
+                                                              NGX_MAX_INT32_VALUE};
 static ngx_conf_num_bounds_t ngx_http_scim_maxlen_bounds = {ngx_conf_check_num_bounds, 1,
                                                              NGX_MAX_INT32_VALUE};
 
@@ -105,6 +107,14 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_patch_response"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, patch_response), ngx_http_scim_patch_responses},
+
+    {ngx_string("scim_group_display_name_unique"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, group_display_name_unique), nullptr},
+
+    {ngx_string("scim_group_members_max"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, group_members_max), &ngx_http_scim_members_bounds},
 
     ngx_null_command};
 
@@ -296,6 +306,8 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->password_storage = NGX_CONF_UNSET_UINT;
     slcf->events_maxlen = NGX_CONF_UNSET;
     slcf->patch_response = NGX_CONF_UNSET_UINT;
+    slcf->group_display_name_unique = NGX_CONF_UNSET;
+    slcf->group_members_max = NGX_CONF_UNSET_UINT;
     return slcf;
 }
 
@@ -347,6 +359,8 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.storePasswords = conf->password_storage == 1;
     s.eventsMaxLen = conf->events_maxlen;
     s.patchResponse = static_cast<scim::PatchResponse>(conf->patch_response);
+    s.groupDisplayNameUnique = conf->group_display_name_unique;
+    s.maxMembersReturned = conf->group_members_max;
     return NGX_CONF_OK;
 }
 
@@ -366,6 +380,8 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     ngx_conf_merge_value(conf->events_maxlen, prev->events_maxlen, 100000);
     ngx_conf_merge_uint_value(conf->patch_response, prev->patch_response,
                               static_cast<ngx_uint_t>(scim::PatchResponse::Auto));
+    ngx_conf_merge_value(conf->group_display_name_unique, prev->group_display_name_unique, 1);
+    ngx_conf_merge_uint_value(conf->group_members_max, prev->group_members_max, 10000);
 
     if (conf->page_size > conf->max_page_size) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

@@ -12,8 +12,10 @@
 // (parentheses, `not`, brackets) is counted before the parser recurses into
 // it, so neither a long chain nor deep nesting can exhaust the stack here
 // or in the recursive evaluator, printer and destructor.
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -176,6 +178,12 @@ private:
         return {};
     }
 
+    // failAt, for the parts that report success as a bool.
+    bool reject(const std::string &what, size_t at) {
+        failAt(what, at);
+        return false;
+    }
+
     Parsed tooDeep() {
         return fail("nesting deeper than " + std::to_string(limits_.maxDepth) + " levels");
     }
@@ -324,7 +332,7 @@ private:
         skipSpace();
         size_t opStart = pos_;
         auto op = detail::opFromName(takeWord());
-        if (!op) return failAt("expected an operator", opStart), false;
+        if (!op) return reject("expected an operator", opStart);
         c.op = *op;
         if (c.op == CompareOp::Pr) return true;
         skipSpace();
@@ -336,7 +344,7 @@ private:
         if (ordered && boolOrNull) {
             std::string msg = std::string("operator ") + detail::opName(c.op) +
                               " cannot compare with true, false or null";
-            return failAt(msg, valueStart), false;
+            return reject(msg, valueStart);
         }
         return true;
     }
@@ -349,18 +357,17 @@ private:
         if (iequals(w, "false")) return out = false, true;
         if (iequals(w, "null")) return out = std::monostate{}, true;
         if (w.empty() || !(isDigit(w.front()) || w.front() == '-')) {
-            return failAt("expected a value (a string, number, true, false or null)", start),
-                   false;
+            return reject("expected a value (a string, number, true, false or null)", start);
         }
         return number(w, start, out);
     }
 
     bool number(std::string_view w, size_t start, Literal &out) {
-        if (!isJsonNumber(w)) return failAt("malformed number", start), false;
+        if (!isJsonNumber(w)) return reject("malformed number", start);
         double d = 0;
         auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), d);
         if (ec != std::errc() || end != w.data() + w.size() || !std::isfinite(d)) {
-            return failAt("number out of range", start), false;
+            return reject("number out of range", start);
         }
         out = d;
         return true;
@@ -384,13 +391,13 @@ private:
                 return false;
             }
         }
-        return failAt("unterminated string", start), false;
+        return reject("unterminated string", start);
     }
 
     // One escape sequence; pos_ is on the backslash.
     bool escape(std::string &s) {
         size_t start = pos_++;
-        if (atEnd()) return failAt("unterminated string", start), false;
+        if (atEnd()) return reject("unterminated string", start);
         char c = text_[pos_++];
         switch (c) {
             case '"': s += '"'; return true;
@@ -402,7 +409,7 @@ private:
             case 'r': s += '\r'; return true;
             case 't': s += '\t'; return true;
             case 'u': return unicodeEscape(s, start);
-            default: return failAt("invalid escape sequence in string", start), false;
+            default: return reject("invalid escape sequence in string", start);
         }
     }
 
@@ -421,17 +428,17 @@ private:
     // \uXXXX, or a surrogate pair \uD83D\uDE00; pos_ is after the 'u'.
     bool unicodeEscape(std::string &s, size_t start) {
         auto unit = hex4();
-        if (!unit) return failAt("expected four hex digits after \\u", start), false;
+        if (!unit) return reject("expected four hex digits after \\u", start);
         uint32_t cp = *unit;
         if (cp >= 0xDC00 && cp <= 0xDFFF) {
-            return failAt("unpaired low surrogate in \\u escape", start), false;
+            return reject("unpaired low surrogate in \\u escape", start);
         }
         if (cp >= 0xD800 && cp <= 0xDBFF) {
             bool slashU = text_.substr(pos_, 2) == "\\u";
             if (slashU) pos_ += 2;
             auto low = slashU ? hex4() : std::nullopt;
             if (!low || *low < 0xDC00 || *low > 0xDFFF) {
-                return failAt("unpaired high surrogate in \\u escape", start), false;
+                return reject("unpaired high surrogate in \\u escape", start);
             }
             cp = 0x10000 + ((cp - 0xD800) << 10) + (*low - 0xDC00);
         }

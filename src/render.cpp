@@ -41,8 +41,14 @@ Json renderMeta(const ResourceType &rt, const ResourceMeta &meta, JsonAlloc &all
 
 JsonDoc renderResource(const ResourceType &rt, const Json &doc, const ResourceMeta &meta) {
     JsonDoc out;
-    out.SetObject();
-    JsonAlloc &alloc = out.GetAllocator();
+    Json rendered = renderResource(rt, doc, meta, out.GetAllocator());
+    static_cast<Json &>(out).Swap(rendered);
+    return out;
+}
+
+Json renderResource(const ResourceType &rt, const Json &doc, const ResourceMeta &meta,
+                    JsonAlloc &alloc) {
+    Json out(rapidjson::kObjectType);
 
     // Extensions first, so that "schemas" lists only those with content.
     Json schemas(rapidjson::kArrayType);

@@ -29,6 +29,10 @@ std::string etagFor(uint64_t version);
 //  "meta":{"resourceType","created","lastModified","location","version"}}.
 // Attributes with returned=never (password) are never copied.
 JsonDoc renderResource(const ResourceType &rt, const Json &doc, const ResourceMeta &meta);
+// The same into `alloc`: lists render many resources into one pool instead
+// of a 64 KiB-chunked document each.
+Json renderResource(const ResourceType &rt, const Json &doc, const ResourceMeta &meta,
+                    JsonAlloc &alloc);
 
 struct Projection {
     std::vector<std::string> attributes;  // as given by the client

@@ -38,6 +38,8 @@ struct ServiceConfig {
     size_t maxCandidates = 10000;   // an index narrowing to more falls back to a scan
     size_t scanBatch = 500;         // records per round trip of a scan
     size_t maxSortResults = 10000;  // in-memory sorts beyond this answer 400 tooMany
+    bool groupDisplayNameUnique = true;  // case-insensitively, per tenant (409 uniqueness)
+    size_t maxMembersReturned = 10000;   // members a group shows; beyond, the response is flagged
 };
 
 struct Request {

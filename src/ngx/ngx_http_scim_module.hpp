@@ -39,6 +39,8 @@ struct ngx_http_scim_loc_conf_t {
     ngx_uint_t password_storage;  // 1 hash, 0 discard
     ngx_int_t events_maxlen;
     ngx_uint_t patch_response;  // scim::PatchResponse
+    ngx_flag_t group_display_name_unique;
+    ngx_uint_t group_members_max;
     scim::TokenSet *token_set;     // built at merge time, owned by cf->pool
     scim::ServiceConfig *service;  // built at merge time, owned by cf->pool
 };

@@ -137,21 +137,34 @@ Json supported(bool value, JsonAlloc &a) {
     return j;
 }
 
+// RFC 9865 §5: both paging methods. Cursors name a position in creation
+// order and never expire, so there is no cursorTimeout.
+Json pagination(const ServiceConfig &config, JsonAlloc &a) {
+    Json p(rapidjson::kObjectType);
+    p.AddMember("cursor", true, a);
+    p.AddMember("index", true, a);
+    p.AddMember("defaultPaginationMethod", "index", a);
+    p.AddMember("defaultPageSize", static_cast<int64_t>(config.defaultPageSize), a);
+    p.AddMember("maxPageSize", static_cast<int64_t>(config.maxPageSize), a);
+    return p;
+}
+
 Response serviceProviderConfig(const Request &req, const ServiceConfig &config) {
     JsonDoc d(rapidjson::kObjectType);
     auto &a = d.GetAllocator();
     d.AddMember("schemas", schemasOf(kSpcUrn, a), a);
-    d.AddMember("patch", supported(false, a), a);
+    d.AddMember("patch", supported(true, a), a);
     Json bulk = supported(false, a);
     bulk.AddMember("maxOperations", 0, a);
     bulk.AddMember("maxPayloadSize", 0, a);
     d.AddMember("bulk", bulk, a);
-    Json filter = supported(false, a);
+    Json filter = supported(true, a);
     filter.AddMember("maxResults", static_cast<int64_t>(config.maxPageSize), a);
     d.AddMember("filter", filter, a);
     d.AddMember("changePassword", supported(false, a), a);
-    d.AddMember("sort", supported(false, a), a);
+    d.AddMember("sort", supported(true, a), a);
     d.AddMember("etag", supported(true, a), a);
+    d.AddMember("pagination", pagination(config, a), a);
     Json scheme(rapidjson::kObjectType);
     scheme.AddMember("type", "oauthbearertoken", a);
     scheme.AddMember("name", "OAuth Bearer Token", a);

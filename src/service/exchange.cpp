@@ -24,6 +24,19 @@ std::unique_ptr<Exchange> users(const Route &route, Request request, const Servi
     return patchUser(route.id, std::move(request), config);
 }
 
+std::unique_ptr<Exchange> groups(const Route &route, Request request, const ServiceConfig &config) {
+    const std::string &m = request.method;
+    if (route.search) return listGroups(std::move(request), config, true);
+    if (route.id.empty()) {
+        if (m == "POST") return createGroup(std::move(request), config);
+        return listGroups(std::move(request), config, false);
+    }
+    if (m == "GET") return getGroup(route.id, std::move(request), config);
+    if (m == "PUT") return replaceGroup(route.id, std::move(request), config);
+    if (m == "DELETE") return deleteGroup(route.id, std::move(request), config);
+    return patchGroup(route.id, std::move(request), config);
+}
+
 }  // namespace
 
 std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
@@ -33,7 +46,7 @@ std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
     case Endpoint::ServiceProviderConfig:
     case Endpoint::ResourceTypes:
     case Endpoint::Schemas: return discovery(route, request, config);
-    case Endpoint::Groups: return immediate(notImplemented("/Groups"));
+    case Endpoint::Groups: return groups(route, std::move(request), config);
     case Endpoint::Search: return immediate(notImplemented("POST /.search"));
     case Endpoint::Bulk: return immediate(notImplemented("/Bulk"));
     case Endpoint::Me: return immediate(notImplemented("/Me"));

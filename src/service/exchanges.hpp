@@ -24,6 +24,16 @@ std::unique_ptr<Exchange> deleteUser(std::string id, Request request,
 // GET /Users, or POST /Users/.search when `search`.
 std::unique_ptr<Exchange> listUsers(Request request, const ServiceConfig &config, bool search);
 
+std::unique_ptr<Exchange> createGroup(Request request, const ServiceConfig &config);
+std::unique_ptr<Exchange> getGroup(std::string id, Request request, const ServiceConfig &config);
+std::unique_ptr<Exchange> replaceGroup(std::string id, Request request,
+                                       const ServiceConfig &config);
+std::unique_ptr<Exchange> patchGroup(std::string id, Request request, const ServiceConfig &config);
+std::unique_ptr<Exchange> deleteGroup(std::string id, Request request,
+                                      const ServiceConfig &config);
+// GET /Groups, or POST /Groups/.search when `search`.
+std::unique_ptr<Exchange> listGroups(Request request, const ServiceConfig &config, bool search);
+
 // If-Match / If-None-Match carry weak ETags, W/"<version>"; "*" matches any.
 // Returns the version a precondition names, "" for none or "*".
 std::string versionFromEtag(std::string_view header);

@@ -24,35 +24,33 @@ std::optional<std::string> userIndexKey(const store::KeySpace &k, IndexName inde
 }
 
 // One resource as the read scripts return it (store::kRecordFields).
-struct Record {
-    std::string id;
-    int64_t seq = 0;
-    std::string_view doc;
-    ResourceMeta meta;
-};
-
-std::optional<Record> recordAt(const redisReply &reply, size_t i, const Collection &c,
-                               const Request &request) {
+std::optional<Match> recordAt(const redisReply &reply, size_t i, const Collection &c,
+                              const Request &request) {
     const redisReply *doc = store::element(reply, i + 2);
     if (!doc || doc->type != REDIS_REPLY_STRING) return std::nullopt;
-    Record r;
-    r.id = std::string(store::textAt(reply, i));
-    r.seq = store::integer(*store::element(reply, i + 1)).value_or(0);
-    r.doc = store::text(*doc);
-    r.meta.id = r.id;
-    r.meta.version = store::integer(*store::element(reply, i + 3)).value_or(1);
-    r.meta.created = std::string(store::textAt(reply, i + 4));
-    r.meta.lastModified = std::string(store::textAt(reply, i + 5));
-    r.meta.location = request.baseUrl + c.endpoint + "/" + r.id;
-    return r;
+    Match m;
+    m.meta.id = std::string(store::textAt(reply, i));
+    m.seq = store::integer(*store::element(reply, i + 1)).value_or(0);
+    m.doc = std::string(store::text(*doc));
+    m.meta.version = store::integer(*store::element(reply, i + 3)).value_or(1);
+    m.meta.created = std::string(store::textAt(reply, i + 4));
+    m.meta.lastModified = std::string(store::textAt(reply, i + 5));
+    m.meta.location = request.baseUrl + c.endpoint + "/" + m.meta.id;
+    return m;
 }
 
-std::optional<JsonDoc> render(const Record &r, const ResourceType &rt) {
-    JsonDoc doc;
-    doc.Parse(r.doc.data(), r.doc.size());
-    if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
-    return renderResource(rt, doc, r.meta);
-}
+// Parsing and rendering a record for the filter allocates into a pool
+// that is reset after each record: no allocation per record once warm.
+class ScratchPool {
+public:
+    ScratchPool() : pool_(buffer_, sizeof buffer_, sizeof buffer_) {}
+    JsonAlloc &get() { return pool_; }
+    void reset() { pool_.Clear(); }
+
+private:
+    char buffer_[16384];
+    JsonAlloc pool_;
+};
 
 class QueryExchange final : public Exchange {
 public:
@@ -223,17 +221,29 @@ private:
         return finish();
     }
 
-    // The record at `i`, rendered; nullopt when it is gone or, with
-    // `filtered`, does not match.
+    // The record at `i`; nullopt when it is gone or, with `filtered`,
+    // does not match. Sorting keeps its key, taken from the rendering.
     std::optional<Match> matchAt(const redisReply &reply, size_t i, bool filtered) {
-        auto record = recordAt(reply, i, c_, request_);
-        if (!record) return std::nullopt;
-        auto resource = render(*record, *c_.type);
+        auto m = recordAt(reply, i, c_, request_);
+        if (!m || (!filtered && !sorting())) return m;
+        struct Reset {
+            ScratchPool &p;
+            ~Reset() { p.reset(); }
+        } reset{scratch_};
+        auto resource = renderRecord(*m, scratch_.get());
         if (!resource) return std::nullopt;
         if (filtered && list_.filter && !filter::matches(*list_.filter, *resource, *c_.type)) {
             return std::nullopt;
         }
-        return Match{record->seq, std::move(*resource)};
+        if (sorting()) m->key = sortKeyOf(*resource, resolvePath(*c_.type, list_.sortBy));
+        return m;
+    }
+
+    std::optional<Json> renderRecord(const Match &m, JsonAlloc &alloc) {
+        JsonDoc parsed(&scratch_.get());
+        parsed.Parse(m.doc.data(), m.doc.size());
+        if (parsed.HasParseError() || !parsed.IsObject()) return std::nullopt;
+        return renderResource(*c_.type, parsed, m.meta, alloc);
     }
 
     std::optional<Error> take(Match m) {
@@ -258,7 +268,7 @@ private:
             moreBefore_ = collector_->moreBefore();
             return listResponse();
         }
-        sortMatches(sorted_, *c_.type, list_.sortBy, list_.descending);
+        sortMatches(sorted_, list_.descending);
         total_ = static_cast<long long>(sorted_.size());
         size_t first = static_cast<size_t>(std::min<long long>(list_.startIndex - 1, total_));
         size_t last = static_cast<size_t>(std::min<long long>(first + list_.count, total_));
@@ -287,10 +297,11 @@ private:
         }
         Json resources(rapidjson::kArrayType);
         for (Match &m : page) {
-            if (!list_.projection.empty()) {
-                applyProjection(m.resource, *c_.type, list_.projection, m.resource.GetAllocator());
-            }
-            resources.PushBack(Json(m.resource, a), a);
+            auto resource = renderRecord(m, a);
+            scratch_.reset();
+            if (!resource) continue;
+            if (!list_.projection.empty()) applyProjection(*resource, *c_.type, list_.projection, a);
+            resources.PushBack(*resource, a);
         }
         out.AddMember("Resources", resources, a);
         return jsonResponse(200, out);
@@ -304,6 +315,7 @@ private:
     Phase phase_ = Phase::Page;
     std::optional<PageCollector> collector_;
     std::vector<Match> sorted_;
+    ScratchPool scratch_;
     long long total_ = 0;
     bool moreAfter_ = false;
     bool moreBefore_ = false;

@@ -8,14 +8,25 @@
 #include <optional>
 #include <string>
 
+#include <variant>
+
 #include "scim/json.hpp"
 #include "scim/list_request.hpp"
+#include "scim/render.hpp"
 
 namespace scim {
 
+// What `sortBy` compares: nothing (sorts last), a boolean, a number or a
+// string (folded unless the attribute is caseExact).
+using SortKey = std::variant<std::monostate, bool, double, std::string>;
+
+// A matching resource, kept as stored text: only the page is rendered for
+// the response, so a scan holds no more than a page of rendered JSON.
 struct Match {
     int64_t seq = 0;
-    JsonDoc resource;  // rendered, not yet projected
+    std::string doc;
+    ResourceMeta meta;
+    SortKey key;
 };
 
 class PageCollector {

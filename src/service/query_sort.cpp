@@ -9,8 +9,6 @@ namespace scim {
 
 namespace {
 
-using SortValue = std::variant<std::monostate, bool, double, std::string>;
-
 const Json *primaryOrFirst(const Json &array) {
     if (!array.IsArray() || array.Empty()) return nullptr;
     for (const Json &e : array.GetArray()) {
@@ -35,7 +33,10 @@ const Json *sortedValue(const Json &resource, const AttrPath &p) {
     return v;
 }
 
-SortValue keyOf(const Json &resource, const AttrPath &p) {
+}  // namespace
+
+SortKey sortKeyOf(const Json &resource, const AttrPath &p) {
+    if (!p.attr) return {};
     const Json *v = sortedValue(resource, p);
     if (!v) return {};
     const Attribute &a = p.subAttr ? *p.subAttr : *p.attr;
@@ -45,8 +46,10 @@ SortValue keyOf(const Json &resource, const AttrPath &p) {
     return {};
 }
 
+namespace {
+
 // Missing values last; otherwise by type, then value.
-bool before(const SortValue &a, const SortValue &b, bool descending) {
+bool before(const SortKey &a, const SortKey &b, bool descending) {
     bool aMissing = std::holds_alternative<std::monostate>(a);
     bool bMissing = std::holds_alternative<std::monostate>(b);
     if (aMissing || bMissing) return !aMissing && bMissing;
@@ -62,20 +65,10 @@ std::optional<Error> checkSortBy(const ResourceType &rt, std::string_view sortBy
     return std::nullopt;
 }
 
-void sortMatches(std::vector<Match> &matches, const ResourceType &rt, std::string_view sortBy,
-                 bool descending) {
-    AttrPath p = resolvePath(rt, sortBy);
-    if (!p.attr) return;
-    std::vector<std::pair<SortValue, size_t>> keys;
-    keys.reserve(matches.size());
-    for (size_t i = 0; i < matches.size(); ++i) keys.emplace_back(keyOf(matches[i].resource, p), i);
-    std::stable_sort(keys.begin(), keys.end(), [&](const auto &a, const auto &b) {
-        return before(a.first, b.first, descending);
+void sortMatches(std::vector<Match> &matches, bool descending) {
+    std::stable_sort(matches.begin(), matches.end(), [&](const Match &a, const Match &b) {
+        return before(a.key, b.key, descending);
     });
-    std::vector<Match> sorted;
-    sorted.reserve(matches.size());
-    for (auto &k : keys) sorted.push_back(std::move(matches[k.second]));
-    matches = std::move(sorted);
 }
 
 }  // namespace scim

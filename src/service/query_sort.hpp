@@ -13,10 +13,12 @@ namespace scim {
 // 400 invalidValue for a sortBy that names no attribute of `rt`.
 std::optional<Error> checkSortBy(const ResourceType &rt, std::string_view sortBy);
 
+// The key of a rendered resource. A multi-valued attribute sorts by its
+// primary value, else its first (§3.4.2.3).
+SortKey sortKeyOf(const Json &resource, const AttrPath &sortBy);
+
 // Stable: equal keys keep creation order. Resources without a value sort
-// last in either direction. A multi-valued attribute sorts by its primary
-// value, else its first (§3.4.2.3).
-void sortMatches(std::vector<Match> &matches, const ResourceType &rt, std::string_view sortBy,
-                 bool descending);
+// last in either direction.
+void sortMatches(std::vector<Match> &matches, bool descending);
 
 }  // namespace scim

@@ -51,7 +51,7 @@ private:
     }
 
     Step afterRead(const redisReply &reply) {
-        auto stored = storedUserFrom(reply, user_.id);
+        auto stored = storedUserWithGroups(reply, user_.id);
         if (!stored) return errorResponse(notFound("User " + user_.id + " not found"));
         user_ = std::move(*stored);
         std::string expected = versionFromEtag(request_.ifMatch);

@@ -1,8 +1,12 @@
 #include "user_store.hpp"
 
+#include <algorithm>
+#include <tuple>
+
 #include "scim/ids.hpp"
 #include "scim/query.hpp"
 #include "scim/resource.hpp"
+#include "scim/store/group_scripts.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 #include "scim/store/user_index.hpp"
@@ -14,12 +18,34 @@ std::string userLocation(const Request &request, std::string_view id) {
     return request.baseUrl + "/Users/" + std::string(id);
 }
 
+namespace {
+
+// User.groups is read-only and never stored in the document: it comes from
+// the memberof index, as direct memberships.
+void addGroups(JsonDoc &doc, const std::vector<UserGroup> &groups, const Request &request) {
+    auto &a = doc.GetAllocator();
+    Json list(rapidjson::kArrayType);
+    for (const UserGroup &g : groups) {
+        Json entry(rapidjson::kObjectType);
+        entry.AddMember("value", jstr(g.id, a), a);
+        entry.AddMember("$ref", jstr(request.baseUrl + "/Groups/" + g.id, a), a);
+        entry.AddMember("display", jstr(g.display, a), a);
+        entry.AddMember("type", "direct", a);
+        list.PushBack(entry, a);
+    }
+    doc.RemoveMember("groups");
+    doc.AddMember("groups", list, a);
+}
+
+}  // namespace
+
 Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &request) {
     JsonDoc doc;
     doc.Parse(user.doc.data(), user.doc.size());
     if (doc.HasParseError() || !doc.IsObject()) {
         return internalError("stored user " + user.id + " is not a JSON object");
     }
+    if (!user.groups.empty()) addGroups(doc, user.groups, request);
     ResourceMeta meta{user.id, user.created, user.lastModified, user.version,
                       userLocation(request, user.id)};
     JsonDoc out = renderResource(userResourceType(), doc, meta);
@@ -55,9 +81,23 @@ Response storeFailure(std::string_view what) {
 
 store::Command readUserCommand(const Request &request, const ServiceConfig &config,
                                const std::string &id) {
-    std::vector<std::string> args{"HMGET", keysFor(request, config).user(id)};
-    for (const char *f : kUserFields) args.emplace_back(f);
-    return store::plain(std::move(args));
+    auto keys = keysFor(request, config);
+    return store::scriptCall(store::readUserWithGroupsScript(), {keys.user(id), keys.memberOf(id)},
+                             {keys.groupKeyPrefix()});
+}
+
+std::optional<StoredUser> storedUserWithGroups(const redisReply &reply, std::string id) {
+    auto user = storedUserFrom(reply, std::move(id));
+    if (!user) return user;
+    for (size_t i = 4; i + 2 <= reply.elements; i += 2) {
+        user->groups.push_back({std::string(store::textAt(reply, i)),
+                                std::string(store::textAt(reply, i + 1))});
+    }
+    // Redis sets have no order; a stable one keeps ETag-equal bodies equal.
+    std::sort(user->groups.begin(), user->groups.end(), [](const UserGroup &a, const UserGroup &b) {
+        return std::tie(a.display, a.id) < std::tie(b.display, b.id);
+    });
+    return user;
 }
 
 std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id, size_t offset) {

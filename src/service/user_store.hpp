@@ -3,11 +3,18 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "exchanges.hpp"
 #include "scim/store/keys.hpp"
 
 namespace scim {
+
+// A group the user is a direct member of (the read-only User.groups).
+struct UserGroup {
+    std::string id;
+    std::string display;
+};
 
 // The fields of a stored user hash that rendering needs.
 struct StoredUser {
@@ -16,14 +23,18 @@ struct StoredUser {
     uint64_t version = 0;
     std::string created;
     std::string lastModified;
+    std::vector<UserGroup> groups;  // from the memberof index, when it was read
 };
 
 // HMGET fields, in the order StoredUser expects them after the id.
 inline const char *const kUserFields[] = {"doc", "version", "created", "lastModified"};
 
-// HMGET user <kUserFields>: the command and its reply.
+// Reads a user and the groups it is in (store::readUserWithGroupsScript):
+// the command and its reply.
 store::Command readUserCommand(const Request &request, const ServiceConfig &config,
                                const std::string &id);
+std::optional<StoredUser> storedUserWithGroups(const redisReply &reply, std::string id);
+// The kUserFields of a user from element `offset` of a reply.
 std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id,
                                          size_t offset = 0);
 

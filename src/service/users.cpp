@@ -63,7 +63,7 @@ public:
 
     Step onReply(const redisReply &reply) override {
         if (store::isError(reply)) return storeFailure(store::text(reply));
-        auto user = storedUserFrom(reply, id_);
+        auto user = storedUserWithGroups(reply, id_);
         if (!user) return errorResponse(notFound("User " + id_ + " not found"));
         if (!request_.ifNoneMatch.empty() &&
             (request_.ifNoneMatch == "*" ||
@@ -118,10 +118,15 @@ public:
 
     Step start() override {
         auto keys = keysFor(request_, config_);
+        // The user leaves its groups in the same script.
+        auto writeKeys = store::userWriteKeys(keys, id_);
+        writeKeys.push_back(keys.memberOf(id_));
+        writeKeys.push_back(keys.groupModifiedIndex());
         return store::scriptCall(
-            store::deleteUserScript(), store::userWriteKeys(keys, id_),
+            store::deleteUserScript(), std::move(writeKeys),
             {id_, versionFromEtag(request_.ifMatch), formatTimestamp(request_.nowMillis),
-             request_.tokenName, std::to_string(config_.eventsMaxLen)});
+             request_.tokenName, std::to_string(config_.eventsMaxLen), keys.groupKeyPrefix(),
+             std::to_string(request_.nowMillis)});
     }
 
     Step onReply(const redisReply &reply) override {

@@ -2,6 +2,10 @@
 
 #include <openssl/sha.h>
 
+#include <string>
+
+#include "scim/store/group_scripts.hpp"
+
 namespace scim::store {
 
 namespace {
@@ -86,12 +90,17 @@ emit(KEYS[5], ARGV[10], lifecycle(cur[4] or '', ARGV[7], 'user.updated'), 'User'
 return {'ok', tostring(v), cur[3], ARGV[5]}
 )lua";
 
-// KEYS: the user write layout
-// ARGV: id, expected version or '', now, token name, events maxlen
+// KEYS: the user write layout, then 11 memberof:<id>, 12 groups:idx:lastModified
+// ARGV: id, expected version or '', now, token name, events maxlen,
+//       group key prefix, now in ms
+// The user leaves every group it is in within the same step: a
+// group.updated event for each, then user.deleted.
 const char *const kDeleteUser = R"lua(
 local cur = redis.call('HMGET', KEYS[1], 'version', 'userName')
 if not cur[1] then return {'notfound'} end
 if ARGV[2] ~= '' and ARGV[2] ~= cur[1] then return {'precondition', cur[1]} end
+leave_all_groups(ARGV[6], ARGV[1], KEYS[11], KEYS[12], KEYS[5], ARGV[5], ARGV[3], ARGV[7],
+                 ARGV[4])
 unindex(KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('HDEL', KEYS[2], string.lower(cur[2]))
@@ -138,7 +147,8 @@ const Script &replaceUserScript() {
 }
 
 const Script &deleteUserScript() {
-    static const Script s = make("delete_user", kDeleteUser, true);
+    static const Script s =
+        make("delete_user", (std::string(groupMembershipLua()) + kDeleteUser).c_str(), true);
     return s;
 }
 
@@ -147,6 +157,7 @@ const std::vector<const Script *> &allScripts() {
         std::vector<const Script *> v{&createUserScript(), &replaceUserScript(),
                                       &deleteUserScript()};
         for (const Script *s : queryScripts()) v.push_back(s);
+        for (const Script *s : groupScripts()) v.push_back(s);
         return v;
     }();
     return all;

@@ -4,6 +4,7 @@
 
 #include "fake_reply.hpp"
 #include "scim/service.hpp"
+#include "scim/store/group_scripts.hpp"
 #include "scim/store/scripts.hpp"
 
 using namespace scim;
@@ -142,8 +143,11 @@ TEST(GetUser, RendersStoredUserOr404) {
     ServiceConfig c = config();
     auto ex = exchangeFor(request("GET", "/Users/u1"), c);
     auto cmd = std::get<store::Command>(ex->start());
-    EXPECT_EQ(cmd.args, (std::vector<std::string>{"HMGET", "scim:{acme}:user:u1", "doc", "version",
-                                                  "created", "lastModified"}));
+    // One round trip: the user and the groups of its memberof set.
+    EXPECT_EQ(cmd.script, &store::readUserWithGroupsScript());
+    EXPECT_EQ(cmd.numKeys, 2u);
+    EXPECT_EQ(cmd.args, (std::vector<std::string>{"scim:{acme}:user:u1", "scim:{acme}:memberof:u1",
+                                                  "scim:{acme}:group:"}));
     auto r = std::get<Response>(ex->onReply(*FakeReply::strings(
         {R"({"userName":"a","name":{"givenName":"A"}})", "3", "t1", "t2"})));
     EXPECT_EQ(r.status, 200);
@@ -160,6 +164,49 @@ TEST(GetUser, RendersStoredUserOr404) {
     auto r404 = std::get<Response>(missing->onReply(*FakeReply::array(nils)));
     EXPECT_EQ(r404.status, 404);
     EXPECT_STREQ(bodyOf(r404)["status"].GetString(), "404");
+    auto gone = exchangeFor(request("GET", "/Users/nope"), c);
+    gone->start();
+    EXPECT_EQ(std::get<Response>(gone->onReply(*FakeReply::array({}))).status, 404);
+}
+
+TEST(GetUser, ListsItsGroupsAsDirectMemberships) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("GET", "/Users/u1"), c);
+    ex->start();
+    auto r = std::get<Response>(ex->onReply(*FakeReply::strings(
+        {R"({"userName":"a","groups":[{"value":"stale"}]})", "3", "t1", "t2", "g2", "Sales", "g1",
+         "Admins"})));
+    ASSERT_EQ(r.status, 200);
+    JsonDoc d = bodyOf(r);
+    ASSERT_TRUE(d["groups"].IsArray());
+    ASSERT_EQ(d["groups"].Size(), 2u);  // sorted by display; nothing from the document
+    EXPECT_STREQ(d["groups"][0]["value"].GetString(), "g1");
+    EXPECT_STREQ(d["groups"][0]["display"].GetString(), "Admins");
+    EXPECT_STREQ(d["groups"][0]["$ref"].GetString(), "https://idp.example.com/scim/v2/Groups/g1");
+    EXPECT_STREQ(d["groups"][0]["type"].GetString(), "direct");
+    EXPECT_STREQ(d["groups"][1]["value"].GetString(), "g2");
+
+    Request projected = request("GET", "/Users/u1");
+    projected.query = "excludedAttributes=groups";
+    auto ex2 = exchangeFor(projected, c);
+    ex2->start();
+    auto r2 = std::get<Response>(
+        ex2->onReply(*FakeReply::strings({R"({"userName":"a"})", "3", "t1", "t2", "g1", "Admins"})));
+    EXPECT_FALSE(bodyOf(r2).HasMember("groups"));
+}
+
+TEST(DeleteUser, LeavesItsGroupsInTheSameScript) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("DELETE", "/Users/u1"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::deleteUserScript());
+    ASSERT_EQ(cmd.numKeys, 12u);
+    EXPECT_EQ(cmd.args[10], "scim:{acme}:memberof:u1");
+    EXPECT_EQ(cmd.args[11], "scim:{acme}:groups:idx:lastModified");
+    ASSERT_EQ(cmd.args.size(), 12u + 7u);
+    EXPECT_EQ(cmd.args[12], "u1");  // the first ARGV keep their places
+    EXPECT_EQ(cmd.args[12 + 5], "scim:{acme}:group:");
+    EXPECT_EQ(cmd.args[12 + 6], "1795873458123");
 }
 
 TEST(GetUser, IfNoneMatchGives304) {

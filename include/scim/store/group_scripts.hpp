@@ -1,0 +1,37 @@
+// The Lua scripts behind /Groups and the user→groups reverse index. Write
+// scripts take the KEYS of store::groupWriteKeys; their ARGV are listed in
+// src/store/group_scripts.cpp. Members live in a hash per group, so adding
+// or removing one member is O(1) whatever the group's size.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "scim/store/scripts.hpp"
+
+namespace scim::store {
+
+// Replies of the write scripts: {'ok', <group record>} or one of
+//   {'notfound'}, {'precondition', version}, {'uniqueness', other id},
+//   {'nomember', id}, {'cycle', id}, {'toodeep', id}.
+// A group record is: doc, version, created, lastModified, member total,
+// n, then n pairs (member id, member JSON {"type":…,"display":…}). A
+// member cap below 0 leaves the member hash untouched: total -1, n 0.
+inline constexpr size_t kGroupRecordHead = 6;
+
+const Script &createGroupScript();
+const Script &updateGroupScript();  // PUT and PATCH
+const Script &deleteGroupScript();
+const Script &readGroupScript();         // one group record, or {} when missing
+const Script &readGroupMembersScript();  // member total, n, pairs for each id given
+const Script &readUserWithGroupsScript();
+
+// Every group script, for SCRIPT LOAD at connect (allScripts() lists them).
+const std::vector<const Script *> &groupScripts();
+
+// Lua pieces other scripts build on: delete_user uses leave_all_groups();
+// group_record(out, group_key, cap) appends a group record to `out`.
+const char *groupMembershipLua();
+const char *groupRecordLua();
+
+}  // namespace scim::store

@@ -1,0 +1,149 @@
+// PATCH /Groups/{id}: read the group document (never its members), apply
+// the operations in the core, and send the script the new document and the
+// membership change. Member adds and removes are deltas the script applies
+// in O(1) per member, so a membership-only PATCH needs no version check and
+// concurrent ones never conflict. A document change is written on the
+// version that was read; a concurrent write in between makes the exchange
+// start over, a bounded number of times.
+#include "group_store.hpp"
+#include "scim/query.hpp"
+#include "scim/store/reply.hpp"
+
+namespace scim {
+
+namespace {
+
+// Groups answer 204 unless configured or asked otherwise: Prefer
+// return=representation, or attributes/excludedAttributes on the query.
+bool wantsResource(const Request &request, const ServiceConfig &config) {
+    if (request.prefer.find("return=minimal") != std::string::npos) return false;
+    if (request.prefer.find("return=representation") != std::string::npos) return true;
+    if (config.patchResponse != PatchResponse::Auto) {
+        return config.patchResponse == PatchResponse::Resource;
+    }
+    auto params = parseQuery(request.query);
+    return params.count("attributes") || params.count("excludedattributes");
+}
+
+class PatchGroup final : public Exchange {
+public:
+    PatchGroup(std::string id, Request r, const ServiceConfig &c)
+        : request_(std::move(r)), config_(c) {
+        group_.id = std::move(id);
+    }
+
+    Step start() override {
+        auto projection = requestedProjection(request_);
+        if (!projection) return errorResponse(projection.error());
+        cap_ = wantsResource(request_, config_) ? memberCap(config_, membersWanted(*projection))
+                                                : -1;
+        auto body = parseJson(request_.body, config_.json);
+        if (!body) return errorResponse(body.error());
+        body_ = std::move(*body);
+        return read();
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply)) return storeFailure(store::text(reply));
+        switch (phase_) {
+        case Phase::Read: return afterRead(reply);
+        case Phase::Write: return afterWrite(reply);
+        case Phase::Render: return afterRender(reply);
+        }
+        return storeFailure("unexpected phase");
+    }
+
+private:
+    enum class Phase { Read, Write, Render };
+
+    Step read() {
+        phase_ = Phase::Read;
+        return readGroupCommand(request_, config_, group_.id, false);
+    }
+
+    Step afterRead(const redisReply &reply) {
+        if (!readGroupHead(reply, 0, group_)) {
+            return errorResponse(notFound("Group " + group_.id + " not found"));
+        }
+        std::string expected = versionFromEtag(request_.ifMatch);
+        if (!expected.empty() && expected != std::to_string(group_.version)) {
+            return errorResponse(preconditionFailed("If-Match does not match the current version " +
+                                                    etagFor(group_.version)));
+        }
+        JsonDoc doc;
+        doc.Parse(group_.doc.data(), group_.doc.size());
+        if (doc.HasParseError() || !doc.IsObject()) {
+            return errorResponse(internalError("stored group " + group_.id + " is not a JSON object"));
+        }
+        auto outcome = patch::apply(doc, body_, groupResourceType(), patch::Options{group_.id, 1000});
+        if (!outcome) return errorResponse(outcome.error());
+        if (!outcome->docChanged && outcome->members.empty()) return respondUnchanged();
+        return write(std::move(doc), *outcome, expected);
+    }
+
+    Step write(JsonDoc doc, const patch::Outcome &outcome, const std::string &ifMatch) {
+        std::optional<GroupWrite> written;
+        if (outcome.docChanged) {
+            auto w = finishGroupWrite(std::move(doc));
+            if (!w) return errorResponse(w.error());
+            written = std::move(*w);
+            displayName_ = written->displayName;
+        }
+        // Only a document change depends on what was read.
+        std::string expected = !ifMatch.empty()       ? ifMatch
+                               : outcome.docChanged ? std::to_string(group_.version)
+                                                    : "";
+        phase_ = Phase::Write;
+        return updateGroupCommand(request_, config_, group_.id, written ? &*written : nullptr,
+                                  outcome.members, expected, cap_);
+    }
+
+    Step afterWrite(const redisReply &reply) {
+        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty() &&
+            ++attempts_ <= config_.patchRetries) {
+            return read();  // someone wrote in between: apply again to the new version
+        }
+        if (auto failed = groupWriteFailure(reply, group_.id, displayName_)) return *failed;
+        if (!readGroupRecord(reply, 1, group_)) return storeFailure("malformed group record");
+        return respond();
+    }
+
+    // Nothing to write; a 200 still needs the members.
+    Step respondUnchanged() {
+        if (cap_ < 0) return respond();
+        phase_ = Phase::Render;
+        return readGroupCommand(request_, config_, group_.id, true);
+    }
+
+    Step afterRender(const redisReply &reply) {
+        if (!readGroupRecord(reply, 0, group_)) {
+            return errorResponse(notFound("Group " + group_.id + " not found"));
+        }
+        return respond();
+    }
+
+    Response respond() {
+        if (wantsResource(request_, config_)) return groupResponse(200, group_, request_);
+        Response r;
+        r.status = 204;
+        r.headers.emplace_back("ETag", etagFor(group_.version));
+        return r;
+    }
+
+    Request request_;
+    const ServiceConfig &config_;
+    JsonDoc body_;
+    StoredGroup group_;
+    std::string displayName_;
+    long long cap_ = -1;
+    Phase phase_ = Phase::Read;
+    unsigned attempts_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Exchange> patchGroup(std::string id, Request r, const ServiceConfig &c) {
+    return std::make_unique<PatchGroup>(std::move(id), std::move(r), c);
+}
+
+}  // namespace scim

@@ -1,0 +1,103 @@
+// Shared by the Group exchanges: reading group records, rendering them with
+// a bounded member list, and the write commands. Members are stored apart
+// from the group document (store/group_scripts.hpp), so rendering adds
+// them to the resource rather than to the document.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exchanges.hpp"
+#include "scim/patch.hpp"
+#include "scim/store/keys.hpp"
+#include "user_store.hpp"  // keysFor, storeFailure
+
+namespace scim {
+
+// The extension that flags a capped member list (docs/groups.md):
+// {"membersTruncated": true, "memberCount": <all members>}.
+inline constexpr std::string_view kGroupMembersExtensionUrn =
+    "urn:ngx-scim:params:scim:schemas:extension:2.0:GroupMembers";
+
+struct StoredMember {
+    std::string id;
+    std::string type;  // "User" or "Group"
+    std::string display;
+};
+
+struct StoredGroup {
+    std::string id;
+    std::string doc;  // canonical JSON, without members
+    uint64_t version = 0;
+    std::string created;
+    std::string lastModified;
+    bool membersRead = false;  // false: the request did not want members
+    long long memberTotal = 0;
+    std::vector<StoredMember> members;  // at most the configured cap
+
+    bool truncated() const {
+        return membersRead && memberTotal > static_cast<long long>(members.size());
+    }
+};
+
+// Parses doc, version, created, lastModified from element `offset`;
+// false when there is no document (no such group).
+bool readGroupHead(const redisReply &reply, size_t offset, StoredGroup &group);
+// Parses "member total, n, n pairs" from element `offset` (see
+// store::kGroupRecordHead); returns the offset past them, nullopt when
+// malformed. A total below 0 means the members were not read.
+std::optional<size_t> readGroupMembers(const redisReply &reply, size_t offset, StoredGroup &group);
+// A whole group record: head and members.
+std::optional<size_t> readGroupRecord(const redisReply &reply, size_t offset, StoredGroup &group);
+
+// `attributes` and `excludedAttributes` from the query string.
+Expected<Projection> requestedProjection(const Request &request);
+// Whether a projection returns `members` at all. When it does not, the
+// member hash is never read.
+bool membersWanted(const Projection &projection);
+// The member cap a script gets: -1 leaves the member hash alone.
+long long memberCap(const ServiceConfig &config, bool wanted);
+
+// GET /Groups/{id}: HMGET of the group hash without members, or the
+// read_group script with a bounded member list.
+store::Command readGroupCommand(const Request &request, const ServiceConfig &config,
+                                const std::string &id, bool withMembers);
+
+// Adds `members` (already projected) and, when capped, the truncation flag
+// to a rendered group resource, before its meta.
+void addMembersTo(Json &resource, const StoredGroup &group, const Projection &projection,
+                  const Request &request, JsonAlloc &alloc);
+Expected<JsonDoc> renderStoredGroup(const StoredGroup &group, const Request &request);
+// 200/201 with the body, ETag and (for 201) Location.
+Response groupResponse(int status, const StoredGroup &group, const Request &request);
+Response notModifiedOrGroup(const StoredGroup &group, const Request &request);
+
+// A group document ready to be written.
+struct GroupWrite {
+    JsonDoc doc;  // canonical, without members
+    std::string docText;
+    std::string displayName;
+    std::vector<patch::Member> members;  // POST and PUT: the whole list
+};
+
+// POST and PUT bodies.
+Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config);
+// A patched document (no members: PATCH describes those as a change).
+Expected<GroupWrite> finishGroupWrite(JsonDoc doc);
+
+store::Command createGroupCommand(const Request &request, const ServiceConfig &config,
+                                  const std::string &id, const GroupWrite &write, long long cap);
+// `write` null keeps the stored document (a membership-only PATCH);
+// `expectedVersion` "" writes whatever the version.
+store::Command updateGroupCommand(const Request &request, const ServiceConfig &config,
+                                  const std::string &id, const GroupWrite *write,
+                                  const patch::MembersChange &members,
+                                  const std::string &expectedVersion, long long cap);
+// The error response for a write script's reply, or nullopt on "ok".
+std::optional<Response> groupWriteFailure(const redisReply &reply, const std::string &id,
+                                          const std::string &displayName);
+
+std::string groupLocation(const Request &request, std::string_view id);
+
+}  // namespace scim

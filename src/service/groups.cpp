@@ -1,0 +1,253 @@
+// POST, GET, PUT, DELETE of /Groups/{id}, and the /Groups list.
+#include "group_store.hpp"
+#include "query.hpp"
+#include "scim/ids.hpp"
+#include "scim/list_request.hpp"
+#include "scim/store/group_scripts.hpp"
+#include "scim/store/reply.hpp"
+
+namespace scim {
+
+namespace {
+
+using store::textAt;
+
+class CreateGroup final : public Exchange {
+public:
+    CreateGroup(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
+
+    Step start() override {
+        auto projection = requestedProjection(request_);
+        if (!projection) return errorResponse(projection.error());
+        auto write = prepareGroupWrite(request_, config_);
+        if (!write) return errorResponse(write.error());
+        write_ = std::move(*write);
+        group_.id = newResourceId();
+        return createGroupCommand(request_, config_, group_.id, write_,
+                                  memberCap(config_, membersWanted(*projection)));
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (auto failed = groupWriteFailure(reply, group_.id, write_.displayName)) return *failed;
+        if (!readGroupRecord(reply, 1, group_)) return storeFailure("malformed group record");
+        return groupResponse(201, group_, request_);
+    }
+
+private:
+    Request request_;
+    const ServiceConfig &config_;
+    GroupWrite write_;
+    StoredGroup group_;
+};
+
+class GetGroup final : public Exchange {
+public:
+    GetGroup(std::string id, Request r, const ServiceConfig &c)
+        : request_(std::move(r)), config_(c) {
+        group_.id = std::move(id);
+    }
+
+    // excludedAttributes=members reads the group hash alone: a group of any
+    // size costs the same.
+    Step start() override {
+        auto projection = requestedProjection(request_);
+        if (!projection) return errorResponse(projection.error());
+        withMembers_ = membersWanted(*projection);
+        return readGroupCommand(request_, config_, group_.id, withMembers_);
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply)) return storeFailure(store::text(reply));
+        bool found = withMembers_ ? readGroupRecord(reply, 0, group_).has_value()
+                                  : readGroupHead(reply, 0, group_);
+        if (!found) return errorResponse(notFound("Group " + group_.id + " not found"));
+        return notModifiedOrGroup(group_, request_);
+    }
+
+private:
+    Request request_;
+    const ServiceConfig &config_;
+    StoredGroup group_;
+    bool withMembers_ = false;
+};
+
+// PUT replaces the document and the whole member list; the script applies
+// the member list as a diff against the stored one.
+class ReplaceGroup final : public Exchange {
+public:
+    ReplaceGroup(std::string id, Request r, const ServiceConfig &c)
+        : request_(std::move(r)), config_(c) {
+        group_.id = std::move(id);
+    }
+
+    Step start() override {
+        auto projection = requestedProjection(request_);
+        if (!projection) return errorResponse(projection.error());
+        auto write = prepareGroupWrite(request_, config_);
+        if (!write) return errorResponse(write.error());
+        write_ = std::move(*write);
+        patch::MembersChange all;
+        all.clearFirst = true;
+        all.add = std::move(write_.members);
+        return updateGroupCommand(request_, config_, group_.id, &write_, all,
+                                  versionFromEtag(request_.ifMatch),
+                                  memberCap(config_, membersWanted(*projection)));
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (auto failed = groupWriteFailure(reply, group_.id, write_.displayName)) return *failed;
+        if (!readGroupRecord(reply, 1, group_)) return storeFailure("malformed group record");
+        return groupResponse(200, group_, request_);
+    }
+
+private:
+    Request request_;
+    const ServiceConfig &config_;
+    GroupWrite write_;
+    StoredGroup group_;
+};
+
+class DeleteGroup final : public Exchange {
+public:
+    DeleteGroup(std::string id, Request r, const ServiceConfig &c)
+        : id_(std::move(id)), request_(std::move(r)), config_(c) {}
+
+    Step start() override {
+        auto keys = keysFor(request_, config_);
+        return store::scriptCall(
+            store::deleteGroupScript(), store::groupWriteKeys(keys, id_),
+            {id_, versionFromEtag(request_.ifMatch), formatTimestamp(request_.nowMillis),
+             std::to_string(request_.nowMillis), request_.tokenName,
+             std::to_string(config_.eventsMaxLen), keys.groupKeyPrefix(), keys.memberOfPrefix()});
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (auto failed = groupWriteFailure(reply, id_, "")) return *failed;
+        Response r;
+        r.status = 204;
+        return r;
+    }
+
+private:
+    std::string id_;
+    Request request_;
+    const ServiceConfig &config_;
+};
+
+std::optional<std::string> groupIndexKey(const store::KeySpace &k, IndexName index) {
+    switch (index) {
+    case IndexName::DisplayName: return k.groupDisplayNameIndex();
+    case IndexName::ExternalId: return k.groupExternalIdIndex();
+    case IndexName::Created: return k.groupCreatedIndex();
+    case IndexName::LastModified: return k.groupModifiedIndex();
+    default: return std::nullopt;
+    }
+}
+
+Collection groupsQueryCollection(const Request &request, const ServiceConfig &config) {
+    Collection c;
+    c.type = &groupResourceType();
+    c.endpoint = "/Groups";
+    c.keys = keysFor(request, config);
+    c.orderKey = c.keys.groups();
+    c.recordPrefix = c.keys.groupKeyPrefix();
+    c.indexKey = groupIndexKey;
+    return c;
+}
+
+// GET /Groups and POST /Groups/.search: the query engine finds, filters,
+// sorts and pages the groups (their records hold no members); when the
+// projection wants members, one more round trip reads a bounded member list
+// for each group of the page and adds it. Filters on members match nothing.
+class ListGroups final : public Exchange {
+public:
+    ListGroups(Request r, const ServiceConfig &c, bool search)
+        : request_(std::move(r)), config_(c), search_(search) {}
+
+    Step start() override {
+        if (auto list = listRequest()) {
+            projection_ = list->projection;
+            withMembers_ = membersWanted(projection_);
+        }  // else the query engine reports the error
+        query_ = queryExchange(groupsQueryCollection(request_, config_), request_, config_, search_);
+        return fromQuery(query_->start());
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (!readingMembers_) return fromQuery(query_->onReply(reply));
+        if (store::isError(reply) || !store::isArray(reply)) return storeFailure(store::text(reply));
+        return withMembers(reply);
+    }
+
+private:
+    Expected<ListRequest> listRequest() const {
+        ListLimits limits{config_.defaultPageSize, config_.maxPageSize,
+                          filter::Limits{config_.maxFilterLength, config_.maxFilterDepth}};
+        if (!search_) return listRequestFromQuery(request_.query, limits);
+        auto body = parseJson(request_.body, config_.json);
+        if (!body) return body.takeError();
+        return listRequestFromSearch(*body, limits);
+    }
+
+    Step fromQuery(Step step) {
+        auto *response = std::get_if<Response>(&step);
+        if (!response || !withMembers_ || response->status != 200) return step;
+        page_.Parse(response->body.c_str(), response->body.size());
+        auto resources = page_.IsObject() ? page_.FindMember("Resources") : page_.MemberEnd();
+        if (page_.HasParseError() || resources == page_.MemberEnd() || !resources->value.IsArray() ||
+            resources->value.Empty()) {
+            return step;
+        }
+        auto keys = keysFor(request_, config_);
+        std::vector<std::string> args{keys.groupKeyPrefix(),
+                                      std::to_string(memberCap(config_, true))};
+        for (const Json &group : resources->value.GetArray()) {
+            const Json *id = group.IsObject() ? findMember(group, "id") : nullptr;
+            args.push_back(id && id->IsString() ? std::string(str(*id)) : "");
+        }
+        readingMembers_ = true;
+        return store::scriptCall(store::readGroupMembersScript(), {}, std::move(args));
+    }
+
+    Step withMembers(const redisReply &reply) {
+        auto &a = page_.GetAllocator();
+        size_t offset = 0;
+        for (Json &resource : page_["Resources"].GetArray()) {
+            StoredGroup group;
+            auto next = readGroupMembers(reply, offset, group);
+            if (!next) return storeFailure("malformed member list");
+            offset = *next;
+            if (resource.IsObject()) addMembersTo(resource, group, projection_, request_, a);
+        }
+        return jsonResponse(200, page_);
+    }
+
+    Request request_;
+    const ServiceConfig &config_;
+    bool search_;
+    Projection projection_;
+    bool withMembers_ = false;
+    bool readingMembers_ = false;
+    std::unique_ptr<Exchange> query_;
+    JsonDoc page_;
+};
+
+}  // namespace
+
+std::unique_ptr<Exchange> createGroup(Request r, const ServiceConfig &c) {
+    return std::make_unique<CreateGroup>(std::move(r), c);
+}
+std::unique_ptr<Exchange> getGroup(std::string id, Request r, const ServiceConfig &c) {
+    return std::make_unique<GetGroup>(std::move(id), std::move(r), c);
+}
+std::unique_ptr<Exchange> replaceGroup(std::string id, Request r, const ServiceConfig &c) {
+    return std::make_unique<ReplaceGroup>(std::move(id), std::move(r), c);
+}
+std::unique_ptr<Exchange> deleteGroup(std::string id, Request r, const ServiceConfig &c) {
+    return std::make_unique<DeleteGroup>(std::move(id), std::move(r), c);
+}
+std::unique_ptr<Exchange> listGroups(Request r, const ServiceConfig &c, bool search) {
+    return std::make_unique<ListGroups>(std::move(r), c, search);
+}
+
+}  // namespace scim

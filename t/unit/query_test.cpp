@@ -1,0 +1,374 @@
+// The query engine: planning filters onto indexes, list parameters, paging
+// and the list exchange driven with canned Redis replies.
+#include <gtest/gtest.h>
+
+#include "fake_reply.hpp"
+#include "scim/list_request.hpp"
+#include "scim/query_plan.hpp"
+#include "scim/service.hpp"
+#include "scim/store/query_scripts.hpp"
+
+using namespace scim;
+
+namespace {
+
+std::optional<IndexProbe> probeFor(std::string_view text,
+                                   const ResourceType &rt = userResourceType()) {
+    auto node = filter::parse(text);
+    EXPECT_TRUE(node) << text;
+    return planProbe(**node, rt);
+}
+
+Request listRequest(std::string query, std::string path = "/Users") {
+    Request r;
+    r.method = "GET";
+    r.path = std::move(path);
+    r.query = std::move(query);
+    r.baseUrl = "https://sp.example.com/scim/v2";
+    r.tenant = "acme";
+    return r;
+}
+
+std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &c) {
+    auto m = matchRoute(r.method, r.path);
+    return makeExchange(std::get<Route>(m), std::move(r), c);
+}
+
+// A record as the read scripts return it.
+void addRecord(std::vector<FakeReply> &out, std::string id, int seq, std::string doc) {
+    out.push_back(FakeReply::string(std::move(id)));
+    out.push_back(FakeReply::string(std::to_string(seq)));
+    out.push_back(FakeReply::string(std::move(doc)));
+    out.push_back(FakeReply::string("1"));
+    out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
+    out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
+}
+
+std::string userDoc(const std::string &name, const std::string &title = "") {
+    std::string doc = R"({"userName":")" + name + "\"";
+    if (!title.empty()) doc += R"(,"title":")" + title + "\"";
+    return doc + "}";
+}
+
+JsonDoc bodyOf(const Response &r) {
+    JsonDoc d;
+    d.Parse(r.body.c_str());
+    return d;
+}
+
+std::vector<std::string> userNames(const JsonDoc &d) {
+    std::vector<std::string> names;
+    for (const Json &r : d["Resources"].GetArray()) names.emplace_back(r["userName"].GetString());
+    return names;
+}
+
+}  // namespace
+
+// --- planning ---------------------------------------------------------------
+
+TEST(QueryPlan, UserNameEqualityUsesTheFoldedIndex) {
+    auto p = probeFor(R"(userName eq "BJensen@Example.com")");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->index, IndexName::UserName);
+    EXPECT_EQ(p->kind, ProbeKind::Lex);
+    EXPECT_EQ(p->min, lexEqualMin("bjensen@example.com"));
+    EXPECT_EQ(p->max, lexEqualMax("bjensen@example.com"));
+}
+
+TEST(QueryPlan, ExternalIdIsCaseExact) {
+    auto p = probeFor(R"(externalId eq "AbC")");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->index, IndexName::ExternalId);
+    EXPECT_EQ(p->min, lexEqualMin("AbC"));
+}
+
+TEST(QueryPlan, IdIsADirectLookUp) {
+    auto p = probeFor(R"(id eq "2819c223")");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->kind, ProbeKind::Id);
+    EXPECT_EQ(p->min, "2819c223");
+}
+
+TEST(QueryPlan, EmailFormsShareTheEmailIndex) {
+    for (const char *f : {R"(emails.value eq "A@x.org")", R"(emails eq "A@x.org")",
+                          R"(emails[type eq "work"].value eq "A@x.org")",
+                          R"(emails[type eq "work" and value eq "A@x.org"])"}) {
+        auto p = probeFor(f);
+        ASSERT_TRUE(p) << f;
+        EXPECT_EQ(p->index, IndexName::Email) << f;
+        EXPECT_EQ(p->min, lexEqualMin("a@x.org")) << f;
+    }
+}
+
+TEST(QueryPlan, PrefixUsesARange) {
+    auto p = probeFor(R"(userName sw "Jo")");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->min, "[jo");
+    EXPECT_EQ(p->max, std::string("(jo\xff"));
+}
+
+TEST(QueryPlan, TimeComparisonsUseMillisecondScores) {
+    auto gt = probeFor(R"(meta.lastModified gt "2011-05-13T04:42:34Z")");
+    ASSERT_TRUE(gt);
+    EXPECT_EQ(gt->index, IndexName::LastModified);
+    EXPECT_EQ(gt->kind, ProbeKind::Score);
+    EXPECT_EQ(gt->min, "1305261754000");
+    EXPECT_EQ(gt->max, "+inf");
+    auto le = probeFor(R"(meta.created le "2011-05-13T06:42:34.0005+02:00")");
+    ASSERT_TRUE(le);
+    EXPECT_EQ(le->index, IndexName::Created);
+    EXPECT_EQ(le->min, "-inf");
+    EXPECT_EQ(le->max, "1305261754001");  // widened up; the core re-checks
+}
+
+TEST(QueryPlan, AndPicksTheCheapestIndexedTerm) {
+    auto p = probeFor(R"(title pr and userName sw "a" and externalId eq "e1")");
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->index, IndexName::ExternalId);
+}
+
+TEST(QueryPlan, OrNotAndUnindexedAttributesScan) {
+    EXPECT_FALSE(probeFor(R"(userName eq "a" or userName eq "b")"));
+    EXPECT_FALSE(probeFor(R"(not (userName eq "a"))"));
+    EXPECT_FALSE(probeFor(R"(title eq "x")"));
+    EXPECT_FALSE(probeFor(R"(userName co "a")"));
+    EXPECT_FALSE(probeFor(R"(meta.created gt "not a date")"));
+    EXPECT_FALSE(probeFor(R"(userName eq true)"));
+}
+
+TEST(QueryPlan, GroupsUseDisplayName) {
+    auto p = probeFor(R"(displayName eq "Admins")", groupResourceType());
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->index, IndexName::DisplayName);
+    EXPECT_EQ(p->min, lexEqualMin("admins"));
+    EXPECT_FALSE(probeFor(R"(userName eq "x")", groupResourceType()));
+}
+
+// --- list parameters ----------------------------------------------------------
+
+TEST(ListRequest, DefaultsAndClamping) {
+    ListLimits limits{100, 500, {}};
+    auto r = listRequestFromQuery("startIndex=-4&count=9000", limits);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->startIndex, 1);
+    EXPECT_EQ(r->count, 500);
+    auto d = listRequestFromQuery("", limits);
+    EXPECT_EQ(d->count, 100);
+    EXPECT_FALSE(d->filter);
+    EXPECT_EQ(listRequestFromQuery("count=-3", limits)->count, 0);
+}
+
+TEST(ListRequest, ParameterNamesAreCaseInsensitive) {
+    auto r = listRequestFromQuery("FILTER=userName%20eq%20%22a%22&SortBy=userName&sortorder=Descending&COUNT=5", {});
+    ASSERT_TRUE(r);
+    ASSERT_TRUE(r->filter);
+    EXPECT_EQ(filter::toString(*r->filter), R"(userName eq "a")");
+    EXPECT_EQ(r->sortBy, "userName");
+    EXPECT_TRUE(r->descending);
+    EXPECT_EQ(r->count, 5);
+}
+
+TEST(ListRequest, ErrorsAreScimErrors) {
+    EXPECT_EQ(listRequestFromQuery("filter=userName%20eq", {}).error().scimType, "invalidFilter");
+    EXPECT_EQ(listRequestFromQuery("count=abc", {}).error().scimType, "invalidValue");
+    EXPECT_EQ(listRequestFromQuery("sortOrder=up", {}).error().scimType, "invalidValue");
+    EXPECT_EQ(listRequestFromQuery("cursor=xyz", {}).error().scimType, "invalidCursor");
+    EXPECT_EQ(listRequestFromQuery("cursor=&startIndex=2", {}).error().scimType, "invalidValue");
+    EXPECT_EQ(listRequestFromQuery("cursor=&sortBy=userName", {}).error().scimType, "invalidValue");
+    ListLimits tight{100, 1000, filter::Limits{16, 32}};
+    auto longFilter = listRequestFromQuery("filter=userName%20eq%20%22abcdefghijklmnop%22", tight);
+    ASSERT_FALSE(longFilter);
+    EXPECT_NE(longFilter.error().detail.find("16"), std::string::npos);
+}
+
+TEST(ListRequest, SearchRequestBody) {
+    JsonDoc body;
+    body.Parse(R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                   "attributes":["userName","name.givenName"],"filter":"title pr",
+                   "startIndex":3,"count":"7","sortBy":"userName","sortOrder":"ascending"})");
+    auto r = listRequestFromSearch(body, {});
+    ASSERT_TRUE(r) << r.error().detail;
+    EXPECT_EQ(r->startIndex, 3);
+    EXPECT_EQ(r->count, 7);
+    EXPECT_EQ(r->projection.attributes.size(), 2u);
+    JsonDoc bad;
+    bad.Parse(R"({"filter":5})");
+    EXPECT_EQ(listRequestFromSearch(bad, {}).error().scimType, "invalidFilter");
+    bad.Parse(R"({"attributes":[1]})");
+    EXPECT_EQ(listRequestFromSearch(bad, {}).error().scimType, "invalidValue");
+    bad.Parse(R"([])");
+    EXPECT_EQ(listRequestFromSearch(bad, {}).error().scimType, "invalidSyntax");
+}
+
+TEST(ListRequest, CursorsRoundTrip) {
+    auto c = decodeCursor(encodeCursor({false, 42}));
+    ASSERT_TRUE(c);
+    EXPECT_FALSE(c->after);
+    EXPECT_EQ(c->seq, 42);
+    for (const char *bad : {"", "c1", "c1x5", "c1a", "c1a-3", "c1a5x", "c2a5"}) {
+        EXPECT_FALSE(decodeCursor(bad)) << bad;
+    }
+}
+
+// --- the list exchange -------------------------------------------------------
+
+TEST(ListExchange, UnfilteredPagesByRank) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("startIndex=3&count=2"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::pageRecordsScript());
+    EXPECT_EQ(cmd.args[0], "scim:{acme}:users");
+    EXPECT_EQ(cmd.args[1], "2");
+    EXPECT_EQ(cmd.args[2], "2");
+    EXPECT_EQ(cmd.args[3], "0");
+    std::vector<FakeReply> items{FakeReply::integer(9)};
+    addRecord(items, "c", 3, userDoc("carol"));
+    addRecord(items, "d", 4, userDoc("dave"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    EXPECT_EQ(d["totalResults"].GetInt(), 9);
+    EXPECT_EQ(d["startIndex"].GetInt(), 3);
+    EXPECT_EQ(d["itemsPerPage"].GetInt(), 2);
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"carol", "dave"}));
+    EXPECT_STREQ(d["Resources"][0]["meta"]["location"].GetString(),
+                 "https://sp.example.com/scim/v2/Users/c");
+}
+
+TEST(ListExchange, SortByUserNameUsesTheIndex) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("sortBy=userName&sortOrder=descending"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::pageRecordsScript());
+    EXPECT_EQ(cmd.args[0], "scim:{acme}:users:idx:userName");
+    EXPECT_EQ(cmd.args[3], "1");
+    EXPECT_EQ(cmd.args[5], "lex");
+}
+
+TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("filter=userName%20sw%20%22a%22%20and%20title%20eq%20%22x%22"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::fetchCandidatesScript());
+    EXPECT_EQ(cmd.args[0], "scim:{acme}:users:idx:userName");
+    EXPECT_EQ(cmd.args[1], "lex");
+    std::vector<FakeReply> items{FakeReply::string("ok")};
+    addRecord(items, "z", 9, userDoc("amy", "x"));
+    addRecord(items, "y", 2, userDoc("al", "x"));
+    addRecord(items, "w", 5, userDoc("ann", "y"));  // the index narrows, the core decides
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    EXPECT_EQ(d["totalResults"].GetInt(), 2);
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"al", "amy"}));  // creation order
+}
+
+TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("filter=userName%20sw%20%22a%22"), c);
+    ex->start();
+    auto next = std::get<store::Command>(ex->onReply(*FakeReply::strings({"toomany"})));
+    EXPECT_EQ(next.script, &store::scanRecordsScript());
+    EXPECT_EQ(next.args[1], "-inf");
+}
+
+TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
+    ServiceConfig c;
+    c.scanBatch = 2;
+    auto ex = exchangeFor(listRequest("filter=title%20eq%20%22x%22&startIndex=2&count=1"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::scanRecordsScript());
+    EXPECT_EQ(cmd.args[3], "2");
+    std::vector<FakeReply> first{FakeReply::integer(3)};
+    addRecord(first, "a", 1, userDoc("a", "x"));
+    addRecord(first, "b", 4, userDoc("b", "y"));
+    auto again = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
+    EXPECT_EQ(again.args[1], "(4");  // continues after the last sequence seen
+    std::vector<FakeReply> second{FakeReply::integer(3)};
+    addRecord(second, "c", 7, userDoc("c", "x"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(second))));
+    EXPECT_EQ(d["totalResults"].GetInt(), 2);
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"c"}));
+}
+
+TEST(ListExchange, InMemorySortIsBounded) {
+    ServiceConfig c;
+    c.maxSortResults = 1;
+    auto ex = exchangeFor(listRequest("sortBy=title"), c);
+    ex->start();
+    std::vector<FakeReply> items{FakeReply::integer(2)};
+    addRecord(items, "a", 1, userDoc("a", "x"));
+    addRecord(items, "b", 2, userDoc("b", "y"));
+    auto r = std::get<Response>(ex->onReply(*FakeReply::array(items)));
+    EXPECT_EQ(r.status, 400);
+    EXPECT_EQ(bodyOf(r)["scimType"], "tooMany");
+}
+
+TEST(ListExchange, InMemorySortOrdersMissingValuesLast) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("sortBy=title&sortOrder=descending"), c);
+    ex->start();
+    std::vector<FakeReply> items{FakeReply::integer(3)};
+    addRecord(items, "a", 1, userDoc("a", "B"));
+    addRecord(items, "b", 2, userDoc("b"));
+    addRecord(items, "c", 3, userDoc("c", "c"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"c", "a", "b"}));
+}
+
+TEST(ListExchange, CursorPagesForwardAndBack) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("cursor=&count=2"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.args[1], "-inf");
+    EXPECT_EQ(cmd.args[3], "3");  // one more than the page
+    std::vector<FakeReply> items{FakeReply::integer(5)};
+    addRecord(items, "a", 1, userDoc("a"));
+    addRecord(items, "b", 2, userDoc("b"));
+    addRecord(items, "c", 3, userDoc("c"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"a", "b"}));
+    EXPECT_STREQ(d["nextCursor"].GetString(), "c1a2");
+    EXPECT_FALSE(d.HasMember("previousCursor"));
+    EXPECT_FALSE(d.HasMember("startIndex"));
+
+    auto back = exchangeFor(listRequest("cursor=c1b3&count=2"), c);
+    auto bcmd = std::get<store::Command>(back->start());
+    EXPECT_EQ(bcmd.args[1], "(3");
+    EXPECT_EQ(bcmd.args[2], "desc");
+    std::vector<FakeReply> rev{FakeReply::integer(5)};
+    addRecord(rev, "b", 2, userDoc("b"));
+    addRecord(rev, "a", 1, userDoc("a"));
+    JsonDoc bd = bodyOf(std::get<Response>(back->onReply(*FakeReply::array(rev))));
+    EXPECT_EQ(userNames(bd), (std::vector<std::string>{"a", "b"}));
+    EXPECT_FALSE(bd.HasMember("previousCursor"));
+    EXPECT_STREQ(bd["nextCursor"].GetString(), "c1a2");
+}
+
+TEST(ListExchange, ProjectionAppliesToEachResource) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("attributes=title"), c);
+    ex->start();
+    std::vector<FakeReply> items{FakeReply::integer(1)};
+    addRecord(items, "a", 1, userDoc("a", "x"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    const Json &r = d["Resources"][0];
+    EXPECT_TRUE(r.HasMember("id"));
+    EXPECT_TRUE(r.HasMember("title"));
+    EXPECT_FALSE(r.HasMember("userName"));
+}
+
+TEST(ListExchange, SearchEndpointReadsTheBody) {
+    ServiceConfig c;
+    Request r = listRequest("", "/Users/.search");
+    r.method = "POST";
+    r.body = R"({"filter":"externalId eq \"e\"","count":1})";
+    auto ex = exchangeFor(r, c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::fetchCandidatesScript());
+    EXPECT_EQ(cmd.args[0], "scim:{acme}:users:idx:externalId");
+    r.body = "{";
+    EXPECT_EQ(std::get<Response>(exchangeFor(r, c)->start()).status, 400);
+}
+
+TEST(ListExchange, BadSortByIsAClientError) {
+    ServiceConfig c;
+    auto r = std::get<Response>(exchangeFor(listRequest("sortBy=nope"), c)->start());
+    EXPECT_EQ(r.status, 400);
+}
