@@ -43,6 +43,9 @@ static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bou
 static ngx_conf_num_bounds_t ngx_http_scim_depth_bounds = {ngx_conf_check_num_bounds, 2, 256};
 static ngx_conf_num_bounds_t ngx_http_scim_members_bounds = {ngx_conf_check_num_bounds, 1,
                                                               NGX_MAX_INT32_VALUE};
+static ngx_conf_num_bounds_t ngx_http_scim_filter_length_bounds = {ngx_conf_check_num_bounds, 16,
+                                                                    65536};
+static ngx_conf_num_bounds_t ngx_http_scim_sort_bounds = {ngx_conf_check_num_bounds, 1, 10000000};
 static ngx_conf_num_bounds_t ngx_http_scim_maxlen_bounds = {ngx_conf_check_num_bounds, 1,
                                                              NGX_MAX_INT32_VALUE};
 
@@ -95,6 +98,18 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_max_json_depth"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, max_json_depth), &ngx_http_scim_depth_bounds},
+
+    {ngx_string("scim_max_filter_length"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_filter_length), &ngx_http_scim_filter_length_bounds},
+
+    {ngx_string("scim_max_filter_depth"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_filter_depth), &ngx_http_scim_depth_bounds},
+
+    {ngx_string("scim_max_sort_results"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_sort_results), &ngx_http_scim_sort_bounds},
 
     {ngx_string("scim_user_password"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
@@ -303,6 +318,9 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->page_size = NGX_CONF_UNSET_UINT;
     slcf->max_page_size = NGX_CONF_UNSET_UINT;
     slcf->max_json_depth = NGX_CONF_UNSET_UINT;
+    slcf->max_filter_length = NGX_CONF_UNSET_UINT;
+    slcf->max_filter_depth = NGX_CONF_UNSET_UINT;
+    slcf->max_sort_results = NGX_CONF_UNSET_UINT;
     slcf->password_storage = NGX_CONF_UNSET_UINT;
     slcf->events_maxlen = NGX_CONF_UNSET;
     slcf->patch_response = NGX_CONF_UNSET_UINT;
@@ -356,6 +374,9 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.defaultPageSize = conf->page_size;
     s.maxPageSize = conf->max_page_size;
     s.json.maxDepth = static_cast<unsigned>(conf->max_json_depth);
+    s.maxFilterLength = conf->max_filter_length;
+    s.maxFilterDepth = static_cast<unsigned>(conf->max_filter_depth);
+    s.maxSortResults = conf->max_sort_results;
     s.storePasswords = conf->password_storage == 1;
     s.eventsMaxLen = conf->events_maxlen;
     s.patchResponse = static_cast<scim::PatchResponse>(conf->patch_response);
@@ -376,6 +397,9 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 100);
     ngx_conf_merge_uint_value(conf->max_page_size, prev->max_page_size, 1000);
     ngx_conf_merge_uint_value(conf->max_json_depth, prev->max_json_depth, 32);
+    ngx_conf_merge_uint_value(conf->max_filter_length, prev->max_filter_length, 4096);
+    ngx_conf_merge_uint_value(conf->max_filter_depth, prev->max_filter_depth, 32);
+    ngx_conf_merge_uint_value(conf->max_sort_results, prev->max_sort_results, 10000);
     ngx_conf_merge_uint_value(conf->password_storage, prev->password_storage, 1);
     ngx_conf_merge_value(conf->events_maxlen, prev->events_maxlen, 100000);
     ngx_conf_merge_uint_value(conf->patch_response, prev->patch_response,
