@@ -1,5 +1,6 @@
 #include "scim/query_plan.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -17,6 +18,7 @@ using filter::Comparison;
 // prefix or a time range possibly many.
 int cost(const IndexProbe &p) {
     if (p.kind == ProbeKind::Id) return 0;
+    if (p.kind == ProbeKind::Set) return 1;
     if (p.kind == ProbeKind::Lex && p.min.back() == '\0') return 1;
     if (p.kind == ProbeKind::Lex) return 2;
     return 3;
@@ -47,6 +49,12 @@ std::optional<LexAttribute> lexAttribute(const ResourceType &rt, const AttrPath 
     }
     if (name == "externalId" && sub.empty()) return LexAttribute{IndexName::ExternalId, false};
     return std::nullopt;
+}
+
+// `members` and `members.value` of a Group.
+bool isMemberValue(const ResourceType &rt, const AttrPath &p) {
+    return &rt == &groupResourceType() && p.attr && p.attr->name == "members" &&
+           (!p.subAttr || p.subAttr->name == "value");
 }
 
 std::optional<IndexProbe> timeProbe(IndexName index, const Comparison &c) {
@@ -83,6 +91,10 @@ std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceTyp
     if (p.attr->name == "meta" && p.subAttr) {
         if (p.subAttr->name == "created") return timeProbe(IndexName::Created, c);
         if (p.subAttr->name == "lastModified") return timeProbe(IndexName::LastModified, c);
+        return std::nullopt;
+    }
+    if (isMemberValue(rt, p) && c.op == CompareOp::Eq) {
+        if (const std::string *v = stringLiteral(c)) return IndexProbe{IndexName::MemberOf, ProbeKind::Set, *v, ""};
         return std::nullopt;
     }
     auto lex = lexAttribute(rt, p);
@@ -127,6 +139,30 @@ std::optional<IndexProbe> valuePathProbe(const filter::ValuePath &vp, const Reso
 }
 
 }  // namespace
+
+std::vector<std::string> memberValues(const filter::Node &node, const ResourceType &rt) {
+    std::vector<std::string> out;
+    std::vector<std::pair<const filter::Node *, std::string>> stack{{&node, ""}};
+    while (!stack.empty()) {
+        auto [n, prefix] = stack.back();
+        stack.pop_back();
+        if (auto *l = std::get_if<filter::Logical>(&n->v)) {
+            stack.emplace_back(l->left.get(), prefix);
+            stack.emplace_back(l->right.get(), prefix);
+        } else if (auto *no = std::get_if<filter::Not>(&n->v)) {
+            stack.emplace_back(no->operand.get(), prefix);
+        } else if (auto *vp = std::get_if<filter::ValuePath>(&n->v)) {
+            if (vp->filter) stack.emplace_back(vp->filter.get(), vp->attr + ".");
+        } else if (auto *c = std::get_if<Comparison>(&n->v)) {
+            const std::string *v = stringLiteral(*c);
+            if (v && c->op == CompareOp::Eq && isMemberValue(rt, resolvePath(rt, prefix + c->path)) &&
+                std::find(out.begin(), out.end(), *v) == out.end()) {
+                out.push_back(*v);
+            }
+        }
+    }
+    return out;
+}
 
 std::string lexEqualMin(std::string_view value) {
     std::string s = "[" + std::string(value);

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "scim/filter.hpp"
 #include "scim/schema.hpp"
@@ -15,12 +16,13 @@
 namespace scim {
 
 // The indexes a resource type keeps (docs/redis-layout.md).
-enum class IndexName { Id, UserName, ExternalId, Email, DisplayName, Created, LastModified };
+enum class IndexName { Id, UserName, ExternalId, Email, DisplayName, Created, LastModified, MemberOf };
 
 enum class ProbeKind {
     Id,     // `min` is the id itself
     Lex,    // ZRANGEBYLEX index min max over "<value>\0<id>" members
     Score,  // ZRANGEBYSCORE index min max over millisecond scores
+    Set,    // SMEMBERS of the reverse membership index of the member `min`
 };
 
 struct IndexProbe {
@@ -32,6 +34,11 @@ struct IndexProbe {
 // The best probe for `node` against resources of `rt`: an indexed term, or
 // the best indexed term of an `and`. nullopt: the filter needs a scan.
 std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType &rt);
+
+// The member ids a Group filter compares `members` / `members.value` with
+// (`eq`, anywhere in the filter). The store reports, per group, which of
+// them it holds, since group records carry no member list.
+std::vector<std::string> memberValues(const filter::Node &node, const ResourceType &rt);
 
 // ZRANGEBYLEX bounds for exact values and prefixes of a lexicographic index.
 std::string lexEqualMin(std::string_view value);

@@ -60,6 +60,7 @@ struct Response {
     int status = 200;
     std::string body;  // application/scim+json, empty for 204/304
     std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type
+    std::string contentType;  // empty: application/scim+json (the admin API sends JSON)
 };
 
 Response errorResponse(const Error &e);

@@ -98,14 +98,26 @@ Json attributeJson(const Attribute &attr, JsonAlloc &a) {
     return j;
 }
 
-Json schemaJson(const Schema &s, const Request &req, JsonAlloc &a) {
+// Group displayName is unique per tenant unless scim_group_display_name_unique
+// is off; the schema says which.
+Attribute asConfigured(const Schema &s, const Attribute &attr, const ServiceConfig &config) {
+    Attribute out = attr;
+    if (&s == &groupSchema() && attr.name == "displayName" && config.groupDisplayNameUnique) {
+        out.uniqueness = Uniqueness::Server;
+    }
+    return out;
+}
+
+Json schemaJson(const Schema &s, const Request &req, const ServiceConfig &config, JsonAlloc &a) {
     Json j(rapidjson::kObjectType);
     j.AddMember("schemas", schemasOf(kSchemaUrn, a), a);
     j.AddMember("id", jstr(s.id, a), a);
     j.AddMember("name", jstr(s.name, a), a);
     j.AddMember("description", jstr(s.description, a), a);
     Json attrs(rapidjson::kArrayType);
-    for (const Attribute &attr : s.attributes) attrs.PushBack(attributeJson(attr, a), a);
+    for (const Attribute &attr : s.attributes) {
+        attrs.PushBack(attributeJson(asConfigured(s, attr, config), a), a);
+    }
     j.AddMember("attributes", attrs, a);
     j.AddMember("meta", metaOf("Schema", req.baseUrl + "/Schemas/" + s.id, a), a);
     return j;
@@ -203,17 +215,17 @@ Response resourceTypes(const Route &route, const Request &req) {
     return listOf(d, std::move(all));
 }
 
-Response schemaList(const Route &route, const Request &req) {
+Response schemaList(const Route &route, const Request &req, const ServiceConfig &config) {
     JsonDoc d;
     auto &a = d.GetAllocator();
     if (!route.id.empty()) {
         for (const Schema *s : scim::schemas()) {
-            if (iequals(s->id, route.id)) return jsonResponse(200, schemaJson(*s, req, a));
+            if (iequals(s->id, route.id)) return jsonResponse(200, schemaJson(*s, req, config, a));
         }
         return errorResponse(notFound("no schema " + route.id));
     }
     Json all(rapidjson::kArrayType);
-    for (const Schema *s : scim::schemas()) all.PushBack(schemaJson(*s, req, a), a);
+    for (const Schema *s : scim::schemas()) all.PushBack(schemaJson(*s, req, config, a), a);
     return listOf(d, std::move(all));
 }
 
@@ -224,7 +236,7 @@ std::unique_ptr<Exchange> discovery(const Route &route, const Request &req,
     switch (route.endpoint) {
     case Endpoint::ServiceProviderConfig: return immediate(serviceProviderConfig(req, config));
     case Endpoint::ResourceTypes: return immediate(resourceTypes(route, req));
-    case Endpoint::Schemas: return immediate(schemaList(route, req));
+    case Endpoint::Schemas: return immediate(schemaList(route, req, config));
     default: return immediate(errorResponse(notFound("no such endpoint")));
     }
 }

@@ -47,7 +47,7 @@ std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
     case Endpoint::ResourceTypes:
     case Endpoint::Schemas: return discovery(route, request, config);
     case Endpoint::Groups: return groups(route, std::move(request), config);
-    case Endpoint::Search: return immediate(notImplemented("POST /.search"));
+    case Endpoint::Search: return rootSearch(std::move(request), config);
     case Endpoint::Bulk: return immediate(notImplemented("/Bulk"));
     case Endpoint::Me: return immediate(notImplemented("/Me"));
     }

@@ -34,6 +34,9 @@ std::unique_ptr<Exchange> deleteGroup(std::string id, Request request,
 // GET /Groups, or POST /Groups/.search when `search`.
 std::unique_ptr<Exchange> listGroups(Request request, const ServiceConfig &config, bool search);
 
+// POST /.search: Users, then Groups.
+std::unique_ptr<Exchange> rootSearch(Request request, const ServiceConfig &config);
+
 // If-Match / If-None-Match carry weak ETags, W/"<version>"; "*" matches any.
 // Returns the version a precondition names, "" for none or "*".
 std::string versionFromEtag(std::string_view header);

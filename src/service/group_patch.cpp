@@ -1,10 +1,10 @@
 // PATCH /Groups/{id}: read the group document (never its members), apply
 // the operations in the core, and send the script the new document and the
 // membership change. Member adds and removes are deltas the script applies
-// in O(1) per member, so a membership-only PATCH needs no version check and
-// concurrent ones never conflict. A document change is written on the
-// version that was read; a concurrent write in between makes the exchange
-// start over, a bounded number of times.
+// in O(1) per member, so a membership-only PATCH needs no check and
+// concurrent ones never conflict. A document change is written only if the
+// stored document is still the one it was derived from; a concurrent change
+// of the document makes the exchange start over, a bounded number of times.
 #include "group_store.hpp"
 #include "scim/query.hpp"
 #include "scim/store/reply.hpp"
@@ -89,10 +89,9 @@ private:
             written = std::move(*w);
             displayName_ = written->displayName;
         }
-        // Only a document change depends on what was read.
-        std::string expected = !ifMatch.empty()       ? ifMatch
-                               : outcome.docChanged ? std::to_string(group_.version)
-                                                    : "";
+        // Only a document change depends on what was read, and only on the
+        // document: membership changes in between do not conflict with it.
+        GroupPreconditions expected{ifMatch, outcome.docChanged ? group_.doc : ""};
         phase_ = Phase::Write;
         return updateGroupCommand(request_, config_, group_.id, written ? &*written : nullptr,
                                   outcome.members, expected, cap_);

@@ -287,10 +287,10 @@ store::Command createGroupCommand(const Request &request, const ServiceConfig &c
 store::Command updateGroupCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const GroupWrite *w,
                                   const patch::MembersChange &members,
-                                  const std::string &expectedVersion, long long cap) {
+                                  const GroupPreconditions &expected, long long cap) {
     auto keys = keysFor(request, config);
     std::vector<std::string> args{id,
-                                  expectedVersion,
+                                  expected.version,
                                   w ? w->docText : "",
                                   w ? w->displayName : "",
                                   w ? lower(w->displayName) : "",
@@ -304,6 +304,7 @@ store::Command updateGroupCommand(const Request &request, const ServiceConfig &c
                                   std::to_string(config.eventsMaxLen),
                                   config.groupDisplayNameUnique ? "1" : "0"};
     appendContext(args, keys, cap);
+    args.push_back(expected.doc);
     return store::scriptCall(store::updateGroupScript(), store::groupWriteKeys(keys, id),
                              std::move(args));
 }
@@ -324,6 +325,9 @@ std::optional<Response> groupWriteFailure(const redisReply &reply, const std::st
     if (status == "nomember") {
         return errorResponse(invalidValue("members: no User or Group with id '" + detail +
                                           "' exists"));
+    }
+    if (status == "cycle" && detail == id) {
+        return errorResponse(invalidValue("members: a group cannot be a member of itself"));
     }
     if (status == "cycle") {
         return errorResponse(invalidValue("members: group '" + detail + "' contains group " + id +

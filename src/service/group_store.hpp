@@ -88,12 +88,18 @@ Expected<GroupWrite> finishGroupWrite(JsonDoc doc);
 
 store::Command createGroupCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const GroupWrite &write, long long cap);
-// `write` null keeps the stored document (a membership-only PATCH);
-// `expectedVersion` "" writes whatever the version.
+// `write` null keeps the stored document (a membership-only PATCH).
+// The write is refused ("precondition") unless the version is
+// `expectedVersion` (If-Match) and the stored document `expectedDoc`
+// (what a PATCH applied its operations to); "" checks nothing.
+struct GroupPreconditions {
+    std::string version;
+    std::string doc;
+};
 store::Command updateGroupCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const GroupWrite *write,
                                   const patch::MembersChange &members,
-                                  const std::string &expectedVersion, long long cap);
+                                  const GroupPreconditions &expected, long long cap);
 // The error response for a write script's reply, or nullopt on "ok".
 std::optional<Response> groupWriteFailure(const redisReply &reply, const std::string &id,
                                           const std::string &displayName);

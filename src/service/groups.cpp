@@ -90,7 +90,7 @@ public:
         all.clearFirst = true;
         all.add = std::move(write_.members);
         return updateGroupCommand(request_, config_, group_.id, &write_, all,
-                                  versionFromEtag(request_.ifMatch),
+                                  {versionFromEtag(request_.ifMatch), ""},
                                   memberCap(config_, membersWanted(*projection)));
     }
 
@@ -152,13 +152,15 @@ Collection groupsQueryCollection(const Request &request, const ServiceConfig &co
     c.orderKey = c.keys.groups();
     c.recordPrefix = c.keys.groupKeyPrefix();
     c.indexKey = groupIndexKey;
+    c.memberSuffix = ":members";
     return c;
 }
 
 // GET /Groups and POST /Groups/.search: the query engine finds, filters,
 // sorts and pages the groups (their records hold no members); when the
 // projection wants members, one more round trip reads a bounded member list
-// for each group of the page and adds it. Filters on members match nothing.
+// for each group of the page and adds it. `members eq` filters are answered
+// by the engine from the membership hashes.
 class ListGroups final : public Exchange {
 public:
     ListGroups(Request r, const ServiceConfig &c, bool search)

@@ -36,6 +36,7 @@ std::optional<Match> recordAt(const redisReply &reply, size_t i, const Collectio
     m.meta.created = std::string(store::textAt(reply, i + 4));
     m.meta.lastModified = std::string(store::textAt(reply, i + 5));
     m.meta.location = request.baseUrl + c.endpoint + "/" + m.meta.id;
+    m.memberships = std::string(store::textAt(reply, i + 6));
     return m;
 }
 
@@ -65,6 +66,9 @@ public:
             if (auto e = checkSortBy(*c_.type, list_.sortBy)) return errorResponse(*e);
         }
         collector_.emplace(list_);
+        if (list_.filter && !c_.memberSuffix.empty()) {
+            memberProbes_ = memberValues(*list_.filter, *c_.type);
+        }
         if (!list_.filter) {
             if (list_.cursorPaging) return cursorCommand();
             if (auto order = indexedOrder()) return pageCommand(order->first, order->second);
@@ -145,22 +149,60 @@ private:
         std::string key;
         if (probe.kind == ProbeKind::Id) {
             key = c_.recordPrefix + probe.min;
+        } else if (probe.kind == ProbeKind::Set) {
+            key = c_.keys.memberOf(probe.min);
         } else {
             auto k = c_.indexKey(c_.keys, probe.index);
             if (!k) return std::nullopt;
             key = *k;
         }
-        const char *mode = probe.kind == ProbeKind::Id ? "id" : probe.kind == ProbeKind::Lex ? "lex" : "score";
         phase_ = Phase::Candidates;
         return store::scriptCall(store::fetchCandidatesScript(), {key},
-                                 {mode, probe.min, probe.max, std::to_string(config_.maxCandidates),
-                                  c_.recordPrefix});
+                                 withProbes({probeMode(probe.kind), probe.min, probe.max,
+                                             std::to_string(config_.maxCandidates), c_.recordPrefix}));
     }
 
     store::Command scanCommand(const std::string &bound) {
         phase_ = Phase::Scan;
-        return store::scriptCall(store::scanRecordsScript(), {c_.orderKey},
-                                 {bound, "asc", std::to_string(config_.scanBatch), c_.recordPrefix});
+        return store::scriptCall(
+            store::scanRecordsScript(), {c_.orderKey},
+            withProbes({bound, "asc", std::to_string(config_.scanBatch), c_.recordPrefix}));
+    }
+
+    static const char *probeMode(ProbeKind kind) {
+        switch (kind) {
+        case ProbeKind::Id: return "id";
+        case ProbeKind::Lex: return "lex";
+        case ProbeKind::Score: return "score";
+        case ProbeKind::Set: return "set";
+        }
+        return "id";
+    }
+
+    // The members' key suffix and the member ids to probe, after the
+    // script's own arguments.
+    std::vector<std::string> withProbes(std::vector<std::string> args) const {
+        args.push_back(c_.memberSuffix);
+        args.insert(args.end(), memberProbes_.begin(), memberProbes_.end());
+        return args;
+    }
+
+    // Group records carry no members: the probed ids a group holds stand in
+    // for its member list while the filter is evaluated.
+    static void addProbedMembers(Json &resource, const std::string &held, JsonAlloc &a) {
+        JsonDoc ids(&a);
+        ids.Parse(held.data(), held.size());
+        Json members(rapidjson::kArrayType);
+        if (!ids.HasParseError() && ids.IsArray()) {
+            for (const Json &id : ids.GetArray()) {
+                if (!id.IsString()) continue;
+                Json member(rapidjson::kObjectType);
+                member.AddMember("value", Json(id, a), a);
+                members.PushBack(member, a);
+            }
+        }
+        resource.RemoveMember("members");
+        if (!members.Empty()) resource.AddMember("members", members, a);
     }
 
     Step onPage(const redisReply &reply) {
@@ -232,6 +274,7 @@ private:
         } reset{scratch_};
         auto resource = renderRecord(*m, scratch_.get());
         if (!resource) return std::nullopt;
+        if (!memberProbes_.empty()) addProbedMembers(*resource, m->memberships, scratch_.get());
         if (filtered && list_.filter && !filter::matches(*list_.filter, *resource, *c_.type)) {
             return std::nullopt;
         }
@@ -316,6 +359,7 @@ private:
     std::optional<PageCollector> collector_;
     std::vector<Match> sorted_;
     ScratchPool scratch_;
+    std::vector<std::string> memberProbes_;
     long long total_ = 0;
     bool moreAfter_ = false;
     bool moreBefore_ = false;

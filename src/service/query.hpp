@@ -23,6 +23,9 @@ struct Collection {
     // The key of an index this collection keeps, or nullopt.
     std::optional<std::string> (*indexKey)(const store::KeySpace &, IndexName) = nullptr;
     store::KeySpace keys{"", ""};
+    // Groups: the suffix of a group's members hash, so that filters on
+    // `members` can be answered (records carry no member list).
+    std::string memberSuffix;
 };
 
 Collection usersCollection(const Request &request, const ServiceConfig &config);

@@ -27,6 +27,7 @@ struct Match {
     std::string doc;
     ResourceMeta meta;
     SortKey key;
+    std::string memberships;  // JSON array of probed member ids held, or ""
 };
 
 class PageCollector {

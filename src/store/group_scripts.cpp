@@ -274,13 +274,16 @@ return ok_reply(KEYS[1], tonumber(ARGV[15]))
 //       ids to remove, 10 now, 11 now in ms, 12 token name, 13 events
 //       maxlen, 14 '1' when displayNames are unique, 15 user key prefix,
 //       16 group key prefix, 17 memberof key prefix, 18 member cap of the
-//       reply
+//       reply, 19 the document the new one was derived from, or '': a PATCH
+//       is refused when the document changed since it was read, but not
+//       for a mere membership change (those commute with it)
 // A write that changes nothing (same doc, members already as asked) keeps
 // the version and emits no event.
 const char *const kUpdateGroup = R"lua(
 local cur = redis.call('HMGET', KEYS[1], 'version', 'displayName', 'doc')
 if not cur[1] then return {'notfound'} end
 if ARGV[2] ~= '' and ARGV[2] ~= cur[1] then return {'precondition', cur[1]} end
+if ARGV[19] ~= '' and ARGV[19] ~= cur[3] then return {'precondition', cur[1]} end
 local P = {users = ARGV[15], groups = ARGV[16], memberof = ARGV[17]}
 local cap = tonumber(ARGV[18])
 local doc_changed = ARGV[3] ~= '' and ARGV[3] ~= cur[3]

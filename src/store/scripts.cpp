@@ -5,6 +5,7 @@
 #include <string>
 
 #include "scim/store/group_scripts.hpp"
+#include "scim/store/token_scripts.hpp"
 
 namespace scim::store {
 
@@ -158,6 +159,7 @@ const std::vector<const Script *> &allScripts() {
                                       &deleteUserScript()};
         for (const Script *s : queryScripts()) v.push_back(s);
         for (const Script *s : groupScripts()) v.push_back(s);
+        for (const Script *s : tokenScripts()) v.push_back(s);
         return v;
     }();
     return all;

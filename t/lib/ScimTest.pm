@@ -73,6 +73,9 @@ package ScimTest;
 #                    must match. Nothing else in the block runs.
 #   nginx_t_ok       `nginx -t` must pass; an optional value is a regex its
 #                    output must match (e.g. a warning).
+#   user_files       files written before nginx starts, each introduced by a
+#                    line `>>> path` (relative to servroot/conf/, where nginx
+#                    resolves relative paths such as scim_token_file's).
 #   timeout          seconds to wait for a response (default 10).
 #   no_flush, no_module, skip_valgrind, skip_asan, SKIP, ONLY, LAST.
 #
@@ -92,6 +95,7 @@ package ScimTest;
 #     => perl length($r->{body}) > 10   Perl expression on the response $r
 #     => save id = json id              save from `json PATH`, `header Name`,
 #     => save etag = header ETag          `body` or `status`
+#     => sleep 0.05                     pause (not a test)
 #     ---
 #     GET /scim/v2/Users/{{id}}         {{name}} is a saved value
 #     => 200
@@ -164,7 +168,7 @@ my %SECTIONS = map { $_ => 1 } qw(
     main_config http_config config request raw_request more_headers no_auth
     error_code response_headers response_headers_like response_body
     response_body_like response_body_unlike response_json error_log
-    no_error_log steps init perl nginx_t_fails nginx_t_ok timeout no_flush
+    no_error_log steps init perl nginx_t_fails nginx_t_ok timeout no_flush user_files
     no_module skip_valgrind skip_asan SKIP ONLY LAST
 );
 my %MODIFIERS = map { $_ => 1 } qw(eval chomp);
@@ -424,7 +428,8 @@ sub start_redis {
         if (!_alive($pid)) {
             waitpid($pid, 0);
             delete $S{redis_pid};
-            die "ScimTest: redis-server exited at start:\n" . _tail("$S{redis_dir}/redis.log", 20);
+            die "ScimTest: redis-server exited at start:\n" . _tail("$S{redis_dir}/redis.stderr", 10)
+                . _tail("$S{redis_dir}/redis.log", 20);
         }
         if (-S $S{redis_sock}) {
             my $pong = eval { _redis_connect(); redis_cmd('PING') };
@@ -752,8 +757,7 @@ sub _stop_nginx {
         $err = "nginx was not running at the end of the block" unless $S{nginx_gone};
     } else {
         kill 'QUIT', $pid;
-        my $deadline = time + 15 * $S{factor};
-        sleep 0.01 until _nginx_exited() || time > $deadline;
+        _wait_exit(15 * $S{factor});
         if (!_nginx_exited()) {
             $err = "nginx did not exit within " . 15 * $S{factor} . " s of SIGQUIT";
             _kill_nginx();
@@ -766,6 +770,24 @@ sub _stop_nginx {
     }
     delete @S{qw(nginx_pid nginx_child nginx_reaped nginx_status nginx_gone)};
     return $err;
+}
+
+# Under valgrind a signal that arrives just before epoll_wait can be lost in a
+# restarted syscall: nginx would sleep forever. A connection wakes it up.
+sub _wait_exit {
+    my ($secs) = @_;
+    my $deadline = time + $secs;
+    my $poke = time + 1;
+    until (_nginx_exited() || time > $deadline) {
+        if ($S{nginx_child} && time > $poke) {
+            my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $S{port},
+                                          Proto => 'tcp', Timeout => 1);
+            close $s if $s;
+            $poke = time + 1;
+        }
+        sleep 0.01;
+    }
+    return _nginx_exited();
 }
 
 sub _kill_nginx {
@@ -787,12 +809,17 @@ sub nginx_signal {
     kill $sig, $pid or die "ScimTest: kill $sig $pid: $!\n";
     if ($what eq 'quit' || $what eq 'stop') {
         $S{nginx_gone} = 1;
-        my $deadline = time + 15 * $S{factor};
-        sleep 0.01 until _nginx_exited() || time > $deadline;
-        return _nginx_exited();
+        return _wait_exit(15 * $S{factor});
     }
     if ($what eq 'reload') {
-        if ($S{valgrind}) { sleep 1; return 1 }
+        if ($S{valgrind}) {
+            sleep 0.5;
+            my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $S{port},
+                                          Proto => 'tcp', Timeout => 1);
+            close $s if $s;
+            sleep 1;
+            return 1;
+        }
         my %old = map { $_ => 1 } @before;
         return wait_until(sub { grep { !$old{$_} } worker_pids() }, 10);
     }
@@ -1425,6 +1452,10 @@ sub _step_expect {
         die "perl expectation failed to run: $@" if $@;
         return !_ok($v, "$label perl $code");
     }
+    if ($x =~ /^sleep\s+([\d.]+)$/) {
+        sleep $1;
+        return 0;
+    }
     if ($x =~ /^save\s+(\w+)\s*=\s*(.*)$/) {
         my ($name, $src) = ($1, $2);
         my $v;
@@ -1506,6 +1537,7 @@ sub _run_block_inner {
     start_redis() unless redis_running();
     redis_cmd('FLUSHALL') unless exists $b->{sec}{no_flush};
     _reset_logs($b);
+    _write_user_files($b) if exists $b->{sec}{user_files};
     _write_file("$S{servroot}/conf/nginx.conf", _nginx_conf($b));
 
     if (exists $b->{sec}{nginx_t_fails} || exists $b->{sec}{nginx_t_ok}) {
@@ -1628,6 +1660,29 @@ sub _check_logs {
 }
 
 # --- files -----------------------------------------------------------------------------
+
+sub _write_user_files {
+    my ($b) = @_;
+    my $text = _value($b, 'user_files');
+    my ($name, @lines, @files);
+    for my $line (split /\n/, $text) {
+        if ($line =~ /^>>>\s*(\S+)\s*$/) {
+            push @files, [$name, [@lines]] if defined $name;
+            ($name, @lines) = ($1);
+            next;
+        }
+        die "ScimTest: --- user_files must start with '>>> path'\n" unless defined $name;
+        push @lines, $line;
+    }
+    push @files, [$name, [@lines]] if defined $name;
+    for my $f (@files) {
+        my ($path, $content) = @$f;
+        die "ScimTest: user file '$path' leaves the servroot\n" if $path =~ m{(?:^|/)\.\.(?:/|$)};
+        $path = "$S{servroot}/conf/$path" unless $path =~ m{^/};
+        make_path(dirname($path));
+        _write_file($path, join('', map { "$_\n" } @$content));
+    }
+}
 
 sub _read_file {
     my ($f) = @_;

@@ -2,6 +2,8 @@
 // and the list exchange driven with canned Redis replies.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fake_reply.hpp"
 #include "scim/list_request.hpp"
 #include "scim/query_plan.hpp"
@@ -42,6 +44,7 @@ void addRecord(std::vector<FakeReply> &out, std::string id, int seq, std::string
     out.push_back(FakeReply::string("1"));
     out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
     out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
+    out.push_back(FakeReply::string(""));  // memberships
 }
 
 std::string userDoc(const std::string &name, const std::string &title = "") {
@@ -371,4 +374,72 @@ TEST(ListExchange, BadSortByIsAClientError) {
     ServiceConfig c;
     auto r = std::get<Response>(exchangeFor(listRequest("sortBy=nope"), c)->start());
     EXPECT_EQ(r.status, 400);
+}
+
+// --- groups: filters on members ------------------------------------------------
+
+TEST(QueryPlan, GroupMemberEqualityUsesTheReverseIndex) {
+    for (const char *f : {R"(members eq "u1")", R"(members.value eq "u1")", R"(members[value eq "u1"])",
+                          R"(displayName sw "x" and members eq "u1")"}) {
+        auto p = probeFor(f, groupResourceType());
+        ASSERT_TRUE(p) << f;
+        EXPECT_EQ(p->kind, ProbeKind::Set) << f;
+        EXPECT_EQ(p->min, "u1") << f;
+    }
+    auto node = filter::parse(R"(not (members eq "a") or members[value eq "b"] or members.value eq "a")");
+    auto values = memberValues(**node, groupResourceType());
+    std::sort(values.begin(), values.end());
+    EXPECT_EQ(values, (std::vector<std::string>{"a", "b"}));  // each once
+    auto users = filter::parse(R"(userName eq "a")");
+    EXPECT_TRUE(memberValues(**users, userResourceType()).empty());
+}
+
+TEST(ListExchange, GroupMembershipFilterChecksWhatTheStoreHolds) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("filter=id%20eq%20%22g1%22%20and%20members%20eq%20%22u1%22&"
+                                      "excludedAttributes=members", "/Groups"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_EQ(cmd.script, &store::fetchCandidatesScript());
+    EXPECT_EQ(cmd.args[0], "scim:{acme}:group:g1");  // the id is the cheaper probe
+    EXPECT_EQ(cmd.args[6], ":members");
+    EXPECT_EQ(cmd.args[7], "u1");
+    std::vector<FakeReply> held{FakeReply::string("ok")};
+    addRecord(held, "g1", 1, R"({"displayName":"Admins"})");
+    held.back() = FakeReply::string(R"(["u1"])");
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(held))));
+    EXPECT_EQ(d["totalResults"].GetInt(), 1);
+
+    auto ex2 = exchangeFor(listRequest("filter=id%20eq%20%22g1%22%20and%20members%20eq%20%22u1%22&"
+                                       "excludedAttributes=members", "/Groups"), c);
+    ex2->start();
+    std::vector<FakeReply> notHeld{FakeReply::string("ok")};
+    addRecord(notHeld, "g1", 1, R"({"displayName":"Admins"})");
+    JsonDoc d2 = bodyOf(std::get<Response>(ex2->onReply(*FakeReply::array(notHeld))));
+    EXPECT_EQ(d2["totalResults"].GetInt(), 0);
+}
+
+// --- POST /.search across resource types ----------------------------------------
+
+TEST(RootSearch, UsersThenGroupsInOnePage) {
+    ServiceConfig c;
+    Request r = listRequest("", "/.search");
+    r.method = "POST";
+    r.body = R"({"filter":"title pr","startIndex":2,"count":2,"attributes":["id"]})";
+    auto ex = exchangeFor(r, c);
+    auto users = std::get<store::Command>(ex->start());
+    EXPECT_EQ(users.args[0], "scim:{acme}:users");
+    std::vector<FakeReply> u{FakeReply::integer(2)};
+    addRecord(u, "u1", 1, userDoc("a", "x"));
+    addRecord(u, "u2", 2, userDoc("b", "x"));
+    auto groups = std::get<store::Command>(ex->onReply(*FakeReply::array(u)));
+    EXPECT_EQ(groups.args[0], "scim:{acme}:groups");
+    std::vector<FakeReply> g{FakeReply::integer(0)};
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(g))));
+    EXPECT_EQ(d["totalResults"].GetInt(), 2);
+    EXPECT_EQ(d["startIndex"].GetInt(), 2);
+    ASSERT_EQ(d["Resources"].Size(), 1u);
+    EXPECT_STREQ(d["Resources"][0]["id"].GetString(), "u2");
+
+    r.body = R"({"cursor":""})";
+    EXPECT_EQ(std::get<Response>(exchangeFor(r, c)->start()).status, 400);
 }

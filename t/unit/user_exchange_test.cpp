@@ -2,52 +2,14 @@
 // what they answer, without nginx or Redis.
 #include <gtest/gtest.h>
 
+#include "exchange_support.hpp"
 #include "fake_reply.hpp"
 #include "scim/service.hpp"
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/scripts.hpp"
 
 using namespace scim;
-
-namespace {
-
-ServiceConfig config() {
-    ServiceConfig c;
-    c.keyPrefix = "scim:";
-    return c;
-}
-
-Request request(std::string method, std::string path, std::string body = "") {
-    Request r;
-    r.method = std::move(method);
-    r.path = std::move(path);
-    r.body = std::move(body);
-    r.baseUrl = "https://idp.example.com/scim/v2";
-    r.tenant = "acme";
-    r.tokenName = "okta";
-    r.nowMillis = 1795873458123LL;
-    return r;
-}
-
-std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &c) {
-    auto m = matchRoute(r.method, r.path);
-    return makeExchange(std::get<Route>(m), std::move(r), c);
-}
-
-JsonDoc bodyOf(const Response &r) {
-    JsonDoc d;
-    d.Parse(r.body.c_str());
-    return d;
-}
-
-std::string header(const Response &r, const std::string &name) {
-    for (const auto &[k, v] : r.headers) {
-        if (k == name) return v;
-    }
-    return "";
-}
-
-}  // namespace
+using namespace exchange_test;
 
 TEST(CreateUser, SendsOneAtomicScriptWithTenantKeys) {
     ServiceConfig c = config();
@@ -272,6 +234,7 @@ TEST(ListUsers, PagesWithIntegersAndClampsCount) {
         items.push_back(FakeReply::string("1"));
         items.push_back(FakeReply::string("t"));
         items.push_back(FakeReply::string("t"));
+        items.push_back(FakeReply::string(""));  // memberships
     }
     auto r = std::get<Response>(ex->onReply(*FakeReply::array(items)));
     JsonDoc d = bodyOf(r);

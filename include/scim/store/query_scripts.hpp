@@ -6,8 +6,8 @@
 
 namespace scim::store {
 
-// id, seq, doc, version, created, lastModified
-inline constexpr size_t kRecordFields = 6;
+// id, seq, doc, version, created, lastModified, memberships
+inline constexpr size_t kRecordFields = 7;
 
 const Script &fetchCandidatesScript();
 const Script &scanRecordsScript();

@@ -1,0 +1,347 @@
+// The admin API's exchanges: create, list, rotate and revoke tokens of a
+// tenant in the registry (store/token_scripts.hpp). A plaintext token
+// exists only in the response that creates it; Redis gets its SHA-256.
+#include <openssl/rand.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "scim/admin.hpp"
+#include "scim/ids.hpp"
+#include "scim/json.hpp"
+#include "scim/store/reply.hpp"
+#include "scim/store/token_scripts.hpp"
+
+namespace scim {
+
+namespace {
+
+using store::textAt;
+
+constexpr int kIssueAttempts = 3;  // id collisions (48 bits) are retried with a new secret
+
+Response adminJson(int status, const Json &body) {
+    Response r;
+    r.status = status;
+    r.body = toString(body);
+    r.contentType = "application/json";
+    return r;
+}
+
+Response storeError(std::string_view what) {
+    return adminError(internalError("the store answered an error: " + std::string(what)));
+}
+
+// Milliseconds as RFC 3339, or null for 0 ("never").
+Json timeOrNull(std::string_view millis, JsonAlloc &a) {
+    long long ms = std::atoll(std::string(millis).c_str());
+    if (ms <= 0) return Json(rapidjson::kNullType);
+    return jstr(formatTimestamp(ms), a);
+}
+
+std::optional<Error> nameError(std::string_view name) {
+    if (name.empty()) return invalidValue("\"name\" must not be empty");
+    if (name.size() > kMaxTokenNameLength) {
+        return invalidValue("\"name\" is longer than " + std::to_string(kMaxTokenNameLength) +
+                            " bytes");
+    }
+    for (unsigned char c : name) {
+        if (c < 0x20 || c == 0x7f) return invalidValue("\"name\" must not hold control characters");
+    }
+    return std::nullopt;
+}
+
+// The request body as a JSON object; an empty body is `{}` when allowed.
+Expected<JsonDoc> bodyObject(const Request &request, const ServiceConfig &config,
+                             bool emptyAllowed) {
+    if (request.body.empty() && emptyAllowed) {
+        JsonDoc d(rapidjson::kObjectType);
+        return d;
+    }
+    auto doc = parseJson(request.body, config.json);
+    if (!doc) return doc;
+    if (!doc->IsObject()) return invalidSyntax("the request body must be a JSON object");
+    return doc;
+}
+
+Expected<std::string> tokenName(const Request &request, const ServiceConfig &config) {
+    auto body = bodyObject(request, config, false);
+    if (!body) return body.takeError();
+    auto it = body->FindMember("name");
+    if (it == body->MemberEnd() || !it->value.IsString()) {
+        return invalidValue("\"name\" (a string) is required");
+    }
+    std::string name(str(it->value));
+    if (auto err = nameError(name)) return *err;
+    return name;
+}
+
+Expected<int64_t> graceSeconds(const Request &request, const ServiceConfig &config) {
+    auto body = bodyObject(request, config, true);
+    if (!body) return body.takeError();
+    auto it = body->FindMember("graceSeconds");
+    if (it == body->MemberEnd()) return kDefaultGraceSeconds;
+    if (!it->value.IsInt64() || it->value.GetInt64() < 0 ||
+        it->value.GetInt64() > kMaxGraceSeconds) {
+        return invalidValue("\"graceSeconds\" must be an integer from 0 to " +
+                            std::to_string(kMaxGraceSeconds));
+    }
+    return it->value.GetInt64();
+}
+
+// A freshly drawn secret and the names derived from its hash.
+struct NewToken {
+    std::string secret;
+    std::string sha256;
+    std::string id;
+
+    explicit NewToken(const TokenSource &source)
+        : secret(source()), sha256(sha256Hex(secret)), id(sha256.substr(0, store::kTokenIdLength)) {}
+};
+
+// {"token","id","name","tenant","created"}: the only time the secret is shown.
+JsonDoc issuedBody(const NewToken &t, std::string_view name, std::string_view tenant,
+                   int64_t nowMillis) {
+    JsonDoc d(rapidjson::kObjectType);
+    auto &a = d.GetAllocator();
+    d.AddMember("token", jstr(t.secret, a), a);
+    d.AddMember("id", jstr(t.id, a), a);
+    d.AddMember("name", jstr(name, a), a);
+    d.AddMember("tenant", jstr(tenant, a), a);
+    d.AddMember("created", jstr(formatTimestamp(nowMillis), a), a);
+    return d;
+}
+
+// Shared by create and rotate: draws a secret and retries on an id collision.
+class IssuingExchange : public Exchange {
+public:
+    IssuingExchange(const AdminRoute &route, Request r, const ServiceConfig &c, TokenSource s)
+        : route_(route), request_(std::move(r)), config_(c), keys_(c.keyPrefix),
+          source_(std::move(s)) {}
+
+protected:
+    virtual store::Command issueCommand() = 0;
+
+    Step issue() {
+        attempts_++;
+        token_.emplace(source_);
+        return issueCommand();
+    }
+
+    std::optional<Step> retryOnCollision(std::string_view status) {
+        if (status != "collision") return std::nullopt;
+        if (attempts_ >= kIssueAttempts) return adminError(internalError("could not draw a unique token id"));
+        return issue();
+    }
+
+    AdminRoute route_;
+    Request request_;
+    const ServiceConfig &config_;
+    store::TokenKeys keys_;
+    TokenSource source_;
+    std::optional<NewToken> token_;
+    int attempts_ = 0;
+};
+
+class CreateToken final : public IssuingExchange {
+public:
+    using IssuingExchange::IssuingExchange;
+
+    Step start() override {
+        auto name = tokenName(request_, config_);
+        if (!name) return adminError(name.error());
+        name_ = std::move(*name);
+        return issue();
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply)) return storeError(store::text(reply));
+        std::string_view status = textAt(reply, 0);
+        if (auto retry = retryOnCollision(status)) return std::move(*retry);
+        if (status != "ok") return storeError(status);
+        return adminJson(201, issuedBody(*token_, name_, route_.tenant, request_.nowMillis));
+    }
+
+private:
+    store::Command issueCommand() override {
+        return store::scriptCall(
+            store::createTokenScript(),
+            {keys_.token(token_->sha256), keys_.tenantTokens(route_.tenant)},
+            {token_->sha256, token_->id, name_, route_.tenant, std::to_string(request_.nowMillis)});
+    }
+
+    std::string name_;
+};
+
+class RotateToken final : public IssuingExchange {
+public:
+    using IssuingExchange::IssuingExchange;
+
+    Step start() override {
+        auto grace = graceSeconds(request_, config_);
+        if (!grace) return adminError(grace.error());
+        graceMillis_ = *grace * 1000;
+        return issue();
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply)) return storeError(store::text(reply));
+        std::string_view status = textAt(reply, 0);
+        if (auto retry = retryOnCollision(status)) return std::move(*retry);
+        if (status == "notfound") return adminError(notFound("no token " + route_.tokenId));
+        if (status == "revoked" || status == "expired") {
+            return adminError(Error{409, "", "token " + route_.tokenId + " is " +
+                                                 std::string(status) + " and cannot be rotated"});
+        }
+        if (status != "ok") return storeError(status);
+        JsonDoc d = issuedBody(*token_, textAt(reply, 1), route_.tenant, request_.nowMillis);
+        auto &a = d.GetAllocator();
+        Json previous(rapidjson::kObjectType);
+        previous.AddMember("id", jstr(route_.tokenId, a), a);
+        previous.AddMember("expires", timeOrNull(textAt(reply, 2), a), a);
+        d.AddMember("previous", previous, a);
+        return adminJson(201, d);
+    }
+
+private:
+    store::Command issueCommand() override {
+        return store::scriptCall(
+            store::rotateTokenScript(),
+            {keys_.tenantTokens(route_.tenant), keys_.token(token_->sha256)},
+            {route_.tokenId, token_->sha256, token_->id, route_.tenant,
+             std::to_string(request_.nowMillis), std::to_string(graceMillis_),
+             keys_.tokenPrefix(), std::to_string(store::kTokenRetentionMillis)});
+    }
+
+    int64_t graceMillis_ = 0;
+};
+
+class RevokeToken final : public Exchange {
+public:
+    RevokeToken(const AdminRoute &route, Request r, const ServiceConfig &c)
+        : route_(route), request_(std::move(r)), keys_(c.keyPrefix) {}
+
+    Step start() override {
+        return store::scriptCall(store::revokeTokenScript(), {keys_.tenantTokens(route_.tenant)},
+                                 {route_.tokenId, std::to_string(request_.nowMillis),
+                                  keys_.tokenPrefix(),
+                                  std::to_string(store::kTokenRetentionMillis)});
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply)) return storeError(store::text(reply));
+        std::string_view status = textAt(reply, 0);
+        if (status == "notfound") return adminError(notFound("no token " + route_.tokenId));
+        if (status != "ok") return storeError(status);
+        Response r;
+        r.status = 204;
+        return r;
+    }
+
+private:
+    AdminRoute route_;
+    Request request_;
+    store::TokenKeys keys_;
+};
+
+class ListTokens final : public Exchange {
+public:
+    ListTokens(const AdminRoute &route, Request r, const ServiceConfig &c)
+        : route_(route), request_(std::move(r)), keys_(c.keyPrefix) {}
+
+    Step start() override {
+        return store::scriptCall(store::listTokensScript(), {keys_.tenantTokens(route_.tenant)},
+                                 {keys_.tokenPrefix()});
+    }
+
+    Step onReply(const redisReply &reply) override {
+        if (store::isError(reply)) return storeError(store::text(reply));
+        if (!store::isArray(reply) || reply.elements % kFields != 0) {
+            return storeError("unexpected reply to list_tokens");
+        }
+        JsonDoc d(rapidjson::kObjectType);
+        auto &a = d.GetAllocator();
+        d.AddMember("tenant", jstr(route_.tenant, a), a);
+        Json tokens(rapidjson::kArrayType);
+        for (size_t at : orderByCreation(reply)) tokens.PushBack(entry(reply, at, a), a);
+        d.AddMember("tokens", tokens, a);
+        return adminJson(200, d);
+    }
+
+private:
+    // id, name, created, lastUsed, expires, revoked
+    static constexpr size_t kFields = 6;
+
+    static std::vector<size_t> orderByCreation(const redisReply &reply) {
+        std::vector<size_t> starts;
+        for (size_t i = 0; i < reply.elements; i += kFields) starts.push_back(i);
+        auto created = [&](size_t i) { return std::atoll(std::string(textAt(reply, i + 2)).c_str()); };
+        std::sort(starts.begin(), starts.end(), [&](size_t x, size_t y) {
+            long long cx = created(x), cy = created(y);
+            return cx != cy ? cx < cy : textAt(reply, x) < textAt(reply, y);
+        });
+        return starts;
+    }
+
+    Json entry(const redisReply &reply, size_t at, JsonAlloc &a) const {
+        long long expires = std::atoll(std::string(textAt(reply, at + 4)).c_str());
+        bool revoked = textAt(reply, at + 5) != "0";
+        bool active = !revoked && (expires == 0 || expires > request_.nowMillis);
+        Json t(rapidjson::kObjectType);
+        t.AddMember("id", jstr(textAt(reply, at), a), a);
+        t.AddMember("name", jstr(textAt(reply, at + 1), a), a);
+        t.AddMember("created", timeOrNull(textAt(reply, at + 2), a), a);
+        t.AddMember("lastUsed", timeOrNull(textAt(reply, at + 3), a), a);
+        t.AddMember("expires", timeOrNull(textAt(reply, at + 4), a), a);
+        t.AddMember("revoked", timeOrNull(textAt(reply, at + 5), a), a);
+        t.AddMember("active", active, a);
+        return t;
+    }
+
+    AdminRoute route_;
+    Request request_;
+    store::TokenKeys keys_;
+};
+
+std::string base64url(const unsigned char *p, size_t n) {
+    static const char digits[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0;
+    for (size_t i = 0; i < n; ++i) {
+        acc = (acc << 8) | p[i];
+        bits += 8;
+        while (bits >= 6) {
+            bits -= 6;
+            out.push_back(digits[(acc >> bits) & 63]);
+        }
+    }
+    if (bits > 0) out.push_back(digits[(acc << (6 - bits)) & 63]);
+    return out;
+}
+
+}  // namespace
+
+std::string newTokenSecret() {
+    unsigned char b[32];
+    if (RAND_bytes(b, sizeof b) != 1) throw std::runtime_error("RAND_bytes failed");
+    return "scim_" + base64url(b, sizeof b);
+}
+
+std::unique_ptr<Exchange> makeAdminExchange(const AdminRoute &route, Request request,
+                                            const ServiceConfig &config, TokenSource source) {
+    switch (route.action) {
+    case AdminRoute::Action::CreateToken:
+        return std::make_unique<CreateToken>(route, std::move(request), config, std::move(source));
+    case AdminRoute::Action::RotateToken:
+        return std::make_unique<RotateToken>(route, std::move(request), config, std::move(source));
+    case AdminRoute::Action::RevokeToken:
+        return std::make_unique<RevokeToken>(route, std::move(request), config);
+    case AdminRoute::Action::ListTokens:
+        return std::make_unique<ListTokens>(route, std::move(request), config);
+    }
+    return nullptr;
+}
+
+}  // namespace scim

@@ -1,0 +1,54 @@
+// Shared by the exchange tests: a tenant-scoped request, the exchange the
+// router builds for it, and readers for the response.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "scim/json.hpp"
+#include "scim/service.hpp"
+
+namespace exchange_test {
+
+using namespace scim;
+
+inline ServiceConfig config() {
+    ServiceConfig c;
+    c.keyPrefix = "scim:";
+    return c;
+}
+
+// A request of the tenant "acme" by the token "okta", at a fixed time.
+inline Request request(std::string method, std::string path, std::string body = "") {
+    Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    r.body = std::move(body);
+    r.baseUrl = "https://idp.example.com/scim/v2";
+    r.tenant = "acme";
+    r.tokenName = "okta";
+    r.nowMillis = 1795873458123LL;
+    return r;
+}
+
+inline std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &c) {
+    auto m = matchRoute(r.method, r.path);
+    return makeExchange(std::get<Route>(m), std::move(r), c);
+}
+
+inline JsonDoc bodyOf(const Response &r) {
+    JsonDoc d;
+    d.Parse(r.body.c_str());
+    return d;
+}
+
+inline std::string header(const Response &r, const std::string &name) {
+    for (const auto &[k, v] : r.headers) {
+        if (k == name) return v;
+    }
+    return "";
+}
+
+}  // namespace exchange_test

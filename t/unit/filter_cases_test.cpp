@@ -1,0 +1,640 @@
+// Table-driven filter cases (RFC 7644 §3.4.2.2), one reported test each:
+//  - FilterParseCase: filter text → normalised toString, or an error detail;
+//  - FilterEvalCase: filter → match against one fixed, rendered User;
+//  - FilterElementCase: filter → match against one email / member element.
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "scim/filter.hpp"
+#include "scim/json.hpp"
+#include "scim/schema.hpp"
+
+using namespace scim;
+using namespace scim::filter;
+
+namespace {
+
+const std::string kCore = "urn:ietf:params:scim:schemas:core:2.0:User:";
+const std::string kEnt = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:";
+
+// Names are the gtest case names: [A-Za-z0-9_] and unique per suite.
+template <class Case>
+std::string caseName(const ::testing::TestParamInfo<Case> &info) {
+    return info.param.name;
+}
+
+JsonDoc load(std::string_view text) {
+    auto doc = parseJson(text);
+    EXPECT_TRUE(doc) << doc.error().detail;
+    return doc ? std::move(*doc) : JsonDoc();
+}
+
+// ============================================================================
+// Parsing
+// ============================================================================
+
+struct ParseCase {
+    std::string name;
+    std::string text;
+    std::string want;  // normalised form, or a substring of the error detail
+    bool error;
+};
+
+void PrintTo(const ParseCase &c, std::ostream *os) { *os << c.name << ": " << c.text; }
+
+ParseCase ok(std::string name, std::string text, std::string want) {
+    return {std::move(name), std::move(text), std::move(want), false};
+}
+ParseCase bad(std::string name, std::string text, std::string want) {
+    return {std::move(name), std::move(text), std::move(want), true};
+}
+
+std::vector<ParseCase> parseCases() {
+    return {
+        // --- every operator, in any case --------------------------------
+        ok("EqLower", R"(userName eq "x")", R"(userName eq "x")"),
+        ok("EqUpper", R"(userName EQ "x")", R"(userName eq "x")"),
+        ok("EqMixed", R"(userName Eq "x")", R"(userName eq "x")"),
+        ok("Ne", R"(title ne "x")", R"(title ne "x")"),
+        ok("NeUpper", R"(title NE "x")", R"(title ne "x")"),
+        ok("Co", R"(title CO "x")", R"(title co "x")"),
+        ok("Sw", R"(title sW "x")", R"(title sw "x")"),
+        ok("Ew", R"(title Ew "x")", R"(title ew "x")"),
+        ok("Gt", R"(meta.lastModified GT "2011-05-13T04:42:34Z")",
+           R"(meta.lastModified gt "2011-05-13T04:42:34Z")"),
+        ok("Ge", R"(meta.lastModified ge "2011-05-13T04:42:34Z")",
+           R"(meta.lastModified ge "2011-05-13T04:42:34Z")"),
+        ok("Lt", "count lt 5", "count lt 5"),
+        ok("Le", "count Le -1", "count le -1"),
+        ok("Pr", "title pr", "title pr"),
+        ok("PrUpper", "title PR", "title pr"),
+        ok("EqNull", "title eq null", "title eq null"),
+        ok("NeFalse", "active ne false", "active ne false"),
+        ok("AttributeNameKeptAsWritten", "USERNAME pr", "USERNAME pr"),
+
+        // --- and / or / not, precedence and grouping --------------------
+        ok("AndBindsTighterThanOr", "a pr or b pr and c pr", "(a pr or (b pr and c pr))"),
+        ok("AndFirstThenOr", "a pr and b pr or c pr", "((a pr and b pr) or c pr)"),
+        ok("ParensOverridePrecedence", "(a pr or b pr) and c pr", "((a pr or b pr) and c pr)"),
+        ok("OrChainLeansLeft", "a pr or b pr or c pr", "((a pr or b pr) or c pr)"),
+        ok("AndChainOfFourBalanced", "a pr and b pr and c pr and d pr",
+           "((a pr and b pr) and (c pr and d pr))"),
+        ok("MixedChain", "a pr or b pr and c pr or d pr", "((a pr or (b pr and c pr)) or d pr)"),
+        ok("KeywordsUpper", "a pr AND b pr OR c pr", "((a pr and b pr) or c pr)"),
+        ok("KeywordsMixed", "a pr And b pr oR c pr", "((a pr and b pr) or c pr)"),
+        ok("Not", "not (a pr)", "not (a pr)"),
+        ok("NotUpperNoSpace", "NOT(a pr)", "not (a pr)"),
+        ok("NotOfAnd", "not (a pr and b pr)", "not (a pr and b pr)"),
+        ok("NotBindsToItsGroup", "not (a pr) and b pr", "(not (a pr) and b pr)"),
+        ok("DoubleNot", "not (not (a pr))", "not (not (a pr))"),
+        ok("RedundantParens", "((a pr))", "a pr"),
+        ok("ParensWithoutSpaces", "(a pr)and(b pr)", "(a pr and b pr)"),
+        ok("NotWithoutParensIsAnAttribute", "not pr", "not pr"),
+
+        // --- value paths ---------------------------------------------------
+        ok("ValuePath", R"(emails[type eq "work"])", R"(emails[type eq "work"])"),
+        ok("ValuePathAnd", R"(emails[type eq "work" and value co "@example.com"])",
+           R"(emails[type eq "work" and value co "@example.com"])"),
+        ok("ValuePathNot", R"(emails[not (type eq "work")])", R"(emails[not (type eq "work")])"),
+        ok("ValuePathGroupInside", R"(emails[(type eq "work" or type eq "home") and primary eq true])",
+           R"(emails[(type eq "work" or type eq "home") and primary eq true])"),
+        ok("ValuePathThenEq", R"(emails[type eq "work"].value eq "a@x.org")",
+           R"(emails[type eq "work"].value eq "a@x.org")"),
+        ok("ValuePathThenPr", R"(emails[type eq "work"].display pr)",
+           R"(emails[type eq "work"].display pr)"),
+        ok("ValuePathInOr", R"(emails[type eq "work"] or userName pr)",
+           R"((emails[type eq "work"] or userName pr))"),
+        ok("ValuePathUpperKeywords", R"(EMAILS[TYPE EQ "work"].VALUE PR)",
+           R"(EMAILS[TYPE eq "work"].VALUE pr)"),
+        ok("ValuePathSpacesInside", R"(emails[  type eq "work"  ])", R"(emails[type eq "work"])"),
+        ok("ValuePathInsideNot", R"(not (emails[type eq "work"]))", R"(not (emails[type eq "work"]))"),
+
+        // --- URN-qualified paths -----------------------------------------
+        ok("CoreUrn", kCore + R"(userName sw "J")", kCore + R"(userName sw "J")"),
+        ok("CoreUrnSubAttribute", kCore + R"(name.givenName eq "Barbara")",
+           kCore + R"(name.givenName eq "Barbara")"),
+        ok("EnterpriseUrn", kEnt + R"(employeeNumber eq "701984")",
+           kEnt + R"(employeeNumber eq "701984")"),
+        ok("EnterpriseUrnSubAttribute", kEnt + "manager.value pr", kEnt + "manager.value pr"),
+        ok("EnterpriseUrnValuePath", kEnt + "manager[value pr]", kEnt + "manager[value pr]"),
+
+        // --- string escapes (printed as JSON; '/' and non-ASCII unescaped) --
+        ok("EscapeQuote", R"(title eq "a\"b")", R"(title eq "a\"b")"),
+        ok("EscapeBackslash", R"(title eq "a\\b")", R"(title eq "a\\b")"),
+        ok("EscapeSlash", R"(title eq "a\/b")", R"(title eq "a/b")"),
+        ok("EscapeBackspace", R"(title eq "a\bb")", R"(title eq "a\bb")"),
+        ok("EscapeFormFeed", R"(title eq "a\fb")", R"(title eq "a\fb")"),
+        ok("EscapeNewline", R"(title eq "a\nb")", R"(title eq "a\nb")"),
+        ok("EscapeCarriageReturn", R"(title eq "a\rb")", R"(title eq "a\rb")"),
+        ok("EscapeTab", R"(title eq "a\tb")", R"(title eq "a\tb")"),
+        ok("EscapeUnicodeLatin", R"(title eq "caf\u00e9")", "title eq \"caf\xc3\xa9\""),
+        ok("EscapeUnicodeUpperHex", R"(title eq "\u00C9t\u00E9")", "title eq \"\xc3\x89t\xc3\xa9\""),
+        ok("EscapeUnicodeControl", R"(title eq "\u0001")", R"(title eq "\u0001")"),
+        ok("EscapeSurrogatePair", R"(title eq "\ud83d\ude00")", "title eq \"\xf0\x9f\x98\x80\""),
+        ok("RawUtf8", "title eq \"Montr\xc3\xa9" "al\"", "title eq \"Montr\xc3\xa9" "al\""),
+        ok("StringKeepsInnerSpaces", R"(title eq "  a  b ")", R"(title eq "  a  b ")"),
+        ok("StringWithKeywordsAndBrackets", R"(title eq "x) or (y pr] and")",
+           R"(title eq "x) or (y pr] and")"),
+        ok("EmptyString", R"(title eq "")", R"(title eq "")"),
+
+        // --- numbers --------------------------------------------------------
+        ok("NumberZero", "count gt 0", "count gt 0"),
+        ok("NumberNegative", "count gt -1", "count gt -1"),
+        ok("NumberDecimal", "count gt 1.5", "count gt 1.5"),
+        ok("NumberExponent", "count gt 1e3", "count gt 1000"),
+        ok("NumberUpperNegativeExponent", "count gt 2E-2", "count gt 0.02"),
+        ok("NumberPositiveExponent", "count gt 1E+2", "count gt 100"),
+        ok("NumberLarge", "count gt 1e100", "count gt 1e+100"),
+        ok("NumberTrailingZero", "count gt 2.50", "count gt 2.5"),
+
+        // --- true / false / null in any case -------------------------------
+        ok("TrueUpper", "active eq TRUE", "active eq true"),
+        ok("TrueMixed", "active eq True", "active eq true"),
+        ok("FalseMixed", "active eq fAlSe", "active eq false"),
+        ok("NullUpper", "title eq NULL", "title eq null"),
+        ok("NeNullMixed", "title ne Null", "title ne null"),
+
+        // --- whitespace -------------------------------------------------------
+        ok("ExtraSpaces", R"(   userName    eq    "x"   )", R"(userName eq "x")"),
+        ok("TabsAndNewlines", "userName\teq\n\"x\"\r\nand\ttitle pr", R"((userName eq "x" and title pr))"),
+        ok("SpacesInParens", "(  userName pr  )", "userName pr"),
+        ok("SpacesAfterNot", "not    (  title pr )", "not (title pr)"),
+
+        // --- errors -------------------------------------------------------------
+        bad("ErrEmpty", "", "empty filter"),
+        bad("ErrBlank", " \t\r\n ", "empty filter"),
+        bad("ErrMissingValue", "userName eq", "expected a value"),
+        bad("ErrMissingValueBeforeAnd", "userName eq and title pr", "expected a value"),
+        bad("ErrMissingOperator", "userName", "expected an operator at offset 8"),
+        bad("ErrUnknownOperator", R"(userName like "x")", "expected an operator at offset 9"),
+        bad("ErrUnterminatedString", R"(userName eq "abc)", "unterminated string at offset 12"),
+        bad("ErrUnterminatedAfterBackslash", R"(userName eq "abc\)", "unterminated string"),
+        bad("ErrEscapeX", R"(userName eq "\x41")", "invalid escape sequence in string at offset 13"),
+        bad("ErrEscapeSingleQuote", R"(userName eq "\'")", "invalid escape sequence"),
+        bad("ErrUnicodeTooShort", R"(userName eq "\u12")", "expected four hex digits after \\u"),
+        bad("ErrUnicodeNotHex", R"(userName eq "\u12g4")", "expected four hex digits after \\u"),
+        bad("ErrLoneHighSurrogate", R"(userName eq "\ud83d")", "unpaired high surrogate"),
+        bad("ErrHighSurrogateThenNonLow", R"(userName eq "\ud83d\u0041")", "unpaired high surrogate"),
+        bad("ErrLoneLowSurrogate", R"(userName eq "\ude00")", "unpaired low surrogate"),
+        bad("ErrUnclosedParen", "(userName pr", "expected ')' at offset 12 to close the '(' at offset 0"),
+        bad("ErrUnclosedNestedParen", "((userName pr)", "expected ')'"),
+        bad("ErrExtraCloseParen", "userName pr)", "expected \"and\", \"or\" or the end of the filter"),
+        bad("ErrLoneCloseParen", ")", "expected a filter expression"),
+        bad("ErrEmptyParens", "()", "expected a filter expression"),
+        bad("ErrNotWithoutOperand", "not ()", "expected a filter expression"),
+        bad("ErrNotWithoutParens", "not title pr", "expected an operator"),
+        bad("ErrUnclosedBracket", R"(emails[type eq "work")", "expected ']'"),
+        bad("ErrBracketClosedByParen", R"(emails[type eq "work"))", "expected ']'"),
+        bad("ErrParenClosedByBracket", R"((emails.type eq "work"])", "expected ')'"),
+        bad("ErrExtraCloseBracket", R"(emails[type eq "work"]])", "expected \"and\", \"or\" or the end"),
+        bad("ErrEmptyBrackets", "emails[]", "expected a filter expression"),
+        bad("ErrNestedBrackets", R"(emails[type eq "work" and emails[value pr]])",
+            "'[' inside '[\xe2\x80\xa6]' is not allowed"),
+        bad("ErrNestedBracketsInParens", R"(a[(b[c pr])])", "is not allowed"),
+        bad("ErrSpaceBeforeBracket", R"(emails [type eq "work"])", "expected an operator"),
+        bad("ErrDotWithoutSubAttribute", R"(emails[type eq "work"].)",
+            "expected a sub-attribute name after ']'"),
+        bad("ErrSubAttributeWithoutOperator", R"(emails[type eq "work"].value)", "expected an operator"),
+        bad("ErrValuePathComparedDirectly", R"(emails[type eq "work"] eq "x")",
+            "expected \"and\", \"or\" or the end"),
+        bad("ErrTrailingExpression", "userName pr title pr", "expected \"and\", \"or\" or the end"),
+        bad("ErrTrailingWord", R"(userName eq "x" extra)", "at offset 16"),
+        bad("ErrKeywordGlued", "a pr andb pr", "expected \"and\", \"or\" or the end"),
+        bad("ErrPrWithValue", R"(title pr "x")", "expected \"and\", \"or\" or the end of the filter at offset 9"),
+        bad("ErrGtTrue", "active gt true", "operator gt cannot compare with true, false or null"),
+        bad("ErrGeFalse", "active ge FALSE", "operator ge cannot compare"),
+        bad("ErrLtNull", "title lt null", "operator lt cannot compare"),
+        bad("ErrCoFalse", "title co false", "operator co cannot compare"),
+        bad("ErrSwNull", "title sw null", "operator sw cannot compare"),
+        bad("ErrEwTrue", "title ew true", "operator ew cannot compare"),
+        bad("ErrDanglingAnd", "title pr and", "expected a filter expression"),
+        bad("ErrDanglingOr", "title pr or ", "expected a filter expression"),
+        bad("ErrLeadingAnd", "and title pr", "expected an operator"),
+        bad("ErrBareString", R"("x")", "expected an attribute path at offset 0"),
+        bad("ErrPathStartsWithDigit", "1abc pr", "expected an attribute path"),
+        bad("ErrBadPathCharacter", R"(user,name eq "x")", "unexpected character in attribute path at offset 4"),
+        bad("ErrUnquotedString", "userName eq bjensen", "expected a value"),
+        bad("ErrSingleQuotedString", "userName eq 'bjensen'", "expected a value"),
+        bad("ErrNumberLeadingZero", "count lt 01", "malformed number"),
+        bad("ErrNumberTrailingDot", "count lt 1.", "malformed number"),
+        bad("ErrNumberLeadingDot", "count lt .5", "expected a value"),
+        bad("ErrNumberPlus", "count lt +1", "expected a value"),
+        bad("ErrNumberHex", "count lt 0x10", "malformed number"),
+        bad("ErrNumberOutOfRange", "count lt 1e400", "number out of range"),
+        bad("ErrTooLong", "title eq \"" + std::string(5000, 'x') + "\"", "longer than the limit of 4096 bytes"),
+        bad("ErrTooDeep", std::string(40, '(') + "a pr" + std::string(40, ')'), "nesting deeper than 32 levels"),
+    };
+}
+
+class FilterParseCase : public ::testing::TestWithParam<ParseCase> {};
+
+TEST_P(FilterParseCase, Parses) {
+    const ParseCase &c = GetParam();
+    auto node = parse(c.text);
+    if (c.error) {
+        ASSERT_FALSE(node) << "parsed as " << toString(**node);
+        EXPECT_EQ(node.error().status, 400);
+        EXPECT_EQ(node.error().scimType, "invalidFilter");
+        EXPECT_NE(node.error().detail.find(c.want), std::string::npos)
+            << "detail: " << node.error().detail << "\nwanted: " << c.want;
+        return;
+    }
+    ASSERT_TRUE(node) << node.error().detail;
+    std::string printed = toString(**node);
+    EXPECT_EQ(printed, c.want);
+    // The normalised form parses back to itself.
+    auto again = parse(printed);
+    ASSERT_TRUE(again) << again.error().detail;
+    EXPECT_EQ(toString(**again), printed);
+}
+
+INSTANTIATE_TEST_SUITE_P(Filter, FilterParseCase, ::testing::ValuesIn(parseCases()),
+                         caseName<ParseCase>);
+
+// ============================================================================
+// Evaluation against one rendered User
+// ============================================================================
+
+// RFC 7643 §8.2-style User with the Enterprise extension, as rendered.
+// Absent on purpose: x509Certificates, locale, preferredLanguage,
+// name.middleName, enterprise costCenter, phoneNumbers.display.
+constexpr std::string_view kUser = R"({
+  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+  "id": "2819c223-7f76-453a-919d-413861904646",
+  "externalId": "Ext-1",
+  "userName": "BJensen@Example.com",
+  "name": {"formatted": "Ms. Barbara J Jensen, III", "familyName": "Jensen",
+           "givenName": "Barbara"},
+  "displayName": "Babs Jensen",
+  "nickName": "Babs \"BJ\"",
+  "title": "Tour Guide/Lead",
+  "userType": "Employee",
+  "active": true,
+  "emails": [{"value": "bjensen@example.com", "type": "work", "primary": true},
+             {"value": "babs@jensen.org", "type": "home"}],
+  "phoneNumbers": [{"value": "555-555-5555", "type": "work"},
+                   {"value": "555-555-4444", "type": "mobile"}],
+  "addresses": [{"type": "work", "streetAddress": "100 Universal City Plaza",
+                 "locality": "Hollywood", "region": "CA", "postalCode": "91608",
+                 "country": "USA", "formatted": "100 Universal City Plaza\nHollywood, CA 91608 USA",
+                 "primary": true},
+                {"type": "home", "locality": "Montr\u00e9al", "country": "CA"}],
+  "ims": [{"value": "someaimhandle", "type": "aim", "display": "Babs \ud83d\ude00"}],
+  "groups": [{"value": "e9e30dba-f08f-4109-8486-d5c6a331660a",
+              "$ref": "https://example.com/v2/Groups/e9e30dba-f08f-4109-8486-d5c6a331660a",
+              "display": "Tour Guides"}],
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {
+    "employeeNumber": "701984",
+    "manager": {"value": "26118915-6090-4610-87e4-49d8ca9f808d",
+                "$ref": "../Users/26118915-6090-4610-87e4-49d8ca9f808d",
+                "displayName": "John Smith"}},
+  "meta": {"resourceType": "User",
+           "created": "2011-08-01T18:29:49.793Z",
+           "lastModified": "2011-08-01T21:32:44.882Z",
+           "location": "https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646",
+           "version": "W/\"f250dd84f0671c3\""}
+})";
+
+struct EvalCase {
+    std::string name;
+    std::string filter;
+    bool want;
+};
+
+void PrintTo(const EvalCase &c, std::ostream *os) { *os << c.name << ": " << c.filter; }
+
+const std::string kId = "2819c223-7f76-453a-919d-413861904646";
+const std::string kManagerId = "26118915-6090-4610-87e4-49d8ca9f808d";
+
+std::vector<EvalCase> evalCases() {
+    return {
+        // --- strings, caseExact false (userName, name.*, displayName, …) ---
+        {"UserNameEqFolded", R"(userName eq "bjensen@example.com")", true},
+        {"UserNameEqExact", R"(userName eq "BJensen@Example.com")", true},
+        {"UserNameEqOther", R"(userName eq "jsmith")", false},
+        {"UserNameNeFolded", R"(userName ne "BJENSEN@EXAMPLE.COM")", false},
+        {"UserNameNeOther", R"(userName ne "jsmith")", true},
+        {"UserNameCo", R"(userName co "EXAMPLE")", true},
+        {"UserNameCoMiss", R"(userName co "example.org")", false},
+        {"UserNameSw", R"(userName sw "bjen")", true},
+        {"UserNameSwMiss", R"(userName sw "jensen")", false},
+        {"UserNameEw", R"(userName ew ".COM")", true},
+        {"UserNameEwMiss", R"(userName ew "example")", false},
+        {"UserNameGt", R"(userName gt "a")", true},
+        {"UserNameGtFoldedEqual", R"(userName gt "BJENSEN@EXAMPLE.COM")", false},
+        {"UserNameGeFoldedEqual", R"(userName ge "BJENSEN@EXAMPLE.COM")", true},
+        {"UserNameLt", R"(userName lt "c")", true},
+        {"UserNameLtPrefix", R"(userName lt "BJ")", false},
+        {"UserNameLeFoldedEqual", R"(userName le "bjensen@example.com")", true},
+        {"NameGivenNameFolded", R"(name.givenName eq "barbara")", true},
+        {"NameFamilyNameNe", R"(name.familyName ne "JENSEN")", false},
+        {"NameFormattedCo", R"(name.formatted co "j jensen")", true},
+        {"DisplayNameEw", R"(displayName ew "JENSEN")", true},
+        {"UserTypeEqFolded", R"(userType eq "employee")", true},
+        {"TitleCoEmptyString", R"(title co "")", true},
+        {"TitleEqEmptyString", R"(title eq "")", false},
+        {"AttributeNamesAnyCase", R"(USERNAME EQ "bjensen@example.com" AND Active Eq True)", true},
+
+        // --- strings, caseExact true (id, externalId, meta.*) --------------
+        {"IdEqExact", "id eq \"" + kId + "\"", true},
+        {"IdEqOtherCase", R"(id eq "2819C223-7F76-453A-919D-413861904646")", false},
+        {"IdNeOtherCase", R"(id ne "2819C223-7F76-453A-919D-413861904646")", true},
+        {"IdSw", R"(id sw "2819c223")", true},
+        {"IdSwOtherCase", R"(id sw "2819C223")", false},
+        {"ExternalIdEq", R"(externalId eq "Ext-1")", true},
+        {"ExternalIdEqFolded", R"(externalId eq "ext-1")", false},
+        {"ExternalIdSwFolded", R"(externalId sw "EXT")", false},
+        {"ExternalIdCo", R"(externalId co "t-")", true},
+        {"ExternalIdEw", R"(externalId ew "-1")", true},
+        {"ExternalIdGtIsByteOrder", R"(externalId gt "ext")", false},  // 'E' < 'e'
+        {"ExternalIdLtIsByteOrder", R"(externalId lt "ext")", true},
+        {"MetaResourceTypeEq", R"(meta.resourceType eq "User")", true},
+        {"MetaResourceTypeFolded", R"(meta.resourceType eq "user")", false},
+        {"MetaVersionEscapedQuotes", R"(meta.version eq "W/\"f250dd84f0671c3\"")", true},
+        {"MetaVersionFolded", R"(meta.version eq "w/\"F250DD84F0671C3\"")", false},
+        {"MetaLocationFolded", R"(meta.location ew "/users/2819c223-7f76-453a-919d-413861904646")", false},
+
+        // --- escapes in literals -------------------------------------------
+        {"EscapedQuote", R"(nickName eq "Babs \"BJ\"")", true},
+        {"EscapedSlash", R"(title eq "Tour Guide\/Lead")", true},
+        {"EscapedNewline", R"(addresses.formatted co "Plaza\nHollywood")", true},
+        {"EscapedUnicode", R"(addresses.locality eq "Montr\u00e9al")", true},
+        {"RawUtf8", "addresses.locality eq \"Montr\xc3\xa9" "al\"", true},
+        {"EscapedSurrogatePair", R"(ims.display ew "\ud83d\ude00")", true},
+
+        // --- booleans ---------------------------------------------------------
+        {"ActiveEqTrue", "active eq true", true},
+        {"ActiveEqTrueUpper", "active eq TRUE", true},
+        {"ActiveEqFalse", "active eq false", false},
+        {"ActiveNeFalse", "active ne false", true},
+        {"ActiveNeTrue", "active ne true", false},
+        {"ActivePr", "active pr", true},
+        {"ActiveEqStringTrue", R"(active eq "true")", false},
+        {"EmailsPrimaryEqTrue", "emails.primary eq true", true},
+        {"EmailsPrimaryEqFalse", "emails.primary eq false", false},
+        {"StringEqBoolean", "title eq true", false},
+        {"StringNeBoolean", "title ne true", true},
+
+        // --- numbers (the User has no integer/decimal attribute) ----------
+        {"StringEqNumber", kEnt + "employeeNumber eq 701984", false},
+        {"StringNeNumber", kEnt + "employeeNumber ne 701984", true},
+        {"StringGtNumber", kEnt + "employeeNumber gt 1", false},
+
+        // --- dateTime: instants, offsets, fractional precision ------------
+        {"CreatedEqSame", R"(meta.created eq "2011-08-01T18:29:49.793Z")", true},
+        {"CreatedEqPlusOffset", R"(meta.created eq "2011-08-01T20:29:49.793+02:00")", true},
+        {"CreatedEqMinusOffset", R"(meta.created eq "2011-08-01T14:29:49.793-04:00")", true},
+        {"CreatedEqPrevDayOffset", R"(meta.created eq "2011-07-31T23:59:49.793-18:30")", true},
+        {"CreatedEqMicros", R"(meta.created eq "2011-08-01T18:29:49.793000Z")", true},
+        {"CreatedEqLowercaseTZ", R"(meta.created eq "2011-08-01t18:29:49.793z")", true},
+        {"CreatedEqNoOffsetIsUtc", R"(meta.created eq "2011-08-01T18:29:49.793")", true},
+        {"CreatedEqOtherMillis", R"(meta.created eq "2011-08-01T18:29:49.79Z")", false},
+        {"CreatedNeSameInstant", R"(meta.created ne "2011-08-01T20:29:49.793+02:00")", false},
+        {"CreatedNeOther", R"(meta.created ne "2011-08-01T18:29:49Z")", true},
+        {"CreatedGtWholeSecond", R"(meta.created gt "2011-08-01T18:29:49Z")", true},
+        {"CreatedGtSameInstant", R"(meta.created gt "2011-08-01T19:29:49.793+01:00")", false},
+        {"CreatedGeSameInstant", R"(meta.created ge "2011-08-01T19:29:49.793+01:00")", true},
+        {"CreatedLtNextDayWithOffset", R"(meta.created lt "2011-08-02T01:00:00+05:00")", true},
+        {"CreatedLtOneMilliEarlier", R"(meta.created lt "2011-08-01T18:29:49.792Z")", false},
+        {"CreatedLeSame", R"(meta.created le "2011-08-01T18:29:49.7930Z")", true},
+        {"LastModifiedGtOffset", R"(meta.lastModified gt "2011-08-01T23:32:44.881+02:00")", true},
+        {"LastModifiedGtEqualInstant", R"(meta.lastModified gt "2011-08-01T23:32:44.882+02:00")", false},
+        {"LastModifiedGeEqualInstant", R"(meta.lastModified ge "2011-08-01T23:32:44.882+02:00")", true},
+        {"LastModifiedLeMidnightPlus2", R"(meta.lastModified le "2011-08-02T00:00:00+02:00")", true},
+        {"LastModifiedLtOneMicroLater", R"(meta.lastModified lt "2011-08-01T21:32:44.882001Z")", true},
+        {"LastModifiedGtOneMicroLater", R"(meta.lastModified gt "2011-08-01T21:32:44.882001Z")", false},
+        {"DateRange",
+         R"(meta.created ge "2011-08-01T00:00:00Z" and meta.lastModified lt "2011-08-02T00:00:00Z")", true},
+        {"CreatedSwIsText", R"(meta.created sw "2011-08-01")", true},
+        {"CreatedCoIsText", R"(meta.created co "t18:29")", true},
+
+        // --- multi-valued any-match; complex without sub means `value` ----
+        {"EmailsValueAnyElement", R"(emails.value eq "babs@jensen.org")", true},
+        {"EmailsComplexMeansValue", R"(emails eq "BJENSEN@example.com")", true},
+        {"EmailsComplexCo", R"(emails co "jensen.org")", true},
+        {"EmailsComplexMiss", R"(emails ew ".net")", false},
+        {"EmailsTypeNeWork", R"(emails.type ne "work")", false},
+        {"EmailsTypeNeOther", R"(emails.type ne "other")", true},
+        {"EmailsAcrossElements", R"(emails.type eq "home" and emails.primary eq true)", true},
+        {"EmailsPr", "emails pr", true},
+        {"EmailsEqNull", "emails eq null", false},
+        {"EmailsValueNeNull", "emails.value ne null", true},
+        {"PhoneNumbersSw", R"(phoneNumbers.value sw "555-555-4")", true},
+        {"PhoneNumbersTypeFolded", R"(phoneNumbers.type eq "MOBILE")", true},
+        {"ImsTypeFolded", R"(ims.type eq "AIM")", true},
+        {"GroupsComplexMeansValue", R"(groups eq "e9e30dba-f08f-4109-8486-d5c6a331660a")", true},
+        {"GroupsDisplay", R"(groups.display eq "tour guides")", true},
+        {"GroupsRef", R"(groups.$ref sw "https://example.com/v2/Groups/")", true},
+        {"AddressesLocality", R"(addresses.locality eq "Hollywood")", true},
+        {"AddressesPrimary", "addresses.primary eq true", true},
+        {"NameComplexHasNoValueEq", R"(name eq "Barbara")", false},
+        {"NameComplexHasNoValueNe", R"(name ne "Barbara")", true},
+        {"NamePr", "name pr", true},
+        {"NameEqNull", "name eq null", false},
+
+        // --- value paths -----------------------------------------------------
+        {"VpAnd", R"(emails[type eq "work" and primary eq true])", true},
+        {"VpAndNeedsOneElement", R"(emails[type eq "home" and primary eq true])", false},
+        {"VpOr", R"(emails[type eq "other" or value ew ".ORG"])", true},
+        {"VpNot", R"(emails[not (type eq "work")])", true},
+        {"VpNotPr", R"(emails[not (value pr)])", false},
+        {"VpGroupInside", R"(emails[(type eq "home" or type eq "work") and primary eq true])", true},
+        {"VpPrefixedSubAttribute", R"(emails[emails.type eq "home"])", true},
+        {"VpNoMatch", R"(emails[type eq "other"])", false},
+        {"VpThenEq", R"(emails[type eq "work"].value eq "bjensen@example.com")", true},
+        {"VpThenNeedsTheSameElement", R"(emails[type eq "work"].value eq "babs@jensen.org")", false},
+        {"VpThenMiss", R"(emails[type eq "home"].value ew "example.com")", false},
+        {"VpThenAbsentSub", R"(emails[type eq "home"].primary eq true)", false},
+        {"VpThenPr", "emails[value pr].primary pr", true},
+        {"VpThenNe", R"(emails[type eq "home"].value ne "bjensen@example.com")", true},
+        {"VpThenEqNull", R"(emails[type eq "home"].primary eq null)", true},
+        {"VpAddressesThen", R"(addresses[type eq "work" and primary eq true].locality eq "hollywood")", true},
+        {"VpAddressesThenAbsent", R"(addresses[type eq "home"].postalCode pr)", false},
+        {"VpGroups", R"(groups[display co "guide"])", true},
+        {"VpSingleValuedComplex", R"(name[givenName eq "Barbara" and familyName eq "Jensen"])", true},
+        {"VpEnterpriseManager", kEnt + R"(manager[value sw "26118915" and displayName eq "john smith"])", true},
+        {"VpCoreUrn", kCore + R"(emails[type eq "work"])", true},
+        {"VpUnknownSub", R"(emails[foo eq "x"])", false},
+        {"VpUnknownAttr", R"(foo[bar eq "x"])", false},
+        {"VpNotUnknownSub", R"(not (emails[foo eq "x"]))", true},
+        {"VpThenUnknownSub", R"(emails[type eq "work"].foo pr)", false},
+        {"VpAbsentAttr", "x509Certificates[value pr]", false},
+        {"VpInLogical", R"(emails[type eq "work"] and not (phoneNumbers[type eq "fax"]))", true},
+        {"VpAnyCase", R"(EMAILS[TYPE EQ "WORK"].VALUE EW "EXAMPLE.COM")", true},
+
+        // --- Enterprise extension -------------------------------------------
+        {"EntEmployeeNumber", kEnt + R"(employeeNumber eq "701984")", true},
+        {"EntEmployeeNumberSw", kEnt + R"(employeeNumber sw "70")", true},
+        {"EntEmployeeNumberNe", kEnt + R"(employeeNumber ne "701984")", false},
+        {"EntUrnAnyCase",
+         R"(URN:IETF:PARAMS:SCIM:SCHEMAS:EXTENSION:ENTERPRISE:2.0:USER:employeeNumber eq "701984")", true},
+        {"EntManagerValue", kEnt + "manager.value eq \"" + kManagerId + "\"", true},
+        {"EntManagerComplexMeansValue", kEnt + "manager eq \"" + kManagerId + "\"", true},
+        {"EntManagerDisplayName", kEnt + R"(manager.displayName co "SMITH")", true},
+        {"EntManagerPr", kEnt + "manager pr", true},
+        {"EntCostCenterAbsentPr", kEnt + "costCenter pr", false},
+        {"EntCostCenterAbsentEqNull", kEnt + "costCenter eq null", true},
+        {"EntCostCenterAbsentNe", kEnt + R"(costCenter ne "4130")", true},
+        {"EntUnknownAttr", kEnt + R"(foo eq "x")", false},
+        {"EntNotUnknownAttr", "not (" + kEnt + R"(foo eq "x"))", true},
+        {"EntHasNoCommonAttributes", kEnt + "id pr", false},
+        {"CoreUrnSubAttribute", kCore + R"(name.givenName eq "Barbara")", true},
+        {"CoreUrnUserName", kCore + R"(userName sw "BJ")", true},
+        {"CoreUrnCommonAttribute", kCore + "id pr", true},
+
+        // --- schemas ----------------------------------------------------------
+        {"SchemasEqEnterprise", R"(schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")", true},
+        {"SchemasEqFolded", R"(schemas eq "URN:IETF:PARAMS:SCIM:SCHEMAS:CORE:2.0:USER")", true},
+        {"SchemasEqGroup", R"(schemas eq "urn:ietf:params:scim:schemas:core:2.0:Group")", false},
+        {"SchemasCo", R"(schemas co "enterprise")", true},
+        {"SchemasPr", "schemas pr", true},
+
+        // --- unknown attributes match nothing, whatever the operator -------
+        {"UnknownEq", R"(foo eq "x")", false},
+        {"UnknownNe", R"(foo ne "x")", false},
+        {"UnknownCo", R"(foo co "x")", false},
+        {"UnknownSw", R"(foo sw "x")", false},
+        {"UnknownEw", R"(foo ew "x")", false},
+        {"UnknownGt", "foo gt 1", false},
+        {"UnknownGe", "foo ge 1", false},
+        {"UnknownLt", "foo lt 1", false},
+        {"UnknownLe", "foo le 1", false},
+        {"UnknownPr", "foo pr", false},
+        {"UnknownEqNull", "foo eq null", false},
+        {"UnknownNeNull", "foo ne null", false},
+        {"UnknownEqTrue", "foo eq true", false},
+        {"NotUnknownEq", R"(not (foo eq "x"))", true},
+        {"NotUnknownNe", R"(not (foo ne "x"))", true},
+        {"NotUnknownPr", "not (foo pr)", true},
+        {"UnknownSubAttribute", R"(name.foo eq "x")", false},
+        {"NotUnknownSubAttribute", "not (name.foo pr)", true},
+        {"UnknownSubOfMultiValued", "emails.foo pr", false},
+        {"UnknownOrKnown", R"(foo eq "x" or userName pr)", true},
+        {"UnknownAndKnown", R"(foo ne "x" and userName pr)", false},
+
+        // --- absent attributes ------------------------------------------------
+        {"AbsentMultiPr", "x509Certificates pr", false},
+        {"AbsentMultiEqNull", "x509Certificates eq null", true},
+        {"AbsentMultiNe", R"(x509Certificates ne "x")", true},
+        {"AbsentMultiSubNe", R"(x509Certificates.value ne "x")", true},
+        {"NotAbsentMultiPr", "not (x509Certificates pr)", true},
+        {"AbsentPr", "locale pr", false},
+        {"AbsentEq", R"(locale eq "en-US")", false},
+        {"AbsentNe", R"(locale ne "en-US")", true},
+        {"AbsentGt", R"(locale gt "a")", false},
+        {"AbsentNeNull", "locale ne null", false},
+        {"NotAbsentEq", R"(not (locale eq "en-US"))", true},
+        {"AbsentSubPr", "name.middleName pr", false},
+        {"AbsentSubEqNull", "name.middleName eq null", true},
+        {"AbsentSubOfElementsPr", "phoneNumbers.display pr", false},
+        {"PresentEqNull", "title eq null", false},
+        {"PresentNeNull", "title ne null", true},
+
+        // --- precedence: title pr = T, locale pr = F, nickName eq "x" = F --
+        {"OrThenAnd", R"(title pr or locale pr and nickName eq "x")", true},
+        {"OrGroupedThenAnd", R"((title pr or locale pr) and nickName eq "x")", false},
+        {"AndThenOr", R"(locale pr and nickName eq "x" or title pr)", true},
+        {"AndWithGroupedOr", R"(locale pr and (nickName eq "x" or title pr))", false},
+        {"NotThenAnd", "not (locale pr) and title pr", true},
+        {"NotOfAnd", "not (locale pr and title pr)", true},
+        {"NotOfOr", "not (title pr or locale pr)", false},
+        {"AndNotOr", "title pr and not (userName pr) or active eq true", true},
+        {"AndNotOfOr", "title pr and not (userName pr or active eq true)", false},
+        {"OrChain", R"(userName eq "x" or displayName eq "y" or active eq true)", true},
+        {"AndChainOneFalse", "userName pr and displayName pr and active eq false", false},
+    };
+}
+
+class FilterEvalCase : public ::testing::TestWithParam<EvalCase> {
+protected:
+    static void SetUpTestSuite() { user_ = new JsonDoc(load(kUser)); }
+    static void TearDownTestSuite() {
+        delete user_;
+        user_ = nullptr;
+    }
+    static JsonDoc *user_;
+};
+
+JsonDoc *FilterEvalCase::user_ = nullptr;
+
+TEST_P(FilterEvalCase, Matches) {
+    const EvalCase &c = GetParam();
+    ASSERT_TRUE(user_ && user_->IsObject());
+    auto node = parse(c.filter);
+    ASSERT_TRUE(node) << node.error().detail;
+    EXPECT_EQ(matches(**node, *user_, userResourceType()), c.want) << toString(**node);
+}
+
+INSTANTIATE_TEST_SUITE_P(Filter, FilterEvalCase, ::testing::ValuesIn(evalCases()),
+                         caseName<EvalCase>);
+
+// ============================================================================
+// Evaluation against single elements (value-path and PATCH filters)
+// ============================================================================
+
+constexpr std::string_view kWorkEmail =
+    R"({"value": "bjensen@example.com", "type": "work", "primary": true})";
+constexpr std::string_view kMember = R"({
+  "value": "2819c223-7f76-453a-919d-413861904646",
+  "$ref": "https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646",
+  "display": "Babs Jensen", "type": "User"})";
+
+enum class Element { WorkEmail, Member };
+
+struct ElementCase {
+    std::string name;
+    Element element;
+    std::string filter;
+    bool want;
+};
+
+void PrintTo(const ElementCase &c, std::ostream *os) { *os << c.name << ": " << c.filter; }
+
+std::vector<ElementCase> elementCases() {
+    const Element E = Element::WorkEmail, M = Element::Member;
+    return {
+        {"EmailType", E, R"(type eq "work")", true},
+        {"EmailPrefixedTypeFolded", E, R"(emails.type eq "WORK")", true},
+        {"EmailValueEw", E, R"(value ew "@EXAMPLE.COM")", true},
+        {"EmailPrimary", E, "primary eq true", true},
+        {"EmailAbsentDisplayPr", E, "display pr", false},
+        {"EmailAbsentDisplayEqNull", E, "display eq null", true},
+        {"EmailNot", E, R"(not (type eq "home"))", true},
+        {"EmailOr", E, R"(type eq "home" or primary eq true)", true},
+        {"EmailAnd", E, R"(type eq "work" and primary eq false)", false},
+        {"EmailUnknownSub", E, R"(foo eq "x")", false},
+        {"EmailNotUnknownSub", E, "not (foo pr)", true},
+        {"EmailNestedValuePath", E, R"(emails[type eq "work"])", false},
+        {"MemberValueExact", M, "value eq \"" + kId + "\"", true},
+        {"MemberValueCaseExact", M, R"(value eq "2819C223-7F76-453A-919D-413861904646")", false},
+        {"MemberValueNeCaseExact", M, R"(value ne "2819C223-7F76-453A-919D-413861904646")", true},
+        {"MemberPrefixedValueSw", M, R"(members.value sw "2819c223")", true},
+        {"MemberTypeFolded", M, R"(type eq "user")", true},
+        {"MemberTypeGroup", M, R"(type eq "Group")", false},
+        {"MemberRefEw", M, R"($ref ew "/Users/2819c223-7f76-453a-919d-413861904646")", true},
+        {"MemberDisplayCo", M, R"(display co "BABS")", true},
+    };
+}
+
+class FilterElementCase : public ::testing::TestWithParam<ElementCase> {};
+
+TEST_P(FilterElementCase, Matches) {
+    const ElementCase &c = GetParam();
+    bool email = c.element == Element::WorkEmail;
+    JsonDoc element = load(email ? kWorkEmail : kMember);
+    const Attribute *parent =
+        email ? userSchema().find("emails") : groupSchema().find("members");
+    ASSERT_NE(parent, nullptr);
+    auto node = parse(c.filter);
+    ASSERT_TRUE(node) << node.error().detail;
+    EXPECT_EQ(matchesElement(**node, element, *parent), c.want) << toString(**node);
+}
+
+INSTANTIATE_TEST_SUITE_P(Filter, FilterElementCase, ::testing::ValuesIn(elementCases()),
+                         caseName<ElementCase>);
+
+}  // namespace
