@@ -235,3 +235,42 @@ is(main::names($r), 'bjensen@example.com,alice', '.search filter and sort');
 is_deeply([sort keys %{$r->{json}{Resources}[0]}], [qw(id schemas userName)], '.search projection');
 $r = scim_request('POST', '/scim/v2/Users/.search', '{"filter":"userName eq"}');
 is($r->{json}{scimType}, 'invalidFilter', '.search filter error');
+
+
+
+=== TEST 8: groups: displayName, members filters, and root /.search
+--- perl
+my @ids = main::seed();
+my %g;
+for my $spec (['Admins', [@ids[0, 1]]], ['Users', [@ids[1, 2, 3]]], ['Auditors', []]) {
+    my ($name, $members) = @$spec;
+    my $r = scim_request('POST', '/scim/v2/Groups', JSON::PP->new->encode({
+        schemas => ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName => $name,
+        members => [map { { value => $_ } } @$members] }));
+    is($r->{status}, 201, "group $name") or diag $r->{body};
+    $g{$name} = $r->{json}{id};
+}
+my $groups = sub {
+    my $r = scim_request('GET', '/scim/v2/Groups?excludedAttributes=members&filter=' . main::enc(shift));
+    is($r->{status}, 200, 'group query') or diag $r->{body};
+    return join ',', map { $_->{displayName} } @{ $r->{json}{Resources} || [] };
+};
+is($groups->('displayName eq "ADMINS"'), 'Admins', 'displayName eq, case-insensitive');
+is($groups->('displayName sw "a"'), 'Admins,Auditors', 'displayName sw');
+is($groups->(qq(members eq "$ids[1]")), 'Admins,Users', 'members eq');
+is($groups->(qq(members.value eq "$ids[3]")), 'Users', 'members.value eq');
+is($groups->(qq(id eq "$g{Admins}" and members eq "$ids[0]")), 'Admins', 'Entra membership check');
+is($groups->(qq(id eq "$g{Users}" and members eq "$ids[0]")), '', 'not a member');
+is($groups->(qq(not (members eq "$ids[1]"))), 'Auditors', 'not members eq (scan)');
+is($groups->(qq(displayName co "s" and members[value eq "$ids[2]"])), 'Users', 'value path on members');
+my $r = scim_request('POST', '/scim/v2/.search', JSON::PP->new->encode({
+    schemas => ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+    filter => 'userName sw "a" or displayName sw "a"', startIndex => 1, count => 10,
+    attributes => ['userName', 'displayName'] }));
+is($r->{status}, 200, 'root .search');
+is($r->{json}{totalResults}, 3, 'users and groups counted');
+is(join(',', map { $_->{meta} ? 'meta' : ($_->{userName} // $_->{displayName}) } @{$r->{json}{Resources}}),
+   'alice,Admins,Auditors', 'users first, then groups');
+$r = scim_request('POST', '/scim/v2/.search', '{"filter":"displayName sw \"a\"","startIndex":2,"count":1}');
+is($r->{json}{Resources}[0]{displayName}, 'Auditors', 'a page that starts inside the groups');
+is($r->{json}{Resources}[0]{meta}{resourceType}, 'Group', 'meta.resourceType tells them apart');
