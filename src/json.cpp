@@ -46,6 +46,12 @@ Expected<JsonDoc> parseJson(std::string_view text, const ParseLimits &limits) {
         return payloadTooLarge("request body exceeds " + std::to_string(limits.maxBytes) +
                                " bytes");
     }
+    // RapidJSON reads a NUL byte as the end of the input; in JSON text it is
+    // never valid (inside strings it must be escaped).
+    if (size_t nul = text.find('\0'); nul != std::string_view::npos) {
+        return invalidSyntax("malformed JSON at offset " + std::to_string(nul) +
+                             ": a NUL byte");
+    }
     JsonDoc doc;
     constexpr unsigned kFlags = rapidjson::kParseIterativeFlag |
                                 rapidjson::kParseValidateEncodingFlag;

@@ -3,9 +3,12 @@
 // commands go out on the worker's async link and come back in callbacks.
 #include <sys/time.h>
 
+#include "ngx_http_scim_auth.hpp"
 #include "ngx_http_scim_module.hpp"
+#include "scim/admin.hpp"
 #include "scim/ids.hpp"
 #include "scim/store/reply.hpp"
+#include "scim/tenant.hpp"
 
 namespace {
 
@@ -13,6 +16,13 @@ struct ngx_http_scim_call_t;
 
 struct ngx_http_scim_ctx_t {
     ngx_http_request_t *request = nullptr;
+    const ngx_http_scim_loc_conf_t *conf = nullptr;
+    // While a Redis token is looked up: the request resumes from here.
+    bool authenticating = false;
+    ngx_http_scim_auth_t auth;
+    std::string base, rest;  // the URI split at the SCIM base
+    bool admin = false;      // a scim_admin location
+    scim::AdminRoute admin_route;
     scim::Route route{};
     scim::Request scim_request;
     const scim::ServiceConfig *service = nullptr;
@@ -87,6 +97,18 @@ void set_scim_content_type(ngx_http_request_t *r) {
     r->headers_out.charset.len = 0;
 }
 
+ngx_int_t set_content_type(ngx_http_request_t *r, const std::string &type) {
+    auto *data = static_cast<u_char *>(ngx_pnalloc(r->pool, type.size()));
+    if (data == nullptr) return NGX_ERROR;
+    ngx_memcpy(data, type.data(), type.size());
+    r->headers_out.content_type.data = data;
+    r->headers_out.content_type.len = type.size();
+    r->headers_out.content_type_len = type.size();
+    r->headers_out.content_type_lowcase = nullptr;
+    r->headers_out.charset.len = 0;
+    return NGX_OK;
+}
+
 ngx_chain_t *body_chain(ngx_http_request_t *r, const std::string &body) {
     ngx_buf_t *b = ngx_create_temp_buf(r->pool, body.size());
     auto *out = static_cast<ngx_chain_t *>(ngx_alloc_chain_link(r->pool));
@@ -107,12 +129,19 @@ ngx_int_t send_response(ngx_http_request_t *r, const scim::Response &response) {
     ctx->own_response = true;
 
     r->headers_out.status = response.status;
+    // Preconditions are the module's (versions, weak ETags); nginx's
+    // not_modified filter would answer If-Match itself with a bare 412.
+    r->disable_not_modified = 1;
     for (const auto &[name, value] : response.headers) {
         if (add_header(r, name, value) != NGX_OK) return NGX_ERROR;
     }
     bool empty = response.body.empty() || response.status == NGX_HTTP_NO_CONTENT ||
                  response.status == NGX_HTTP_NOT_MODIFIED;
-    if (!empty) set_scim_content_type(r);
+    if (!empty && response.contentType.empty()) set_scim_content_type(r);
+    if (!empty && !response.contentType.empty() &&
+        set_content_type(r, response.contentType) != NGX_OK) {
+        return NGX_ERROR;
+    }
     r->headers_out.content_length_n = empty ? 0 : static_cast<off_t>(response.body.size());
     if (empty || r->method == NGX_HTTP_HEAD) r->header_only = 1;
 
@@ -139,6 +168,14 @@ void finish(ngx_http_scim_ctx_t *ctx, const scim::Response &response) {
 }
 
 void advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step);
+void on_auth_reply(ngx_http_scim_ctx_t *ctx, const redisReply &reply);
+
+std::unique_ptr<scim::Exchange> make_exchange(ngx_http_scim_ctx_t *ctx) {
+    if (ctx->admin) {
+        return scim::makeAdminExchange(ctx->admin_route, ctx->scim_request, *ctx->service);
+    }
+    return scim::makeExchange(ctx->route, ctx->scim_request, *ctx->service);
+}
 
 // A command outlived scim_redis_timeout: answer 503 and reset the link, so
 // that a stuck connection does not hold every later request.
@@ -169,6 +206,10 @@ void on_reply(redisAsyncContext *, void *reply_ptr, void *privdata) noexcept {
     try {
         if (reply == nullptr) {
             finish(ctx, unavailable_response("the connection to the store was lost"));
+            return;
+        }
+        if (ctx->authenticating) {
+            on_auth_reply(ctx, *reply);
             return;
         }
         if (scim::store::isNoScript(*reply) && ctx->command.script && !ctx->resent_as_eval) {
@@ -238,7 +279,7 @@ void body_handler(ngx_http_request_t *r) noexcept {
             finish(ctx, scim::errorResponse(scim::internalError("cannot read the request body")));
             return;
         }
-        ctx->exchange = scim::makeExchange(ctx->route, ctx->scim_request, *ctx->service);
+        ctx->exchange = make_exchange(ctx);
         // Watch the client while Redis works, so an abort frees the request.
         r->read_event_handler = ngx_http_test_reading;
         advance(ctx, ctx->exchange->start());
@@ -291,71 +332,30 @@ int64_t now_millis() {
     return static_cast<int64_t>(tp->sec) * 1000 + tp->msec;
 }
 
-const scim::TokenEntry *authenticate(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
-    if (r->headers_in.authorization == nullptr) return nullptr;
-    auto token = scim::bearerToken(view(r->headers_in.authorization->value));
-    if (!token) return nullptr;
-    const scim::TokenEntry *entry = slcf->token_set->find(*token);
-    if (entry == nullptr) {
-        // Never log the secret; a short hash prefix is enough to correlate.
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "scim: authentication failed for unknown token sha256:%s",
-                      scim::sha256Hex(*token).substr(0, 8).c_str());
-    }
-    return entry;
+ngx_http_scim_ctx_t *ensure_ctx(ngx_http_request_t *r) {
+    ngx_http_scim_ctx_t *ctx = get_ctx(r);
+    return ctx != nullptr ? ctx : create_ctx(r);
 }
 
-ngx_int_t handle(ngx_http_request_t *r) {
-    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
-        ngx_http_get_module_loc_conf(r, ngx_http_scim_module));
+ngx_int_t send_unauthorized(ngx_http_request_t *r, bool admin) {
+    ngx_http_discard_request_body(r);
+    scim::Error e = scim::unauthorized("a valid bearer token is required");
+    scim::Response resp = admin ? scim::adminError(e) : scim::errorResponse(e);
+    resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"scim\"");
+    return send_response(r, resp);
+}
 
-    std::string_view base, rest;
-    if (!scim::splitBase(view(r->uri), base, rest)) {
-        ngx_http_discard_request_body(r);
-        return send_error(r, scim::notFound("no SCIM endpoint at this path"));
-    }
-
-    const scim::TokenEntry *token = authenticate(r, slcf);
-    if (token == nullptr) {
-        ngx_http_discard_request_body(r);
-        scim::Response resp =
-            scim::errorResponse(scim::unauthorized("a valid bearer token is required"));
-        resp.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"scim\"");
-        return send_response(r, resp);
-    }
-
-    auto matched = scim::matchRoute(view(r->method_name), rest);
-    if (auto *response = std::get_if<scim::Response>(&matched)) {
-        ngx_http_discard_request_body(r);
-        return send_response(r, *response);
-    }
-
-    ngx_http_scim_ctx_t *ctx = create_ctx(r);
-    if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    ctx->route = std::get<scim::Route>(matched);
-    ctx->service = slcf->service;
-    scim::Request &req = ctx->scim_request;
-    req.method = std::string(view(r->method_name));
-    req.path = std::string(rest);
-    req.query = std::string(view(r->args));
-    req.baseUrl = base_url(r, base);
-    if (r->headers_in.if_match) req.ifMatch = std::string(view(r->headers_in.if_match->value));
-    if (r->headers_in.if_none_match) {
-        req.ifNoneMatch = std::string(view(r->headers_in.if_none_match->value));
-    }
-    if (const ngx_str_t *prefer = find_header(r, "Prefer")) req.prefer = std::string(view(*prefer));
-    req.tenant = token->tenant;
-    req.tokenName = token->name;
-    req.nowMillis = now_millis();
-
-    if (ctx->route.needsBody) {
+// Reads the body when the route needs one (body_handler goes on), else
+// starts the exchange. Content-handler semantics: the caller finalizes the
+// request with the result.
+ngx_int_t run(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx, bool needs_body) {
+    if (needs_body) {
         ngx_int_t rc = ngx_http_read_client_request_body(r, body_handler);
         if (rc >= NGX_HTTP_SPECIAL_RESPONSE) return rc;  // the error filter dresses it
         return NGX_DONE;
     }
-
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    ctx->exchange = scim::makeExchange(ctx->route, req, *ctx->service);
+    ctx->exchange = make_exchange(ctx);
     scim::Exchange::Step step = ctx->exchange->start();
     if (auto *response = std::get_if<scim::Response>(&step)) return send_response(r, *response);
     if (!send_command(ctx, std::move(std::get<scim::store::Command>(step)))) {
@@ -364,6 +364,116 @@ ngx_int_t handle(ngx_http_request_t *r) {
     r->main->count++;
     r->read_event_handler = ngx_http_test_reading;
     return NGX_DONE;
+}
+
+// Authenticated: route, then run the exchange.
+ngx_int_t serve(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
+    auto matched = scim::matchRoute(view(r->method_name), ctx->rest);
+    if (auto *response = std::get_if<scim::Response>(&matched)) {
+        ngx_http_discard_request_body(r);
+        return send_response(r, *response);
+    }
+    ctx->route = std::get<scim::Route>(matched);
+    scim::Request &req = ctx->scim_request;
+    req.method = std::string(view(r->method_name));
+    req.path = ctx->rest;
+    req.query = std::string(view(r->args));
+    req.baseUrl = base_url(r, ctx->base);
+    if (r->headers_in.if_match) req.ifMatch = std::string(view(r->headers_in.if_match->value));
+    if (r->headers_in.if_none_match) {
+        req.ifNoneMatch = std::string(view(r->headers_in.if_none_match->value));
+    }
+    if (const ngx_str_t *prefer = find_header(r, "Prefer")) req.prefer = std::string(view(*prefer));
+    req.tenant = ctx->auth.tenant;
+    req.tokenName = ctx->auth.token_name;
+    req.nowMillis = now_millis();
+    return run(r, ctx, ctx->route.needsBody);
+}
+
+// A Redis token's look-up came back: the request goes on from where
+// authenticate() left it.
+void on_auth_reply(ngx_http_scim_ctx_t *ctx, const redisReply &reply) {
+    ngx_http_request_t *r = ctx->request;
+    ctx->authenticating = false;
+    auto rc = ngx_http_scim_auth_reply(r, ctx->conf, ctx->auth, reply);
+    if (!rc) {
+        finish(ctx, unavailable_response("the store answered a token look-up unexpectedly"));
+        return;
+    }
+    if (*rc == ngx_http_scim_auth_rc::refused) {
+        ngx_http_finalize_request(r, send_unauthorized(r, false));
+        return;
+    }
+    ngx_http_finalize_request(r, serve(r, ctx));
+}
+
+ngx_int_t authenticate(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
+    switch (ngx_http_scim_auth_start(r, ctx->conf, ctx->auth)) {
+    case ngx_http_scim_auth_rc::refused: return send_unauthorized(r, false);
+    case ngx_http_scim_auth_rc::accepted: return serve(r, ctx);
+    case ngx_http_scim_auth_rc::lookup: break;
+    }
+    ctx->authenticating = true;
+    if (!send_command(ctx, ngx_http_scim_auth_lookup(ctx->conf, ctx->auth))) {
+        // Not a 401: the token may well be valid.
+        ctx->authenticating = false;
+        ngx_http_discard_request_body(r);
+        return send_response(r, unavailable_response("the store is unavailable"));
+    }
+    r->main->count++;
+    r->read_event_handler = ngx_http_test_reading;
+    return NGX_DONE;
+}
+
+ngx_int_t handle_scim(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
+    std::string_view base, rest;
+    if (!scim::splitBase(view(r->uri), base, rest)) {
+        ngx_http_discard_request_body(r);
+        return send_error(r, scim::notFound("no SCIM endpoint at this path"));
+    }
+    ngx_http_scim_ctx_t *ctx = ensure_ctx(r);
+    if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    ctx->conf = slcf;
+    ctx->service = slcf->service;
+    ctx->base = std::string(base);
+    ctx->rest = std::string(rest);
+    if (slcf->tenant_value != nullptr) {
+        ngx_str_t tenant;
+        if (ngx_http_complex_value(r, slcf->tenant_value, &tenant) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+        if (!scim::validTenant(view(tenant))) {
+            ngx_http_discard_request_body(r);
+            return send_error(r, scim::notFound("no such tenant"));
+        }
+        ctx->auth.required_tenant = std::string(view(tenant));
+    }
+    return authenticate(r, ctx);
+}
+
+ngx_int_t handle_admin(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
+    if (!ngx_http_scim_admin_authenticate(r, slcf)) return send_unauthorized(r, true);
+    auto matched = scim::matchAdminRoute(view(r->method_name), view(r->uri));
+    if (auto *response = std::get_if<scim::Response>(&matched)) {
+        ngx_http_discard_request_body(r);
+        return send_response(r, *response);
+    }
+    ngx_http_scim_ctx_t *ctx = ensure_ctx(r);
+    if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    ctx->conf = slcf;
+    ctx->service = slcf->service;
+    ctx->admin = true;
+    ctx->admin_route = std::get<scim::AdminRoute>(matched);
+    ctx->scim_request.method = std::string(view(r->method_name));
+    ctx->scim_request.path = std::string(view(r->uri));
+    ctx->scim_request.nowMillis = now_millis();
+    return run(r, ctx, ctx->admin_route.needsBody);
+}
+
+ngx_int_t handle(ngx_http_request_t *r) {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
+        ngx_http_get_module_loc_conf(r, ngx_http_scim_module));
+    return slcf->admin ? handle_admin(r, slcf) : handle_scim(r, slcf);
 }
 
 /* nginx's own error pages (413, 400, 408, …) in SCIM form */
