@@ -11,10 +11,16 @@
 
 #include "ngx/ngx_http_scim_module.hpp"
 
+#include "ngx/ngx_http_scim_auth.hpp"
 #include "scim/store/keys.hpp"
+#include "scim/tenant.hpp"
 
 static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_admin_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_check_cache_ttl(ngx_conf_t *cf, void *post, void *data) noexcept;
 static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept;
@@ -38,6 +44,7 @@ static ngx_conf_enum_t ngx_http_scim_patch_responses[] = {
     {ngx_null_string, 0},
 };
 
+static ngx_conf_post_t ngx_http_scim_cache_ttl_post = {ngx_http_scim_check_cache_ttl};
 static ngx_conf_num_bounds_t ngx_http_scim_db_bounds = {ngx_conf_check_num_bounds, 0, 1023};
 static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bounds, 1, 100000};
 static ngx_conf_num_bounds_t ngx_http_scim_depth_bounds = {ngx_conf_check_num_bounds, 2, 256};
@@ -84,8 +91,22 @@ static ngx_command_t ngx_http_scim_commands[] = {
      ngx_conf_set_str_array_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, token_files), nullptr},
 
-    {ngx_string("scim_tenant"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_conf_set_str_slot,
-     NGX_HTTP_LOC_CONF_OFFSET, offsetof(ngx_http_scim_loc_conf_t, tenant), nullptr},
+    {ngx_string("scim_tenant"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_http_scim_tenant,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_redis_tokens"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, redis_tokens), nullptr},
+
+    {ngx_string("scim_token_cache_ttl"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, token_cache_ttl), &ngx_http_scim_cache_ttl_post},
+
+    {ngx_string("scim_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_admin,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_admin_token"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_http_scim_admin_token, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 
     {ngx_string("scim_page_size"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
@@ -161,6 +182,7 @@ ngx_module_t ngx_http_scim_module = {
 static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
     auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
     if (slcf->enable != NGX_CONF_UNSET) return const_cast<char *>("is duplicate");
+    if (slcf->admin == 1) return const_cast<char *>("cannot share a location with \"scim_admin\"");
     slcf->enable = 1;
 
     auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
@@ -191,8 +213,10 @@ static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *, void *conf) no
         if (ngx_strncmp(value[i].data, "tenant=", 7) == 0) {
             token->tenant.data = value[i].data + 7;
             token->tenant.len = value[i].len - 7;
-            if (token->tenant.len == 0) {
-                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "empty tenant in \"%V\"", &value[i]);
+            auto err = scim::tenantNameError(ngx_http_scim_string(token->tenant));
+            if (err) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid tenant in \"%V\": %s",
+                                   &value[i], err->c_str());
                 return static_cast<char *>(NGX_CONF_ERROR);
             }
         } else {
@@ -208,6 +232,91 @@ static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *, void *conf) no
             return static_cast<char *>(NGX_CONF_ERROR);
         }
     } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
+}
+
+// scim_tenant name | scim_tenant $variable (evaluated per request)
+static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->tenant.data != nullptr || slcf->tenant_value != nullptr) {
+        return const_cast<char *>("is duplicate");
+    }
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts) + 1;
+    if (ngx_http_script_variables_count(value) == 0) {
+        try {
+            if (auto err = scim::tenantNameError(ngx_http_scim_string(*value))) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_tenant \"%V\": %s", value,
+                                   err->c_str());
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        } catch (...) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+        slcf->tenant = *value;
+        return NGX_CONF_OK;
+    }
+    slcf->tenant_value = static_cast<ngx_http_complex_value_t *>(
+        ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t)));
+    if (slcf->tenant_value == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    ngx_http_compile_complex_value_t ccv;
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = slcf->tenant_value;
+    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) return static_cast<char *>(NGX_CONF_ERROR);
+    return NGX_CONF_OK;
+}
+
+static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->admin != NGX_CONF_UNSET) return const_cast<char *>("is duplicate");
+    if (slcf->enable == 1) return const_cast<char *>("cannot share a location with \"scim\"");
+    slcf->admin = 1;
+
+    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    clcf->handler = ngx_http_scim_handler;
+
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_scim_module));
+    smcf->used = 1;
+    return NGX_CONF_OK;
+}
+
+// scim_admin_token <sha256 hex>; may be repeated, e.g. while rotating it.
+static char *ngx_http_scim_admin_token(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts) + 1;
+    try {
+        scim::TokenSet check;
+        if (auto err = check.add(ngx_http_scim_string(*value), "admin", "")) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_admin_token \"%V\": %s", value,
+                               err->c_str());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    if (slcf->admin_tokens == NGX_CONF_UNSET_PTR) {
+        slcf->admin_tokens = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+        if (slcf->admin_tokens == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    auto *hash = static_cast<ngx_str_t *>(ngx_array_push(slcf->admin_tokens));
+    if (hash == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    *hash = *value;
+    return NGX_CONF_OK;
+}
+
+// The cache TTL is how long a revoked token may keep working on a worker:
+// keep it short.
+static char *ngx_http_scim_check_cache_ttl(ngx_conf_t *cf, void *, void *data) noexcept {
+    auto *ttl = static_cast<ngx_msec_t *>(data);
+    if (*ttl > 3600 * 1000) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "scim_token_cache_ttl must not exceed 1h: it bounds how long a "
+                           "revoked token keeps working");
         return static_cast<char *>(NGX_CONF_ERROR);
     }
     return NGX_CONF_OK;
@@ -280,6 +389,7 @@ static void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept {
     smcf->redis_db = NGX_CONF_UNSET;
     smcf->redis_connect_timeout = NGX_CONF_UNSET_MSEC;
     smcf->redis_timeout = NGX_CONF_UNSET_MSEC;
+    smcf->token_cache_ttl = NGX_CONF_UNSET_MSEC;
     return smcf;
 }
 
@@ -288,6 +398,7 @@ static char *ngx_http_scim_init_main_conf(ngx_conf_t *, void *conf) noexcept {
     ngx_conf_init_value(smcf->redis_db, 0);
     ngx_conf_init_msec_value(smcf->redis_connect_timeout, 1000);
     ngx_conf_init_msec_value(smcf->redis_timeout, 2000);
+    ngx_conf_init_msec_value(smcf->token_cache_ttl, 5000);
     try {
         ngx_http_scim_redis_conf_t &redis = *smcf->redis;
         if (smcf->redis_address.data == nullptr) {
@@ -313,6 +424,9 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
         ngx_pcalloc(cf->pool, sizeof(ngx_http_scim_loc_conf_t)));
     if (slcf == nullptr) return nullptr;
     slcf->enable = NGX_CONF_UNSET;
+    slcf->admin = NGX_CONF_UNSET;
+    slcf->redis_tokens = NGX_CONF_UNSET;
+    slcf->admin_tokens = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->tokens = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->token_files = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->page_size = NGX_CONF_UNSET_UINT;
@@ -329,6 +443,21 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     return slcf;
 }
 
+static bool ngx_http_scim_build_admin_tokens(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
+    if (conf->admin_tokens == NGX_CONF_UNSET_PTR) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "scim_admin location has no scim_admin_token");
+        return false;
+    }
+    conf->admin_token_set = ngx_http_scim_pool_new<scim::TokenSet>(cf->pool);
+    if (conf->admin_token_set == nullptr) return false;
+    auto *hashes = static_cast<ngx_str_t *>(conf->admin_tokens->elts);
+    for (ngx_uint_t i = 0; i < conf->admin_tokens->nelts; i++) {
+        conf->admin_token_set->add(ngx_http_scim_string(hashes[i]), "admin", "");
+    }
+    return true;
+}
+
 // Builds the token set and the service configuration the handler uses, so
 // that nothing is parsed per request.
 static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
@@ -339,7 +468,9 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     if (conf->token_set == nullptr || conf->service == nullptr) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
-    std::string tenant = ngx_http_scim_string(conf->tenant);
+    // Where the tenant is a variable, a token without tenant= belongs to no
+    // tenant and is refused (every request must name the token's tenant).
+    std::string tenant = conf->tenant_value ? "" : ngx_http_scim_string(conf->tenant);
 
     if (conf->tokens != NGX_CONF_UNSET_PTR) {
         auto *tokens = static_cast<ngx_http_scim_token_conf_t *>(conf->tokens->elts);
@@ -363,10 +494,13 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
             }
         }
     }
-    if (conf->token_set->empty()) {
+    if (conf->enable && conf->token_set->empty() && !conf->redis_tokens) {
         ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
-                           "scim location has no scim_token or scim_token_file: "
-                           "every request will be refused with 401");
+                           "scim location has no scim_token, scim_token_file or "
+                           "scim_redis_tokens: every request will be refused with 401");
+    }
+    if (conf->admin == 1 && !ngx_http_scim_build_admin_tokens(cf, conf)) {
+        return static_cast<char *>(NGX_CONF_ERROR);
     }
 
     scim::ServiceConfig &s = *conf->service;
@@ -390,9 +524,17 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     auto *conf = static_cast<ngx_http_scim_loc_conf_t *>(child);
 
     ngx_conf_merge_value(conf->enable, prev->enable, 0);
+    ngx_conf_merge_value(conf->admin, prev->admin, 0);
+    ngx_conf_merge_value(conf->redis_tokens, prev->redis_tokens, 0);
+    // A static name and a variable replace each other: inherit both or neither.
+    if (conf->tenant.data == nullptr && conf->tenant_value == nullptr) {
+        conf->tenant = prev->tenant;
+        conf->tenant_value = prev->tenant_value;
+    }
     ngx_conf_merge_str_value(conf->tenant, prev->tenant, "default");
     // ngx_conf_merge_ptr_value does not compile as C++ (void * conversion).
     if (conf->tokens == NGX_CONF_UNSET_PTR) conf->tokens = prev->tokens;
+    if (conf->admin_tokens == NGX_CONF_UNSET_PTR) conf->admin_tokens = prev->admin_tokens;
     if (conf->token_files == NGX_CONF_UNSET_PTR) conf->token_files = prev->token_files;
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 100);
     ngx_conf_merge_uint_value(conf->max_page_size, prev->max_page_size, 1000);
@@ -413,7 +555,7 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
                            conf->page_size, conf->max_page_size);
         return static_cast<char *>(NGX_CONF_ERROR);
     }
-    if (!conf->enable) return NGX_CONF_OK;
+    if (!conf->enable && conf->admin != 1) return NGX_CONF_OK;
 
     try {
         return ngx_http_scim_build(cf, conf);
@@ -432,6 +574,7 @@ static ngx_int_t ngx_http_scim_init_process(ngx_cycle_t *cycle) noexcept {
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
         ngx_http_cycle_get_module_main_conf(cycle, ngx_http_scim_module));
     if (smcf == nullptr || !smcf->used) return NGX_OK;
+    ngx_http_scim_token_cache_init(smcf->token_cache_ttl);
     ngx_http_scim_redis().start(smcf->redis, cycle->log);
     return NGX_OK;
 }

@@ -5,6 +5,7 @@
 
 #include "scim/ids.hpp"
 #include "scim/strings.hpp"
+#include "scim/tenant.hpp"
 
 namespace scim {
 
@@ -24,7 +25,13 @@ std::optional<std::string> TokenSet::add(std::string_view sha256Hex, std::string
     if (!isHex64(sha256Hex)) {
         return "token must be given as its SHA-256 in 64 hex digits, not in plaintext";
     }
-    if (tenant.empty()) return std::string("token tenant must not be empty");
+    // An empty tenant binds the token to none: where the tenant is a
+    // variable, such a token is refused (see token_check.hpp).
+    if (!tenant.empty()) {
+        if (auto err = tenantNameError(tenant)) {
+            return "invalid token tenant \"" + std::string(tenant) + "\": " + *err;
+        }
+    }
     std::string tokenName = name.empty() ? "sha256:" + lower(sha256Hex.substr(0, 8)) : std::string(name);
     entries_.push_back(TokenEntry{lower(sha256Hex), std::move(tokenName), std::string(tenant)});
     return std::nullopt;

@@ -327,3 +327,24 @@ my %old = map { $_ => 1 } @before;
 ok((grep { !$old{$_} } worker_pids()), 'a new worker pid');
 is(scim_request('GET', '/slow')->{status}, 200, 'served after reload');
 ok(nginx_signal('quit'), 'quit');
+
+
+
+=== TEST 19: keep-alive: two pipelined requests, responses read one by one
+--- config
+    location /a {
+        return 200 "first";
+    }
+    location /b {
+        chunked_transfer_encoding on;
+        return 200 "second";
+    }
+--- perl
+my $s = open_request("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+my $r1 = read_response($s, 'GET', undef, keep_open => 1);
+is($r1->{body}, 'first', 'the first response');
+my $r2 = read_response($s, 'GET', undef, keep_open => 1);
+is($r2->{body}, 'second', 'the second response');
+ok(send_raw($s, "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 'send_raw');
+my $r3 = read_response($s);
+is($r3->{body}, 'first', 'a third one on the same connection');

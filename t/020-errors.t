@@ -398,7 +398,7 @@ Content-Type: application/scim+json
     location /scim/v2/ {
         scim;
     }
---- nginx_t_ok: scim location has no scim_token or scim_token_file
+--- nginx_t_ok: \[warn\] scim location has no scim_token.*every request will be refused with 401
 
 
 
@@ -464,3 +464,73 @@ sub main::is_string {
     my $f = B::svref_2object(\$v)->FLAGS;
     return ($f & B::SVp_POK()) ? 1 : 0;
 }
+
+
+
+=== TEST 31: after an error with an unread body, the next request on the connection is parsed correctly
+--- perl
+my $body = '{"userName":"GET /scim/v2/Users HTTP/1.1"}';
+my $len = length $body;
+my $raw = "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/scim+json\r\n"
+        . "Content-Length: $len\r\n\r\n$body"                                    # 401: no token
+        . "POST /scim/v2/Schemas HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-token\r\n"
+        . "Content-Type: application/scim+json\r\nContent-Length: $len\r\n\r\n$body"   # 405
+        . "GET /scim/v2/Nope HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-token\r\n"
+        . "Content-Length: $len\r\n\r\n$body"                                    # 404
+        . "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-token\r\n"
+        . "Content-Type: application/scim+json\r\nContent-Length: 18\r\nConnection: close\r\n\r\n"
+        . '{"userName":"ka1"}';
+my $s = open_request($raw);
+my @r = map { read_response($s, 'POST', undef, keep_open => 1) } 1 .. 4;
+close $s;
+is($r[0]{status}, 401, 'first: 401');
+is($r[1]{status}, 405, 'second: 405');
+is($r[2]{status}, 404, 'third: 404');
+is($r[3]{status}, 201, 'fourth: the create on the same connection');
+is($r[3]{json}{userName}, 'ka1', 'with its own body');
+is(redis_cmd('HLEN', 'scim:{default}:users:by-name'), 1, 'only that user exists');
+
+
+
+=== TEST 32: two creates on one keep-alive connection
+--- perl
+my $s = open_request('POST', '/scim/v2/Users', '{"userName":"k1"}', { Connection => 'keep-alive' });
+my $r1 = read_response($s, 'POST', undef, keep_open => 1);
+is($r1->{status}, 201, 'first create');
+ok(send_raw($s, "POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-token\r\n"
+                . "Content-Length: 17\r\nConnection: close\r\n\r\n{\"userName\":\"k2\"}"), 'sent the second');
+my $r2 = read_response($s, 'POST');
+is($r2->{status}, 201, 'second create on the same connection');
+
+
+
+=== TEST 33: a body that arrives slowly, in pieces, is read asynchronously
+--- perl
+my $body = '{"userName":"slow","displayName":"' . ('s' x 3000) . '"}';
+my $len = length $body;
+my $s = open_request("POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer test-token\r\n"
+                     . "Content-Type: application/scim+json\r\nContent-Length: $len\r\nConnection: close\r\n\r\n");
+my $mid = int($len / 2);
+select undef, undef, undef, 0.3;
+send_raw($s, substr($body, 0, 10));
+select undef, undef, undef, 0.3;
+send_raw($s, substr($body, 10, $mid - 10));
+# the worker is not blocked on the unfinished body
+is(scim_request('GET', '/scim/v2/Users')->{status}, 200, 'another request is served meanwhile');
+select undef, undef, undef, 0.3;
+send_raw($s, substr($body, $mid));
+my $r = read_response($s, 'POST');
+is($r->{status}, 201, 'created');
+is(length($r->{json}{displayName} // ''), 3000, 'the whole body arrived');
+
+
+
+=== TEST 34: Expect: 100-continue
+--- request
+POST /scim/v2/Users
+{"userName":"expecting"}
+--- more_headers
+Expect: 100-continue
+--- error_code: 201
+--- response_json
+{"userName":"expecting"}

@@ -130,7 +130,7 @@ __DATA__
         scim;
         scim_token $TEST_NGINX_TOKEN_HASH demo tenant=;
     }
---- nginx_t_fails: empty tenant in "tenant="
+--- nginx_t_fails: "tenant=".*empty|empty tenant in "tenant="
 
 
 
@@ -281,7 +281,7 @@ plaintext-token oops
         scim_tenant "acme}x";
         scim_token $TEST_NGINX_TOKEN_HASH demo;
     }
---- nginx_t_fails: tenant
+--- nginx_t_fails: invalid scim_tenant "acme\}x"
 
 
 
@@ -291,7 +291,7 @@ plaintext-token oops
         scim;
         scim_token $TEST_NGINX_TOKEN_HASH demo "tenant=a{b";
     }
---- nginx_t_fails: tenant
+--- nginx_t_fails: invalid tenant in "tenant=a\{b"
 
 
 

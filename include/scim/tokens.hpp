@@ -15,12 +15,13 @@ namespace scim {
 struct TokenEntry {
     std::string sha256;  // 64 lowercase hex digits
     std::string name;    // for logs and change events, never the secret
-    std::string tenant;
+    std::string tenant;  // empty: bound to no tenant
 };
 
 class TokenSet {
 public:
-    // Validates and adds an entry; the error text is for `nginx -t`.
+    // Validates and adds an entry; the error text is for `nginx -t`. An
+    // empty tenant is allowed and binds the token to no tenant.
     std::optional<std::string> add(std::string_view sha256Hex, std::string_view name,
                                    std::string_view tenant);
 

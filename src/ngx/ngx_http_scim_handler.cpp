@@ -494,19 +494,26 @@ ngx_int_t error_header_filter(ngx_http_request_t *r) noexcept {
     if (r != r->main || r->headers_out.status < NGX_HTTP_BAD_REQUEST) return next_header_filter(r);
     auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
         ngx_http_get_module_loc_conf(r, ngx_http_scim_module));
-    if (slcf == nullptr || !slcf->enable) return next_header_filter(r);
+    if (slcf == nullptr || (!slcf->enable && slcf->admin != 1)) return next_header_filter(r);
     ngx_http_scim_ctx_t *ctx = get_ctx(r);
     if (ctx != nullptr && ctx->own_response) return next_header_filter(r);
+    scim::Response replacement;
     try {
         if (ctx == nullptr && (ctx = create_ctx(r)) == nullptr) return NGX_ERROR;
         ngx_uint_t status = r->headers_out.status;
-        ctx->replacement = scim::renderError(scim::Error{static_cast<int>(status), "",
-                                                          error_detail(r, status)});
+        scim::Error e{static_cast<int>(status), "", error_detail(r, status)};
+        // The admin API answers JSON errors of its own shape.
+        replacement = slcf->admin == 1 ? scim::adminError(e) : scim::errorResponse(e);
+        ctx->replacement = replacement.body;
     } catch (...) {
         return NGX_ERROR;
     }
     ctx->replace_body = true;
-    set_scim_content_type(r);
+    if (replacement.contentType.empty()) {
+        set_scim_content_type(r);
+    } else if (set_content_type(r, replacement.contentType) != NGX_OK) {
+        return NGX_ERROR;
+    }
     ngx_http_clear_content_length(r);
     r->headers_out.content_length_n = static_cast<off_t>(ctx->replacement.size());
     return next_header_filter(r);

@@ -25,12 +25,17 @@ struct ngx_http_scim_main_conf_t {
     ngx_str_t redis_prefix;
     ngx_msec_t redis_connect_timeout;
     ngx_msec_t redis_timeout;
-    ngx_flag_t used;  // some location has `scim`
+    ngx_msec_t token_cache_ttl;
+    ngx_flag_t used;  // some location has `scim` or `scim_admin`
 };
 
 struct ngx_http_scim_loc_conf_t {
     ngx_flag_t enable;
-    ngx_str_t tenant;
+    ngx_flag_t admin;                          // scim_admin: the token admin API
+    ngx_str_t tenant;                          // scim_tenant name
+    ngx_http_complex_value_t *tenant_value;    // scim_tenant $variable, else nullptr
+    ngx_flag_t redis_tokens;
+    ngx_array_t *admin_tokens;                 // of ngx_str_t, sha256 hex
     ngx_array_t *tokens;       // of ngx_http_scim_token_conf_t
     ngx_array_t *token_files;  // of ngx_str_t
     ngx_uint_t page_size;
@@ -45,6 +50,7 @@ struct ngx_http_scim_loc_conf_t {
     ngx_flag_t group_display_name_unique;
     ngx_uint_t group_members_max;
     scim::TokenSet *token_set;     // built at merge time, owned by cf->pool
+    scim::TokenSet *admin_token_set;  // scim_admin locations only
     scim::ServiceConfig *service;  // built at merge time, owned by cf->pool
 };
 

@@ -119,19 +119,25 @@ public:
         : route_(route), request_(std::move(r)), config_(c), keys_(c.keyPrefix),
           source_(std::move(s)) {}
 
+    Step onReply(const redisReply &reply) final {
+        if (store::isError(reply)) return storeError(store::text(reply));
+        std::string_view status = textAt(reply, 0);
+        if (status != "collision") return onIssued(reply, status);
+        if (attempts_ >= kIssueAttempts) {
+            return adminError(internalError("could not draw a unique token id"));
+        }
+        return issue();
+    }
+
 protected:
     virtual store::Command issueCommand() = 0;
+    // The script's answer other than an id collision.
+    virtual Step onIssued(const redisReply &reply, std::string_view status) = 0;
 
     Step issue() {
         attempts_++;
         token_.emplace(source_);
         return issueCommand();
-    }
-
-    std::optional<Step> retryOnCollision(std::string_view status) {
-        if (status != "collision") return std::nullopt;
-        if (attempts_ >= kIssueAttempts) return adminError(internalError("could not draw a unique token id"));
-        return issue();
     }
 
     AdminRoute route_;
@@ -154,15 +160,12 @@ public:
         return issue();
     }
 
-    Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeError(store::text(reply));
-        std::string_view status = textAt(reply, 0);
-        if (auto retry = retryOnCollision(status)) return std::move(*retry);
+private:
+    Step onIssued(const redisReply &, std::string_view status) override {
         if (status != "ok") return storeError(status);
         return adminJson(201, issuedBody(*token_, name_, route_.tenant, request_.nowMillis));
     }
 
-private:
     store::Command issueCommand() override {
         return store::scriptCall(
             store::createTokenScript(),
@@ -184,10 +187,8 @@ public:
         return issue();
     }
 
-    Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeError(store::text(reply));
-        std::string_view status = textAt(reply, 0);
-        if (auto retry = retryOnCollision(status)) return std::move(*retry);
+private:
+    Step onIssued(const redisReply &reply, std::string_view status) override {
         if (status == "notfound") return adminError(notFound("no token " + route_.tokenId));
         if (status == "revoked" || status == "expired") {
             return adminError(Error{409, "", "token " + route_.tokenId + " is " +
@@ -203,7 +204,6 @@ public:
         return adminJson(201, d);
     }
 
-private:
     store::Command issueCommand() override {
         return store::scriptCall(
             store::rotateTokenScript(),

@@ -195,8 +195,9 @@ private:
         auto *response = std::get_if<Response>(&step);
         if (!response || !withMembers_ || response->status != 200) return step;
         page_.Parse(response->body.c_str(), response->body.size());
-        auto resources = page_.IsObject() ? page_.FindMember("Resources") : page_.MemberEnd();
-        if (page_.HasParseError() || resources == page_.MemberEnd() || !resources->value.IsArray() ||
+        if (page_.HasParseError() || !page_.IsObject()) return step;
+        auto resources = page_.FindMember("Resources");
+        if (resources == page_.MemberEnd() || !resources->value.IsArray() ||
             resources->value.Empty()) {
             return step;
         }
@@ -208,7 +209,7 @@ private:
             args.push_back(id && id->IsString() ? std::string(str(*id)) : "");
         }
         readingMembers_ = true;
-        return store::scriptCall(store::readGroupMembersScript(), {}, std::move(args));
+        return store::scriptCall(store::readGroupMembersScript(), {keys.groups()}, std::move(args));
     }
 
     Step withMembers(const redisReply &reply) {

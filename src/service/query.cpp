@@ -272,21 +272,23 @@ private:
             ScratchPool &p;
             ~Reset() { p.reset(); }
         } reset{scratch_};
-        auto resource = renderRecord(*m, scratch_.get());
-        if (!resource) return std::nullopt;
-        if (!memberProbes_.empty()) addProbedMembers(*resource, m->memberships, scratch_.get());
-        if (filtered && list_.filter && !filter::matches(*list_.filter, *resource, *c_.type)) {
+        Json resource;
+        if (!renderRecord(*m, scratch_.get(), resource)) return std::nullopt;
+        if (!memberProbes_.empty()) addProbedMembers(resource, m->memberships, scratch_.get());
+        if (filtered && list_.filter && !filter::matches(*list_.filter, resource, *c_.type)) {
             return std::nullopt;
         }
-        if (sorting()) m->key = sortKeyOf(*resource, resolvePath(*c_.type, list_.sortBy));
+        if (sorting()) m->key = sortKeyOf(resource, resolvePath(*c_.type, list_.sortBy));
         return m;
     }
 
-    std::optional<Json> renderRecord(const Match &m, JsonAlloc &alloc) {
+    // False when the stored document is unreadable (then it is skipped).
+    bool renderRecord(const Match &m, JsonAlloc &alloc, Json &out) {
         JsonDoc parsed(&scratch_.get());
         parsed.Parse(m.doc.data(), m.doc.size());
-        if (parsed.HasParseError() || !parsed.IsObject()) return std::nullopt;
-        return renderResource(*c_.type, parsed, m.meta, alloc);
+        if (parsed.HasParseError() || !parsed.IsObject()) return false;
+        out = renderResource(*c_.type, parsed, m.meta, alloc);
+        return true;
     }
 
     std::optional<Error> take(Match m) {
@@ -340,11 +342,12 @@ private:
         }
         Json resources(rapidjson::kArrayType);
         for (Match &m : page) {
-            auto resource = renderRecord(m, a);
+            Json resource;
+            bool rendered = renderRecord(m, a, resource);
             scratch_.reset();
-            if (!resource) continue;
-            if (!list_.projection.empty()) applyProjection(*resource, *c_.type, list_.projection, a);
-            resources.PushBack(*resource, a);
+            if (!rendered) continue;
+            if (!list_.projection.empty()) applyProjection(resource, *c_.type, list_.projection, a);
+            resources.PushBack(resource, a);
         }
         out.AddMember("Resources", resources, a);
         return jsonResponse(200, out);

@@ -351,7 +351,8 @@ group_record(out, KEYS[1], tonumber(ARGV[1]))
 return out
 )lua";
 
-// KEYS: none (the member hashes are named from the prefix; one tenant)
+// KEYS: 1 the tenant's groups set, only to name the tenant's Cluster slot
+//       (the member hashes are named from the prefix)
 // ARGV: 1 group key prefix, 2 member cap, 3… group ids
 // Returns, for each id in order: member total, n, n (id, member JSON) pairs.
 const char *const kReadGroupMembers = R"lua(

@@ -23,7 +23,8 @@ package ScimTest;
 # `appendonly no`) and one work directory, build/t/<file>-<pid>/, holding
 # servroot/ (nginx's prefix: conf/, logs/, tmp/) and redis/. The directory is
 # removed when every test passed (TEST_NGINX_NO_CLEAN=1 keeps it); each
-# block's logs are kept there as logs/TEST-<n>.{error,stderr}.log. The
+# block's logs are kept there as logs/TEST-<n>.{error,stderr,valgrind.*}.log
+# and its config as conf/TEST-<n>.conf. The
 # port is picked per process, so `prove -j` works.
 #
 # PER BLOCK: FLUSHALL (unless --- no_flush), write conf/nginx.conf, start
@@ -44,7 +45,9 @@ package ScimTest;
 #       Without --- config the server gets
 #           location /scim/v2/ { scim; scim_token $TEST_NGINX_TOKEN_HASH demo; }
 #       When the module is loaded and no section mentions `scim_redis`, the
-#       http{} block gets `scim_redis unix:$TEST_NGINX_REDIS_SOCKET;`.
+#       http{} block gets `scim_redis unix:$TEST_NGINX_REDIS_SOCKET;`. Under
+#       valgrind or LD_PRELOAD, scim_redis_timeout and
+#       scim_redis_connect_timeout are raised unless a section sets them.
 #   request          `METHOD /uri [HTTP/1.x]`, then the body (one trailing
 #                    newline stripped). `--- request eval` for big bodies.
 #   more_headers     `Name: value` per line; `!Name` suppresses a default.
@@ -100,6 +103,7 @@ package ScimTest;
 #     GET /scim/v2/Users/{{id}}         {{name}} is a saved value
 #     => 200
 #
+# {{name}} is replaced in the request line, headers, body and expectations.
 # A JSON path is dot-separated; numbers index arrays (`Resources.0.id`);
 # keys containing dots (schema URNs) are matched whole, longest first.
 # Lines starting with `#` before the request line or among `=>` lines are
@@ -110,24 +114,32 @@ package ScimTest;
 #       case names), header_list, body, json, error}. Defaults as for
 #       --- request; a header given as undef is not sent.
 #   open_request($raw) or open_request($method, $uri, $body, \%headers)
-#       -> the socket, request sent; read_response($sock, $method) reads it.
+#       -> the socket, request sent; read_response($sock, $method, $timeout,
+#       keep_open => 1) reads one response (pipelined ones stay buffered);
+#       send_raw($sock, $bytes) sends more on the same connection.
 #   redis_cmd(@args) -> the reply: string, integer, undef, or an arrayref;
 #       a Redis error dies with "redis: <message>".
 #   stop_redis(), start_redis(): same socket and dir; data does not survive.
 #   nginx_signal('reload'|'quit'|'stop'|'reopen'); reload waits for a new
 #       worker. nginx_pid(), worker_pids().
 #   error_log_since_block(), error_log_mark(), error_log_since($mark).
-#   json_subset_ok($got, $expected, $name), wait_until(\&cond, $secs).
+#   json_subset_ok($got, $expected, $name) (expected as JSON text or data),
+#   json_subset_errors($got, $expected) -> mismatch descriptions,
+#   wait_until(\&cond, $secs, $interval) (scaled under valgrind/ASan),
+#   servroot(), block_name().
 #   Test::More's functions; names are prefixed with the block's name.
 #
 # ENVIRONMENT: TEST_NGINX_BINARY (/usr/sbin/nginx), TEST_NGINX_MODULE (default
-# build/ngx_http_scim_module.so when it exists), TEST_NGINX_LOG_LEVEL (info),
+# build/ngx_http_scim_module.so when it exists; without it a file that needs
+# the module is skipped; each file loads a private copy, so that a rebuild
+# during the run cannot crash nginx), TEST_NGINX_LOG_LEVEL (info),
 # TEST_NGINX_WORKERS (1), TEST_NGINX_USE_VALGRIND=1 (nginx in the foreground,
 # single process, under valgrind; t/valgrind.supp is used when present),
 # TEST_NGINX_LD_PRELOAD (put into nginx's LD_PRELOAD; ASan/UBSan reports
 # fail the block), TEST_NGINX_NO_CLEAN=1. Provided to configs and code:
 # TEST_NGINX_PORT, TEST_NGINX_SERVROOT, TEST_NGINX_REDIS_SOCKET,
-# TEST_NGINX_TOKEN (test-token), TEST_NGINX_TOKEN_HASH, TEST_NGINX_MODULE.
+# TEST_NGINX_TOKEN (test-token), TEST_NGINX_TOKEN_HASH, TEST_NGINX_MODULE
+# (the private copy).
 
 use strict;
 use warnings;
@@ -150,7 +162,7 @@ use Test::More ();
 use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(
-    run_blocks scim_request http_request open_request read_response redis_cmd
+    run_blocks scim_request http_request open_request read_response send_raw redis_cmd
     stop_redis start_redis redis_running nginx_signal nginx_pid worker_pids
     error_log_since_block error_log_mark error_log_since json_subset_ok
     json_subset_errors wait_until servroot block_name
@@ -301,7 +313,6 @@ sub _eval_perl {
     my ($code, $what) = @_;
     my $name = $BLOCK ? $BLOCK->{name} : 'ScimTest';
     $name =~ s/"/'/g;
-    my $line = ($BLOCK && $BLOCK->{line}) || 0;
     my @r = eval "package main; use strict; use warnings;\n#line 1 \"$name, --- $what\"\n$code";
     die $@ if $@;
     return wantarray ? @r : $r[-1];
@@ -339,7 +350,6 @@ sub _init_file {
         Test::More::BAIL_OUT("TEST_NGINX_MODULE=$module does not exist") unless -e $module;
         $S{module} = $module;
     }
-    $ENV{TEST_NGINX_MODULE} = $module // '';
 
     my $name = basename($0);
     $name =~ s/\.t$//;
@@ -355,6 +365,14 @@ sub _init_file {
     $S{redis_dir} = "$dir/redis";
     $S{redis_sock} = "$dir/redis/redis.sock";
     $S{port} = _free_port();
+
+    # nginx maps the module: a rebuild that rewrites the file in place under a
+    # running nginx kills it with SIGBUS. Each test file loads its own copy.
+    if ($S{module}) {
+        $S{module_source} = $S{module};
+        $S{module} = _copy_module($S{module}, "$dir/" . basename($S{module}));
+    }
+    $ENV{TEST_NGINX_MODULE} = $S{module} // '';
 
     $ENV{TEST_NGINX_PORT} = $ENV{TEST_NGINX_SERVER_PORT} = $S{port};
     $ENV{TEST_NGINX_SERVROOT} = $S{servroot};
@@ -399,13 +417,25 @@ sub _free_port {
     die "ScimTest: no free port\n";
 }
 
+sub _copy_module {
+    my ($from, $to) = @_;
+    for (1 .. 5) {
+        my @before = (stat $from)[7, 9];
+        copy($from, $to) or die "ScimTest: cannot copy $from to $to: $!\n";
+        my @after = (stat $from)[7, 9];
+        return $to if "@before" eq "@after" && -s $to == $after[0] && time - $after[1] >= 1;
+        sleep 1;    # being rebuilt right now
+    }
+    return $to;
+}
+
 sub _check_module_loads {
     my $conf = "$S{servroot}/conf/module-check.conf";
     _write_file($conf, "load_module $S{module};\nevents {}\nhttp {}\n");
     my ($rc, $out) = _run_capture([$S{nginx}, '-t', '-p', "$S{servroot}/", '-c', $conf,
                                    '-e', "$S{servroot}/logs/module-check.log"], 30);
     my $ok = $rc == 0;
-    Test::More::ok($ok, "the module loads into nginx ($S{module})")
+    Test::More::ok($ok, "the module loads into nginx ($S{module_source})")
         or Test::More::diag("nginx -t with load_module failed:\n$out");
     return $ok;
 }
@@ -661,6 +691,13 @@ sub _nginx_conf {
     $http_default->('scgi_temp_path', "scgi_temp_path $sr/tmp/scgi;");
     push @c, "    scim_redis unix:$S{redis_sock};"
         if $with_module && !_has_directive($all, 'scim_redis');
+    if ($with_module && $S{factor} > 1) {
+        # valgrind and ASan slow nginx down: keep the module's Redis timers
+        # from firing on a healthy store (blocks that test them set their own)
+        for my $d ('scim_redis_timeout', 'scim_redis_connect_timeout') {
+            push @c, "    $d " . 2 * $S{factor} . "s;" unless _has_directive($all, $d);
+        }
+    }
     push @c, $http;
     push @c, "    server {";
     push @c, "        listen 127.0.0.1:$S{port};";
@@ -957,14 +994,16 @@ sub open_request {
     return $s;
 }
 
+# Reads one response. The socket is closed afterwards unless keep_open => 1;
+# bytes of a following (pipelined) response are kept for the next call.
 sub read_response {
-    my ($sock, $method, $timeout) = @_;
+    my ($sock, $method, $timeout, %opt) = @_;
     $method //= ${*$sock}{scimtest_method} // 'GET';
     $timeout //= _timeout();
     my $deadline = time + $timeout;
     my $sel = IO::Select->new($sock);
-    my $buf = '';
-    my ($res, $hlen, $need, $chunked, $eof);
+    my $buf = delete ${*$sock}{scimtest_buf} // '';
+    my ($res, $hlen, $need, $chunked, $eof, $consumed);
     my $error;
     for (;;) {
         if (!defined $res) {
@@ -994,17 +1033,18 @@ sub read_response {
             my $body = substr($buf, $hlen);
             if (defined $need && length($body) >= $need) {
                 $res->{body} = substr($body, 0, $need);
+                $consumed = $hlen + $need;
                 last;
             }
             if ($chunked) {
-                my $decoded = _dechunk($body);
-                if (defined $decoded) { $res->{body} = $decoded; last }
+                my ($decoded, $used) = _dechunk($body);
+                if (defined $decoded) { $res->{body} = $decoded; $consumed = $hlen + $used; last }
             }
             if ($eof) {
                 if ($chunked || defined $need) {
                     $error = 'connection closed before the end of the body';
                 }
-                $res->{body} = $chunked ? (_dechunk($body, 1) // $body) : $body;
+                $res->{body} = $chunked ? ((_dechunk($body, 1))[0] // $body) : $body;
                 last;
             }
         } elsif ($eof) {
@@ -1028,10 +1068,15 @@ sub read_response {
         if ($n == 0) { $eof = 1; next }
         $buf .= $chunk;
     }
-    close $sock;
+    $consumed //= length $buf;
+    if ($opt{keep_open}) {
+        ${*$sock}{scimtest_buf} = substr($buf, $consumed);
+    } else {
+        close $sock;
+    }
     $res ||= { status => undef, headers => {}, header_list => [], body => undef };
     $res->{error} = $error if $error;
-    $res->{raw} = $buf;
+    $res->{raw} = substr($buf, 0, $consumed);
     if (defined $res->{body} && length $res->{body}) {
         $res->{json} = eval { $JSON->decode($res->{body}) };
     }
@@ -1065,13 +1110,22 @@ sub _dechunk {
         return $partial ? $out : undef unless defined $size;
         $size = hex $size;
         $pos = $i + 2;
-        if ($size == 0) {
-            return index($data, "\r\n", $pos) >= 0 ? $out : ($partial ? $out : undef);
+        if ($size == 0) {   # then optional trailers and an empty line
+            my $end = substr($data, $pos, 2) eq "\r\n" ? $pos + 2
+                    : do { my $t = index($data, "\r\n\r\n", $pos); $t < 0 ? -1 : $t + 4 };
+            return ($out, $end) if $end >= 0;
+            return $partial ? $out : undef;
         }
         return $partial ? $out . substr($data, $pos) : undef if length($data) < $pos + $size + 2;
         $out .= substr($data, $pos, $size);
         $pos += $size + 2;
     }
+}
+
+# Sends more bytes on a socket from open_request (keep-alive, slow bodies).
+sub send_raw {
+    my ($sock, $raw) = @_;
+    return _send_all($sock, $raw, 10 * $S{factor});
 }
 
 sub scim_request {
@@ -1511,6 +1565,10 @@ sub _save_logs {
     my $logs = "$S{servroot}/logs";
     copy("$logs/error.log", "$logs/TEST-$n.error.log") if -e "$logs/error.log";
     copy("$logs/stderr.log", "$logs/TEST-$n.stderr.log") if -s "$logs/stderr.log";
+    for my $v (glob "$logs/valgrind.*.log") {
+        (my $to = $v) =~ s{/valgrind\.}{/TEST-$n.valgrind.};
+        copy($v, $to) if -s $v;
+    }
     copy("$S{servroot}/conf/nginx.conf", "$S{servroot}/conf/TEST-$n.conf");
 }
 

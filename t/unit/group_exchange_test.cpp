@@ -499,8 +499,9 @@ TEST(ListGroups, PagesThroughTheQueryEngineThenAddsBoundedMembers) {
     auto members = commandOf(ex->onReply(
         *groupPage({{"g1", R"({"displayName":"A"})"}, {"g2", R"({"displayName":"B"})"}})));
     EXPECT_EQ(members.script, &store::readGroupMembersScript());
-    EXPECT_EQ(members.args,
-              (std::vector<std::string>{"scim:{acme}:group:", "1", "g1", "g2"}));
+    EXPECT_EQ(members.numKeys, 1u);
+    EXPECT_EQ(members.args, (std::vector<std::string>{"scim:{acme}:groups", "scim:{acme}:group:",
+                                                      "1", "g1", "g2"}));
     std::vector<FakeReply> lists{FakeReply::integer(2), FakeReply::integer(1),
                                  FakeReply::string("u1"), FakeReply::string(R"({"type":"User","display":"a"})"),
                                  FakeReply::integer(0), FakeReply::integer(0)};

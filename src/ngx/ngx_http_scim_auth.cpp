@@ -1,0 +1,158 @@
+#include "ngx_http_scim_auth.hpp"
+
+#include <algorithm>
+
+#include "scim/ids.hpp"
+#include "scim/log_throttle.hpp"
+#include "scim/store/token_scripts.hpp"
+#include "scim/token_cache.hpp"
+#include "scim/token_check.hpp"
+
+namespace {
+
+constexpr size_t kCacheEntries = 10000;
+constexpr int64_t kNegativeTtlMillis = 1000;
+constexpr unsigned kAuditLinesPerSecond = 10;
+
+scim::TokenCache &token_cache() {
+    static scim::TokenCache cache([] { return static_cast<int64_t>(ngx_current_msec); });
+    return cache;
+}
+
+int64_t wall_millis() {
+    ngx_time_t *tp = ngx_timeofday();
+    return static_cast<int64_t>(tp->sec) * 1000 + tp->msec;
+}
+
+std::string_view view(const ngx_str_t &s) { return {reinterpret_cast<const char *>(s.data), s.len}; }
+
+std::string hash_label(const std::string &sha256) { return "sha256:" + sha256.substr(0, 8); }
+
+// One audit line, unless the throttle says the log has had enough this
+// second; the next line that gets through counts what was left out.
+void audit(ngx_http_request_t *r, ngx_uint_t level, const std::string &what) {
+    // Apart per level, so that a flood of unknown tokens cannot hide the
+    // warning about a revoked one.
+    static scim::LogThrottle info_throttle(kAuditLinesPerSecond), warn_throttle(kAuditLinesPerSecond);
+    scim::LogThrottle &throttle = level == NGX_LOG_INFO ? info_throttle : warn_throttle;
+    unsigned long suppressed = 0;
+    if (r->connection->log->log_level < level) return;
+    if (!throttle.allow(static_cast<int64_t>(ngx_current_msec), suppressed)) return;
+    if (suppressed) {
+        ngx_log_error(level, r->connection->log, 0,
+                      "scim: authentication failed: %s (%ul similar lines suppressed)",
+                      what.c_str(), suppressed);
+    } else {
+        ngx_log_error(level, r->connection->log, 0, "scim: authentication failed: %s",
+                      what.c_str());
+    }
+}
+
+void audit_refusal(ngx_http_request_t *r, scim::TokenVerdict verdict, const scim::CachedToken &t,
+                   const ngx_http_scim_auth_t &auth) {
+    std::string who = hash_label(auth.sha256);
+    if (verdict == scim::TokenVerdict::Unknown) {
+        // Scanners send these all day: informational.
+        audit(r, NGX_LOG_INFO, std::string("unknown token ") + who);
+        return;
+    }
+    // A known token used where it may not be: worth an operator's attention.
+    std::string what = std::string(scim::verdictText(verdict)) + " \"" + t.name + "\" (" + who + ")";
+    if (!t.tenant.empty()) what += " of tenant \"" + t.tenant + "\"";
+    if (verdict == scim::TokenVerdict::WrongTenant) {
+        what += " used for tenant \"" + auth.required_tenant + "\"";
+    }
+    audit(r, NGX_LOG_WARN, what);
+}
+
+void ignore_reply(redisAsyncContext *, void *, void *) noexcept {}
+
+// Best effort and rate-limited: a lost update only makes lastUsed older.
+void touch(const ngx_http_scim_loc_conf_t *slcf, const std::string &sha256) {
+    ngx_http_scim_redis_link &link = ngx_http_scim_redis();
+    if (!link.accepting() || !token_cache().shouldTouch(sha256)) return;
+    scim::store::TokenKeys keys(slcf->service->keyPrefix);
+    link.send(scim::store::touchToken(keys, sha256, wall_millis()).argv(), ignore_reply, nullptr);
+}
+
+ngx_http_scim_auth_rc decide(ngx_http_request_t *r, const scim::CachedToken &t,
+                             ngx_http_scim_auth_t &auth) {
+    scim::TokenVerdict verdict = scim::checkToken(t, wall_millis(), auth.required_tenant);
+    if (verdict != scim::TokenVerdict::Accepted) {
+        audit_refusal(r, verdict, t, auth);
+        return ngx_http_scim_auth_rc::refused;
+    }
+    auth.tenant = t.tenant;
+    auth.token_name = t.name;
+    return ngx_http_scim_auth_rc::accepted;
+}
+
+std::optional<std::string_view> presented_token(ngx_http_request_t *r) {
+    if (r->headers_in.authorization == nullptr) return std::nullopt;
+    return scim::bearerToken(view(r->headers_in.authorization->value));
+}
+
+}  // namespace
+
+ngx_http_scim_auth_rc ngx_http_scim_auth_start(ngx_http_request_t *r,
+                                               const ngx_http_scim_loc_conf_t *slcf,
+                                               ngx_http_scim_auth_t &auth) {
+    auto token = presented_token(r);
+    if (!token) {
+        audit(r, NGX_LOG_INFO, "no bearer token");
+        return ngx_http_scim_auth_rc::refused;
+    }
+    auth.sha256 = scim::sha256Hex(*token);
+    if (const scim::TokenEntry *entry = slcf->token_set->find(*token)) {
+        scim::CachedToken t{scim::CachedToken::Status::Valid, entry->tenant, entry->name, 0};
+        return decide(r, t, auth);
+    }
+    if (!slcf->redis_tokens) {
+        audit_refusal(r, scim::TokenVerdict::Unknown, {}, auth);
+        return ngx_http_scim_auth_rc::refused;
+    }
+    if (auto cached = token_cache().find(auth.sha256)) {
+        ngx_http_scim_auth_rc rc = decide(r, *cached, auth);
+        if (rc == ngx_http_scim_auth_rc::accepted) touch(slcf, auth.sha256);
+        return rc;
+    }
+    return ngx_http_scim_auth_rc::lookup;
+}
+
+scim::store::Command ngx_http_scim_auth_lookup(const ngx_http_scim_loc_conf_t *slcf,
+                                               const ngx_http_scim_auth_t &auth) {
+    return scim::store::tokenLookup(scim::store::TokenKeys(slcf->service->keyPrefix), auth.sha256);
+}
+
+std::optional<ngx_http_scim_auth_rc> ngx_http_scim_auth_reply(ngx_http_request_t *r,
+                                                              const ngx_http_scim_loc_conf_t *slcf,
+                                                              ngx_http_scim_auth_t &auth,
+                                                              const redisReply &reply) {
+    auto found = scim::store::parseTokenLookup(reply);
+    if (!found) return std::nullopt;
+    token_cache().remember(auth.sha256, *found);
+    ngx_http_scim_auth_rc rc = decide(r, *found, auth);
+    if (rc == ngx_http_scim_auth_rc::accepted) touch(slcf, auth.sha256);
+    return rc;
+}
+
+bool ngx_http_scim_admin_authenticate(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
+    auto token = presented_token(r);
+    if (!token) {
+        audit(r, NGX_LOG_INFO, "no bearer token for the admin API");
+        return false;
+    }
+    if (slcf->admin_token_set->find(*token)) return true;
+    audit(r, NGX_LOG_WARN,
+          "unknown admin token " + hash_label(scim::sha256Hex(*token)));
+    return false;
+}
+
+void ngx_http_scim_token_cache_init(ngx_msec_t ttl) {
+    scim::TokenCache::Limits limits;
+    limits.ttlMillis = static_cast<int64_t>(ttl);
+    limits.negativeTtlMillis = std::min<int64_t>(kNegativeTtlMillis, limits.ttlMillis);
+    limits.capacity = kCacheEntries;
+    token_cache().configure(limits);
+    token_cache().clear();
+}
