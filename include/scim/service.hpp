@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "scim/json.hpp"
+#include "scim/roles.hpp"
 #include "scim/store/command.hpp"
 
 struct redisReply;
@@ -24,6 +25,10 @@ namespace scim {
 // `Auto` is 200 for Users and 204 for Groups, what providers expect.
 enum class PatchResponse { Auto, Resource, NoContent };
 
+// What DELETE /Users/{id} does: `Soft` keeps the record for the app under a
+// tombstone key (docs/redis-layout.md), `Hard` removes it.
+enum class UserDelete { Soft, Hard };
+
 struct ServiceConfig {
     std::string keyPrefix = "scim:";
     size_t defaultPageSize = 100;
@@ -32,7 +37,7 @@ struct ServiceConfig {
     bool storePasswords = true;  // salted PBKDF2 hash, or not at all
     long long eventsMaxLen = 100000;
     PatchResponse patchResponse = PatchResponse::Auto;
-    unsigned patchRetries = 5;  // conflicting concurrent writes retried this often
+    unsigned patchRetries = 32;  // conflicting concurrent writes retried this often
     size_t maxFilterLength = 4096;  // bytes of filter text
     unsigned maxFilterDepth = 32;   // nesting of parentheses, not, brackets
     size_t maxCandidates = 10000;   // an index narrowing to more falls back to a scan
@@ -40,6 +45,9 @@ struct ServiceConfig {
     size_t maxSortResults = 10000;  // in-memory sorts beyond this answer 400 tooMany
     bool groupDisplayNameUnique = true;  // case-insensitively, per tenant (409 uniqueness)
     size_t maxMembersReturned = 10000;   // members a group shows; beyond, the response is flagged
+    RoleConfig roles;  // group → role mapping, default role, synthetic groups
+    UserDelete userDelete = UserDelete::Soft;
+    bool claimGuard = false;  // refuse identifiers listed in the tenant's `claimed` set
 };
 
 struct Request {

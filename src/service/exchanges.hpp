@@ -37,6 +37,10 @@ std::unique_ptr<Exchange> listGroups(Request request, const ServiceConfig &confi
 // POST /.search: Users, then Groups.
 std::unique_ptr<Exchange> rootSearch(Request request, const ServiceConfig &config);
 
+// A PATCH that lost the race to concurrent writers more than patchRetries
+// times: 503 with Retry-After, which providers retry (not the client's fault).
+Response contendedResponse();
+
 // If-Match / If-None-Match carry weak ETags, W/"<version>"; "*" matches any.
 // Returns the version a precondition names, "" for none or "*".
 std::string versionFromEtag(std::string_view header);

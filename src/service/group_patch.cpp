@@ -98,9 +98,10 @@ private:
     }
 
     Step afterWrite(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty() &&
-            ++attempts_ <= config_.patchRetries) {
-            return read();  // someone wrote in between: apply again to the new version
+        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
+            // Someone wrote in between: apply again to the new version.
+            if (++attempts_ <= config_.patchRetries) return read();
+            return contendedResponse();
         }
         if (auto failed = groupWriteFailure(reply, group_.id, displayName_)) return *failed;
         if (!readGroupRecord(reply, 1, group_)) return storeFailure("malformed group record");

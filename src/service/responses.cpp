@@ -34,6 +34,13 @@ std::unique_ptr<Exchange> immediate(Response response) {
     return std::make_unique<Immediate>(std::move(response));
 }
 
+Response contendedResponse() {
+    Response r = errorResponse(unavailable(
+        "too many concurrent changes to this resource; retry the request"));
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+}
+
 std::string versionFromEtag(std::string_view h) {
     while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
     while (!h.empty() && h.back() == ' ') h.remove_suffix(1);

@@ -76,9 +76,10 @@ private:
     }
 
     Step afterWrite(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty() &&
-            ++attempts_ <= config_.patchRetries) {
-            return read();  // someone wrote in between: apply again to the new version
+        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
+            // Someone wrote in between: apply again to the new version.
+            if (++attempts_ <= config_.patchRetries) return read();
+            return contendedResponse();
         }
         if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
         readReplaceResult(reply, user_);
