@@ -12,6 +12,7 @@
 #include "ngx/ngx_http_scim_module.hpp"
 
 #include "ngx/ngx_http_scim_auth.hpp"
+#include "scim/roles.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/tenant.hpp"
 
@@ -20,7 +21,10 @@ static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_admin_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_user_delete(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_check_cache_ttl(ngx_conf_t *cf, void *post, void *data) noexcept;
+static char *ngx_http_scim_role_group(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_role_default(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept;
@@ -41,6 +45,12 @@ static ngx_conf_enum_t ngx_http_scim_patch_responses[] = {
     {ngx_string("auto"), static_cast<ngx_uint_t>(scim::PatchResponse::Auto)},
     {ngx_string("resource"), static_cast<ngx_uint_t>(scim::PatchResponse::Resource)},
     {ngx_string("no_content"), static_cast<ngx_uint_t>(scim::PatchResponse::NoContent)},
+    {ngx_null_string, 0},
+};
+
+static ngx_conf_enum_t ngx_http_scim_user_deletes[] = {
+    {ngx_string("soft"), static_cast<ngx_uint_t>(scim::UserDelete::Soft)},
+    {ngx_string("hard"), static_cast<ngx_uint_t>(scim::UserDelete::Hard)},
     {ngx_null_string, 0},
 };
 
@@ -151,6 +161,24 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_group_members_max"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, group_members_max), &ngx_http_scim_members_bounds},
+
+    {ngx_string("scim_role_group"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE3,
+     ngx_http_scim_role_group, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, role_groups), nullptr},
+
+    {ngx_string("scim_synthetic_group"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE13,
+     ngx_http_scim_role_group, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, synthetic_groups), nullptr},
+
+    {ngx_string("scim_role_default"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_http_scim_role_default, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_user_delete"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_http_scim_user_delete, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_claim_guard"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, claim_guard), nullptr},
 
     ngx_null_command};
 
@@ -362,6 +390,80 @@ static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, voi
     return NGX_CONF_OK;
 }
 
+// scim_role_group "<displayName>" <role> <priority>
+// scim_synthetic_group "<displayName>" [<role> <priority>]
+static char *ngx_http_scim_role_group(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept {
+    auto *value = static_cast<ngx_str_t *>(cf->args->elts);
+    auto **groups = reinterpret_cast<ngx_array_t **>(static_cast<char *>(conf) + cmd->offset);
+    if (*groups == NGX_CONF_UNSET_PTR) {
+        *groups = ngx_array_create(cf->pool, 4, sizeof(ngx_http_scim_role_conf_t));
+        if (*groups == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    auto *entry = static_cast<ngx_http_scim_role_conf_t *>(ngx_array_push(*groups));
+    if (entry == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    ngx_memzero(entry, sizeof(*entry));
+    entry->group = value[1];
+    try {
+        if (auto err = scim::roleGroupNameError(ngx_http_scim_string(value[1]))) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid group \"%V\": %s", &value[1],
+                               err->c_str());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+        if (cf->args->nelts == 2) return NGX_CONF_OK;  // a synthetic group without a role
+        if (auto err = scim::roleNameError(ngx_http_scim_string(value[2]))) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid role \"%V\": %s", &value[2],
+                               err->c_str());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+        auto priority = scim::parseRolePriority(ngx_http_scim_string(value[3]));
+        if (!priority) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid priority \"%V\": an integer from 0 to %L is expected",
+                               &value[3], scim::kMaxRolePriority);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+        entry->role = value[2];
+        entry->priority = static_cast<ngx_int_t>(*priority);
+    } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
+}
+
+static char *ngx_http_scim_role_default(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->role_default.data != nullptr) return const_cast<char *>("is duplicate");
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts) + 1;
+    try {
+        if (auto err = scim::roleNameError(ngx_http_scim_string(*value))) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_role_default \"%V\": %s", value,
+                               err->c_str());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    } catch (...) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    slcf->role_default = *value;
+    return NGX_CONF_OK;
+}
+
+// scim_user_delete soft | hard; nginx's enum slot would not name the
+// directive nor the values it accepts.
+static char *ngx_http_scim_user_delete(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->user_delete != NGX_CONF_UNSET_UINT) return const_cast<char *>("is duplicate");
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts) + 1;
+    for (ngx_conf_enum_t *e = ngx_http_scim_user_deletes; e->name.len; e++) {
+        if (e->name.len == value->len && ngx_strcmp(e->name.data, value->data) == 0) {
+            slcf->user_delete = e->value;
+            return NGX_CONF_OK;
+        }
+    }
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid scim_user_delete \"%V\": it must be \"soft\" or \"hard\"", value);
+    return static_cast<char *>(NGX_CONF_ERROR);
+}
+
 // The prefix goes in front of the {tenant} hash tag; braces in it would
 // change which part of the key Redis Cluster hashes.
 static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept {
@@ -440,6 +542,10 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->patch_response = NGX_CONF_UNSET_UINT;
     slcf->group_display_name_unique = NGX_CONF_UNSET;
     slcf->group_members_max = NGX_CONF_UNSET_UINT;
+    slcf->role_groups = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    slcf->synthetic_groups = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    slcf->user_delete = NGX_CONF_UNSET_UINT;
+    slcf->claim_guard = NGX_CONF_UNSET;
     return slcf;
 }
 
@@ -454,6 +560,35 @@ static bool ngx_http_scim_build_admin_tokens(ngx_conf_t *cf, ngx_http_scim_loc_c
     auto *hashes = static_cast<ngx_str_t *>(conf->admin_tokens->elts);
     for (ngx_uint_t i = 0; i < conf->admin_tokens->nelts; i++) {
         conf->admin_token_set->add(ngx_http_scim_string(hashes[i]), "admin", "");
+    }
+    return true;
+}
+
+static std::vector<scim::RoleGroup> ngx_http_scim_role_groups(ngx_array_t *groups) {
+    std::vector<scim::RoleGroup> out;
+    if (groups == NGX_CONF_UNSET_PTR) return out;
+    auto *g = static_cast<ngx_http_scim_role_conf_t *>(groups->elts);
+    for (ngx_uint_t i = 0; i < groups->nelts; i++) {
+        out.push_back({ngx_http_scim_string(g[i].group),
+                       {ngx_http_scim_string(g[i].role), static_cast<long long>(g[i].priority)}});
+    }
+    return out;
+}
+
+// The role mapping, default role and synthetic groups (docs/roles.md).
+static bool ngx_http_scim_build_roles(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
+    scim::RoleConfig &roles = conf->service->roles;
+    roles.groups = ngx_http_scim_role_groups(conf->role_groups);
+    for (scim::RoleGroup &g : ngx_http_scim_role_groups(conf->synthetic_groups)) {
+        scim::SyntheticGroup s{std::move(g.displayName), std::nullopt};
+        if (!g.rule.role.empty()) s.rule = std::move(g.rule);
+        roles.synthetic.push_back(std::move(s));
+    }
+    roles.defaultRole = ngx_http_scim_string(conf->role_default);
+    if (auto err = scim::roleConfigError(roles)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_role_group, scim_synthetic_group: %s",
+                           err->c_str());
+        return false;
     }
     return true;
 }
@@ -516,6 +651,9 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.patchResponse = static_cast<scim::PatchResponse>(conf->patch_response);
     s.groupDisplayNameUnique = conf->group_display_name_unique;
     s.maxMembersReturned = conf->group_members_max;
+    if (!ngx_http_scim_build_roles(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
+    s.userDelete = static_cast<scim::UserDelete>(conf->user_delete);
+    s.claimGuard = conf->claim_guard;
     return NGX_CONF_OK;
 }
 
@@ -536,6 +674,11 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     if (conf->tokens == NGX_CONF_UNSET_PTR) conf->tokens = prev->tokens;
     if (conf->admin_tokens == NGX_CONF_UNSET_PTR) conf->admin_tokens = prev->admin_tokens;
     if (conf->token_files == NGX_CONF_UNSET_PTR) conf->token_files = prev->token_files;
+    if (conf->role_groups == NGX_CONF_UNSET_PTR) conf->role_groups = prev->role_groups;
+    if (conf->synthetic_groups == NGX_CONF_UNSET_PTR) {
+        conf->synthetic_groups = prev->synthetic_groups;
+    }
+    ngx_conf_merge_str_value(conf->role_default, prev->role_default, "");
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 100);
     ngx_conf_merge_uint_value(conf->max_page_size, prev->max_page_size, 1000);
     ngx_conf_merge_uint_value(conf->max_json_depth, prev->max_json_depth, 32);
@@ -548,6 +691,9 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
                               static_cast<ngx_uint_t>(scim::PatchResponse::Auto));
     ngx_conf_merge_value(conf->group_display_name_unique, prev->group_display_name_unique, 1);
     ngx_conf_merge_uint_value(conf->group_members_max, prev->group_members_max, 10000);
+    ngx_conf_merge_uint_value(conf->user_delete, prev->user_delete,
+                              static_cast<ngx_uint_t>(scim::UserDelete::Soft));
+    ngx_conf_merge_value(conf->claim_guard, prev->claim_guard, 0);
 
     if (conf->page_size > conf->max_page_size) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

@@ -25,6 +25,13 @@ std::string hex(const unsigned char *p, size_t n) {
     return out;
 }
 
+// 16 bytes as 8-4-4-4-12 lowercase hex.
+std::string uuidText(const unsigned char *b) {
+    std::string h = hex(b, 16);
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+           "-" + h.substr(20);
+}
+
 void randomBytes(unsigned char *p, size_t n) {
     // RAND_bytes only fails when the CSPRNG cannot be seeded; ids or salts
     // from a broken generator would be worse than failing the request.
@@ -50,9 +57,19 @@ std::string newResourceId() {
     randomBytes(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-    std::string h = hex(b, sizeof b);
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-           "-" + h.substr(20);
+    return uuidText(b);
+}
+
+std::string nameBasedId(std::string_view name) {
+    static const unsigned char kNamespace[16] = {0x52, 0x3a, 0x7f, 0x5b, 0xbb, 0x0a, 0x49, 0xb3,
+                                                 0x9a, 0x10, 0xc1, 0x53, 0x97, 0x7e, 0xc1, 0x4b};
+    std::string input(reinterpret_cast<const char *>(kNamespace), sizeof kNamespace);
+    input.append(name);
+    unsigned char md[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char *>(input.data()), input.size(), md);
+    md[6] = static_cast<unsigned char>((md[6] & 0x0f) | 0x50);  // version 5
+    md[8] = static_cast<unsigned char>((md[8] & 0x3f) | 0x80);  // RFC 4122 variant
+    return uuidText(md);
 }
 
 std::string formatTimestamp(int64_t unixMillis) {

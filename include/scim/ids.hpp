@@ -10,6 +10,11 @@ namespace scim {
 // A random RFC 4122 version-4 UUID, lowercase.
 std::string newResourceId();
 
+// An RFC 4122 version-5 (SHA-1, name-based) UUID of `name` in the module's
+// own namespace, 523a7f5b-bb0a-49b3-9a10-c153977ec14b: stable ids for
+// resources the module creates by itself.
+std::string nameBasedId(std::string_view name);
+
 // RFC 3339 UTC with milliseconds: 2026-11-22T13:44:18.123Z.
 std::string formatTimestamp(int64_t unixMillis);
 

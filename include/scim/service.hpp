@@ -115,4 +115,9 @@ std::variant<Route, Response> matchRoute(std::string_view method, std::string_vi
 std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
                                        const ServiceConfig &config);
 
+// The edge's store connection is ready, first or again: what the worker
+// remembers about the store's content (the tenants whose synthetic groups
+// it has created) may be stale, e.g. after Redis restarted empty.
+void onStoreConnected() noexcept;
+
 }  // namespace scim

@@ -49,9 +49,22 @@ struct ngx_http_scim_loc_conf_t {
     ngx_uint_t patch_response;  // scim::PatchResponse
     ngx_flag_t group_display_name_unique;
     ngx_uint_t group_members_max;
+    ngx_uint_t user_delete;  // scim::UserDelete
+    ngx_flag_t claim_guard;
+    ngx_array_t *role_groups;       // of ngx_http_scim_role_conf_t, scim_role_group
+    ngx_array_t *synthetic_groups;  // of ngx_http_scim_role_conf_t, scim_synthetic_group
+    ngx_str_t role_default;         // data nullptr: unset
     scim::TokenSet *token_set;     // built at merge time, owned by cf->pool
     scim::TokenSet *admin_token_set;  // scim_admin locations only
     scim::ServiceConfig *service;  // built at merge time, owned by cf->pool
+};
+
+// A group and the role it gives; role.len is 0 for a synthetic group that
+// gives none.
+struct ngx_http_scim_role_conf_t {
+    ngx_str_t group;
+    ngx_str_t role;
+    ngx_int_t priority;
 };
 
 struct ngx_http_scim_token_conf_t {

@@ -2,6 +2,7 @@
 
 #include <sys/ioctl.h>
 
+#include "scim/service.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
@@ -268,6 +269,7 @@ void ngx_http_scim_redis_link::set_state(State s, const char *) noexcept {
         attempts_ = 0;
         next_delay_ = 0;
         failure_logged_ = false;
+        scim::onStoreConnected();
     }
     state_ = s;
 }

@@ -1,6 +1,7 @@
 // Route → exchange. Endpoints whose issue has not landed yet answer a SCIM
 // 501, never an nginx page.
 #include "exchanges.hpp"
+#include "roles.hpp"
 
 namespace scim {
 
@@ -37,17 +38,27 @@ std::unique_ptr<Exchange> groups(const Route &route, Request request, const Serv
     return patchGroup(route.id, std::move(request), config);
 }
 
+// Resource endpoints first make sure the tenant's synthetic groups exist.
+std::unique_ptr<Exchange> resources(const Route &route, Request request,
+                                    const ServiceConfig &config) {
+    return withSyntheticGroups(request, config, [&]() -> std::unique_ptr<Exchange> {
+        if (route.endpoint == Endpoint::Users) return users(route, std::move(request), config);
+        if (route.endpoint == Endpoint::Groups) return groups(route, std::move(request), config);
+        return rootSearch(std::move(request), config);
+    });
+}
+
 }  // namespace
 
 std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
                                        const ServiceConfig &config) {
     switch (route.endpoint) {
-    case Endpoint::Users: return users(route, std::move(request), config);
+    case Endpoint::Users:
+    case Endpoint::Groups:
+    case Endpoint::Search: return resources(route, std::move(request), config);
     case Endpoint::ServiceProviderConfig:
     case Endpoint::ResourceTypes:
     case Endpoint::Schemas: return discovery(route, request, config);
-    case Endpoint::Groups: return groups(route, std::move(request), config);
-    case Endpoint::Search: return rootSearch(std::move(request), config);
     case Endpoint::Bulk: return immediate(notImplemented("/Bulk"));
     case Endpoint::Me: return immediate(notImplemented("/Me"));
     }

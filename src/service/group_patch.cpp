@@ -6,6 +6,7 @@
 // stored document is still the one it was derived from; a concurrent change
 // of the document makes the exchange start over, a bounded number of times.
 #include "group_store.hpp"
+#include "roles.hpp"
 #include "scim/query.hpp"
 #include "scim/store/reply.hpp"
 
@@ -86,6 +87,10 @@ private:
         if (outcome.docChanged) {
             auto w = finishGroupWrite(std::move(doc));
             if (!w) return errorResponse(w.error());
+            if (auto refused =
+                    syntheticGroupRefusal(request_, config_, group_.id, &w->displayName)) {
+                return errorResponse(*refused);
+            }
             written = std::move(*w);
             displayName_ = written->displayName;
         }

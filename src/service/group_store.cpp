@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "roles.hpp"
 #include "scim/ids.hpp"
 #include "scim/query.hpp"
 #include "scim/resource.hpp"
@@ -280,6 +281,7 @@ store::Command createGroupCommand(const Request &request, const ServiceConfig &c
                                   std::to_string(config.eventsMaxLen),
                                   config.groupDisplayNameUnique ? "1" : "0"};
     appendContext(args, keys, cap);
+    args.push_back(roleContextArg(request, config));
     return store::scriptCall(store::createGroupScript(), store::groupWriteKeys(keys, id),
                              std::move(args));
 }
@@ -305,6 +307,7 @@ store::Command updateGroupCommand(const Request &request, const ServiceConfig &c
                                   config.groupDisplayNameUnique ? "1" : "0"};
     appendContext(args, keys, cap);
     args.push_back(expected.doc);
+    args.push_back(roleContextArg(request, config));
     return store::scriptCall(store::updateGroupScript(), store::groupWriteKeys(keys, id),
                              std::move(args));
 }

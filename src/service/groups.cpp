@@ -1,6 +1,7 @@
 // POST, GET, PUT, DELETE of /Groups/{id}, and the /Groups list.
 #include "group_store.hpp"
 #include "query.hpp"
+#include "roles.hpp"
 #include "scim/ids.hpp"
 #include "scim/list_request.hpp"
 #include "scim/store/group_scripts.hpp"
@@ -22,6 +23,9 @@ public:
         auto write = prepareGroupWrite(request_, config_);
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
+        if (auto refused = syntheticGroupRefusal(request_, config_, "", &write_.displayName)) {
+            return errorResponse(*refused);
+        }
         group_.id = newResourceId();
         return createGroupCommand(request_, config_, group_.id, write_,
                                   memberCap(config_, membersWanted(*projection)));
@@ -86,6 +90,10 @@ public:
         auto write = prepareGroupWrite(request_, config_);
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
+        if (auto refused =
+                syntheticGroupRefusal(request_, config_, group_.id, &write_.displayName)) {
+            return errorResponse(*refused);
+        }
         patch::MembersChange all;
         all.clearFirst = true;
         all.add = std::move(write_.members);
@@ -113,12 +121,16 @@ public:
         : id_(std::move(id)), request_(std::move(r)), config_(c) {}
 
     Step start() override {
+        if (auto refused = syntheticGroupRefusal(request_, config_, id_, nullptr)) {
+            return errorResponse(*refused);
+        }
         auto keys = keysFor(request_, config_);
         return store::scriptCall(
             store::deleteGroupScript(), store::groupWriteKeys(keys, id_),
             {id_, versionFromEtag(request_.ifMatch), formatTimestamp(request_.nowMillis),
              std::to_string(request_.nowMillis), request_.tokenName,
-             std::to_string(config_.eventsMaxLen), keys.groupKeyPrefix(), keys.memberOfPrefix()});
+             std::to_string(config_.eventsMaxLen), keys.groupKeyPrefix(), keys.memberOfPrefix(),
+             roleContextArg(request_, config_)});
     }
 
     Step onReply(const redisReply &reply) override {

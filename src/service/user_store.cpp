@@ -123,6 +123,7 @@ Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &p
     }
     w.userName = std::string(str(*userName));
     w.docText = toString(w.doc);
+    w.passwordSent = password.has_value();
     if (password && config.storePasswords) w.passwordHash = hashPassword(*password);
     return w;
 }
@@ -143,11 +144,22 @@ store::Command replaceUserCommand(const Request &request, const ServiceConfig &c
         {id, lower(w.userName), w.userName, w.docText, formatTimestamp(request.nowMillis),
          w.passwordHash, activeFlag(w.doc), expectedVersion, request.tokenName,
          std::to_string(config.eventsMaxLen), changed, std::to_string(request.nowMillis),
-         store::userIndexEntries(w.doc, id)});
+         store::userIndexEntries(w.doc, id), claimedKeyArg(request, config)});
 }
 
 Response uniquenessConflict(const std::string &userName) {
     return errorResponse(uniqueness("userName '" + userName + "' is already taken"));
+}
+
+std::string claimedKeyArg(const Request &request, const ServiceConfig &config) {
+    return config.claimGuard ? keysFor(request, config).claimed() : "";
+}
+
+// The identifier is named: the IdP admin must learn which one to change.
+Response claimedConflict(const redisReply &reply) {
+    return errorResponse(uniqueness(std::string(store::textAt(reply, 1)) + " '" +
+                                    std::string(store::textAt(reply, 2)) +
+                                    "' belongs to an account this organisation does not manage"));
 }
 
 std::optional<Response> replaceFailure(const redisReply &reply, const std::string &id,
@@ -156,6 +168,7 @@ std::optional<Response> replaceFailure(const redisReply &reply, const std::strin
     if (status == "ok") return std::nullopt;
     if (status == "notfound") return errorResponse(notFound("User " + id + " not found"));
     if (status == "uniqueness") return uniquenessConflict(userName);
+    if (status == "claimed") return claimedConflict(reply);
     if (status == "precondition") {
         return errorResponse(preconditionFailed("If-Match does not match the current version W/\"" +
                                                 std::string(store::textAt(reply, 1)) + "\""));

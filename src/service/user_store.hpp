@@ -44,6 +44,7 @@ struct UserWrite {
     std::string docText;
     std::string userName;
     std::string passwordHash;  // "" when none was sent or none is kept
+    bool passwordSent = false;  // for the change event, even when none is kept
 };
 
 // POST and PUT: the body becomes a canonical document.
@@ -58,6 +59,10 @@ store::Command replaceUserCommand(const Request &request, const ServiceConfig &c
                                   const std::string &id, const UserWrite &write,
                                   const std::string &expectedVersion, const std::string &changed);
 Response uniquenessConflict(const std::string &userName);
+// The claimed set's key for the write scripts, "" when the guard is off.
+std::string claimedKeyArg(const Request &request, const ServiceConfig &config);
+// 409 for a write script's {'claimed', attribute, value} reply.
+Response claimedConflict(const redisReply &reply);
 // The error response for a replace script's reply, or nullopt on "ok".
 std::optional<Response> replaceFailure(const redisReply &reply, const std::string &id,
                                        const std::string &userName);

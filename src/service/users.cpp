@@ -9,6 +9,7 @@
 #include "scim/store/user_index.hpp"
 #include "scim/strings.hpp"
 #include "query.hpp"
+#include "roles.hpp"
 #include "user_store.hpp"
 
 namespace scim {
@@ -34,12 +35,14 @@ public:
             {user_.id, lower(write_.userName), write_.userName, write_.docText, now,
              write_.passwordHash, activeFlag(write_.doc), request_.tokenName,
              std::to_string(config_.eventsMaxLen), std::to_string(request_.nowMillis),
-             store::userIndexEntries(write_.doc, user_.id)});
+             store::userIndexEntries(write_.doc, user_.id), claimedKeyArg(request_, config_),
+             roleContextArg(request_, config_)});
     }
 
     Step onReply(const redisReply &reply) override {
         std::string_view status = textAt(reply, 0);
         if (status == "uniqueness") return uniquenessConflict(write_.userName);
+        if (status == "claimed") return claimedConflict(reply);
         if (status != "ok") return storeFailure(store::text(reply));
         user_.version = 1;
         user_.created = std::string(textAt(reply, 2));
@@ -94,8 +97,10 @@ public:
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
         user_.doc = write_.docText;
+        // The script finds what changed in the document; a password is not in it.
         return replaceUserCommand(request_, config_, user_.id, write_,
-                                  versionFromEtag(request_.ifMatch), "");
+                                  versionFromEtag(request_.ifMatch),
+                                  write_.passwordSent ? "password" : "");
     }
 
     Step onReply(const redisReply &reply) override {
@@ -119,14 +124,13 @@ public:
     Step start() override {
         auto keys = keysFor(request_, config_);
         // The user leaves its groups in the same script.
-        auto writeKeys = store::userWriteKeys(keys, id_);
-        writeKeys.push_back(keys.memberOf(id_));
-        writeKeys.push_back(keys.groupModifiedIndex());
+        bool soft = config_.userDelete == UserDelete::Soft;
         return store::scriptCall(
-            store::deleteUserScript(), std::move(writeKeys),
+            store::deleteUserScript(), store::userDeleteKeys(keys, id_),
             {id_, versionFromEtag(request_.ifMatch), formatTimestamp(request_.nowMillis),
              request_.tokenName, std::to_string(config_.eventsMaxLen), keys.groupKeyPrefix(),
-             std::to_string(request_.nowMillis)});
+             std::to_string(request_.nowMillis), soft ? "soft" : "hard",
+             roleContextArg(request_, config_)});
     }
 
     Step onReply(const redisReply &reply) override {

@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "scim/store/role_scripts.hpp"
+
 namespace scim::store {
 
 namespace {
@@ -241,7 +243,7 @@ end
 //       entries, 6 members to add [[id, display], …], 7 now, 8 now in ms,
 //       9 token name, 10 events maxlen, 11 '1' when displayNames are unique,
 //       12 user key prefix, 13 group key prefix, 14 memberof key prefix,
-//       15 member cap of the reply
+//       15 member cap of the reply, 16 the role context
 const char *const kCreateGroup = R"lua(
 local P = {users = ARGV[12], groups = ARGV[13], memberof = ARGV[14]}
 if ARGV[11] == '1' then
@@ -264,6 +266,7 @@ redis.call('ZADD', KEYS[10], ARGV[8], ARGV[1])
 local added = {}
 add_members(P, ARGV[1], KEYS[2], adds, found, added)
 emit_group(KEYS[6], ARGV[10], 'group.created', ARGV[1], 1, ARGV[7], ARGV[9], '', added, {})
+update_roles(role_context(), added)
 return ok_reply(KEYS[1], tonumber(ARGV[15]))
 )lua";
 
@@ -276,7 +279,8 @@ return ok_reply(KEYS[1], tonumber(ARGV[15]))
 //       16 group key prefix, 17 memberof key prefix, 18 member cap of the
 //       reply, 19 the document the new one was derived from, or '': a PATCH
 //       is refused when the document changed since it was read, but not
-//       for a mere membership change (those commute with it)
+//       for a mere membership change (those commute with it), 20 the role
+//       context
 // A write that changes nothing (same doc, members already as asked) keeps
 // the version and emits no event.
 const char *const kUpdateGroup = R"lua(
@@ -315,13 +319,25 @@ redis.call('HSET', KEYS[1], 'lastModified', ARGV[10])
 redis.call('ZADD', KEYS[10], ARGV[11], ARGV[1])
 emit_group(KEYS[6], ARGV[13], 'group.updated', ARGV[1], v, ARGV[10], ARGV[12],
            table.concat(changed, ','), added, removed)
+-- Whose role may have changed: who joined or left, and everyone when the
+-- new name maps differently (O(members)).
+local R, affected = role_context(), {}
+for _, ids in ipairs({added, removed}) do
+  for _, id in ipairs(ids) do affected[#affected + 1] = id end
+end
+if doc_changed and renamed_roles(R, old_lower, ARGV[5]) then
+  for _, id in ipairs(redis.call('HKEYS', KEYS[2])) do affected[#affected + 1] = id end
+end
+update_roles(R, affected)
 return ok_reply(KEYS[1], cap)
 )lua";
 
 // KEYS: the group write layout
 // ARGV: 1 id, 2 expected version or '', 3 now, 4 now in ms, 5 token name,
-//       6 events maxlen, 7 group key prefix, 8 memberof key prefix
-// The members leave the group, and the group leaves the groups it was in.
+//       6 events maxlen, 7 group key prefix, 8 memberof key prefix, 9 the
+//       role context
+// The members leave the group (and get their roles recomputed), and the
+// group leaves the groups it was in.
 const char *const kDeleteGroup = R"lua(
 local cur = redis.call('HMGET', KEYS[1], 'version', 'displayName')
 if not cur[1] then return {'notfound'} end
@@ -339,7 +355,37 @@ redis.call('ZREM', KEYS[9], ARGV[1])
 redis.call('ZREM', KEYS[10], ARGV[1])
 emit_group(KEYS[6], ARGV[6], 'group.deleted', ARGV[1], tonumber(cur[1]) + 1, ARGV[3], ARGV[5],
            '', {}, removed)
+update_roles(role_context(), removed)
 return {'ok'}
+)lua";
+
+// KEYS: the group write layout of the first synthetic group (the others'
+//       own keys are named from the prefix; they share the tenant's)
+// ARGV: 1 the synthetic groups, JSON [[id, displayName, lowercased
+//       displayName, index entries, doc], …], 2 now, 3 now in ms, 4 events
+//       maxlen, 5 group key prefix
+// Creates those that do not exist yet (idempotent); returns how many. A
+// synthetic group takes over its name in groups:by-name, even from a group
+// that held it before it was configured.
+const char *const kEnsureSyntheticGroups = R"lua(
+local created = 0
+for _, g in ipairs(cjson.decode(ARGV[1])) do
+  local id, name, lowered, entries, doc = g[1], g[2], g[3], g[4], g[5]
+  local key = ARGV[5] .. id
+  if redis.call('EXISTS', key) == 0 then
+    local seq = redis.call('INCR', KEYS[5])
+    redis.call('HSET', key, 'id', id, 'doc', doc, 'displayName', name, 'version', 1,
+               'created', ARGV[2], 'lastModified', ARGV[2], 'seq', seq, 'synthetic', '1')
+    redis.call('ZADD', KEYS[4], seq, id)
+    index(key, entries)
+    redis.call('HSET', KEYS[3], lowered, id)
+    redis.call('ZADD', KEYS[9], ARGV[3], id)
+    redis.call('ZADD', KEYS[10], ARGV[3], id)
+    emit_group(KEYS[6], ARGV[4], 'group.created', id, 1, ARGV[2], '', '', {}, {})
+    created = created + 1
+  end
+end
+return created
 )lua";
 
 // KEYS: 1 group
@@ -380,7 +426,7 @@ return out
 )lua";
 
 Script writeScript(const char *name, const char *body) {
-    std::string source = std::string(kMembershipLua) + kRecordLua + kWriteLua + body;
+    std::string source = std::string(kMembershipLua) + kRecordLua + kWriteLua + roleLua() + body;
     return makeScript(name, source.c_str(), false);
 }
 
@@ -408,6 +454,11 @@ const Script &deleteGroupScript() {
     return s;
 }
 
+const Script &ensureSyntheticGroupsScript() {
+    static const Script s = writeScript("ensure_synthetic_groups", kEnsureSyntheticGroups);
+    return s;
+}
+
 const Script &readGroupScript() {
     static const Script s = readScript("read_group", kReadGroup);
     return s;
@@ -426,7 +477,8 @@ const Script &readUserWithGroupsScript() {
 const std::vector<const Script *> &groupScripts() {
     static const std::vector<const Script *> all{
         &createGroupScript(), &updateGroupScript(),      &deleteGroupScript(),
-        &readGroupScript(),   &readGroupMembersScript(), &readUserWithGroupsScript()};
+        &readGroupScript(),   &readGroupMembersScript(), &readUserWithGroupsScript(),
+        &ensureSyntheticGroupsScript()};
     return all;
 }
 

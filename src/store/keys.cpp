@@ -11,6 +11,13 @@ std::vector<std::string> userWriteKeys(const KeySpace &k, std::string_view id) {
             k.createdIndex(),   k.modifiedIndex()};
 }
 
+std::vector<std::string> userDeleteKeys(const KeySpace &k, std::string_view id) {
+    std::vector<std::string> keys = userWriteKeys(k, id);
+    keys.insert(keys.end(),
+                {k.memberOf(id), k.groupModifiedIndex(), k.deletedUser(id), k.deletedUsers()});
+    return keys;
+}
+
 std::vector<std::string> groupWriteKeys(const KeySpace &k, std::string_view id) {
     return {k.group(id),
             k.groupMembers(id),

@@ -38,6 +38,18 @@ inline std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &c) 
     return makeExchange(std::get<Route>(m), std::move(r), c);
 }
 
+// The step an exchange took, expected to be a command or a response.
+inline store::Command commandOf(const Exchange::Step &step) {
+    EXPECT_TRUE(std::holds_alternative<store::Command>(step));
+    return std::holds_alternative<store::Command>(step) ? std::get<store::Command>(step)
+                                                         : store::Command{};
+}
+
+inline Response responseOf(const Exchange::Step &step) {
+    EXPECT_TRUE(std::holds_alternative<Response>(step));
+    return std::holds_alternative<Response>(step) ? std::get<Response>(step) : Response{};
+}
+
 inline JsonDoc bodyOf(const Response &r) {
     JsonDoc d;
     d.Parse(r.body.c_str());

@@ -24,17 +24,6 @@ enum UpdateArg { uId, uExpected, uDoc, uName, uLower, uIdx, uClear, uAdds, uRemo
                  uToken, uMaxLen, uUnique, uUserPrefix, uGroupPrefix, uMemberOfPrefix, uCap,
                  uExpectedDoc };
 
-store::Command commandOf(const Exchange::Step &step) {
-    EXPECT_TRUE(std::holds_alternative<store::Command>(step));
-    return std::holds_alternative<store::Command>(step) ? std::get<store::Command>(step)
-                                                         : store::Command{};
-}
-
-Response responseOf(const Exchange::Step &step) {
-    EXPECT_TRUE(std::holds_alternative<Response>(step));
-    return std::holds_alternative<Response>(step) ? std::get<Response>(step) : Response{};
-}
-
 const std::string &arg(const store::Command &c, size_t i) { return c.args.at(kKeys + i); }
 
 std::string scimType(const Response &r) {
@@ -452,7 +441,7 @@ TEST(DeleteGroup, OneScriptThen204Or404Or412) {
     EXPECT_EQ(cmd.script, &store::deleteGroupScript());
     ASSERT_EQ(cmd.numKeys, kKeys);
     EXPECT_EQ(cmd.args[10], "scim:{acme}:memberof:g1");
-    EXPECT_EQ(cmd.args.size(), kKeys + 8);
+    EXPECT_EQ(cmd.args.size(), kKeys + 9);  // the last is the role context
     EXPECT_EQ(arg(cmd, 1), "3");
     EXPECT_EQ(arg(cmd, 6), "scim:{acme}:group:");
     EXPECT_EQ(arg(cmd, 7), "scim:{acme}:memberof:");

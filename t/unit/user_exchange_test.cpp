@@ -162,13 +162,13 @@ TEST(DeleteUser, LeavesItsGroupsInTheSameScript) {
     auto ex = exchangeFor(request("DELETE", "/Users/u1"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::deleteUserScript());
-    ASSERT_EQ(cmd.numKeys, 12u);
+    ASSERT_EQ(cmd.numKeys, 14u);
     EXPECT_EQ(cmd.args[10], "scim:{acme}:memberof:u1");
     EXPECT_EQ(cmd.args[11], "scim:{acme}:groups:idx:lastModified");
-    ASSERT_EQ(cmd.args.size(), 12u + 7u);
-    EXPECT_EQ(cmd.args[12], "u1");  // the first ARGV keep their places
-    EXPECT_EQ(cmd.args[12 + 5], "scim:{acme}:group:");
-    EXPECT_EQ(cmd.args[12 + 6], "1795873458123");
+    ASSERT_EQ(cmd.args.size(), 14u + 9u);  // the last is the role context
+    EXPECT_EQ(cmd.args[14], "u1");  // the first ARGV keep their places
+    EXPECT_EQ(cmd.args[14 + 5], "scim:{acme}:group:");
+    EXPECT_EQ(cmd.args[14 + 6], "1795873458123");
 }
 
 TEST(GetUser, IfNoneMatchGives304) {

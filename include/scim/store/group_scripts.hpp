@@ -22,6 +22,8 @@ inline constexpr size_t kGroupRecordHead = 6;
 const Script &createGroupScript();
 const Script &updateGroupScript();  // PUT and PATCH
 const Script &deleteGroupScript();
+// Creates a tenant's missing synthetic groups (docs/roles.md).
+const Script &ensureSyntheticGroupsScript();
 const Script &readGroupScript();         // one group record, or {} when missing
 const Script &readGroupMembersScript();  // member total, n, pairs for each id given
 const Script &readUserWithGroupsScript();
@@ -29,6 +31,10 @@ const Script &readUserWithGroupsScript();
 // Every group script, for SCRIPT LOAD at connect (allScripts() lists them).
 const std::vector<const Script *> &groupScripts();
 
+// Create, update and delete take the role context (store::roleContext) as
+// their last ARGV and recompute the roles of the users whose memberships
+// they changed.
+//
 // Lua pieces other scripts build on: delete_user uses leave_all_groups();
 // group_record(out, group_key, cap) appends a group record to `out`.
 const char *groupMembershipLua();

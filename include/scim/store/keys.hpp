@@ -33,6 +33,16 @@ public:
     std::string createdIndex() const { return base_ + "users:idx:created"; }
     std::string modifiedIndex() const { return base_ + "users:idx:lastModified"; }
 
+    // Soft-deleted users: the record the app keeps, out of SCIM's sight,
+    // and their ids scored by the time of deletion in milliseconds.
+    std::string deletedUser(std::string_view id) const {
+        return base_ + "deleted-user:" + std::string(id);
+    }
+    std::string deletedUsers() const { return base_ + "users:deleted"; }
+    // Written by the app: lowercased userNames and emails of accounts the
+    // tenant does not manage (scim_claim_guard).
+    std::string claimed() const { return base_ + "claimed"; }
+
     // Groups. Members live apart from the group document, in a hash per
     // group; memberOf(id) is the reverse index (the groups that list a user
     // or a nested group). Write scripts name other members' keys from the
@@ -49,6 +59,11 @@ public:
     std::string groupCreatedIndex() const { return base_ + "groups:idx:created"; }
     std::string groupModifiedIndex() const { return base_ + "groups:idx:lastModified"; }
 
+    // Roles (docs/roles.md): user id → effective role, kept by the module;
+    // lowercased group displayName → "<role> <priority>", kept by the app.
+    std::string roles() const { return base_ + "roles"; }
+    std::string roleMap() const { return base_ + "roles:map"; }
+
     // Global (not per tenant): the layout version marker.
     std::string layout() const { return prefix_ + "layout"; }
 
@@ -59,6 +74,9 @@ private:
 
 // The KEYS of every user write script, in the order the scripts expect.
 std::vector<std::string> userWriteKeys(const KeySpace &keys, std::string_view id);
+// delete_user's: the user write layout, then 11 memberof:<id>,
+// 12 groups:idx:lastModified, 13 deleted-user:<id>, 14 users:deleted.
+std::vector<std::string> userDeleteKeys(const KeySpace &keys, std::string_view id);
 
 // The KEYS of every group write script (store/group_scripts.hpp).
 std::vector<std::string> groupWriteKeys(const KeySpace &keys, std::string_view id);

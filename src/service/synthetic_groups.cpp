@@ -1,0 +1,110 @@
+// Synthetic groups exist in every tenant without anyone creating them: the
+// first request of a tenant that a worker serves first runs an idempotent
+// script that creates the missing ones under their deterministic ids. The
+// worker does it again after reconnecting to Redis (which may have restarted
+// empty) and once a minute (someone may have flushed it). Workers may race:
+// the script only creates what is not there.
+#include <string>
+
+#include "roles.hpp"
+#include "scim/ids.hpp"
+#include "scim/store/group_index.hpp"
+#include "scim/store/group_scripts.hpp"
+#include "scim/store/reply.hpp"
+#include "scim/strings.hpp"
+#include "scim/token_cache.hpp"  // ExpiringLru
+#include "user_store.hpp"         // keysFor, storeFailure
+
+namespace scim {
+
+namespace {
+
+constexpr int64_t kEnsureEveryMillis = 60 * 1000;
+constexpr size_t kTenantsRemembered = 10000;
+
+// Per worker process: tenant (and set of synthetic groups) → seen.
+ExpiringLru<bool> &ensuredTenants() {
+    static ExpiringLru<bool> seen(kTenantsRemembered);
+    return seen;
+}
+
+// Locations may configure different synthetic groups for one tenant.
+std::string ensuredKey(const Request &request, const ServiceConfig &config) {
+    std::string key = config.keyPrefix + "{" + request.tenant + "}";
+    for (const SyntheticGroup &g : config.roles.synthetic) key += "\n" + lower(g.displayName);
+    return key;
+}
+
+// [[id, displayName, lowercased, index entries, doc], …]
+std::string syntheticGroupsJson(const Request &request, const ServiceConfig &config) {
+    JsonDoc out(rapidjson::kArrayType);
+    auto &a = out.GetAllocator();
+    for (const SyntheticGroup &g : config.roles.synthetic) {
+        std::string id = syntheticGroupId(request.tenant, g.displayName);
+        JsonDoc doc(rapidjson::kObjectType);
+        doc.AddMember("displayName", jstr(g.displayName, doc.GetAllocator()), doc.GetAllocator());
+        Json row(rapidjson::kArrayType);
+        row.PushBack(jstr(id, a), a)
+            .PushBack(jstr(g.displayName, a), a)
+            .PushBack(jstr(lower(g.displayName), a), a)
+            .PushBack(jstr(store::groupIndexEntries(doc, id), a), a)
+            .PushBack(jstr(toString(doc), a), a);
+        out.PushBack(row, a);
+    }
+    return toString(out);
+}
+
+store::Command ensureCommand(const Request &request, const ServiceConfig &config) {
+    auto keys = keysFor(request, config);
+    std::string first = syntheticGroupId(request.tenant, config.roles.synthetic.front().displayName);
+    return store::scriptCall(store::ensureSyntheticGroupsScript(),
+                             store::groupWriteKeys(keys, first),
+                             {syntheticGroupsJson(request, config),
+                              formatTimestamp(request.nowMillis),
+                              std::to_string(request.nowMillis),
+                              std::to_string(config.eventsMaxLen), keys.groupKeyPrefix()});
+}
+
+class SyntheticGroupsFirst final : public Exchange {
+public:
+    SyntheticGroupsFirst(std::unique_ptr<Exchange> inner, store::Command ensure, std::string key,
+                         int64_t now)
+        : inner_(std::move(inner)), ensure_(std::move(ensure)), key_(std::move(key)), now_(now) {}
+
+    Step start() override { return std::move(ensure_); }
+
+    Step onReply(const redisReply &reply) override {
+        if (!ensured_) {
+            if (store::isError(reply)) return storeFailure(store::text(reply));
+            ensuredTenants().put(key_, true, now_ + kEnsureEveryMillis);
+            ensured_ = true;
+            return inner_->start();
+        }
+        return inner_->onReply(reply);
+    }
+
+private:
+    std::unique_ptr<Exchange> inner_;
+    store::Command ensure_;
+    std::string key_;
+    int64_t now_;
+    bool ensured_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Exchange> withSyntheticGroups(
+    const Request &request, const ServiceConfig &config,
+    const std::function<std::unique_ptr<Exchange>()> &makeInner) {
+    if (config.roles.synthetic.empty()) return makeInner();
+    std::string key = ensuredKey(request, config);
+    int64_t now = request.nowMillis;
+    if (ensuredTenants().find(key, now)) return makeInner();
+    store::Command ensure = ensureCommand(request, config);
+    return std::make_unique<SyntheticGroupsFirst>(makeInner(), std::move(ensure), std::move(key),
+                                                  now);
+}
+
+void onStoreConnected() noexcept { ensuredTenants().clear(); }
+
+}  // namespace scim

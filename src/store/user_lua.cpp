@@ -1,0 +1,95 @@
+#include "user_lua.hpp"
+
+namespace scim::store {
+
+namespace {
+
+const char *const kUserLifecycleLua = R"lua(
+-- The claim guard (scim_claim_guard). `claimed_key` is the tenant's set of
+-- lowercased userNames and emails of accounts the tenant does not manage,
+-- '' when the guard is off. A write may not give the user one of them
+-- unless the user already holds it: a deprovisioning PUT must never fail
+-- because the app claimed an identifier after the user was created.
+-- `entries` are the index entries the write stores (userName and emails are
+-- lowercased there). Returns {'claimed', attribute, value} or nil.
+local CLAIMABLE = {[0] = 'userName', [2] = 'email'}
+local function claim_refusal(claimed_key, user_key, id, entries)
+  if claimed_key == '' then return nil end
+  local held = {}
+  local old = redis.call('HGET', user_key, 'idx')
+  if old then
+    for _, e in ipairs(cjson.decode(old)) do held[e[2]] = true end
+  end
+  for _, e in ipairs(cjson.decode(entries)) do
+    local attribute = CLAIMABLE[e[1]]
+    if attribute and not held[e[2]] then
+      local value = string.sub(e[2], 1, #e[2] - #id - 1)  -- strip '\0<id>'
+      if redis.call('SISMEMBER', claimed_key, value) == 1 then
+        return {'claimed', attribute, value}
+      end
+    end
+  end
+  return nil
+end
+-- Deep equality of decoded JSON. Encoded strings cannot be compared:
+-- cjson writes an object's keys in table order, which equal tables need
+-- not share.
+local function same(a, b)
+  if type(a) ~= 'table' or type(b) ~= 'table' then return a == b end
+  for k, v in pairs(a) do
+    if not same(v, b[k]) then return false end
+  end
+  for k in pairs(b) do
+    if a[k] == nil then return false end
+  end
+  return true
+end
+-- The attributes that differ between two stored documents, named as PATCH
+-- names them (an extension's attributes qualified by its URN), merged with
+-- `known` (comma-separated names only the service can tell, e.g.
+-- password). Sorted and comma-separated: the events' `changed`.
+local function changed_attributes(old_doc, new_doc, known)
+  local names, seen = {}, {}
+  local function add(name)
+    if not seen[name] then
+      seen[name] = true
+      names[#names + 1] = name
+    end
+  end
+  for name in string.gmatch(known, '[^,]+') do add(name) end
+  local function diff(a, b, prefix)
+    for _, t in ipairs({a, b}) do
+      for k in pairs(t) do
+        local x, y = a[k], b[k]
+        if not same(x, y) then
+          if prefix == '' and string.sub(k, 1, 4) == 'urn:' and type(x or {}) == 'table' and
+             type(y or {}) == 'table' then
+            diff(x or {}, y or {}, k .. ':')
+          else
+            add(prefix .. k)
+          end
+        end
+      end
+    end
+  end
+  diff(cjson.decode(old_doc), cjson.decode(new_doc), '')
+  table.sort(names)
+  return table.concat(names, ',')
+end
+-- Soft delete: the user hash becomes the tombstone `deleted-user:<id>`,
+-- which no SCIM request reads, so SCIM answers 404 while the app keeps the
+-- record. Call after unindex(): `idx` is dropped with the password hash,
+-- which nothing may use once the user is gone.
+local function bury(user_key, tomb_key, deleted_key, id, version, now, now_ms, token)
+  redis.call('RENAME', user_key, tomb_key)
+  redis.call('HDEL', tomb_key, 'idx', 'password')
+  redis.call('HSET', tomb_key, 'version', version, 'deletedAt', now, 'deletedBy', token)
+  redis.call('ZADD', deleted_key, now_ms, id)
+end
+)lua";
+
+}  // namespace
+
+const char *userLifecycleLua() { return kUserLifecycleLua; }
+
+}  // namespace scim::store

@@ -1,0 +1,111 @@
+// The user lifecycle in the exchanges: soft or hard delete, the claim
+// guard and what PUT tells the change event (the scripts do the rest; the
+// integration test t/085-lifecycle.t runs them against Redis).
+#include <gtest/gtest.h>
+
+#include "exchange_support.hpp"
+#include "fake_reply.hpp"
+#include "scim/service.hpp"
+#include "scim/store/scripts.hpp"
+
+using namespace scim;
+using namespace exchange_test;
+
+namespace {
+
+constexpr size_t kUserKeys = 10;  // store::userWriteKeys
+constexpr size_t kDeleteKeys = 14;
+
+// ARGV[n] (1-based, as the scripts number them) of a call with `keys` KEYS.
+const std::string &argv(const store::Command &cmd, size_t keys, size_t n) {
+    return cmd.args.at(keys + n - 1);
+}
+
+store::Command startOf(Exchange &ex) { return std::get<store::Command>(ex.start()); }
+
+}  // namespace
+
+TEST(DeleteUser, SoftByDefaultNamesTheTombstone) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(request("DELETE", "/Users/u1"), c);
+    auto cmd = startOf(*ex);
+    ASSERT_EQ(cmd.numKeys, kDeleteKeys);
+    EXPECT_EQ(cmd.args[12], "scim:{acme}:deleted-user:u1");
+    EXPECT_EQ(cmd.args[13], "scim:{acme}:users:deleted");
+    EXPECT_EQ(argv(cmd, kDeleteKeys, 8), "soft");
+    EXPECT_EQ(cmd.args.size(), kDeleteKeys + 9);  // then the role context
+}
+
+TEST(DeleteUser, HardWhenConfigured) {
+    ServiceConfig c = config();
+    c.userDelete = UserDelete::Hard;
+    auto ex = exchangeFor(request("DELETE", "/Users/u1"), c);
+    EXPECT_EQ(argv(startOf(*ex), kDeleteKeys, 8), "hard");
+}
+
+TEST(ClaimGuard, OffByDefault) {
+    ServiceConfig c = config();
+    auto create = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
+    EXPECT_EQ(argv(startOf(*create), kUserKeys, 12), "");
+    auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
+    EXPECT_EQ(argv(startOf(*put), kUserKeys, 14), "");
+}
+
+TEST(ClaimGuard, WritesNameTheTenantsClaimedSet) {
+    ServiceConfig c = config();
+    c.claimGuard = true;
+    auto create = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
+    auto cmd = startOf(*create);
+    EXPECT_EQ(cmd.args.size(), kUserKeys + 13);  // then the role context
+    EXPECT_EQ(argv(cmd, kUserKeys, 12), "scim:{acme}:claimed");
+    auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
+    auto putCmd = startOf(*put);
+    EXPECT_EQ(putCmd.args.size(), kUserKeys + 14);
+    EXPECT_EQ(argv(putCmd, kUserKeys, 14), "scim:{acme}:claimed");
+}
+
+TEST(ClaimGuard, PatchWritesNameTheClaimedSet) {
+    ServiceConfig c = config();
+    c.claimGuard = true;
+    auto ex = exchangeFor(
+        request("PATCH", "/Users/u1",
+                R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations":[{"op":"add","path":"emails","value":[{"value":"x@example.com"}]}]})"),
+        c);
+    startOf(*ex);
+    auto write = std::get<store::Command>(
+        ex->onReply(*FakeReply::strings({R"({"userName":"a"})", "3", "t1", "t2"})));
+    EXPECT_EQ(write.script, &store::replaceUserScript());
+    EXPECT_EQ(argv(write, kUserKeys, 11), "emails");  // the changed attributes it knows
+    EXPECT_EQ(argv(write, kUserKeys, 14), "scim:{acme}:claimed");
+}
+
+TEST(ClaimGuard, ClaimedAnswers409UniquenessNamingTheIdentifier) {
+    ServiceConfig c = config();
+    c.claimGuard = true;
+    auto create = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
+    startOf(*create);
+    auto r = std::get<Response>(
+        create->onReply(*FakeReply::strings({"claimed", "email", "ceo@example.com"})));
+    EXPECT_EQ(r.status, 409);
+    JsonDoc d = bodyOf(r);
+    EXPECT_STREQ(d["scimType"].GetString(), "uniqueness");
+    EXPECT_STREQ(d["detail"].GetString(),
+                 "email 'ceo@example.com' belongs to an account this organisation does not manage");
+
+    auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"boss"})"), c);
+    startOf(*put);
+    auto r2 = std::get<Response>(put->onReply(*FakeReply::strings({"claimed", "userName", "boss"})));
+    EXPECT_EQ(r2.status, 409);
+    EXPECT_STREQ(bodyOf(r2)["scimType"].GetString(), "uniqueness");
+}
+
+TEST(ReplaceUser, TellsTheEventAboutAPasswordTheDocumentDoesNotHold) {
+    ServiceConfig c = config();
+    auto plain = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
+    EXPECT_EQ(argv(startOf(*plain), kUserKeys, 11), "");
+    c.storePasswords = false;  // not kept, but still a change the app may care about
+    auto withPassword =
+        exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a","password":"p"})"), c);
+    EXPECT_EQ(argv(startOf(*withPassword), kUserKeys, 11), "password");
+}
