@@ -41,6 +41,12 @@ static ngx_conf_enum_t ngx_http_scim_password_storage[] = {
     {ngx_null_string, 0},
 };
 
+static ngx_conf_enum_t ngx_http_scim_role_on_deactivate[] = {
+    {ngx_string("keep"), 0},
+    {ngx_string("drop"), 1},
+    {ngx_null_string, 0},
+};
+
 static ngx_conf_enum_t ngx_http_scim_patch_responses[] = {
     {ngx_string("auto"), static_cast<ngx_uint_t>(scim::PatchResponse::Auto)},
     {ngx_string("resource"), static_cast<ngx_uint_t>(scim::PatchResponse::Resource)},
@@ -172,6 +178,10 @@ static ngx_command_t ngx_http_scim_commands[] = {
 
     {ngx_string("scim_role_default"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_http_scim_role_default, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_role_on_deactivate"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, role_on_deactivate), ngx_http_scim_role_on_deactivate},
 
     {ngx_string("scim_user_delete"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_http_scim_user_delete, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
@@ -546,6 +556,7 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->synthetic_groups = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->user_delete = NGX_CONF_UNSET_UINT;
     slcf->claim_guard = NGX_CONF_UNSET;
+    slcf->role_on_deactivate = NGX_CONF_UNSET_UINT;
     return slcf;
 }
 
@@ -585,6 +596,7 @@ static bool ngx_http_scim_build_roles(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *
         roles.synthetic.push_back(std::move(s));
     }
     roles.defaultRole = ngx_http_scim_string(conf->role_default);
+    roles.dropOnDeactivate = conf->role_on_deactivate == 1;
     if (auto err = scim::roleConfigError(roles)) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_role_group, scim_synthetic_group: %s",
                            err->c_str());
@@ -679,6 +691,7 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
         conf->synthetic_groups = prev->synthetic_groups;
     }
     ngx_conf_merge_str_value(conf->role_default, prev->role_default, "");
+    ngx_conf_merge_uint_value(conf->role_on_deactivate, prev->role_on_deactivate, 0);
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 100);
     ngx_conf_merge_uint_value(conf->max_page_size, prev->max_page_size, 1000);
     ngx_conf_merge_uint_value(conf->max_json_depth, prev->max_json_depth, 32);

@@ -433,3 +433,42 @@ my $u = main::create_user('a@example.com');
 is(main::role_of($u), 'readonly', 'the default from http{}');
 main::create_group('admins', [$u]);
 is(main::role_of($u), 'admin', 'the mapping from http{}');
+
+
+
+=== TEST 90: scim_role_on_deactivate drop: deactivation takes the role, reactivation restores it
+--- config
+    location /scim/v2/ {
+        scim;
+        scim_token $TEST_NGINX_TOKEN_HASH demo;
+        scim_role_group "Admins" admin 100;
+        scim_role_default user;
+        scim_role_on_deactivate drop;
+    }
+--- perl
+my $u = scim_request('POST', '/scim/v2/Users', '{"userName":"d1"}');
+my $uid = $u->{json}{id};
+is(redis_cmd('HGET', 'scim:{default}:roles', $uid), 'user', 'default role on create');
+my $g = scim_request('POST', '/scim/v2/Groups', qq({"displayName":"Admins","members":[{"value":"$uid"}]}));
+is($g->{status}, 201, 'group');
+is(redis_cmd('HGET', 'scim:{default}:roles', $uid), 'admin', 'admin by group');
+my $p = scim_request('PATCH', "/scim/v2/Users/$uid",
+    '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}');
+is($p->{status}, 200, 'deactivated');
+is(redis_cmd('HGET', 'scim:{default}:roles', $uid), undef, 'no role while inactive');
+ok(redis_cmd('EXISTS', "scim:{default}:user:$uid"), 'the record is kept');
+my $r = scim_request('PUT', "/scim/v2/Users/$uid", '{"userName":"d1","active":true}');
+is($r->{status}, 200, 'reactivated by PUT');
+is(redis_cmd('HGET', 'scim:{default}:roles', $uid), 'admin', 'the groups\' role is back');
+my $c = scim_request('POST', '/scim/v2/Users', '{"userName":"d2","active":false}');
+is(redis_cmd('HGET', 'scim:{default}:roles', $c->{json}{id}), undef, 'created inactive: no default role');
+my $events = redis_cmd('XRANGE', 'scim:{default}:events', '-', '+');
+my @roles = map { my %f = @{$_->[1]}; $f{type} eq 'user.role_changed' && $f{id} eq $uid ? "$f{previousRole}>$f{role}" : () } @$events;
+is(join(',', @roles), '>user,user>admin,admin>,>admin', 'role events in order');
+
+
+
+=== TEST 91: scim_role_on_deactivate takes keep or drop
+--- config
+    location /scim/v2/ { scim; scim_token $TEST_NGINX_TOKEN_HASH; scim_role_on_deactivate sometimes; }
+--- nginx_t_fails: invalid value "sometimes"

@@ -38,6 +38,7 @@ struct RoleConfig {
     std::vector<RoleGroup> groups;
     std::vector<SyntheticGroup> synthetic;
     std::string defaultRole;  // empty: a user in no mapped group has no role
+    bool dropOnDeactivate = false;  // an inactive user has no role
 
     // The synthetic group of `tenant` whose id is `id`, or nullptr.
     const SyntheticGroup *syntheticById(std::string_view tenant, std::string_view id) const;

@@ -54,6 +54,7 @@ struct ngx_http_scim_loc_conf_t {
     ngx_array_t *role_groups;       // of ngx_http_scim_role_conf_t, scim_role_group
     ngx_array_t *synthetic_groups;  // of ngx_http_scim_role_conf_t, scim_synthetic_group
     ngx_str_t role_default;         // data nullptr: unset
+    ngx_uint_t role_on_deactivate;  // 1: an inactive user has no role
     scim::TokenSet *token_set;     // built at merge time, owned by cf->pool
     scim::TokenSet *admin_token_set;  // scim_admin locations only
     scim::ServiceConfig *service;  // built at merge time, owned by cf->pool

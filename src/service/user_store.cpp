@@ -10,6 +10,7 @@
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 #include "scim/store/user_index.hpp"
+#include "roles.hpp"
 #include "scim/strings.hpp"
 
 namespace scim {
@@ -144,7 +145,8 @@ store::Command replaceUserCommand(const Request &request, const ServiceConfig &c
         {id, lower(w.userName), w.userName, w.docText, formatTimestamp(request.nowMillis),
          w.passwordHash, activeFlag(w.doc), expectedVersion, request.tokenName,
          std::to_string(config.eventsMaxLen), changed, std::to_string(request.nowMillis),
-         store::userIndexEntries(w.doc, id), claimedKeyArg(request, config)});
+         store::userIndexEntries(w.doc, id), claimedKeyArg(request, config),
+         roleContextArg(request, config)});
 }
 
 Response uniquenessConflict(const std::string &userName) {

@@ -40,6 +40,7 @@ local function outranks(rule, best)
 end
 -- O(groups the user is directly in).
 local function role_of(R, map, uid)
+  if R.dropInactive and redis.call('HGET', R.users .. uid, 'active') == '0' then return '' end
   local best = nil
   for _, gid in ipairs(redis.call('SMEMBERS', R.memberof .. uid)) do
     local name = redis.call('HGET', R.groups .. gid, 'displayName')
@@ -86,7 +87,9 @@ local function renamed_roles(R, old_lower, new_lower)
   return map[old_lower] ~= nil or map[new_lower] ~= nil
 end
 local function default_role(R, uid)
-  if R.default ~= '' then set_role(R, uid, R.default) end
+  if R.default == '' then return end
+  if R.dropInactive and redis.call('HGET', R.users .. uid, 'active') == '0' then return end
+  set_role(R, uid, R.default)
 end
 local function drop_role(R, uid) set_role(R, uid, '') end
 )lua";
@@ -126,6 +129,8 @@ std::string roleContext(const KeySpace &keys, const RoleConfig &roles,
     field(w, "time", event.time);
     field(w, "token", event.token);
     field(w, "default", roles.defaultRole);
+    w.Key("dropInactive");
+    w.Bool(roles.dropOnDeactivate);
     w.Key("conf");
     w.StartObject();
     for (const RoleGroup &g : roles.groups) rule(w, g.displayName, g.rule);

@@ -76,7 +76,8 @@ return {'ok', '1', ARGV[5], ARGV[5]}
 // ARGV: id, userName lowercased, userName, doc, now, password hash or '',
 //       active, expected version or '', token name, events maxlen, changed
 //       attributes the service knows of (the script adds the document's
-//       differences), now in ms, index entries, claimed set key or ''
+//       differences), now in ms, index entries, claimed set key or '', and
+//       last the role context (store::roleContext)
 const char *const kReplaceUser = R"lua(
 local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active', 'doc')
 if not cur[1] then return {'notfound'} end
@@ -100,6 +101,12 @@ index(KEYS[1], ARGV[13])
 redis.call('ZADD', KEYS[10], ARGV[12], ARGV[1])
 emit(KEYS[5], ARGV[10], lifecycle(cur[4] or '', ARGV[7], 'user.updated'), 'User', ARGV[1],
      v, ARGV[5], ARGV[9], changed)
+-- scim_role_on_deactivate drop: deactivation takes the role, reactivation
+-- gives back what the user's groups imply.
+if (cur[4] == '0') ~= (ARGV[7] == '0') then
+  local R = role_context()
+  if R.dropInactive then update_roles(R, {ARGV[1]}) end
+end
 return {'ok', tostring(v), cur[3], ARGV[5]}
 )lua";
 

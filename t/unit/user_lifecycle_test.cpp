@@ -60,7 +60,7 @@ TEST(ClaimGuard, WritesNameTheTenantsClaimedSet) {
     EXPECT_EQ(argv(cmd, kUserKeys, 12), "scim:{acme}:claimed");
     auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
     auto putCmd = startOf(*put);
-    EXPECT_EQ(putCmd.args.size(), kUserKeys + 14);
+    EXPECT_EQ(putCmd.args.size(), kUserKeys + 15);  // then the role context
     EXPECT_EQ(argv(putCmd, kUserKeys, 14), "scim:{acme}:claimed");
 }
 
