@@ -7,6 +7,7 @@
 // of the document makes the exchange start over, a bounded number of times.
 #include "group_store.hpp"
 #include "roles.hpp"
+#include "stored_patch.hpp"
 #include "scim/query.hpp"
 #include "scim/store/reply.hpp"
 
@@ -67,16 +68,9 @@ private:
             return errorResponse(notFound("Group " + group_.id + " not found"));
         }
         std::string expected = versionFromEtag(request_.ifMatch);
-        if (!expected.empty() && expected != std::to_string(group_.version)) {
-            return errorResponse(preconditionFailed("If-Match does not match the current version " +
-                                                    etagFor(group_.version)));
-        }
         JsonDoc doc;
-        doc.Parse(group_.doc.data(), group_.doc.size());
-        if (doc.HasParseError() || !doc.IsObject()) {
-            return errorResponse(internalError("stored group " + group_.id + " is not a JSON object"));
-        }
-        auto outcome = patch::apply(doc, body_, groupResourceType(), patch::Options{group_.id, 1000});
+        auto outcome = applyToStored({groupResourceType(), group_.id, group_.doc, group_.version},
+                                     body_, request_.ifMatch, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && outcome->members.empty()) return respondUnchanged();
         return write(std::move(doc), *outcome, expected);

@@ -195,12 +195,7 @@ public:
 
 private:
     Expected<ListRequest> listRequest() const {
-        ListLimits limits{config_.defaultPageSize, config_.maxPageSize,
-                          filter::Limits{config_.maxFilterLength, config_.maxFilterDepth}};
-        if (!search_) return listRequestFromQuery(request_.query, limits);
-        auto body = parseJson(request_.body, config_.json);
-        if (!body) return body.takeError();
-        return listRequestFromSearch(*body, limits);
+        return parseListRequest(request_, config_, search_);
     }
 
     Step fromQuery(Step step) {

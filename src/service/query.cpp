@@ -95,12 +95,7 @@ private:
     enum class Phase { Page, Cursor, Candidates, Scan };
 
     Expected<ListRequest> parseRequest() const {
-        ListLimits limits{config_.defaultPageSize, config_.maxPageSize,
-                          filter::Limits{config_.maxFilterLength, config_.maxFilterDepth}};
-        if (!search_) return listRequestFromQuery(request_.query, limits);
-        auto body = parseJson(request_.body, config_.json);
-        if (!body) return body.takeError();
-        return listRequestFromSearch(*body, limits);
+        return parseListRequest(request_, config_, search_);
     }
 
     bool sorting() const { return !list_.sortBy.empty(); }
@@ -369,6 +364,19 @@ private:
 };
 
 }  // namespace
+
+ListLimits listLimits(const ServiceConfig &config) {
+    return ListLimits{config.defaultPageSize, config.maxPageSize,
+                      filter::Limits{config.maxFilterLength, config.maxFilterDepth}};
+}
+
+Expected<ListRequest> parseListRequest(const Request &request, const ServiceConfig &config,
+                                       bool search) {
+    if (!search) return listRequestFromQuery(request.query, listLimits(config));
+    auto body = parseJson(request.body, config.json);
+    if (!body) return body.takeError();
+    return listRequestFromSearch(*body, listLimits(config));
+}
 
 Collection usersCollection(const Request &request, const ServiceConfig &config) {
     Collection c;

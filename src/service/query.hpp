@@ -30,6 +30,13 @@ struct Collection {
 
 Collection usersCollection(const Request &request, const ServiceConfig &config);
 
+// The configured limits on list parameters.
+ListLimits listLimits(const ServiceConfig &config);
+
+// The list parameters of a GET (query string) or a .search (body).
+Expected<ListRequest> parseListRequest(const Request &request, const ServiceConfig &config,
+                                       bool search);
+
 // `search`: the request body is a SearchRequest, else the query string
 // holds the parameters.
 std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,

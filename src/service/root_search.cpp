@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "exchanges.hpp"
+#include "query.hpp"
 #include "scim/list_request.hpp"
 #include "scim/strings.hpp"
 
@@ -20,9 +21,7 @@ public:
         auto body = parseJson(request_.body, config_.json);
         if (!body) return errorResponse(body.error());
         body_ = std::move(*body);
-        ListLimits limits{config_.defaultPageSize, config_.maxPageSize,
-                          filter::Limits{config_.maxFilterLength, config_.maxFilterDepth}};
-        auto list = listRequestFromSearch(body_, limits);
+        auto list = listRequestFromSearch(body_, listLimits(config_));
         if (!list) return errorResponse(list.error());
         if (list->cursorPaging) {
             return errorResponse(invalidValue("cursor paging is offered on /Users/.search and "

@@ -5,6 +5,7 @@
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
 #include "scim/store/reply.hpp"
+#include "stored_patch.hpp"
 #include "user_store.hpp"
 
 namespace scim {
@@ -54,17 +55,9 @@ private:
         auto stored = storedUserWithGroups(reply, user_.id);
         if (!stored) return errorResponse(notFound("User " + user_.id + " not found"));
         user_ = std::move(*stored);
-        std::string expected = versionFromEtag(request_.ifMatch);
-        if (!expected.empty() && expected != std::to_string(user_.version)) {
-            return errorResponse(preconditionFailed("If-Match does not match the current version " +
-                                                    etagFor(user_.version)));
-        }
         JsonDoc doc;
-        doc.Parse(user_.doc.data(), user_.doc.size());
-        if (doc.HasParseError() || !doc.IsObject()) {
-            return errorResponse(internalError("stored user " + user_.id + " is not a JSON object"));
-        }
-        auto outcome = patch::apply(doc, body_, userResourceType(), patch::Options{user_.id, 1000});
+        auto outcome = applyToStored({userResourceType(), user_.id, user_.doc, user_.version},
+                                     body_, request_.ifMatch, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && !outcome->password) return respond();
         auto write = finishWrite(std::move(doc), outcome->password, config_);
