@@ -79,12 +79,15 @@ return {'ok', '1', ARGV[5], ARGV[5]}
 //       differences), now in ms, index entries, claimed set key or '', and
 //       last the role context (store::roleContext)
 const char *const kReplaceUser = R"lua(
-local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active', 'doc')
+local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active', 'doc',
+                      'lastModified')
 if not cur[1] then return {'notfound'} end
 if ARGV[8] ~= '' and ARGV[8] ~= cur[1] then return {'precondition', cur[1]} end
 local refusal = claim_refusal(ARGV[14], KEYS[1], ARGV[1], ARGV[13])
 if refusal then return refusal end
 local changed = changed_attributes(cur[5] or '{}', ARGV[4], ARGV[11])
+-- Nothing changed (Okta re-sends whole users): no new version, no event.
+if changed == '' then return {'ok', cur[1], cur[3], cur[6]} end
 local oldLower = string.lower(cur[2])
 if oldLower ~= ARGV[2] then
   local other = redis.call('HGET', KEYS[2], ARGV[2])
