@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "index_lua.hpp"
 #include "scim/store/role_scripts.hpp"
 
 namespace scim::store {
@@ -107,16 +108,11 @@ const char *const kWriteLua = R"lua(
 -- resources are named from the prefixes in P: they carry the same {tenant}
 -- hash tag, so they live in the same Cluster slot.
 local LEX = 7
+)lua";
+
+// After the index helpers.
+const char *const kWriteLuaRest = R"lua(
 local MAX_ANCESTORS = 10000
-local function unindex(group_key)
-  local old = redis.call('HGET', group_key, 'idx')
-  if not old then return end
-  for _, e in ipairs(cjson.decode(old)) do redis.call('ZREM', KEYS[LEX + e[1]], e[2]) end
-end
-local function index(group_key, entries)
-  for _, e in ipairs(cjson.decode(entries)) do redis.call('ZADD', KEYS[LEX + e[1]], 0, e[2]) end
-  redis.call('HSET', group_key, 'idx', entries)
-end
 -- groups:by-name maps each lowercased displayName that some group holds to
 -- one such group (several hold it when uniqueness is off).
 local function claim_name(lowered, id) redis.call('HSETNX', KEYS[3], lowered, id) end
@@ -426,7 +422,8 @@ return out
 )lua";
 
 Script writeScript(const char *name, const char *body) {
-    std::string source = std::string(kMembershipLua) + kRecordLua + kWriteLua + roleLua() + body;
+    std::string source = std::string(kMembershipLua) + kRecordLua + kWriteLua + indexLua() +
+                         kWriteLuaRest + roleLua() + body;
     return makeScript(name, source.c_str(), false);
 }
 

@@ -7,6 +7,7 @@
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/role_scripts.hpp"
 #include "scim/store/token_scripts.hpp"
+#include "index_lua.hpp"
 #include "user_lua.hpp"
 
 namespace scim::store {
@@ -25,19 +26,12 @@ local function emit(stream, maxlen, kind, rtype, id, version, time, token, chang
 end
 -- User writes share one KEYS layout (store::userWriteKeys): 1 user, 2
 -- users:by-name, 3 users, 4 seq, 5 events, 6-8 the lexicographic indexes,
--- 9 idx:created, 10 idx:lastModified. Index entries are [index, member]
--- pairs, kept in the user's `idx` field so a later write removes exactly
--- what this one added.
+-- 9 idx:created, 10 idx:lastModified (index_lua.cpp maintains 6-8).
 local LEX = 6
-local function unindex(userKey)
-  local old = redis.call('HGET', userKey, 'idx')
-  if not old then return end
-  for _, e in ipairs(cjson.decode(old)) do redis.call('ZREM', KEYS[LEX + e[1]], e[2]) end
-end
-local function index(userKey, entries)
-  for _, e in ipairs(cjson.decode(entries)) do redis.call('ZADD', KEYS[LEX + e[1]], 0, e[2]) end
-  redis.call('HSET', userKey, 'idx', entries)
-end
+)lua";
+
+// After the index helpers.
+const char *const kPreludeRest = R"lua(
 -- 'deactivated'/'reactivated' when `active` flips, else the plain kind.
 local function lifecycle(old, new, plain)
   if old ~= '0' and new == '0' then return 'user.deactivated' end
@@ -157,7 +151,8 @@ std::string sha1Hex(const std::string &s) {
 }
 
 Script make(const char *name, const char *body, bool writes) {
-    std::string source = writes ? std::string(kPrelude) + body : std::string(body);
+    std::string source =
+        writes ? std::string(kPrelude) + indexLua() + kPreludeRest + body : std::string(body);
     std::string sha = sha1Hex(source);
     return Script{name, std::move(source), std::move(sha)};
 }

@@ -1,0 +1,12 @@
+// Lua shared by the user and group write scripts.
+#pragma once
+
+namespace scim::store {
+
+// unindex(key) and index(key, entries): a resource's index entries are
+// [index, member] pairs kept in its `idx` field, so that a later write
+// removes exactly what this one added. Index n is the sorted set
+// KEYS[LEX + n]; the script defines LEX (its KEYS layout) before this.
+const char *indexLua();
+
+}  // namespace scim::store
