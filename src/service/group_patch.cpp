@@ -102,8 +102,7 @@ private:
             if (++attempts_ <= config_.patchRetries) return read();
             return contendedResponse();
         }
-        if (auto failed = groupWriteFailure(reply, group_.id, displayName_)) return *failed;
-        if (!readGroupRecord(reply, 1, group_)) return storeFailure("malformed group record");
+        if (auto failed = readGroupWrite(reply, group_, displayName_)) return *failed;
         return respond();
     }
 

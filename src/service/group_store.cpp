@@ -312,6 +312,13 @@ store::Command updateGroupCommand(const Request &request, const ServiceConfig &c
                              std::move(args));
 }
 
+std::optional<Response> readGroupWrite(const redisReply &reply, StoredGroup &group,
+                                       const std::string &displayName) {
+    if (auto failed = groupWriteFailure(reply, group.id, displayName)) return failed;
+    if (!readGroupRecord(reply, 1, group)) return storeFailure("malformed group record");
+    return std::nullopt;
+}
+
 std::optional<Response> groupWriteFailure(const redisReply &reply, const std::string &id,
                                           const std::string &displayName) {
     std::string_view status = store::textAt(reply, 0);

@@ -103,6 +103,9 @@ store::Command updateGroupCommand(const Request &request, const ServiceConfig &c
 // The error response for a write script's reply, or nullopt on "ok".
 std::optional<Response> groupWriteFailure(const redisReply &reply, const std::string &id,
                                           const std::string &displayName);
+// Reads an "ok" write reply into `group`; the error response otherwise.
+std::optional<Response> readGroupWrite(const redisReply &reply, StoredGroup &group,
+                                       const std::string &displayName);
 
 std::string groupLocation(const Request &request, std::string_view id);
 

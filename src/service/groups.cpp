@@ -32,8 +32,7 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (auto failed = groupWriteFailure(reply, group_.id, write_.displayName)) return *failed;
-        if (!readGroupRecord(reply, 1, group_)) return storeFailure("malformed group record");
+        if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
         return groupResponse(201, group_, request_);
     }
 
@@ -103,8 +102,7 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (auto failed = groupWriteFailure(reply, group_.id, write_.displayName)) return *failed;
-        if (!readGroupRecord(reply, 1, group_)) return storeFailure("malformed group record");
+        if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
         return groupResponse(200, group_, request_);
     }
 
