@@ -69,7 +69,7 @@ private:
         }
         std::string expected = versionFromEtag(request_.ifMatch);
         JsonDoc doc;
-        auto outcome = applyToStored({groupResourceType(), group_.id, group_.doc, group_.version},
+        auto outcome = applyToStored({config_.groupType(), group_.id, group_.doc, group_.version},
                                      body_, request_.ifMatch, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && outcome->members.empty()) return respondUnchanged();
@@ -79,7 +79,7 @@ private:
     Step write(JsonDoc doc, const patch::Outcome &outcome, const std::string &ifMatch) {
         std::optional<GroupWrite> written;
         if (outcome.docChanged) {
-            auto w = finishGroupWrite(std::move(doc));
+            auto w = finishGroupWrite(std::move(doc), config_);
             if (!w) return errorResponse(w.error());
             if (auto refused =
                     syntheticGroupRefusal(request_, config_, group_.id, &w->displayName)) {
@@ -121,7 +121,7 @@ private:
     }
 
     Response respond() {
-        if (wantsResource(request_, config_)) return groupResponse(200, group_, request_);
+        if (wantsResource(request_, config_)) return groupResponse(200, group_, request_, config_);
         Response r;
         r.status = 204;
         r.headers.emplace_back("ETag", etagFor(group_.version));

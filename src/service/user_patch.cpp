@@ -56,7 +56,7 @@ private:
         if (!stored) return errorResponse(notFound("User " + user_.id + " not found"));
         user_ = std::move(*stored);
         JsonDoc doc;
-        auto outcome = applyToStored({userResourceType(), user_.id, user_.doc, user_.version},
+        auto outcome = applyToStored({config_.userType(), user_.id, user_.doc, user_.version},
                                      body_, request_.ifMatch, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && !outcome->password) return respond();
@@ -81,7 +81,7 @@ private:
     }
 
     Response respond() {
-        if (!wantsNoContent(request_, config_)) return userResponse(200, user_, request_);
+        if (!wantsNoContent(request_, config_)) return userResponse(200, user_, request_, config_);
         Response r;
         r.status = 204;
         r.headers.emplace_back("ETag", etagFor(user_.version));

@@ -247,6 +247,8 @@ if ARGV[11] == '1' then
   if holder then return {'uniqueness', holder} end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+local taken = unique_taken(ARGV[5], ARGV[1])
+if taken then return taken end
 local adds = cjson.decode(ARGV[6])
 local found, refusal = check_members(P, ARGV[1], adds)
 if not found then return refusal end
@@ -291,6 +293,10 @@ local old_lower = string.lower(cur[2])
 if doc_changed and ARGV[14] == '1' and ARGV[5] ~= old_lower then
   local holder = redis.call('HGET', KEYS[3], ARGV[5])
   if holder and holder ~= ARGV[1] then return {'uniqueness', holder} end
+end
+if doc_changed then
+  local taken = unique_taken(ARGV[6], ARGV[1])
+  if taken then return taken end
 end
 local adds = cjson.decode(ARGV[8])
 local found, refusal = check_members(P, ARGV[1], adds)
