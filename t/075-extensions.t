@@ -30,10 +30,6 @@ scim_schema_extension acme.json;
         scim_schema_extension acme-group.json;
         scim_schema_extension acme.json required;
     }
-    location /plain/scim/v2/ {
-        scim;
-        scim_token $TEST_NGINX_TOKEN_HASH demo;
-    }
     location /inherited/scim/v2/ {
         scim;
         scim_token $TEST_NGINX_TOKEN_HASH demo;
@@ -62,12 +58,8 @@ GET /scim/v2/ServiceProviderConfig
 => 200
 => body unlike acme
 ---
-# A location that declares none serves the core schemas only...
-GET /plain/scim/v2/Schemas
-=> 200
-=> json {"totalResults":3}
----
-# ...and one that declares none inherits the server's (here: http's).
+# A location that declares none inherits http's list, and one that
+# declares any replaces it.
 GET /inherited/scim/v2/ResourceTypes/User
 => 200
 => json {"schemaExtensions":[{"required":false},{"schema":"urn:ietf:params:scim:schemas:extension:acme:2.0:User","required":false}]}
@@ -172,10 +164,29 @@ PATCH /scim/v2/Users/{{id}}
 => json {"urn:ietf:params:scim:schemas:extension:acme:2.0:User":{"costCenter":"CC-2","region":"apac","badgeNumber":"B-9"}}
 ---
 PATCH /scim/v2/Users/{{id}}
-{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter"},{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:riskScore","value":1}]}
+{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"remove","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter"}]}
 => 200
 => json urn:ietf:params:scim:schemas:extension:acme:2.0:User.costCenter absent
+=> json {"urn:ietf:params:scim:schemas:extension:acme:2.0:User":{"region":"apac"}}
+---
+# readOnly: a PATCH naming it is refused, as for core attributes; in a
+# path-less value it is ignored, as in POST and PUT.
+PATCH /scim/v2/Users/{{id}}
+{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:riskScore","value":1}]}
+=> 400
+=> json {"scimType":"mutability"}
+---
+PATCH /scim/v2/Users/{{id}}
+{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"urn:ietf:params:scim:schemas:extension:acme:2.0:User:riskScore":1,"urn:ietf:params:scim:schemas:extension:acme:2.0:User":{"riskScore":2,"seats":8}}}]}
+=> 200
+=> json {"urn:ietf:params:scim:schemas:extension:acme:2.0:User":{"seats":8}}
 => json urn:ietf:params:scim:schemas:extension:acme:2.0:User.riskScore absent
+---
+# Under a declared extension, an unknown attribute is an error.
+PATCH /scim/v2/Users/{{id}}
+{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:nosuch","value":1}]}
+=> 400
+=> json {"scimType":"invalidPath"}
 ---
 PATCH /scim/v2/Users/{{id}}
 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:User:seats","value":"many"}]}

@@ -7,6 +7,7 @@
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/role_scripts.hpp"
 #include "scim/store/token_scripts.hpp"
+#include "diff_lua.hpp"
 #include "index_lua.hpp"
 #include "user_lua.hpp"
 
@@ -164,7 +165,8 @@ Script make(const char *name, const char *body, bool writes) {
 // A user write script: the prelude, the lifecycle and role helpers, then
 // `body`.
 Script userScript(const char *name, std::string body) {
-    return make(name, (std::string(userLifecycleLua()) + roleLua() + body).c_str(), true);
+    return make(name, (std::string(docDiffLua()) + userLifecycleLua() + roleLua() + body).c_str(),
+                true);
 }
 
 }  // namespace
