@@ -57,4 +57,10 @@ std::optional<Error> checkExtensionRequirements(const ResourceType &rt, const Js
     return std::nullopt;
 }
 
+bool storedMeetsExtensionRequirements(const ResourceType &rt, std::string_view docText) {
+    JsonDoc doc;
+    doc.Parse(docText.data(), docText.size());
+    return !doc.HasParseError() && doc.IsObject() && !checkExtensionRequirements(rt, doc);
+}
+
 }  // namespace scim

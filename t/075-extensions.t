@@ -249,6 +249,11 @@ $main::FILES
         scim_schema_extension acme.json required;
         scim_schema_extension acme-group.json required;
     }
+    location /lax/scim/v2/ {
+        scim;
+        scim_token $TEST_NGINX_TOKEN_HASH demo;
+        scim_schema_extension acme.json;
+    }
 --- steps
 POST /scim/v2/Users
 {"userName":"req1"}
@@ -284,6 +289,23 @@ POST /scim/v2/Groups
 {"displayName":"Req"}
 => 400
 => json {"scimType":"invalidValue","detail":"the extension 'urn:ietf:params:scim:schemas:extension:acme:2.0:Group' is required"}
+---
+# A user stored before the extension became required: a PATCH that does
+# not touch it (deprovisioning) still works, a PUT without it does not.
+POST /lax/scim/v2/Users
+{"userName":"old1","active":true}
+=> 201
+=> save old = json id
+---
+PATCH /scim/v2/Users/{{old}}
+{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"active","value":false}]}
+=> 200
+=> json {"active":false}
+---
+PUT /scim/v2/Users/{{old}}
+{"userName":"old1","active":false,"displayName":"x"}
+=> 400
+=> json {"scimType":"invalidValue"}
 
 
 

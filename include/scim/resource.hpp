@@ -39,6 +39,10 @@ Expected<NormalizedResource> normalizeResource(const ResourceType &rt, const Jso
 // complex values the required sub-attributes. 400 invalidValue naming the
 // extension or the attribute's full path.
 std::optional<Error> checkExtensionRequirements(const ResourceType &rt, const Json &doc);
+// Whether a stored document (JSON text) meets them. A PATCH of a resource
+// stored before an extension became required is not refused for it: a
+// deprovisioning PATCH must not fail over what it did not touch.
+bool storedMeetsExtensionRequirements(const ResourceType &rt, std::string_view docText);
 
 // One attribute's value, as PATCH supplies it. `path` names the attribute in
 // error details. For a multi-valued attribute, a single value is wrapped into

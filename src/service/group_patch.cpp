@@ -5,6 +5,7 @@
 // concurrent ones never conflict. A document change is written only if the
 // stored document is still the one it was derived from; a concurrent change
 // of the document makes the exchange start over, a bounded number of times.
+#include "scim/resource.hpp"
 #include "group_store.hpp"
 #include "roles.hpp"
 #include "stored_patch.hpp"
@@ -79,7 +80,9 @@ private:
     Step write(JsonDoc doc, const patch::Outcome &outcome, const std::string &ifMatch) {
         std::optional<GroupWrite> written;
         if (outcome.docChanged) {
-            auto w = finishGroupWrite(std::move(doc), config_);
+            auto w = finishGroupWrite(
+                std::move(doc), config_,
+                storedMeetsExtensionRequirements(config_.groupType(), group_.doc));
             if (!w) return errorResponse(w.error());
             if (auto refused =
                     syntheticGroupRefusal(request_, config_, group_.id, &w->displayName)) {

@@ -245,7 +245,8 @@ Response notModifiedOrGroup(const StoredGroup &g, const Request &request,
     return groupResponse(200, g, request, config);
 }
 
-Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config) {
+Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config,
+                                      bool checkExtensions) {
     GroupWrite w;
     w.doc = std::move(doc);
     const Json *name = findMember(w.doc, "displayName");
@@ -253,7 +254,9 @@ Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config) 
         return invalidValue("attribute 'displayName' is required");
     }
     w.displayName = std::string(str(*name));
-    if (auto failure = checkExtensionRequirements(config.groupType(), w.doc)) return *failure;
+    if (checkExtensions) {
+        if (auto failure = checkExtensionRequirements(config.groupType(), w.doc)) return *failure;
+    }
     w.docText = toString(w.doc);
     return w;
 }

@@ -87,7 +87,9 @@ struct GroupWrite {
 // POST and PUT bodies.
 Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config);
 // A patched document (no members: PATCH describes those as a change).
-Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config);
+// `checkExtensions` as for finishWrite.
+Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config,
+                                      bool checkExtensions = true);
 
 store::Command createGroupCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const GroupWrite &write, long long cap);

@@ -2,6 +2,7 @@
 // conditionally on the version that was read. A concurrent write in between
 // makes the script answer "precondition"; the exchange then starts over, a
 // bounded number of times, so no update is lost and none is applied twice.
+#include "scim/resource.hpp"
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
 #include "scim/store/reply.hpp"
@@ -60,7 +61,8 @@ private:
                                      body_, request_.ifMatch, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && !outcome->password) return respond();
-        auto write = finishWrite(std::move(doc), outcome->password, config_);
+        auto write = finishWrite(std::move(doc), outcome->password, config_,
+                                 storedMeetsExtensionRequirements(config_.userType(), user_.doc));
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
         writing_ = true;

@@ -51,8 +51,10 @@ struct UserWrite {
 // POST and PUT: the body becomes a canonical document.
 Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &config);
 // PATCH: a patched canonical document.
+// `checkExtensions` false skips the extensions' requirements (a PATCH of a
+// user stored before they applied).
 Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &password,
-                                const ServiceConfig &config);
+                                const ServiceConfig &config, bool checkExtensions = true);
 
 // The replace script for PUT and PATCH; `expectedVersion` "" writes
 // unconditionally, `changed` lists attributes for the change event.
