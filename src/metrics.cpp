@@ -138,7 +138,7 @@ std::string operationName(const Route &route, std::string_view method) {
     } else if (route.endpoint == Endpoint::Bulk) {
         verb = "post";
     } else if (m == Method::Get) {
-        verb = one ? "get" : "list";
+        verb = one || route.endpoint == Endpoint::ServiceProviderConfig ? "get" : "list";
     } else if (m == Method::Post) {
         verb = "create";
     } else if (m == Method::Put) {

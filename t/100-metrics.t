@@ -216,7 +216,8 @@ worker_processes 2;
 --- config
 $TEST_NGINX_LOCATIONS
 --- perl
-my (%workers, $n) = ((), 0);
+my %workers;
+my $n = 0;
 wait_until(sub {
     my $r = as('test-token', 'GET', "/scim/v2/Users/none-$n");
     $n++;
