@@ -177,3 +177,22 @@ is($globex->()->{status}, 200, 'globex is not limited by acme');
     }
 --- perl
 is(scim_request('GET', '/scim/v2/Users')->{status}, 200, 'first') for 1 .. 3;
+
+
+
+=== TEST 5: limit_req keyed on the token limits each token on its own
+--- http_config
+    limit_req_zone $http_authorization zone=per_token:1m rate=1r/m;
+--- config
+    location /scim/v2/ {
+        limit_req zone=per_token;
+        limit_req_status 429;
+        scim;
+        scim_token $TEST_NGINX_TOKEN_HASH acme-okta tenant=acme;
+        scim_token $TEST_NGINX_TOKEN_HASH2 globex-okta tenant=globex;
+    }
+--- perl
+my $globex = { Authorization => 'Bearer token-globex' };
+is(scim_request('GET', '/scim/v2/Users')->{status}, 200, 'acme: first request');
+is(scim_request('GET', '/scim/v2/Users')->{status}, 429, 'acme: second request is limited');
+is(scim_request('GET', '/scim/v2/Users', undef, $globex)->{status}, 200, 'globex is not');
