@@ -237,6 +237,9 @@ static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *, void *conf) n
 
     auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
         ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    if (clcf->handler == ngx_http_scim_metrics_handler) {
+        return const_cast<char *>("cannot share a location with \"scim_metrics\"");
+    }
     clcf->handler = ngx_http_scim_handler;
 
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
@@ -343,6 +346,9 @@ static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *, void *conf) no
 
     auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
         ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    if (clcf->handler == ngx_http_scim_metrics_handler) {
+        return const_cast<char *>("cannot share a location with \"scim_metrics\"");
+    }
     clcf->handler = ngx_http_scim_handler;
 
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(

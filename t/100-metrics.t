@@ -258,3 +258,13 @@ is(value(scrape(), 'scim_redis_reconnects_total'), 1, 'one reconnect');
 --- config
 $TEST_NGINX_LOCATIONS
 --- nginx_t_fails: value must be between 1 and 1000000
+
+
+
+=== TEST 7: scim_metrics cannot share a location with scim
+--- config
+    location /scim/v2/ {
+        scim_metrics;
+        scim;
+    }
+--- nginx_t_fails: cannot share a location with "scim_metrics"
