@@ -4,6 +4,7 @@
 #   make run      build, start redis-server + nginx on localhost, print a curl line
 #   make test     unit tests (GoogleTest) + integration tests (prove t/)
 #   make deb      the Debian package, build/libnginx-mod-http-scim_<version>_<arch>.deb
+#   make test-deb install that package, serve a request through it, purge it (root)
 #
 # Every target depends on `deps`, which installs missing Debian packages.
 
