@@ -162,7 +162,9 @@ is(value($m, 'scim_writes_total', tenant => '_other'), undef, 'nothing beyond th
 is(value($m, 'scim_redis_up'), 1, 'one worker connected');
 is(value($m, 'scim_redis_errors_total'), 0, 'no Redis errors');
 is(value($m, 'scim_redis_reconnects_total'), 0, 'no reconnects');
-is(value($m, 'scim_build_info', version => '0.1.0', layout => '1'), 1, 'build info');
+my ($deb_version) = do { open my $ch, '<', 'debian/changelog' or die $!; <$ch> } =~ /\(([^)-]+)/;
+is(value($m, 'scim_build_info', version => $deb_version, layout => '1'), 1,
+   "build info: the version of debian/changelog ($deb_version)");
 is($m->{families}{scim_http_request_duration_seconds}, 'histogram', 'a histogram family');
 
 
