@@ -6,6 +6,7 @@
 #include "scim/render.hpp"
 #include "scim/resource.hpp"
 #include "scim/schema_set.hpp"
+#include "patch_path.hpp"
 
 using namespace scim;
 
@@ -234,4 +235,21 @@ TEST(SchemaSet, NeverReturnedValuesStayOut) {
     JsonDoc out = renderResource(set->user(), doc, ResourceMeta{"1", "", "", 1, ""});
     EXPECT_EQ(toString(out).find("secret"), std::string::npos);
     EXPECT_EQ(toString(out).find("acme"), std::string::npos);  // nothing left to show
+}
+
+TEST(SchemaSet, PatchIgnoresOnlyUndeclaredExtensionPaths) {
+    auto set = acmeSet();
+    const ResourceType &rt = set->user();
+    EXPECT_TRUE(patch::underUnknownSchema(
+        rt, "urn:ietf:params:scim:schemas:extension:CustomExtensionName:2.0:User:x"));
+    EXPECT_TRUE(patch::underUnknownSchema(rt, " urn:example:other:2.0:User"));
+    EXPECT_FALSE(patch::underUnknownSchema(
+        rt, "urn:ietf:params:scim:schemas:extension:acme:2.0:User:nosuch"));
+    EXPECT_FALSE(patch::underUnknownSchema(
+        rt, "URN:IETF:params:scim:schemas:extension:acme:2.0:User.projects[code eq \"x\"]"));
+    EXPECT_FALSE(patch::underUnknownSchema(rt, "urn:ietf:params:scim:schemas:core:2.0:User:bogus"));
+    EXPECT_FALSE(patch::underUnknownSchema(rt, "name.givenName"));
+    // Not declared at this location: ignored there.
+    EXPECT_TRUE(patch::underUnknownSchema(
+        userResourceType(), "urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter"));
 }
