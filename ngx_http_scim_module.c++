@@ -12,7 +12,9 @@
 #include "ngx/ngx_http_scim_module.hpp"
 
 #include "ngx/ngx_http_scim_auth.hpp"
+#include "ngx/ngx_http_scim_base_url.hpp"
 #include "ngx/ngx_http_scim_metrics.hpp"
+#include "scim/base_url.hpp"
 #include "scim/roles.hpp"
 #include "scim/schema_set.hpp"
 #include "scim/store/keys.hpp"
@@ -21,6 +23,7 @@
 static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_base_url(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_admin_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_user_delete(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
@@ -123,6 +126,9 @@ static ngx_command_t ngx_http_scim_commands[] = {
      offsetof(ngx_http_scim_loc_conf_t, token_files), nullptr},
 
     {ngx_string("scim_tenant"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_http_scim_tenant,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_base_url"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_http_scim_base_url,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 
     {ngx_string("scim_redis_tokens"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
@@ -312,6 +318,19 @@ static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *, void *conf) no
     return NGX_CONF_OK;
 }
 
+// A directive's value with $variables, evaluated per request; nullptr on error.
+static ngx_http_complex_value_t *ngx_http_scim_compile_value(ngx_conf_t *cf, ngx_str_t *value) {
+    auto *cv = static_cast<ngx_http_complex_value_t *>(
+        ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t)));
+    if (cv == nullptr) return nullptr;
+    ngx_http_compile_complex_value_t ccv;
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = cv;
+    return ngx_http_compile_complex_value(&ccv) == NGX_OK ? cv : nullptr;
+}
+
 // scim_tenant name | scim_tenant $variable (evaluated per request)
 static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
     auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
@@ -332,16 +351,29 @@ static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *, void *conf) n
         slcf->tenant = *value;
         return NGX_CONF_OK;
     }
-    slcf->tenant_value = static_cast<ngx_http_complex_value_t *>(
-        ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t)));
-    if (slcf->tenant_value == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
-    ngx_http_compile_complex_value_t ccv;
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-    ccv.cf = cf;
-    ccv.value = value;
-    ccv.complex_value = slcf->tenant_value;
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) return static_cast<char *>(NGX_CONF_ERROR);
-    return NGX_CONF_OK;
+    slcf->tenant_value = ngx_http_scim_compile_value(cf, value);
+    return slcf->tenant_value ? NGX_CONF_OK : static_cast<char *>(NGX_CONF_ERROR);
+}
+
+// scim_base_url https://app.example.com/scim/v2 | $scheme://$host/scim/v2
+// A static value is checked here; an evaluated one per request.
+static char *ngx_http_scim_base_url(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->base_url != NGX_CONF_UNSET_PTR) return const_cast<char *>("is duplicate");
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts) + 1;
+    if (ngx_http_script_variables_count(value) == 0) {
+        try {
+            if (auto err = scim::baseUrlError(ngx_http_scim_string(*value))) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_base_url \"%V\": %s",
+                                   value, err->c_str());
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        } catch (...) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+    slcf->base_url = ngx_http_scim_compile_value(cf, value);
+    return slcf->base_url ? NGX_CONF_OK : static_cast<char *>(NGX_CONF_ERROR);
 }
 
 static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
@@ -628,6 +660,7 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->enable = NGX_CONF_UNSET;
     slcf->admin = NGX_CONF_UNSET;
     slcf->redis_tokens = NGX_CONF_UNSET;
+    slcf->base_url = static_cast<ngx_http_complex_value_t *>(NGX_CONF_UNSET_PTR);
     slcf->admin_tokens = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->tokens = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->token_files = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
@@ -760,6 +793,10 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
+    if (conf->enable && (conf->server_names = ngx_http_scim_server_names(cf)) == nullptr) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
     scim::ServiceConfig &s = *conf->service;
     s.keyPrefix = smcf->redis_prefix.data ? ngx_http_scim_string(smcf->redis_prefix) : "scim:";
     s.defaultPageSize = conf->page_size;
@@ -793,6 +830,8 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
         conf->tenant_value = prev->tenant_value;
     }
     ngx_conf_merge_str_value(conf->tenant, prev->tenant, "default");
+    if (conf->base_url == NGX_CONF_UNSET_PTR) conf->base_url = prev->base_url;
+    if (conf->base_url == NGX_CONF_UNSET_PTR) conf->base_url = nullptr;
     // ngx_conf_merge_ptr_value does not compile as C++ (void * conversion).
     if (conf->tokens == NGX_CONF_UNSET_PTR) conf->tokens = prev->tokens;
     if (conf->admin_tokens == NGX_CONF_UNSET_PTR) conf->admin_tokens = prev->admin_tokens;

@@ -4,6 +4,7 @@
 #include <sys/time.h>
 
 #include "ngx_http_scim_auth.hpp"
+#include "ngx_http_scim_base_url.hpp"
 #include "ngx_http_scim_metrics.hpp"
 #include "ngx_http_scim_module.hpp"
 #include "scim/admin.hpp"
@@ -316,26 +317,6 @@ void body_handler(ngx_http_request_t *r) noexcept {
     }
 }
 
-std::string base_url(ngx_http_request_t *r, std::string_view base) {
-    std::string url;
-#if (NGX_HTTP_SSL)
-    url = r->connection->ssl ? "https://" : "http://";
-#else
-    url = "http://";
-#endif
-    if (r->headers_in.host != nullptr) {
-        url += view(r->headers_in.host->value);
-    } else if (r->headers_in.server.len) {
-        url += view(r->headers_in.server);
-    } else {
-        auto *cscf = static_cast<ngx_http_core_srv_conf_t *>(
-            ngx_http_get_module_srv_conf(r, ngx_http_core_module));
-        url += view(cscf->server_name);
-    }
-    url += base;
-    return url;
-}
-
 // A request header nginx does not parse into headers_in, or nullptr.
 const ngx_str_t *find_header(ngx_http_request_t *r, std::string_view name) {
     ngx_list_part_t *part = &r->headers_in.headers.part;
@@ -405,7 +386,7 @@ ngx_int_t serve(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
     req.method = std::string(view(r->method_name));
     req.path = ctx->rest;
     req.query = std::string(view(r->args));
-    req.baseUrl = base_url(r, ctx->base);
+    req.baseUrl = ngx_http_scim_base_url(r, ctx->conf, ctx->base);
     if (r->headers_in.if_match) req.ifMatch = std::string(view(r->headers_in.if_match->value));
     if (r->headers_in.if_none_match) {
         req.ifNoneMatch = std::string(view(r->headers_in.if_none_match->value));

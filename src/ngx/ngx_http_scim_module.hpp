@@ -34,11 +34,16 @@ struct ngx_http_scim_main_conf_t {
     ngx_shm_zone_t *metrics_zone;
 };
 
+struct ngx_http_scim_server_names_t;  // ngx_http_scim_base_url.hpp
+
 struct ngx_http_scim_loc_conf_t {
     ngx_flag_t enable;
     ngx_flag_t admin;                          // scim_admin: the token admin API
     ngx_str_t tenant;                          // scim_tenant name
     ngx_http_complex_value_t *tenant_value;    // scim_tenant $variable, else nullptr
+    // scim_base_url: the prefix of every returned URL; nullptr computes it.
+    ngx_http_complex_value_t *base_url;
+    ngx_http_scim_server_names_t *server_names;  // scim locations: for the computed base URL
     ngx_flag_t redis_tokens;
     ngx_array_t *admin_tokens;                 // of ngx_str_t, sha256 hex
     ngx_array_t *tokens;       // of ngx_http_scim_token_conf_t
