@@ -42,7 +42,7 @@ struct ngx_http_scim_redis_conn::events {
         auto *conn = static_cast<ngx_http_scim_redis_conn *>(ev->data);
         char why[128];
         ngx_snprintf(reinterpret_cast<u_char *>(why), sizeof(why),
-                     "the server sent nothing for %Mms while %uz commands were pending%Z",
+                     "timed out: the server sent nothing for %Mms with %uz commands pending%Z",
                      conn->idle_timeout_, conn->pending_.size());
         conn->fail(why);
     }
