@@ -106,7 +106,7 @@ fuzz fuzz-short: deps $(FUZZ_BINS)
 # --- integration tests --------------------------------------------------------
 
 # The same files again with the module talking TLS to its Redis.
-TLS_TESTS   := t/010-users.t t/050-groups.t t/060-filters.t
+TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t
 
 integration: module
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib -r t/

@@ -265,3 +265,36 @@ ok(wait_until(sub { main::silent_connections() >= 3 }, 10), 'the module keeps tr
     or diag('connections: ' . main::silent_connections());
 like(error_log_since_block(), qr/the handshake did not finish within scim_redis_connect_timeout/,
      'the log says why');
+
+=== TEST 13: reload twice while busy over TLS: every request answered, no [alert]
+--- skip_valgrind
+--- http_config
+    scim_redis 127.0.0.1:$TEST_NGINX_TLS_PORT;
+    scim_redis_ssl on;
+    scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
+    scim_redis_ssl_server_name localhost;
+--- perl
+my @kids;
+for my $k (1 .. 3) {
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        my ($bad, $end) = (0, time + 2);
+        my $i = 0;
+        while (time < $end) {
+            my $r = $i++ % 2 ? scim_request('GET', '/scim/v2/Users?count=5')
+                             : scim_request('POST', '/scim/v2/Users', qq({"userName":"busy$k-$i"}));
+            $bad++ unless defined $r->{status} && $r->{status} =~ /^(?:200|201|503)$/;
+        }
+        POSIX::_exit($bad ? 1 : 0);
+    }
+    push @kids, $pid;
+}
+select undef, undef, undef, 0.5;
+ok(nginx_signal('reload'), 'reloaded while busy');
+select undef, undef, undef, 0.5;
+ok(nginx_signal('reload'), 'reloaded again while busy');
+for my $pid (@kids) {
+    waitpid($pid, 0);
+    is($? >> 8, 0, "client $pid: every request got 200, 201 or 503");
+}
+is(scim_request('GET', '/scim/v2/Users?count=1')->{status}, 200, 'served after the reloads');
