@@ -562,20 +562,14 @@ sub kill_pid {
     }
     kill 'KILL', $pid;
     waitpid($pid, 0);
+    return 1;
 }
 
 sub stop_redis {
     my $pid = delete $S{redis_pid} or return;
     close $S{redis_conn} if $S{redis_conn};
     delete $S{redis_conn};
-    kill 'TERM', $pid;
-    my $deadline = time + 10;
-    while (time < $deadline) {
-        return 1 if waitpid($pid, WNOHANG) == $pid;
-        sleep 0.02;
-    }
-    kill 'KILL', $pid;
-    waitpid($pid, 0);
+    kill_pid($pid);
     return 1;
 }
 
