@@ -280,6 +280,7 @@ void ngx_http_scim_redis_link::ready() noexcept {
     attempts_ = 0;
     next_delay_ = 0;
     failure_logged_ = false;
+    last_logged_.clear();
     state_ = State::Ready;
     scim::onStoreConnected();
     if (read_only_) {
@@ -328,20 +329,35 @@ void ngx_http_scim_redis_link::on_conn_up(ngx_http_scim_redis_conn &) noexcept {
 }
 
 void ngx_http_scim_redis_link::on_conn_down(ngx_http_scim_redis_conn &, const char *reason) noexcept {
-    fail(reason);
+    // A certificate problem needs the operator, whatever came before it.
+    fail(reason, ngx_strncmp(reason, "TLS", 3) == 0);
 }
 
-// Logs once per burst of failures (or always, for reasons an operator must
-// act on), drops the connection and schedules the next attempt.
-void ngx_http_scim_redis_link::fail(const char *reason, bool always_log) noexcept {
+// Logs once per burst of failures, drops the connection and schedules the
+// next attempt. A reason an operator must act on (`must_tell`: a wrong
+// password, a foreign certificate, an incompatible layout) is logged too
+// when it is not what the burst's line already said.
+void ngx_http_scim_redis_link::fail(const char *reason, bool must_tell) noexcept {
+    bool told = false;
+    try {
+        told = last_logged_ == reason;
+    } catch (...) {
+    }
     if (state_ == State::Ready) {
         ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: %s, reconnecting",
                       conf_->display.c_str(), reason);
-        failure_logged_ = true;
-    } else if (!failure_logged_ || always_log) {
+    } else if (!failure_logged_ || (must_tell && !told)) {
         ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: %s", conf_->display.c_str(), reason);
-        failure_logged_ = true;
+    } else {
+        told = true;
     }
+    if (!told) {
+        try {
+            last_logged_ = reason;
+        } catch (...) {
+        }
+    }
+    failure_logged_ = true;
     if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
     if (refresh_timer_.timer_set) ngx_del_timer(&refresh_timer_);
     if (resolving_ != nullptr) {

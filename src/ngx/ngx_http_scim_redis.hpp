@@ -76,7 +76,7 @@ private:
     void on_layout(redisReply *reply, Step step) noexcept;
     void on_conn_up(ngx_http_scim_redis_conn &conn) noexcept override;
     void on_conn_down(ngx_http_scim_redis_conn &conn, const char *reason) noexcept override;
-    void fail(const char *reason, bool always_log = false) noexcept;
+    void fail(const char *reason, bool must_tell = false) noexcept;
     void ready() noexcept;
     void schedule_reconnect() noexcept;
     void schedule_refresh() noexcept;
@@ -89,6 +89,7 @@ private:
     State state_ = State::Idle;
     bool exiting_ = false;
     bool failure_logged_ = false;
+    std::string last_logged_;  // the reason the current burst's last line gave
     bool read_only_ = false;
     bool master_ = true;       // what ROLE said during this handshake
     bool refreshing_ = false;  // a deliberate reconnect: requests keep queueing
