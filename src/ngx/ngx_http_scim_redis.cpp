@@ -1,5 +1,7 @@
 #include "ngx_http_scim_redis.hpp"
 
+#include "ngx_http_scim_metrics.hpp"
+
 #include "scim/service.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/store/reply.hpp"
@@ -88,6 +90,7 @@ void ngx_http_scim_redis_link::start(const ngx_http_scim_redis_conf_t *conf, ngx
 
 void ngx_http_scim_redis_link::stop() noexcept {
     exiting_ = true;
+    ngx_http_scim_metrics_redis_up(false);  // metrics hook
     for (ngx_event_t *t : {&connect_timer_, &reconnect_timer_, &refresh_timer_}) {
         if (t->timer_set) ngx_del_timer(t);
     }
@@ -276,6 +279,8 @@ void ngx_http_scim_redis_link::ready() noexcept {
                       conf_->display.c_str(), conn_.peer_name().c_str(),
                       read_only_ ? ", a read-only replica" : "");
     }
+    if (attempts_) ngx_http_scim_metrics_redis_reconnect();  // metrics hook
+    ngx_http_scim_metrics_redis_up(true);                  // metrics hook
     refreshing_ = false;
     attempts_ = 0;
     next_delay_ = 0;
@@ -343,7 +348,9 @@ void ngx_http_scim_redis_link::fail(const char *reason, bool must_tell) noexcept
         told = last_logged_ == reason;
     } catch (...) {
     }
+    if (!exiting_) ngx_http_scim_metrics_redis_up(false);  // metrics hook
     if (state_ == State::Ready) {
+        ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::Disconnect);  // metrics hook
         ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: %s, reconnecting",
                       conf_->display.c_str(), reason);
     } else if (!failure_logged_ || (must_tell && !told)) {
