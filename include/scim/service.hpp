@@ -15,6 +15,7 @@
 
 #include "scim/json.hpp"
 #include "scim/roles.hpp"
+#include "scim/schema_set.hpp"
 #include "scim/store/command.hpp"
 
 struct redisReply;
@@ -48,6 +49,12 @@ struct ServiceConfig {
     RoleConfig roles;  // group → role mapping, default role, synthetic groups
     UserDelete userDelete = UserDelete::Soft;
     bool claimGuard = false;  // refuse identifiers listed in the tenant's `claimed` set
+
+    // Schema extensions (scim_schema_extension): the User and Group resource
+    // types this location serves, built once at configuration time.
+    std::shared_ptr<const SchemaSet> schemaSet = SchemaSet::builtin();
+    const ResourceType &userType() const { return schemaSet->user(); }
+    const ResourceType &groupType() const { return schemaSet->group(); }
 };
 
 struct Request {
