@@ -71,6 +71,7 @@ static ngx_conf_enum_t ngx_http_scim_user_deletes[] = {
 
 static ngx_conf_post_t ngx_http_scim_cache_ttl_post = {ngx_http_scim_check_cache_ttl};
 static ngx_conf_num_bounds_t ngx_http_scim_db_bounds = {ngx_conf_check_num_bounds, 0, 1023};
+static ngx_conf_num_bounds_t ngx_http_scim_verify_depth_bounds = {ngx_conf_check_num_bounds, 0, 100};
 static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bounds, 1, 100000};
 static ngx_conf_num_bounds_t ngx_http_scim_depth_bounds = {ngx_conf_check_num_bounds, 2, 256};
 static ngx_conf_num_bounds_t ngx_http_scim_members_bounds = {ngx_conf_check_num_bounds, 1,
@@ -110,6 +111,45 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_redis_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_scim_main_conf_t, redis_timeout), nullptr},
+
+    {ngx_string("scim_redis_username"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_username), nullptr},
+
+    {ngx_string("scim_redis_ssl"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_scim_main_conf_t, redis_ssl), nullptr},
+
+    {ngx_string("scim_redis_ssl_trusted_certificate"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_trusted_certificate), nullptr},
+
+    {ngx_string("scim_redis_ssl_verify"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_verify), nullptr},
+
+    {ngx_string("scim_redis_ssl_verify_depth"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_verify_depth), &ngx_http_scim_verify_depth_bounds},
+
+    {ngx_string("scim_redis_ssl_server_name"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_server_name), nullptr},
+
+    {ngx_string("scim_redis_ssl_certificate"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_certificate), nullptr},
+
+    {ngx_string("scim_redis_ssl_certificate_key"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_certificate_key), nullptr},
+
+    {ngx_string("scim_redis_ssl_protocols"), NGX_HTTP_MAIN_CONF | NGX_CONF_1MORE,
+     ngx_conf_set_bitmask_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_protocols), ngx_http_scim_redis_ssl_protocols},
+
+    {ngx_string("scim_redis_ssl_ciphers"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_ciphers), nullptr},
 
     {ngx_string("scim_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_metrics,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
@@ -433,40 +473,20 @@ static char *ngx_http_scim_check_cache_ttl(ngx_conf_t *cf, void *, void *data) n
 }
 
 // scim_redis 127.0.0.1:6379 | redis.internal:6380 | unix:/run/redis.sock
-// Names are resolved here, at configuration time: hiredis would resolve
-// them synchronously on the event loop.
+// Only the syntax here: whether a name resolves now or through `resolver`
+// at run time is decided once the http{} block is read.
 static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept {
     char *rv = ngx_conf_set_str_slot(cf, cmd, conf);
     if (rv != NGX_CONF_OK) return rv;
-
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(conf);
     ngx_url_t u;
     ngx_memzero(&u, sizeof(ngx_url_t));
     u.url = smcf->redis_address;
     u.default_port = 6379;
+    u.no_resolve = 1;
     if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_redis address \"%V\": %s",
                            &u.url, u.err ? u.err : "cannot parse");
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-    if (u.naddrs == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_redis host \"%V\" has no address", &u.host);
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    try {
-        ngx_http_scim_redis_conf_t &redis = *smcf->redis;
-        redis.display = ngx_http_scim_string(u.url);
-        if (u.family == AF_UNIX) {
-            redis.unix_path = ngx_http_scim_string(smcf->redis_address).substr(5);
-            return NGX_CONF_OK;
-        }
-        u_char text[NGX_SOCKADDR_STRLEN];
-        size_t len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text,
-                                   NGX_SOCKADDR_STRLEN, 0);
-        redis.host.assign(reinterpret_cast<char *>(text), len);
-        redis.port = ngx_inet_get_port(u.addrs[0].sockaddr);
-    } catch (...) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
     return NGX_CONF_OK;
@@ -617,6 +637,9 @@ static void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept {
     smcf->redis_db = NGX_CONF_UNSET;
     smcf->redis_connect_timeout = NGX_CONF_UNSET_MSEC;
     smcf->redis_timeout = NGX_CONF_UNSET_MSEC;
+    smcf->redis_ssl = NGX_CONF_UNSET;
+    smcf->redis_ssl_verify = NGX_CONF_UNSET;
+    smcf->redis_ssl_verify_depth = NGX_CONF_UNSET;
     smcf->token_cache_ttl = NGX_CONF_UNSET_MSEC;
     smcf->metrics_max_tenants = NGX_CONF_UNSET_UINT;
     return smcf;
@@ -633,24 +656,7 @@ static char *ngx_http_scim_init_main_conf(ngx_conf_t *cf, void *conf) noexcept {
     ngx_conf_init_msec_value(smcf->redis_connect_timeout, 1000);
     ngx_conf_init_msec_value(smcf->redis_timeout, 2000);
     ngx_conf_init_msec_value(smcf->token_cache_ttl, 5000);
-    try {
-        ngx_http_scim_redis_conf_t &redis = *smcf->redis;
-        if (smcf->redis_address.data == nullptr) {
-            redis.host = "127.0.0.1";
-            redis.port = 6379;
-            redis.display = "127.0.0.1:6379";
-        }
-        redis.password = ngx_http_scim_string(smcf->redis_password);
-        redis.db = smcf->redis_db;
-        redis.connect_timeout = smcf->redis_connect_timeout;
-        redis.command_timeout = smcf->redis_timeout;
-        std::string prefix =
-            smcf->redis_prefix.data ? ngx_http_scim_string(smcf->redis_prefix) : "scim:";
-        redis.layout_key = scim::store::KeySpace(prefix, "").layout();
-    } catch (...) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-    return NGX_CONF_OK;
+    return ngx_http_scim_redis_configure(cf, smcf);
 }
 
 static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
