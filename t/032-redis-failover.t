@@ -42,6 +42,9 @@ if ($dns == 0) {
     exec $^X, 't/lib/dns-responder.pl', $dns_port, "$dir/zone" or POSIX::_exit(127);
 }
 push @pids, $dns;
+# The responder must be ours and up before nginx asks it anything.
+sleep 0.3;
+die "dns-responder exited (port $dns_port taken?)\n" if waitpid($dns, POSIX::WNOHANG()) == $dns;
 
 $ENV{TEST_NGINX_REDIS_NAME_PORT} = $redis_port;
 $ENV{TEST_NGINX_DNS_PORT} = $dns_port;

@@ -424,6 +424,11 @@ sub _free_port {
                                       Proto => 'tcp', ReuseAddr => 1, Listen => 1);
         next unless $s;
         close $s;
+        # Free for UDP too: test DNS responders listen on these ports, and a
+        # stale one on the same port would answer in place of the new one.
+        my $u = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port, Proto => 'udp');
+        next unless $u;
+        close $u;
         $S{ports_taken}{$port} = 1;
         return $port;
     }
