@@ -50,12 +50,24 @@ Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &al
     return out;
 }
 
-// A bare value stands for {"value": …}: Entra ID sends the enterprise
-// manager as its id, and some clients list members or emails as strings.
+// Where a bare value may stand for {"value": …}: Entra ID sends the
+// enterprise manager as its id, and providers list group members as ids
+// (docs/idp-quirks.md). Anywhere else ("emails": "a@b") it is refused.
+bool acceptsBareValue(const Attribute &a) {
+    return isGroupMembers(a) || &a == enterpriseUserSchema().find("manager");
+}
+
+// An object where a simple value belongs, "{}" included: never "unset".
+Error objectForSimple(std::string_view path) {
+    return invalidAttribute(path, "must be a simple value, not an object");
+}
+
 Expected<Json> normalizeBareValue(const Attribute &a, const Json &in, JsonAlloc &alloc,
                                   std::string_view path) {
     const Attribute *value = a.sub("value");
-    if (!value) return invalidAttribute(path, "must be an object");
+    if (!value || !acceptsBareValue(a)) {
+        return invalidAttribute(path, "is complex: it must be an object, not a bare value");
+    }
     auto v = normalizeValue(*value, in, alloc, subPath(path, *value));
     if (!v || v->IsNull()) return v;
     Json out(rapidjson::kObjectType);
@@ -66,6 +78,7 @@ Expected<Json> normalizeBareValue(const Attribute &a, const Json &in, JsonAlloc 
 // One value that is not an array.
 Expected<Json> normalizeElement(const Attribute &a, const Json &in, JsonAlloc &alloc,
                                 std::string_view path) {
+    if (in.IsObject() && !a.isComplex()) return objectForSimple(path);
     if (isUnset(in)) return Json();
     if (in.IsArray()) return invalidAttribute(path, "must be a single value, not an array");
     if (!a.isComplex()) return coerceScalar(a, in, alloc, path);
@@ -111,6 +124,7 @@ Expected<Json> normalizeSingle(const Attribute &a, const Json &in, JsonAlloc &al
 // the one it wrote last, normalizeResource all but the first.
 Expected<Json> normalizeValue(const Attribute &a, const Json &in, JsonAlloc &alloc,
                               std::string_view path) {
+    if (in.IsObject() && !a.isComplex()) return objectForSimple(path);
     if (isUnset(in)) return Json();
     if (a.multiValued) return normalizeMultiValued(a, in, alloc, path);
     return normalizeSingle(a, in, alloc, path);

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "scim/ids.hpp"
+#include "scim/input_checks.hpp"
 #include "scim/query.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_scripts.hpp"
@@ -123,6 +124,7 @@ Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &p
         return invalidValue("attribute 'userName' is required");
     }
     w.userName = std::string(str(*userName));
+    if (auto refused = checkIdentifiers(w.doc, "userName")) return *refused;
     w.docText = toString(w.doc);
     w.passwordSent = password.has_value();
     if (password && config.storePasswords) w.passwordHash = hashPassword(*password);
