@@ -111,6 +111,51 @@ std::optional<Error> checkIdentifiers(const Json &doc, std::string_view name) {
     return std::nullopt;
 }
 
+namespace {
+
+bool isAlpha(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool isDigit(char c) noexcept { return c >= '0' && c <= '9'; }
+
+bool isAttrName(std::string_view s) noexcept {
+    if (s == "$ref") return true;
+    if (s.empty() || !isAlpha(s.front())) return false;
+    for (char c : s) {
+        if (!isAlpha(c) && !isDigit(c) && c != '-' && c != '_') return false;
+    }
+    return true;
+}
+
+// "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": non-empty
+// segments of name characters and dots.
+bool isUrn(std::string_view s) noexcept {
+    if (!istartsWith(s, "urn:")) return false;
+    size_t segment = 0;
+    for (char c : s) {
+        if (c == ':') {
+            if (segment == 0) return false;
+            segment = 0;
+        } else if (isAlpha(c) || isDigit(c) || c == '-' || c == '_' || c == '.') {
+            ++segment;
+        } else {
+            return false;
+        }
+    }
+    return segment > 0;
+}
+
+}  // namespace
+
+bool isAttributePath(std::string_view path) noexcept {
+    size_t colon = path.rfind(':');
+    if (colon != std::string_view::npos) {
+        if (!isUrn(path.substr(0, colon))) return false;
+        path.remove_prefix(colon + 1);
+    }
+    size_t dot = path.find('.');
+    if (dot == std::string_view::npos) return isAttrName(path);
+    return isAttrName(path.substr(0, dot)) && isAttrName(path.substr(dot + 1));
+}
+
 std::string validUtf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());

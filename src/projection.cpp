@@ -10,6 +10,7 @@
 #include <cctype>
 #include <string>
 
+#include "scim/input_checks.hpp"
 #include "scim/render.hpp"
 
 namespace scim {
@@ -43,7 +44,7 @@ Expected<std::vector<std::string>> splitNames(std::string_view list, std::string
     for (size_t start = 0;;) {
         size_t comma = list.find(',', start);
         std::string_view item = trim(list.substr(start, comma - start));
-        if (!isAttributeName(item)) {
+        if (!isAttributeName(item) || !isAttributePath(item)) {
             return invalidValue(std::string(param) +
                                 " must be a comma-separated list of attribute names, not '" +
                                 clip(list) + "'");

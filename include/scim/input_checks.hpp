@@ -35,6 +35,12 @@ std::optional<Error> checkName(std::string_view attribute, std::string_view valu
 // externalId (when set).
 std::optional<Error> checkIdentifiers(const Json &doc, std::string_view name);
 
+// RFC 7644 §3.10 attribute path syntax: [URN ":"] ATTRNAME ["." ATTRNAME],
+// ATTRNAME = ALPHA *(ALPHA / DIGIT / "-" / "_"), or "$ref". Refuses
+// "userName.", "name..givenName", "user$Name". Says nothing about whether
+// the schema knows the name.
+bool isAttributePath(std::string_view path) noexcept;
+
 // Replaces bytes that are not valid UTF-8 with U+FFFD, so that text from
 // the request (a path id) can go into a JSON error detail.
 std::string validUtf8(std::string_view text);

@@ -65,6 +65,9 @@ public:
         if (!list_.sortBy.empty()) {
             if (auto e = checkSortBy(*c_.type, list_.sortBy)) return errorResponse(*e);
         }
+        if (list_.filter) {
+            if (auto e = filter::checkAgainst(*list_.filter, *c_.type)) return errorResponse(*e);
+        }
         collector_.emplace(list_);
         if (list_.filter && !c_.memberSuffix.empty()) {
             memberProbes_ = memberValues(*list_.filter, *c_.type);
