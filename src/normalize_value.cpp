@@ -6,6 +6,7 @@
 #include <string>
 
 #include "coerce.hpp"
+#include "scim/strings.hpp"
 
 namespace scim {
 
@@ -33,6 +34,19 @@ void putSub(Json &object, const std::string &name, Json value, JsonAlloc &alloc)
     if (!value.IsNull()) object.AddMember(jstr(name, alloc), value, alloc);
 }
 
+// A group member names its id, and a type PATCH would accept too.
+Expected<Json> checkedMember(Json member, std::string_view path) {
+    if (!member.HasMember("value")) {
+        return invalidAttribute(path, "needs a string 'value', the member's id");
+    }
+    auto type = member.FindMember("type");
+    if (type != member.MemberEnd() && type->value.IsString() &&
+        !iequals(str(type->value), "User") && !iequals(str(type->value), "Group")) {
+        return invalidAttribute(path, "type must be \"User\" or \"Group\"");
+    }
+    return member;
+}
+
 Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &alloc,
                                std::string_view path) {
     Json out(rapidjson::kObjectType);
@@ -44,9 +58,7 @@ Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &al
         putSub(out, sub->name, std::move(*v), alloc);
     }
     if (out.ObjectEmpty()) return Json();
-    if (isGroupMembers(a) && !out.HasMember("value")) {
-        return invalidAttribute(path, "needs a string 'value', the member's id");
-    }
+    if (isGroupMembers(a)) return checkedMember(std::move(out), path);
     return out;
 }
 
