@@ -92,13 +92,23 @@ location /scim/v2/ {
     scim_max_members_per_request 2;
 }
 --- steps
+POST /scim/v2/Users
+{"userName":"a"}
+=> 201
+=> save a = json id
+---
+POST /scim/v2/Users
+{"userName":"b"}
+=> 201
+=> save b = json id
+---
 POST /scim/v2/Groups
-{"displayName":"g","members":[{"value":"a"},{"value":"b"},{"value":"c"}]}
+{"displayName":"g","members":[{"value":"{{a}}"},{"value":"{{b}}"},{"value":"c"}]}
 => 413
 => json {"status":"413","detail":"/names 3 members; scim_max_members_per_request allows 2/"}
 ---
 POST /scim/v2/Groups
-{"displayName":"g","members":[{"value":"a"},{"value":"b"}]}
+{"displayName":"g","members":[{"value":"{{a}}"},{"value":"{{b}}"}]}
 => 201
 => save id = json id
 ---
@@ -136,7 +146,7 @@ POST /scim/v2/Users
 ---
 GET /scim/v2/Users?startIndex=100000000000000001
 => 200
-=> json {"totalResults":1,"Resources":"__ABSENT__"}
+=> json {"totalResults":1,"itemsPerPage":0,"Resources":[]}
 ---
 GET /scim/v2/Users?startIndex=9223372036854775807&count=9223372036854775807
 => 200
@@ -192,4 +202,4 @@ location /scim/v2/ {
     scim;
     scim_max_scan 0;
 }
---- nginx_t_fails: scim_max_scan
+--- nginx_t_fails: value must be between 1

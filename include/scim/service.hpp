@@ -51,7 +51,7 @@ struct ServiceConfig {
     // Resource bounds (issue #9): no request can hurt the others.
     size_t maxMembersPerRequest = 10000;  // members one group write names; beyond, 413
     size_t maxScan = 100000;              // records one list request examines; beyond, 400
-    int64_t contentionBudgetMillis = 5000;  // a contended PATCH retries with backoff this long
+    int64_t contentionBudgetMillis = 10000;  // a contended PATCH retries with backoff this long
 };
 
 struct Request {

@@ -535,9 +535,13 @@ std::string error_detail(ngx_http_request_t *r, ngx_uint_t status) {
 // under a SCIM base, or with no URI parsed at all.
 bool ngx_http_scim_errors_apply(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
     if (slcf->errors != 1) return false;
-    ngx_str_t uri = r->uri.len ? r->uri : r->unparsed_uri;
-    if (uri.len == 0) return true;
-    std::string_view path = view(uri);
+    std::string_view path = view(r->uri);
+    if (path.empty() && r->uri_start != nullptr && r->uri_end > r->uri_start) {
+        // Refused while nginx decoded it (e.g. "%00"): the raw request URI.
+        path = {reinterpret_cast<const char *>(r->uri_start),
+                static_cast<size_t>(r->uri_end - r->uri_start)};
+    }
+    if (path.empty()) return true;
     if (size_t query = path.find('?'); query != std::string_view::npos) path = path.substr(0, query);
     std::string_view base, rest;
     bool scim = scim::splitBase(path, base, rest);

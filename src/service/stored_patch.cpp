@@ -39,7 +39,12 @@ std::minstd_rand &jitterSource() {
 std::optional<unsigned> ContentionBackoff::next() {
     if (left_ <= 0) return std::nullopt;
     unsigned wait = std::uniform_int_distribution<unsigned>(1, ceiling_)(jitterSource());
-    ceiling_ = std::min(ceiling_ * 2, kMaxCeilingMillis);
+    // Newcomers back off more and more; a request that has lost many times
+    // waits less and less, so it wins before the budget is spent instead of
+    // starving behind fresher ones.
+    ++attempts_;
+    ceiling_ = attempts_ < kPatientAttempts ? std::min(ceiling_ * 2, kMaxCeilingMillis)
+                                            : std::max(ceiling_ / 2, 2u);
     left_ -= wait;
     return wait;
 }

@@ -26,8 +26,9 @@ Expected<patch::Outcome> applyToStored(const StoredDocument &stored, const Json 
 
 // A PATCH that lost the compare-and-set race to a concurrent writer starts
 // over after a random wait (full jitter, the ceiling doubling from 2 ms to
-// 64 ms), so that the writers spread out instead of colliding again, until
-// the waits add up to the budget. The edge does the waiting (an nginx timer,
+// 64 ms, then shrinking again for a request that keeps losing), so that the
+// writers spread out instead of colliding again, until the waits add up to
+// the budget. The edge does the waiting (an nginx timer,
 // store::Command::delayMillis); the exchange stays free of I/O.
 class ContentionBackoff {
 public:
@@ -37,8 +38,10 @@ public:
 
 private:
     static constexpr unsigned kMaxCeilingMillis = 64;
+    static constexpr unsigned kPatientAttempts = 12;
     int64_t left_;
     unsigned ceiling_ = 2;
+    unsigned attempts_ = 0;
 };
 
 }  // namespace scim
