@@ -204,7 +204,9 @@ private:
     }
 
     Step onPage(const redisReply &reply) {
-        total_ = store::integer(*reply.element[0]).value_or(0);
+        const redisReply *total = store::element(reply, 0);
+        if (!total) return storeFailure("a page reply without its total");  // found by request_fuzz
+        total_ = store::integer(*total).value_or(0);
         for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
             auto m = matchAt(reply, i, false);
             if (m) collector_->page().push_back(std::move(*m));
