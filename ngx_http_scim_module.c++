@@ -78,6 +78,10 @@ static ngx_conf_num_bounds_t ngx_http_scim_members_bounds = {ngx_conf_check_num_
                                                               NGX_MAX_INT32_VALUE};
 static ngx_conf_num_bounds_t ngx_http_scim_filter_length_bounds = {ngx_conf_check_num_bounds, 16,
                                                                     65536};
+static ngx_conf_num_bounds_t ngx_http_scim_request_members_bounds = {
+    ngx_conf_check_num_bounds, 1, 1000000};
+static ngx_conf_num_bounds_t ngx_http_scim_scan_bounds = {ngx_conf_check_num_bounds, 1,
+                                                          NGX_MAX_INT32_VALUE};
 static ngx_conf_num_bounds_t ngx_http_scim_sort_bounds = {ngx_conf_check_num_bounds, 1, 10000000};
 static ngx_conf_num_bounds_t ngx_http_scim_max_tenants_bounds = {ngx_conf_check_num_bounds, 1,
                                                                   1000000};
@@ -208,6 +212,20 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_max_sort_results"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, max_sort_results), &ngx_http_scim_sort_bounds},
+
+    /* Resource bounds and error pages (issue #9) */
+    {ngx_string("scim_max_members_per_request"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_members_per_request),
+     &ngx_http_scim_request_members_bounds},
+
+    {ngx_string("scim_max_scan"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_scan), &ngx_http_scim_scan_bounds},
+
+    {ngx_string("scim_errors"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, errors), nullptr},
 
     {ngx_string("scim_user_password"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
@@ -676,6 +694,9 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->max_filter_length = NGX_CONF_UNSET_UINT;
     slcf->max_filter_depth = NGX_CONF_UNSET_UINT;
     slcf->max_sort_results = NGX_CONF_UNSET_UINT;
+    slcf->max_members_per_request = NGX_CONF_UNSET_UINT;
+    slcf->max_scan = NGX_CONF_UNSET_UINT;
+    slcf->errors = NGX_CONF_UNSET;
     slcf->password_storage = NGX_CONF_UNSET_UINT;
     slcf->events_maxlen = NGX_CONF_UNSET;
     slcf->patch_response = NGX_CONF_UNSET_UINT;
@@ -811,6 +832,8 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.maxFilterLength = conf->max_filter_length;
     s.maxFilterDepth = static_cast<unsigned>(conf->max_filter_depth);
     s.maxSortResults = conf->max_sort_results;
+    s.maxMembersPerRequest = conf->max_members_per_request;
+    s.maxScan = conf->max_scan;
     s.storePasswords = conf->password_storage == 1;
     s.eventsMaxLen = conf->events_maxlen;
     s.patchResponse = static_cast<scim::PatchResponse>(conf->patch_response);
@@ -858,6 +881,10 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     ngx_conf_merge_uint_value(conf->max_filter_length, prev->max_filter_length, 4096);
     ngx_conf_merge_uint_value(conf->max_filter_depth, prev->max_filter_depth, 32);
     ngx_conf_merge_uint_value(conf->max_sort_results, prev->max_sort_results, 10000);
+    ngx_conf_merge_uint_value(conf->max_members_per_request, prev->max_members_per_request,
+                              10000);
+    ngx_conf_merge_uint_value(conf->max_scan, prev->max_scan, 100000);
+    ngx_conf_merge_value(conf->errors, prev->errors, 0);
     ngx_conf_merge_uint_value(conf->password_storage, prev->password_storage, 1);
     ngx_conf_merge_value(conf->events_maxlen, prev->events_maxlen, 100000);
     ngx_conf_merge_uint_value(conf->patch_response, prev->patch_response,
