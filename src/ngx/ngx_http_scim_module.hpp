@@ -44,6 +44,8 @@ struct ngx_http_scim_loc_conf_t {
     ngx_uint_t max_filter_length;
     ngx_uint_t max_filter_depth;
     ngx_uint_t max_sort_results;
+    ngx_uint_t bulk_max_operations;  // scim_bulk_max_operations
+    size_t bulk_max_payload;         // scim_bulk_max_payload; unset: client_max_body_size
     ngx_uint_t password_storage;  // 1 hash, 0 discard
     ngx_int_t events_maxlen;
     ngx_uint_t patch_response;  // scim::PatchResponse
