@@ -259,7 +259,7 @@ is($got[999]{bulkId}, 'b1000', 'in the given order');
 is(main::user_count(), 1000, '1,000 users');
 is(main::event_count(), 1000, '1,000 events');
 my %created = map { my %f = @{ $_->[1] }; $f{type} eq 'user.created' ? ($f{id} => 1) : () }
-    @{ redis_cmd('XRANGE', "$K:events", '-', '+') };
+    @{ redis_cmd("XRANGE", "$main::K:events", "-", "+") };
 is(scalar(grep { $created{$_} } keys %ids), 1000, 'one user.created per id');
 
 
