@@ -3,6 +3,8 @@
 #   make          build build/ngx_http_scim_module.so
 #   make run      build, start redis-server + nginx on localhost, print a curl line
 #   make test     unit tests (GoogleTest) + integration tests (prove t/)
+#   make deb      the Debian package, build/libnginx-mod-http-scim_<version>_<arch>.deb
+#   make test-deb install that package, serve a request through it, purge it (root)
 #
 # Every target depends on `deps`, which installs missing Debian packages.
 
@@ -33,10 +35,11 @@ MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
 
 DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 libssl-dev libpcre3-dev zlib1g-dev googletest libgtest-dev libgmock-dev \
-                g++ make perl clang libclang-rt-dev valgrind wrk curl python3-redis
+                g++ make perl clang libclang-rt-dev valgrind wrk curl python3-redis \
+                debhelper dpkg-dev fakeroot lintian
 
 .PHONY: all deps module unit integration test test-asan test-valgrind run start stop \
-        bench fuzz fuzz-short clean
+        bench fuzz fuzz-short clean deb test-deb test-demo
 
 all: module
 
@@ -108,7 +111,11 @@ fuzz fuzz-short: deps $(FUZZ_BINS)
 integration: module
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib -r t/
 
-test: deps unit fuzz-short integration
+test: deps unit fuzz-short integration test-demo test-deb
+
+# The demo keeps its users across `make stop` and `make start`.
+test-demo: module
+	t/make/demo-persistence
 
 # ASan/UBSan: the module is built instrumented and nginx runs with libasan
 # preloaded (the packaged nginx itself is not instrumented).
@@ -124,6 +131,28 @@ test-asan: deps
 
 test-valgrind: module
 	TEST_NGINX_USE_VALGRIND=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib -r t/
+
+# --- the Debian package ------------------------------------------------------
+
+# dpkg-buildpackage writes its results into the parent of the source tree, so
+# it builds a copy under build/deb/src and the .deb is collected from there.
+# debian/rules builds with dh-sequence-nginx (nginx-dev): Debian's conf_flags,
+# --add-dynamic-module, the hardening flags of dpkg-buildflags.
+DEB_DIR := build/deb
+
+deb: deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/src
+	tar --exclude-vcs --exclude=./build -cf - . | tar -C $(DEB_DIR)/src -xf -
+	cd $(DEB_DIR)/src && DEB_BUILD_OPTIONS=parallel=2 dpkg-buildpackage -us -uc -b \
+	    >../build.log 2>&1 || { tail -40 ../build.log; exit 1; }
+	lintian --allow-root --fail-on error,warning --info $(DEB_DIR)/*.changes
+	@deb=$(DEB_DIR)/libnginx-mod-http-scim_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb; \
+	  cp $$deb build/ && echo "built build/$$(basename $$deb)"
+
+# Installs the package on this machine's nginx (root), serves a request
+# through it, and purges it again.
+test-deb: deb
+	t/make/deb-package build/libnginx-mod-http-scim_$$(dpkg-parsechangelog -S Version)_$$(dpkg --print-architecture).deb
 
 # --- running ------------------------------------------------------------------
 
