@@ -60,8 +60,6 @@ static ngx_conf_enum_t ngx_http_scim_user_deletes[] = {
     {ngx_null_string, 0},
 };
 
-// The Bulk payload limit where client_max_body_size is 0 (unlimited).
-static const size_t ngx_http_scim_bulk_payload_unlimited_body = 1024 * 1024;
 static ngx_conf_post_t ngx_http_scim_cache_ttl_post = {ngx_http_scim_check_cache_ttl};
 static ngx_conf_num_bounds_t ngx_http_scim_db_bounds = {ngx_conf_check_num_bounds, 0, 1023};
 static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bounds, 1, 100000};
@@ -75,6 +73,8 @@ static ngx_conf_num_bounds_t ngx_http_scim_bulk_operations_bounds = {ngx_conf_ch
                                                                       100000};
 static char *ngx_http_scim_check_bulk_payload(ngx_conf_t *cf, void *post, void *data) noexcept;
 static ngx_conf_post_t ngx_http_scim_bulk_payload_post = {ngx_http_scim_check_bulk_payload};
+// The Bulk payload limit where client_max_body_size is 0 (unlimited).
+static const size_t ngx_http_scim_bulk_payload_unlimited_body = 1024 * 1024;
 static ngx_conf_num_bounds_t ngx_http_scim_maxlen_bounds = {ngx_conf_check_num_bounds, 1,
                                                              NGX_MAX_INT32_VALUE};
 

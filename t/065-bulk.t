@@ -77,7 +77,22 @@ GET /scim/v2/ServiceProviderConfig
 
 
 
-=== TEST 4: a group whose member is a user of the same Bulk, listed after it
+=== TEST 4: where client_max_body_size is 0 (unlimited), a Bulk keeps 1m
+--- config
+    location /scim/v2/ {
+        scim;
+        scim_token $TEST_NGINX_TOKEN_HASH demo;
+        client_max_body_size 0;
+    }
+--- request
+GET /scim/v2/ServiceProviderConfig
+--- error_code: 200
+--- response_json
+{"bulk":{"maxPayloadSize":1048576}}
+
+
+
+=== TEST 5: a group whose member is a user of the same Bulk, listed after it
 --- perl
 my $r = main::bulk([
     '{"method":"POST","bulkId":"g1","path":"/Groups","data":{"displayName":"Eng","members":[{"value":"bulkId:u1"}]}}',
@@ -106,7 +121,7 @@ is(main::event_count(), 3, 'three events, one per operation');
 
 
 
-=== TEST 5: PATCH and PUT by a bulkId path, and an ETag version; DELETE last
+=== TEST 6: PATCH and PUT by a bulkId path, and an ETag version; DELETE last
 --- perl
 my $r = main::bulk([
     '{"method":"POST","bulkId":"u1","path":"/Users","data":{"userName":"pat","active":true}}',
@@ -139,7 +154,7 @@ is(scim_request('GET', "/scim/v2/Users/$u")->{status}, 404, 'the user is gone');
 
 
 
-=== TEST 6: failOnErrors 1 stops at the first error; only what ran is listed
+=== TEST 7: failOnErrors 1 stops at the first error; only what ran is listed
 --- perl
 my $r = main::bulk([
     '{"method":"DELETE","path":"/Users/nobody"}',
@@ -154,7 +169,7 @@ is(main::event_count(), 0, 'no event');
 
 
 
-=== TEST 7: failOnErrors 2 runs until the second error
+=== TEST 8: failOnErrors 2 runs until the second error
 --- perl
 my $r = main::bulk([
     '{"method":"POST","bulkId":"a","path":"/Users","data":{"userName":"a"}}',
@@ -178,7 +193,7 @@ is(main::statuses($r), '404,404,201', 'all ran');
 
 
 
-=== TEST 8: a cycle and an unknown bulkId answer 409 invalidValue; the rest runs
+=== TEST 9: a cycle and an unknown bulkId answer 409 invalidValue; the rest runs
 --- perl
 my $r = main::bulk([
     '{"method":"POST","bulkId":"a","path":"/Users","data":{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"userName":"a","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"bulkId:b"}}}}',
@@ -201,7 +216,7 @@ is(main::event_count(), 1, 'one event');
 
 
 
-=== TEST 9: over scim_bulk_max_operations: 413 before any operation runs
+=== TEST 10: over scim_bulk_max_operations: 413 before any operation runs
 --- config
     location /scim/v2/ {
         scim;
@@ -220,7 +235,7 @@ is(main::statuses($r), '201,201', 'at the limit it runs');
 
 
 
-=== TEST 10: over scim_bulk_max_payload, and over client_max_body_size: 413 SCIM errors
+=== TEST 11: over scim_bulk_max_payload, and over client_max_body_size: 413 SCIM errors
 --- config
     location /scim/v2/ {
         scim;
@@ -244,7 +259,7 @@ is(main::statuses($r), '201,201', 'under the limit it runs');
 
 
 
-=== TEST 11: a Bulk of 1,000 creates: all land, 1,000 events in the tenant's stream
+=== TEST 12: a Bulk of 1,000 creates: all land, 1,000 events in the tenant's stream
 --- timeout: 120
 --- perl
 my @ops = map { qq({"method":"POST","bulkId":"b$_","path":"/Users","data":{"userName":"bulk$_\@example.com","active":true}}) } 1 .. 1000;
@@ -264,7 +279,7 @@ is(scalar(grep { $created{$_} } keys %ids), 1000, 'one user.created per id');
 
 
 
-=== TEST 12: scim_bulk_max_operations 0
+=== TEST 13: scim_bulk_max_operations 0
 --- config
     location /scim/v2/ {
         scim;
@@ -275,7 +290,7 @@ is(scalar(grep { $created{$_} } keys %ids), 1000, 'one user.created per id');
 
 
 
-=== TEST 13: scim_bulk_max_payload 0
+=== TEST 14: scim_bulk_max_payload 0
 --- config
     location /scim/v2/ {
         scim;
@@ -286,7 +301,7 @@ is(scalar(grep { $created{$_} } keys %ids), 1000, 'one user.created per id');
 
 
 
-=== TEST 14: scim_bulk_max_payload larger than client_max_body_size
+=== TEST 15: scim_bulk_max_payload larger than client_max_body_size
 --- config
     location /scim/v2/ {
         scim;
@@ -297,7 +312,7 @@ is(scalar(grep { $created{$_} } keys %ids), 1000, 'one user.created per id');
 
 
 
-=== TEST 15: scim_bulk_max_payload abc
+=== TEST 16: scim_bulk_max_payload abc
 --- config
     location /scim/v2/ {
         scim;
@@ -308,7 +323,7 @@ is(scalar(grep { $created{$_} } keys %ids), 1000, 'one user.created per id');
 
 
 
-=== TEST 16: only POST on /Bulk
+=== TEST 17: only POST on /Bulk
 --- request
 GET /scim/v2/Bulk
 --- error_code: 405
@@ -316,3 +331,19 @@ GET /scim/v2/Bulk
 Allow: POST
 --- response_json
 {"status":"405"}
+
+
+
+=== TEST 18: a client that goes away mid-Bulk: the worker stays sound, every write kept its event
+--- timeout: 60
+--- perl
+my @ops = map { qq({"method":"POST","bulkId":"b$_","path":"/Users","data":{"userName":"gone$_"}}) } 1 .. 500;
+my $sock = open_request('POST', '/scim/v2/Bulk', main::bulk_body(\@ops));
+select(undef, undef, undef, 0.05);
+close $sock;
+my $last = -1;
+wait_until(sub { my $n = main::event_count(); my $done = $n == $last; $last = $n; $done }, 10, 0.2);
+is(scim_request('GET', '/scim/v2/ServiceProviderConfig')->{status}, 200, 'the worker serves');
+my $users = main::user_count();
+ok($users >= 0 && $users <= 500, "$users of 500 operations ran");
+is(main::event_count(), $users, 'one event per user created, no half-written operation');
