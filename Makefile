@@ -36,7 +36,7 @@ MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
 DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 libssl-dev libpcre3-dev zlib1g-dev googletest libgtest-dev libgmock-dev \
                 g++ make perl clang libclang-rt-dev valgrind wrk curl python3-redis \
-                debhelper dpkg-dev fakeroot lintian
+                debhelper dpkg-dev fakeroot lintian python3-prometheus-client
 
 .PHONY: all deps module unit integration test test-asan test-valgrind run start stop \
         bench fuzz fuzz-short clean deb test-deb test-demo

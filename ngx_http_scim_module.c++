@@ -12,6 +12,7 @@
 #include "ngx/ngx_http_scim_module.hpp"
 
 #include "ngx/ngx_http_scim_auth.hpp"
+#include "ngx/ngx_http_scim_metrics.hpp"
 #include "scim/roles.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/tenant.hpp"
@@ -27,6 +28,8 @@ static char *ngx_http_scim_role_group(ngx_conf_t *cf, ngx_command_t *cmd, void *
 static char *ngx_http_scim_role_default(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static ngx_int_t ngx_http_scim_preconfiguration(ngx_conf_t *cf) noexcept;
 static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept;
 static void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept;
 static char *ngx_http_scim_init_main_conf(ngx_conf_t *cf, void *conf) noexcept;
@@ -75,6 +78,8 @@ static char *ngx_http_scim_check_bulk_payload(ngx_conf_t *cf, void *post, void *
 static ngx_conf_post_t ngx_http_scim_bulk_payload_post = {ngx_http_scim_check_bulk_payload};
 // The Bulk payload limit where client_max_body_size is 0 (unlimited).
 static const size_t ngx_http_scim_bulk_payload_unlimited_body = 1024 * 1024;
+static ngx_conf_num_bounds_t ngx_http_scim_max_tenants_bounds = {ngx_conf_check_num_bounds, 1,
+                                                                  1000000};
 static ngx_conf_num_bounds_t ngx_http_scim_maxlen_bounds = {ngx_conf_check_num_bounds, 1,
                                                              NGX_MAX_INT32_VALUE};
 
@@ -105,6 +110,13 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_redis_timeout"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_scim_main_conf_t, redis_timeout), nullptr},
+
+    {ngx_string("scim_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_metrics,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_metrics_max_tenants"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, metrics_max_tenants), &ngx_http_scim_max_tenants_bounds},
 
     {ngx_string("scim_token"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE123, ngx_http_scim_token,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
@@ -208,7 +220,7 @@ static ngx_command_t ngx_http_scim_commands[] = {
     ngx_null_command};
 
 static ngx_http_module_t ngx_http_scim_module_ctx = {
-    nullptr,                          /* preconfiguration */
+    ngx_http_scim_preconfiguration,   /* preconfiguration */
     ngx_http_scim_postconfiguration,  /* postconfiguration */
     ngx_http_scim_create_main_conf,   /* create main configuration */
     ngx_http_scim_init_main_conf,     /* init main configuration */
@@ -240,11 +252,30 @@ static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *, void *conf) n
 
     auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
         ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    if (clcf->handler == ngx_http_scim_metrics_handler) {
+        return const_cast<char *>("cannot share a location with \"scim_metrics\"");
+    }
     clcf->handler = ngx_http_scim_handler;
 
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
         ngx_http_conf_get_module_main_conf(cf, ngx_http_scim_module));
     smcf->used = 1;
+    return NGX_CONF_OK;
+}
+
+// scim_metrics: the Prometheus exposition of the metrics zone, like stub_status.
+static char *ngx_http_scim_metrics(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->enable == 1 || slcf->admin == 1) {
+        return const_cast<char *>("cannot share a location with \"scim\" or \"scim_admin\"");
+    }
+    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    if (clcf->handler == ngx_http_scim_metrics_handler) return const_cast<char *>("is duplicate");
+    clcf->handler = ngx_http_scim_metrics_handler;
+    auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
+        ngx_http_conf_get_module_main_conf(cf, ngx_http_scim_module));
+    smcf->metrics_used = 1;
     return NGX_CONF_OK;
 }
 
@@ -330,6 +361,9 @@ static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *, void *conf) no
 
     auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
         ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    if (clcf->handler == ngx_http_scim_metrics_handler) {
+        return const_cast<char *>("cannot share a location with \"scim_metrics\"");
+    }
     clcf->handler = ngx_http_scim_handler;
 
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
@@ -517,11 +551,17 @@ static void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept {
     smcf->redis_connect_timeout = NGX_CONF_UNSET_MSEC;
     smcf->redis_timeout = NGX_CONF_UNSET_MSEC;
     smcf->token_cache_ttl = NGX_CONF_UNSET_MSEC;
+    smcf->metrics_max_tenants = NGX_CONF_UNSET_UINT;
     return smcf;
 }
 
-static char *ngx_http_scim_init_main_conf(ngx_conf_t *, void *conf) noexcept {
+static char *ngx_http_scim_init_main_conf(ngx_conf_t *cf, void *conf) noexcept {
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(conf);
+    ngx_conf_init_uint_value(smcf->metrics_max_tenants, 1000);
+    if ((smcf->used || smcf->metrics_used) &&
+        ngx_http_scim_metrics_zone_add(cf, smcf) != NGX_CONF_OK) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
     ngx_conf_init_value(smcf->redis_db, 0);
     ngx_conf_init_msec_value(smcf->redis_connect_timeout, 1000);
     ngx_conf_init_msec_value(smcf->redis_timeout, 2000);
@@ -775,7 +815,12 @@ static char *ngx_http_scim_check_bulk_payload(ngx_conf_t *cf, void *, void *data
     return NGX_CONF_OK;
 }
 
+static ngx_int_t ngx_http_scim_preconfiguration(ngx_conf_t *cf) noexcept {
+    return ngx_http_scim_add_variables(cf);
+}
+
 static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept {
+    if (ngx_http_scim_metrics_init(cf) != NGX_OK) return NGX_ERROR;
     return ngx_http_scim_init_filters(cf);
 }
 
@@ -783,6 +828,7 @@ static ngx_int_t ngx_http_scim_init_process(ngx_cycle_t *cycle) noexcept {
     if (ngx_process != NGX_PROCESS_WORKER && ngx_process != NGX_PROCESS_SINGLE) return NGX_OK;
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(
         ngx_http_cycle_get_module_main_conf(cycle, ngx_http_scim_module));
+    ngx_http_scim_metrics_init_process(cycle);
     if (smcf == nullptr || !smcf->used) return NGX_OK;
     ngx_http_scim_token_cache_init(smcf->token_cache_ttl);
     ngx_http_scim_redis().start(smcf->redis, cycle->log);
@@ -791,4 +837,5 @@ static ngx_int_t ngx_http_scim_init_process(ngx_cycle_t *cycle) noexcept {
 
 static void ngx_http_scim_exit_process(ngx_cycle_t *) noexcept {
     ngx_http_scim_redis().stop();
+    ngx_http_scim_metrics_exit_process();
 }

@@ -1,5 +1,7 @@
 #include "ngx_http_scim_auth.hpp"
 
+#include "ngx_http_scim_metrics.hpp"
+
 #include <algorithm>
 
 #include "scim/ids.hpp"
@@ -48,8 +50,18 @@ void audit(ngx_http_request_t *r, ngx_uint_t level, const std::string &what) {
     }
 }
 
+scim::metrics::AuthFailure failure_of(scim::TokenVerdict verdict) {
+    switch (verdict) {
+    case scim::TokenVerdict::Revoked: return scim::metrics::AuthFailure::Revoked;
+    case scim::TokenVerdict::Expired: return scim::metrics::AuthFailure::Expired;
+    case scim::TokenVerdict::WrongTenant: return scim::metrics::AuthFailure::WrongTenant;
+    default: return scim::metrics::AuthFailure::Unknown;
+    }
+}
+
 void audit_refusal(ngx_http_request_t *r, scim::TokenVerdict verdict, const scim::CachedToken &t,
                    const ngx_http_scim_auth_t &auth) {
+    ngx_http_scim_metrics_auth_failure(failure_of(verdict));
     std::string who = hash_label(auth.sha256);
     if (verdict == scim::TokenVerdict::Unknown) {
         // Scanners send these all day: informational.
@@ -87,9 +99,19 @@ ngx_http_scim_auth_rc decide(ngx_http_request_t *r, const scim::CachedToken &t,
     return ngx_http_scim_auth_rc::accepted;
 }
 
-std::optional<std::string_view> presented_token(ngx_http_request_t *r) {
-    if (r->headers_in.authorization == nullptr) return std::nullopt;
-    return scim::bearerToken(view(r->headers_in.authorization->value));
+// The bearer token; a refusal for want of one is counted and logged here.
+std::optional<std::string_view> presented_token(ngx_http_request_t *r, const char *what) {
+    if (r->headers_in.authorization == nullptr) {
+        ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure::Missing);
+        audit(r, NGX_LOG_INFO, std::string("no bearer token") + what);
+        return std::nullopt;
+    }
+    auto token = scim::bearerToken(view(r->headers_in.authorization->value));
+    if (!token) {
+        ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure::Malformed);
+        audit(r, NGX_LOG_INFO, std::string("malformed Authorization header") + what);
+    }
+    return token;
 }
 
 }  // namespace
@@ -97,11 +119,8 @@ std::optional<std::string_view> presented_token(ngx_http_request_t *r) {
 ngx_http_scim_auth_rc ngx_http_scim_auth_start(ngx_http_request_t *r,
                                                const ngx_http_scim_loc_conf_t *slcf,
                                                ngx_http_scim_auth_t &auth) {
-    auto token = presented_token(r);
-    if (!token) {
-        audit(r, NGX_LOG_INFO, "no bearer token");
-        return ngx_http_scim_auth_rc::refused;
-    }
+    auto token = presented_token(r, "");
+    if (!token) return ngx_http_scim_auth_rc::refused;
     auth.sha256 = scim::sha256Hex(*token);
     if (const scim::TokenEntry *entry = slcf->token_set->find(*token)) {
         scim::CachedToken t{scim::CachedToken::Status::Valid, entry->tenant, entry->name, 0};
@@ -111,7 +130,9 @@ ngx_http_scim_auth_rc ngx_http_scim_auth_start(ngx_http_request_t *r,
         audit_refusal(r, scim::TokenVerdict::Unknown, {}, auth);
         return ngx_http_scim_auth_rc::refused;
     }
-    if (auto cached = token_cache().find(auth.sha256)) {
+    auto cached = token_cache().find(auth.sha256);
+    ngx_http_scim_metrics_token_cache(cached.has_value());
+    if (cached) {
         ngx_http_scim_auth_rc rc = decide(r, *cached, auth);
         if (rc == ngx_http_scim_auth_rc::accepted) touch(slcf, auth.sha256);
         return rc;
@@ -137,12 +158,10 @@ std::optional<ngx_http_scim_auth_rc> ngx_http_scim_auth_reply(ngx_http_request_t
 }
 
 bool ngx_http_scim_admin_authenticate(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
-    auto token = presented_token(r);
-    if (!token) {
-        audit(r, NGX_LOG_INFO, "no bearer token for the admin API");
-        return false;
-    }
+    auto token = presented_token(r, " for the admin API");
+    if (!token) return false;
     if (slcf->admin_token_set->find(*token)) return true;
+    ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure::Unknown);
     audit(r, NGX_LOG_WARN,
           "unknown admin token " + hash_label(scim::sha256Hex(*token)));
     return false;

@@ -4,6 +4,7 @@
 #include <sys/time.h>
 
 #include "ngx_http_scim_auth.hpp"
+#include "ngx_http_scim_metrics.hpp"
 #include "ngx_http_scim_module.hpp"
 #include "scim/admin.hpp"
 #include "scim/ids.hpp"
@@ -34,6 +35,7 @@ struct ngx_http_scim_ctx_t {
     bool replace_body = false;  // the filter replaces nginx's error page
     bool replacement_sent = false;
     std::string replacement;
+    ngx_http_scim_observed_t observed;  // for metrics and $scim_* variables
 
     ~ngx_http_scim_ctx_t();
 };
@@ -44,6 +46,8 @@ struct ngx_http_scim_ctx_t {
 struct ngx_http_scim_call_t {
     ngx_http_scim_ctx_t *ctx;
     ngx_event_t timer;
+    uint64_t sent_usec;
+    scim::metrics::RedisKind kind;
 };
 
 ngx_http_output_header_filter_pt next_header_filter;
@@ -127,6 +131,7 @@ ngx_int_t send_response(ngx_http_request_t *r, const scim::Response &response) {
     ngx_http_scim_ctx_t *ctx = get_ctx(r);
     if (ctx == nullptr && (ctx = create_ctx(r)) == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     ctx->own_response = true;
+    ctx->observed.error = scim::metrics::errorOf(response.status, response.body);
 
     r->headers_out.status = response.status;
     // Preconditions are the module's (versions, weak ETags); nginx's
@@ -183,6 +188,7 @@ void on_command_timeout(ngx_event_t *ev) noexcept {
     auto *call = static_cast<ngx_http_scim_call_t *>(ev->data);
     ngx_http_scim_ctx_t *ctx = call->ctx;
     call->ctx = nullptr;
+    ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::Timeout);
     if (ctx != nullptr) {
         ctx->call = nullptr;
         try {
@@ -194,15 +200,35 @@ void on_command_timeout(ngx_event_t *ev) noexcept {
     ngx_http_scim_redis().reset("command timed out");
 }
 
+// A round trip's duration, and the kind of error it came back with.
+void observe_reply(ngx_http_scim_call_t *call, const redisReply *reply) {
+    if (reply == nullptr) return;  // the link counts the disconnect
+    uint64_t usec = ngx_http_scim_now_usec() - call->sent_usec;
+    ngx_http_scim_metrics_redis_command(call->kind, usec);
+    if (call->ctx != nullptr) call->ctx->observed.redis_usec += usec;
+    if (scim::store::isError(*reply)) {
+        ngx_http_scim_metrics_redis_error(
+            scim::metrics::replyErrorKind(scim::store::text(*reply)));
+    }
+}
+
+scim::metrics::RedisKind command_kind(const ngx_http_scim_ctx_t *ctx,
+                                      const scim::store::Command &command) {
+    if (ctx->authenticating) return scim::metrics::RedisKind::Auth;
+    if (ctx->admin) return scim::metrics::RedisKind::Admin;
+    return scim::metrics::commandKind(command);
+}
+
 void on_reply(redisAsyncContext *, void *reply_ptr, void *privdata) noexcept {
     auto *call = static_cast<ngx_http_scim_call_t *>(privdata);
     ngx_http_scim_ctx_t *ctx = call->ctx;
+    auto *reply = static_cast<redisReply *>(reply_ptr);
+    observe_reply(call, reply);
     if (call->timer.timer_set) ngx_del_timer(&call->timer);
     delete call;
     if (ctx == nullptr || ngx_http_scim_redis().exiting()) return;  // nobody waits any more
     ctx->call = nullptr;
 
-    auto *reply = static_cast<redisReply *>(reply_ptr);
     try {
         if (reply == nullptr) {
             finish(ctx, unavailable_response("the connection to the store was lost"));
@@ -227,7 +253,8 @@ void on_reply(redisAsyncContext *, void *reply_ptr, void *privdata) noexcept {
 bool send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
     ngx_http_scim_redis_link &link = ngx_http_scim_redis();
     if (!link.accepting()) return false;
-    auto *call = new ngx_http_scim_call_t{ctx, {}};
+    auto *call = new ngx_http_scim_call_t{ctx, {}, ngx_http_scim_now_usec(),
+                                          command_kind(ctx, command)};
     call->timer.data = call;
     call->timer.handler = on_command_timeout;
     call->timer.log = ctx->request->connection->log;
@@ -386,6 +413,8 @@ ngx_int_t serve(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
     if (const ngx_str_t *prefer = find_header(r, "Prefer")) req.prefer = std::string(view(*prefer));
     req.tenant = ctx->auth.tenant;
     req.tokenName = ctx->auth.token_name;
+    ctx->observed.tenant = ctx->auth.tenant;
+    ctx->observed.token_name = ctx->auth.token_name;
     req.nowMillis = now_millis();
     return run(r, ctx, ctx->route.needsBody);
 }
@@ -425,18 +454,33 @@ ngx_int_t authenticate(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
     return NGX_DONE;
 }
 
-ngx_int_t handle_scim(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
+// The labels of a request, known from its path and method before it is
+// authenticated, so that refusals are labelled too.
+void observe_route(ngx_http_scim_ctx_t *ctx, std::string_view method) {
+    auto matched = scim::matchRoute(method, ctx->rest);
+    const scim::Route *route = std::get_if<scim::Route>(&matched);
+    if (route == nullptr) return;
+    ngx_http_scim_observed_t &o = ctx->observed;
+    o.resource = scim::metrics::resourceOf(route->endpoint);
+    o.operation = scim::metrics::operationName(*route, method);
+    if (route->endpoint == scim::Endpoint::Users || route->endpoint == scim::Endpoint::Groups) {
+        o.resource_id = route->id;
+    }
+    o.write = scim::metrics::writeOp(*route, method, o.write_op);
+}
+
+ngx_int_t handle_scim(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx,
+                      const ngx_http_scim_loc_conf_t *slcf) {
     std::string_view base, rest;
     if (!scim::splitBase(view(r->uri), base, rest)) {
         ngx_http_discard_request_body(r);
         return send_error(r, scim::notFound("no SCIM endpoint at this path"));
     }
-    ngx_http_scim_ctx_t *ctx = ensure_ctx(r);
-    if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     ctx->conf = slcf;
     ctx->service = slcf->service;
     ctx->base = std::string(base);
     ctx->rest = std::string(rest);
+    observe_route(ctx, view(r->method_name));
     if (slcf->tenant_value != nullptr) {
         ngx_str_t tenant;
         if (ngx_http_complex_value(r, slcf->tenant_value, &tenant) != NGX_OK) {
@@ -447,23 +491,36 @@ ngx_int_t handle_scim(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slc
             return send_error(r, scim::notFound("no such tenant"));
         }
         ctx->auth.required_tenant = std::string(view(tenant));
+        ctx->observed.tenant = ctx->auth.required_tenant;
     }
     return authenticate(r, ctx);
 }
 
-ngx_int_t handle_admin(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
+const char *admin_operation(scim::AdminRoute::Action action) {
+    switch (action) {
+    case scim::AdminRoute::Action::CreateToken: return "tokens.create";
+    case scim::AdminRoute::Action::ListTokens: return "tokens.list";
+    case scim::AdminRoute::Action::RotateToken: return "tokens.rotate";
+    case scim::AdminRoute::Action::RevokeToken: return "tokens.revoke";
+    }
+    return "tokens.other";
+}
+
+ngx_int_t handle_admin(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx,
+                       const ngx_http_scim_loc_conf_t *slcf) {
+    ctx->observed.resource = scim::metrics::Resource::Admin;
     if (!ngx_http_scim_admin_authenticate(r, slcf)) return send_unauthorized(r, true);
     auto matched = scim::matchAdminRoute(view(r->method_name), view(r->uri));
     if (auto *response = std::get_if<scim::Response>(&matched)) {
         ngx_http_discard_request_body(r);
         return send_response(r, *response);
     }
-    ngx_http_scim_ctx_t *ctx = ensure_ctx(r);
-    if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     ctx->conf = slcf;
     ctx->service = slcf->service;
     ctx->admin = true;
     ctx->admin_route = std::get<scim::AdminRoute>(matched);
+    ctx->observed.operation = admin_operation(ctx->admin_route.action);
+    ctx->observed.tenant = ctx->admin_route.tenant;
     ctx->scim_request.method = std::string(view(r->method_name));
     ctx->scim_request.path = std::string(view(r->uri));
     ctx->scim_request.nowMillis = now_millis();
@@ -473,7 +530,11 @@ ngx_int_t handle_admin(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *sl
 ngx_int_t handle(ngx_http_request_t *r) {
     auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
         ngx_http_get_module_loc_conf(r, ngx_http_scim_module));
-    return slcf->admin ? handle_admin(r, slcf) : handle_scim(r, slcf);
+    ngx_http_scim_ctx_t *ctx = ensure_ctx(r);
+    if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    ctx->observed.scim = true;
+    ctx->observed.start_usec = ngx_http_scim_now_usec();
+    return slcf->admin ? handle_admin(r, ctx, slcf) : handle_scim(r, ctx, slcf);
 }
 
 /* nginx's own error pages (413, 400, 408, …) in SCIM form */
@@ -505,6 +566,7 @@ ngx_int_t error_header_filter(ngx_http_request_t *r) noexcept {
         // The admin API answers JSON errors of its own shape.
         replacement = slcf->admin == 1 ? scim::adminError(e) : scim::errorResponse(e);
         ctx->replacement = replacement.body;
+        ctx->observed.error = scim::metrics::errorOf(static_cast<int>(status), replacement.body);
     } catch (...) {
         return NGX_ERROR;
     }
@@ -534,6 +596,11 @@ ngx_int_t error_body_filter(ngx_http_request_t *r, ngx_chain_t *in) noexcept {
 }
 
 }  // namespace
+
+ngx_http_scim_observed_t *ngx_http_scim_observed(ngx_http_request_t *r) noexcept {
+    ngx_http_scim_ctx_t *ctx = get_ctx(r);
+    return ctx != nullptr ? &ctx->observed : nullptr;
+}
 
 ngx_int_t ngx_http_scim_handler(ngx_http_request_t *r) noexcept {
     try {

@@ -27,6 +27,11 @@ struct ngx_http_scim_main_conf_t {
     ngx_msec_t redis_timeout;
     ngx_msec_t token_cache_ttl;
     ngx_flag_t used;  // some location has `scim` or `scim_admin`
+    // Metrics (docs/metrics.md): the zone exists when `used` or some
+    // location has `scim_metrics`.
+    ngx_flag_t metrics_used;
+    ngx_uint_t metrics_max_tenants;
+    ngx_shm_zone_t *metrics_zone;
 };
 
 struct ngx_http_scim_loc_conf_t {

@@ -1,5 +1,7 @@
 #include "ngx_http_scim_redis.hpp"
 
+#include "ngx_http_scim_metrics.hpp"
+
 #include <sys/ioctl.h>
 
 #include "scim/service.hpp"
@@ -142,6 +144,7 @@ void ngx_http_scim_redis_link::start(const ngx_http_scim_redis_conf_t *conf, ngx
 
 void ngx_http_scim_redis_link::stop() noexcept {
     exiting_ = true;
+    ngx_http_scim_metrics_redis_up(false);  // metrics hook
     if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
     if (reconnect_timer_.timer_set) ngx_del_timer(&reconnect_timer_);
     if (ac_ != nullptr) redisAsyncFree(ac_);
@@ -266,6 +269,8 @@ void ngx_http_scim_redis_link::set_state(State s, const char *) noexcept {
         ngx_log_error(level, log_, 0,
                       attempts_ ? "scim: redis %s: connection restored" : "scim: redis %s: connected",
                       conf_->display.c_str());
+        if (attempts_) ngx_http_scim_metrics_redis_reconnect();  // metrics hook
+        ngx_http_scim_metrics_redis_up(true);                  // metrics hook
         attempts_ = 0;
         next_delay_ = 0;
         failure_logged_ = false;
@@ -277,6 +282,10 @@ void ngx_http_scim_redis_link::set_state(State s, const char *) noexcept {
 void ngx_http_scim_redis_link::on_gone() noexcept {
     if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
     if (exiting_) return;
+    ngx_http_scim_metrics_redis_up(false);  // metrics hook
+    if (state_ == State::Ready) {
+        ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::Disconnect);  // metrics hook
+    }
     if (state_ == State::Ready && !failure_logged_) {
         ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: connection lost, reconnecting",
                       conf_->display.c_str());
