@@ -14,6 +14,7 @@
 #include "ngx/ngx_http_scim_auth.hpp"
 #include "ngx/ngx_http_scim_metrics.hpp"
 #include "scim/roles.hpp"
+#include "scim/schema_set.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/tenant.hpp"
 
@@ -28,6 +29,8 @@ static char *ngx_http_scim_role_group(ngx_conf_t *cf, ngx_command_t *cmd, void *
 static char *ngx_http_scim_role_default(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_schema_extension(ngx_conf_t *cf, ngx_command_t *cmd,
+                                            void *conf) noexcept;
 static char *ngx_http_scim_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static ngx_int_t ngx_http_scim_preconfiguration(ngx_conf_t *cf) noexcept;
 static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept;
@@ -216,6 +219,9 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_claim_guard"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
      ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, claim_guard), nullptr},
+
+    {ngx_string("scim_schema_extension"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE12,
+     ngx_http_scim_schema_extension, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 
     ngx_null_command};
 
@@ -523,6 +529,50 @@ static char *ngx_http_scim_user_delete(ngx_conf_t *cf, ngx_command_t *, void *co
     return static_cast<char *>(NGX_CONF_ERROR);
 }
 
+// scim_schema_extension <file> [required]: the file is read and checked
+// here, so that `nginx -t` names the file and the line that declared it.
+static char *ngx_http_scim_schema_extension(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    auto *value = static_cast<ngx_str_t *>(cf->args->elts);
+    bool required = false;
+    if (cf->args->nelts == 3) {
+        if (ngx_strcmp(value[2].data, "required") != 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid scim_schema_extension parameter \"%V\": only \"required\" "
+                               "may follow the file", &value[2]);
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+        required = true;
+    }
+    ngx_str_t path = value[1];
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return static_cast<char *>(NGX_CONF_ERROR);
+    if (slcf->schema_extensions == NGX_CONF_UNSET_PTR) {
+        slcf->schema_extensions = ngx_array_create(cf->pool, 2, sizeof(scim::DeclaredExtension *));
+        if (slcf->schema_extensions == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    auto *slot = static_cast<scim::DeclaredExtension **>(ngx_array_push(slcf->schema_extensions));
+    auto *ext = ngx_http_scim_pool_new<scim::DeclaredExtension>(cf->pool);
+    if (slot == nullptr || ext == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    try {
+        std::string error;
+        auto loaded = scim::loadSchemaExtension(ngx_http_scim_string(path), required, error);
+        if (!loaded) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_schema_extension \"%V\": %s", &path,
+                               error.c_str());
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+        *ext = std::move(*loaded);
+    } catch (const std::exception &e) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_schema_extension \"%V\": %s", &path,
+                           e.what());
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, cf->log, 0, "scim: schema extension %s from \"%V\"",
+                   ext->schema.id.c_str(), &path);
+    *slot = ext;
+    return NGX_CONF_OK;
+}
+
 // The prefix goes in front of the {tenant} hash tag; braces in it would
 // change which part of the key Redis Cluster hashes.
 static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept {
@@ -611,6 +661,7 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->group_members_max = NGX_CONF_UNSET_UINT;
     slcf->role_groups = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->synthetic_groups = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    slcf->schema_extensions = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->user_delete = NGX_CONF_UNSET_UINT;
     slcf->claim_guard = NGX_CONF_UNSET;
     slcf->role_on_deactivate = NGX_CONF_UNSET_UINT;
@@ -685,6 +736,25 @@ static bool ngx_http_scim_build_bulk(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *c
     return true;
 }
 
+// The location's schema set: the core schemas and its extensions, built
+// once here and shared by every request.
+static bool ngx_http_scim_build_schemas(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
+    if (conf->schema_extensions == NGX_CONF_UNSET_PTR) return true;  // core schemas only
+    std::vector<scim::DeclaredExtension> declared;
+    auto *ext = static_cast<scim::DeclaredExtension **>(conf->schema_extensions->elts);
+    for (ngx_uint_t i = 0; i < conf->schema_extensions->nelts; i++) declared.push_back(*ext[i]);
+    std::string error;
+    auto set = scim::SchemaSet::build(std::move(declared), error);
+    if (!set) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_schema_extension: %s", error.c_str());
+        return false;
+    }
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cf->log, 0, "scim: %ui schema extensions",
+                   conf->schema_extensions->nelts);
+    conf->service->schemaSet = std::move(set);
+    return true;
+}
+
 // Builds the token set and the service configuration the handler uses, so
 // that nothing is parsed per request.
 static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
@@ -747,6 +817,7 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.userDelete = static_cast<scim::UserDelete>(conf->user_delete);
     s.claimGuard = conf->claim_guard;
     if (!ngx_http_scim_build_bulk(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
+    if (!ngx_http_scim_build_schemas(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     return NGX_CONF_OK;
 }
 
@@ -770,6 +841,10 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     if (conf->role_groups == NGX_CONF_UNSET_PTR) conf->role_groups = prev->role_groups;
     if (conf->synthetic_groups == NGX_CONF_UNSET_PTR) {
         conf->synthetic_groups = prev->synthetic_groups;
+    }
+    // A level that declares extensions replaces the inherited list.
+    if (conf->schema_extensions == NGX_CONF_UNSET_PTR) {
+        conf->schema_extensions = prev->schema_extensions;
     }
     ngx_conf_merge_str_value(conf->role_default, prev->role_default, "");
     ngx_conf_merge_uint_value(conf->role_on_deactivate, prev->role_on_deactivate, 0);

@@ -23,6 +23,7 @@ Status Engine::apply(const Operation &op) {
         if (op.kind == OpKind::Remove) return noTarget("remove requires a path");
         return applyPathless(op.kind, op.value, nullptr);
     }
+    if (underUnknownSchema(rt_, op.path)) return Done{};
     auto p = parsePath(rt_, op.path);
     if (!p) return p.takeError();
     if (const Attribute *ro = readOnlyPart(*p)) {
@@ -66,6 +67,7 @@ Status Engine::applyPathlessKey(OpKind kind, std::string_view key, const Json &v
             if (s == rt_.schema) return applyPathless(kind, &value, s);
             return applyExtension(kind, *s, &value);
         }
+        if (underUnknownSchema(rt_, key)) return Done{};
     }
     auto p = parsePath(rt_, scope ? scope->id + ":" + std::string(key) : std::string(key));
     if (!p) return p.takeError();

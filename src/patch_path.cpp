@@ -112,6 +112,20 @@ Expected<PatchPath> parsePath(const ResourceType &rt, std::string_view text) {
     return attributePath(rt, text);
 }
 
+bool underUnknownSchema(const ResourceType &rt, std::string_view text) noexcept {
+    text = trim(text);
+    if (!istartsWith(text, "urn:")) return false;
+    auto under = [&](const Schema &s) {
+        return istartsWith(text, s.id) &&
+               (text.size() == s.id.size() || text[s.id.size()] == ':' || text[s.id.size()] == '.');
+    };
+    if (under(*rt.schema)) return false;
+    for (const SchemaExtension &e : rt.extensions) {
+        if (under(*e.schema)) return false;
+    }
+    return true;
+}
+
 const Attribute *readOnlyPart(const PatchPath &p) noexcept {
     if (p.attr && p.attr->mutability == Mutability::ReadOnly) return p.attr;
     if (p.subAttr && p.subAttr->mutability == Mutability::ReadOnly) return p.subAttr;

@@ -26,6 +26,11 @@ struct PatchPath {
 // brackets is 400 invalidFilter.
 Expected<PatchPath> parsePath(const ResourceType &rt, std::string_view text);
 
+// Whether `text` is a URN path under a schema `rt` does not have (Entra
+// sends attributes of extensions the operator never declared): such
+// operations are ignored, as unknown extensions are in POST and PUT.
+bool underUnknownSchema(const ResourceType &rt, std::string_view text) noexcept;
+
 // The readOnly part of `p`, if any (the attribute or its sub-attribute).
 const Attribute *readOnlyPart(const PatchPath &p) noexcept;
 

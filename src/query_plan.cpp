@@ -39,7 +39,7 @@ std::optional<LexAttribute> lexAttribute(const ResourceType &rt, const AttrPath 
     if (!p.attr || p.extension) return std::nullopt;
     const std::string &name = p.attr->name;
     const std::string sub = p.subAttr ? p.subAttr->name : "";
-    bool isUser = &rt == &userResourceType();
+    bool isUser = rt.schema == &userSchema();
     if (isUser && name == "userName" && sub.empty()) return LexAttribute{IndexName::UserName, true};
     if (isUser && name == "emails" && (sub.empty() || sub == "value")) {
         return LexAttribute{IndexName::Email, true};
@@ -53,7 +53,7 @@ std::optional<LexAttribute> lexAttribute(const ResourceType &rt, const AttrPath 
 
 // `members` and `members.value` of a Group.
 bool isMemberValue(const ResourceType &rt, const AttrPath &p) {
-    return &rt == &groupResourceType() && p.attr && p.attr->name == "members" &&
+    return rt.schema == &groupSchema() && p.attr && p.attr->name == "members" &&
            (!p.subAttr || p.subAttr->name == "value");
 }
 

@@ -33,6 +33,17 @@ struct NormalizedResource {
 // invalidValue), and that `input` is an object (400 invalidSyntax).
 Expected<NormalizedResource> normalizeResource(const ResourceType &rt, const Json &input);
 
+// What a resource type's extensions require of a canonical document (the
+// result of POST, PUT or PATCH): a required extension must be present, a
+// present extension must carry its required attributes, and each of its
+// complex values the required sub-attributes. 400 invalidValue naming the
+// extension or the attribute's full path.
+std::optional<Error> checkExtensionRequirements(const ResourceType &rt, const Json &doc);
+// Whether a stored document (JSON text) meets them. A PATCH of a resource
+// stored before an extension became required is not refused for it: a
+// deprovisioning PATCH must not fail over what it did not touch.
+bool storedMeetsExtensionRequirements(const ResourceType &rt, std::string_view docText);
+
 // One attribute's value, as PATCH supplies it. `path` names the attribute in
 // error details. For a multi-valued attribute, a single value is wrapped into
 // an array; for a single-valued one, a one-element array is unwrapped.

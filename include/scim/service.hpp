@@ -15,6 +15,7 @@
 
 #include "scim/json.hpp"
 #include "scim/roles.hpp"
+#include "scim/schema_set.hpp"
 #include "scim/store/command.hpp"
 
 struct redisReply;
@@ -51,6 +52,12 @@ struct ServiceConfig {
     // Bulk (RFC 7644 §3.7): over either limit, 413 before any operation runs.
     size_t bulkMaxOperations = 1000;
     size_t bulkMaxPayload = 1 << 20;  // bytes; the edge's default is client_max_body_size
+
+    // Schema extensions (scim_schema_extension): the User and Group resource
+    // types this location serves, built once at configuration time.
+    std::shared_ptr<const SchemaSet> schemaSet = SchemaSet::builtin();
+    const ResourceType &userType() const { return schemaSet->user(); }
+    const ResourceType &groupType() const { return schemaSet->group(); }
 };
 
 struct Request {

@@ -201,17 +201,19 @@ Response listOf(JsonDoc &d, Json resources) {
     return jsonResponse(200, d);
 }
 
-Response resourceTypes(const Route &route, const Request &req) {
+Response resourceTypes(const Route &route, const Request &req, const ServiceConfig &config) {
     JsonDoc d;
     auto &a = d.GetAllocator();
     if (!route.id.empty()) {
-        for (const ResourceType *rt : scim::resourceTypes()) {
+        for (const ResourceType *rt : config.schemaSet->resourceTypes()) {
             if (iequals(rt->id, route.id)) return jsonResponse(200, resourceTypeJson(*rt, req, a));
         }
         return errorResponse(notFound("no resource type " + route.id));
     }
     Json all(rapidjson::kArrayType);
-    for (const ResourceType *rt : scim::resourceTypes()) all.PushBack(resourceTypeJson(*rt, req, a), a);
+    for (const ResourceType *rt : config.schemaSet->resourceTypes()) {
+        all.PushBack(resourceTypeJson(*rt, req, a), a);
+    }
     return listOf(d, std::move(all));
 }
 
@@ -219,13 +221,13 @@ Response schemaList(const Route &route, const Request &req, const ServiceConfig 
     JsonDoc d;
     auto &a = d.GetAllocator();
     if (!route.id.empty()) {
-        for (const Schema *s : scim::schemas()) {
+        for (const Schema *s : config.schemaSet->schemas()) {
             if (iequals(s->id, route.id)) return jsonResponse(200, schemaJson(*s, req, config, a));
         }
         return errorResponse(notFound("no schema " + route.id));
     }
     Json all(rapidjson::kArrayType);
-    for (const Schema *s : scim::schemas()) all.PushBack(schemaJson(*s, req, config, a), a);
+    for (const Schema *s : config.schemaSet->schemas()) all.PushBack(schemaJson(*s, req, config, a), a);
     return listOf(d, std::move(all));
 }
 
@@ -235,7 +237,7 @@ std::unique_ptr<Exchange> discovery(const Route &route, const Request &req,
                                     const ServiceConfig &config) {
     switch (route.endpoint) {
     case Endpoint::ServiceProviderConfig: return immediate(serviceProviderConfig(req, config));
-    case Endpoint::ResourceTypes: return immediate(resourceTypes(route, req));
+    case Endpoint::ResourceTypes: return immediate(resourceTypes(route, req, config));
     case Endpoint::Schemas: return immediate(schemaList(route, req, config));
     default: return immediate(errorResponse(notFound("no such endpoint")));
     }

@@ -5,6 +5,7 @@
 // concurrent ones never conflict. A document change is written only if the
 // stored document is still the one it was derived from; a concurrent change
 // of the document makes the exchange start over, a bounded number of times.
+#include "scim/resource.hpp"
 #include "group_store.hpp"
 #include "roles.hpp"
 #include "stored_patch.hpp"
@@ -69,7 +70,7 @@ private:
         }
         std::string expected = versionFromEtag(request_.ifMatch);
         JsonDoc doc;
-        auto outcome = applyToStored({groupResourceType(), group_.id, group_.doc, group_.version},
+        auto outcome = applyToStored({config_.groupType(), group_.id, group_.doc, group_.version},
                                      body_, request_.ifMatch, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && outcome->members.empty()) return respondUnchanged();
@@ -79,7 +80,9 @@ private:
     Step write(JsonDoc doc, const patch::Outcome &outcome, const std::string &ifMatch) {
         std::optional<GroupWrite> written;
         if (outcome.docChanged) {
-            auto w = finishGroupWrite(std::move(doc));
+            auto w = finishGroupWrite(
+                std::move(doc), config_,
+                storedMeetsExtensionRequirements(config_.groupType(), group_.doc));
             if (!w) return errorResponse(w.error());
             if (auto refused =
                     syntheticGroupRefusal(request_, config_, group_.id, &w->displayName)) {
@@ -121,7 +124,7 @@ private:
     }
 
     Response respond() {
-        if (wantsResource(request_, config_)) return groupResponse(200, group_, request_);
+        if (wantsResource(request_, config_)) return groupResponse(200, group_, request_, config_);
         Response r;
         r.status = 204;
         r.headers.emplace_back("ETag", etagFor(group_.version));

@@ -206,25 +206,26 @@ void addMembersTo(Json &resource, const StoredGroup &g, const Projection &projec
     if (g.truncated()) flagTruncation(resource, g, a);
 }
 
-Expected<JsonDoc> renderStoredGroup(const StoredGroup &g, const Request &request) {
+Expected<JsonDoc> renderStoredGroup(const StoredGroup &g, const Request &request,
+                                    const ServiceConfig &config) {
     JsonDoc doc;
     doc.Parse(g.doc.data(), g.doc.size());
     if (doc.HasParseError() || !doc.IsObject()) {
         return internalError("stored group " + g.id + " is not a JSON object");
     }
     ResourceMeta meta{g.id, g.created, g.lastModified, g.version, groupLocation(request, g.id)};
-    JsonDoc out = renderResource(groupResourceType(), doc, meta);
+    JsonDoc out = renderResource(config.groupType(), doc, meta);
     auto projection = requestedProjection(request);
     if (!projection) return projection.takeError();
-    if (!projection->empty()) {
-        applyProjection(out, groupResourceType(), *projection, out.GetAllocator());
-    }
+    // Even when empty: it drops what is returned only on request.
+    applyProjection(out, config.groupType(), *projection, out.GetAllocator());
     addMembersTo(out, g, *projection, request, out.GetAllocator());
     return out;
 }
 
-Response groupResponse(int status, const StoredGroup &g, const Request &request) {
-    auto rendered = renderStoredGroup(g, request);
+Response groupResponse(int status, const StoredGroup &g, const Request &request,
+                       const ServiceConfig &config) {
+    auto rendered = renderStoredGroup(g, request, config);
     if (!rendered) return errorResponse(rendered.error());
     Response r = jsonResponse(status, *rendered);
     r.headers.emplace_back("ETag", etagFor(g.version));
@@ -232,7 +233,8 @@ Response groupResponse(int status, const StoredGroup &g, const Request &request)
     return r;
 }
 
-Response notModifiedOrGroup(const StoredGroup &g, const Request &request) {
+Response notModifiedOrGroup(const StoredGroup &g, const Request &request,
+                            const ServiceConfig &config) {
     const std::string &tag = request.ifNoneMatch;
     if (!tag.empty() && (tag == "*" || versionFromEtag(tag) == std::to_string(g.version))) {
         Response r;
@@ -240,10 +242,11 @@ Response notModifiedOrGroup(const StoredGroup &g, const Request &request) {
         r.headers.emplace_back("ETag", etagFor(g.version));
         return r;
     }
-    return groupResponse(200, g, request);
+    return groupResponse(200, g, request, config);
 }
 
-Expected<GroupWrite> finishGroupWrite(JsonDoc doc) {
+Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config,
+                                      bool checkExtensions) {
     GroupWrite w;
     w.doc = std::move(doc);
     const Json *name = findMember(w.doc, "displayName");
@@ -251,6 +254,9 @@ Expected<GroupWrite> finishGroupWrite(JsonDoc doc) {
         return invalidValue("attribute 'displayName' is required");
     }
     w.displayName = std::string(str(*name));
+    if (checkExtensions) {
+        if (auto failure = checkExtensionRequirements(config.groupType(), w.doc)) return *failure;
+    }
     w.docText = toString(w.doc);
     return w;
 }
@@ -258,10 +264,10 @@ Expected<GroupWrite> finishGroupWrite(JsonDoc doc) {
 Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config) {
     auto parsed = parseJson(request.body, config.json);
     if (!parsed) return parsed.takeError();
-    auto normalized = normalizeResource(groupResourceType(), *parsed);
+    auto normalized = normalizeResource(config.groupType(), *parsed);
     if (!normalized) return normalized.takeError();
     std::vector<patch::Member> members = takeMembers(normalized->doc);
-    auto write = finishGroupWrite(std::move(normalized->doc));
+    auto write = finishGroupWrite(std::move(normalized->doc), config);
     if (write) write->members = std::move(members);
     return write;
 }
@@ -273,7 +279,7 @@ store::Command createGroupCommand(const Request &request, const ServiceConfig &c
                                   w.docText,
                                   w.displayName,
                                   lower(w.displayName),
-                                  store::groupIndexEntries(w.doc, id),
+                                  store::groupIndexEntries(w.doc, id, uniqueIndexes(keys, config, config.groupType())),
                                   addsJson(w.members),
                                   formatTimestamp(request.nowMillis),
                                   std::to_string(request.nowMillis),
@@ -296,7 +302,8 @@ store::Command updateGroupCommand(const Request &request, const ServiceConfig &c
                                   w ? w->docText : "",
                                   w ? w->displayName : "",
                                   w ? lower(w->displayName) : "",
-                                  w ? store::groupIndexEntries(w->doc, id) : "[]",
+                                  w ? store::groupIndexEntries(w->doc, id, uniqueIndexes(keys, config, config.groupType()))
+                                    : "[]",
                                   members.clearFirst ? "1" : "0",
                                   addsJson(members.add),
                                   idsJson(members.remove),
@@ -325,6 +332,7 @@ std::optional<Response> groupWriteFailure(const redisReply &reply, const std::st
     std::string detail(store::textAt(reply, 1));
     if (status == "ok") return std::nullopt;
     if (status == "notfound") return errorResponse(notFound("Group " + id + " not found"));
+    if (auto taken = uniqueValueConflict(reply)) return taken;
     if (status == "uniqueness") {
         return errorResponse(uniqueness("displayName '" + displayName + "' is already taken"));
     }

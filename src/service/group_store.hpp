@@ -68,10 +68,13 @@ store::Command readGroupCommand(const Request &request, const ServiceConfig &con
 // to a rendered group resource, before its meta.
 void addMembersTo(Json &resource, const StoredGroup &group, const Projection &projection,
                   const Request &request, JsonAlloc &alloc);
-Expected<JsonDoc> renderStoredGroup(const StoredGroup &group, const Request &request);
+Expected<JsonDoc> renderStoredGroup(const StoredGroup &group, const Request &request,
+                                    const ServiceConfig &config);
 // 200/201 with the body, ETag and (for 201) Location.
-Response groupResponse(int status, const StoredGroup &group, const Request &request);
-Response notModifiedOrGroup(const StoredGroup &group, const Request &request);
+Response groupResponse(int status, const StoredGroup &group, const Request &request,
+                       const ServiceConfig &config);
+Response notModifiedOrGroup(const StoredGroup &group, const Request &request,
+                            const ServiceConfig &config);
 
 // A group document ready to be written.
 struct GroupWrite {
@@ -84,7 +87,9 @@ struct GroupWrite {
 // POST and PUT bodies.
 Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config);
 // A patched document (no members: PATCH describes those as a change).
-Expected<GroupWrite> finishGroupWrite(JsonDoc doc);
+// `checkExtensions` as for finishWrite.
+Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config,
+                                      bool checkExtensions = true);
 
 store::Command createGroupCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const GroupWrite &write, long long cap);

@@ -33,7 +33,7 @@ public:
 
     Step onReply(const redisReply &reply) override {
         if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
-        return groupResponse(201, group_, request_);
+        return groupResponse(201, group_, request_, config_);
     }
 
 private:
@@ -64,7 +64,7 @@ public:
         bool found = withMembers_ ? readGroupRecord(reply, 0, group_).has_value()
                                   : readGroupHead(reply, 0, group_);
         if (!found) return errorResponse(notFound("Group " + group_.id + " not found"));
-        return notModifiedOrGroup(group_, request_);
+        return notModifiedOrGroup(group_, request_, config_);
     }
 
 private:
@@ -103,7 +103,7 @@ public:
 
     Step onReply(const redisReply &reply) override {
         if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
-        return groupResponse(200, group_, request_);
+        return groupResponse(200, group_, request_, config_);
     }
 
 private:
@@ -156,7 +156,7 @@ std::optional<std::string> groupIndexKey(const store::KeySpace &k, IndexName ind
 
 Collection groupsQueryCollection(const Request &request, const ServiceConfig &config) {
     Collection c;
-    c.type = &groupResourceType();
+    c.type = &config.groupType();
     c.endpoint = "/Groups";
     c.keys = keysFor(request, config);
     c.orderKey = c.keys.groups();

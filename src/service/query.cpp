@@ -341,7 +341,8 @@ private:
             bool rendered = renderRecord(m, a, resource);
             scratch_.reset();
             if (!rendered) continue;
-            if (!list_.projection.empty()) applyProjection(resource, *c_.type, list_.projection, a);
+            // Even when empty: it drops what is returned only on request.
+            applyProjection(resource, *c_.type, list_.projection, a);
             resources.PushBack(resource, a);
         }
         out.AddMember("Resources", resources, a);
@@ -380,7 +381,7 @@ Expected<ListRequest> parseListRequest(const Request &request, const ServiceConf
 
 Collection usersCollection(const Request &request, const ServiceConfig &config) {
     Collection c;
-    c.type = &userResourceType();
+    c.type = &config.userType();
     c.endpoint = "/Users";
     c.keys = keysFor(request, config);
     c.orderKey = c.keys.users();

@@ -2,6 +2,7 @@
 // conditionally on the version that was read. A concurrent write in between
 // makes the script answer "precondition"; the exchange then starts over, a
 // bounded number of times, so no update is lost and none is applied twice.
+#include "scim/resource.hpp"
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
 #include "scim/store/reply.hpp"
@@ -56,11 +57,12 @@ private:
         if (!stored) return errorResponse(notFound("User " + user_.id + " not found"));
         user_ = std::move(*stored);
         JsonDoc doc;
-        auto outcome = applyToStored({userResourceType(), user_.id, user_.doc, user_.version},
+        auto outcome = applyToStored({config_.userType(), user_.id, user_.doc, user_.version},
                                      body_, request_.ifMatch, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && !outcome->password) return respond();
-        auto write = finishWrite(std::move(doc), outcome->password, config_);
+        auto write = finishWrite(std::move(doc), outcome->password, config_,
+                                 storedMeetsExtensionRequirements(config_.userType(), user_.doc));
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
         writing_ = true;
@@ -81,7 +83,7 @@ private:
     }
 
     Response respond() {
-        if (!wantsNoContent(request_, config_)) return userResponse(200, user_, request_);
+        if (!wantsNoContent(request_, config_)) return userResponse(200, user_, request_, config_);
         Response r;
         r.status = 204;
         r.headers.emplace_back("ETag", etagFor(user_.version));

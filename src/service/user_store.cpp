@@ -40,7 +40,8 @@ void addGroups(JsonDoc &doc, const std::vector<UserGroup> &groups, const Request
 
 }  // namespace
 
-Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &request) {
+Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &request,
+                                   const ServiceConfig &config) {
     JsonDoc doc;
     doc.Parse(user.doc.data(), user.doc.size());
     if (doc.HasParseError() || !doc.IsObject()) {
@@ -49,16 +50,18 @@ Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &reques
     if (!user.groups.empty()) addGroups(doc, user.groups, request);
     ResourceMeta meta{user.id, user.created, user.lastModified, user.version,
                       userLocation(request, user.id)};
-    JsonDoc out = renderResource(userResourceType(), doc, meta);
+    JsonDoc out = renderResource(config.userType(), doc, meta);
     auto params = parseQuery(request.query);
     auto projection = parseProjection(params["attributes"], params["excludedattributes"]);
     if (!projection) return projection.takeError();
-    if (!projection->empty()) applyProjection(out, userResourceType(), *projection, out.GetAllocator());
+    // Even when empty: it drops what is returned only on request.
+    applyProjection(out, config.userType(), *projection, out.GetAllocator());
     return out;
 }
 
-Response userResponse(int status, const StoredUser &user, const Request &request) {
-    auto rendered = renderStoredUser(user, request);
+Response userResponse(int status, const StoredUser &user, const Request &request,
+                      const ServiceConfig &config) {
+    auto rendered = renderStoredUser(user, request, config);
     if (!rendered) return errorResponse(rendered.error());
     Response r = jsonResponse(status, *rendered);
     r.headers.emplace_back("ETag", etagFor(user.version));
@@ -115,7 +118,7 @@ std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id
 }
 
 Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &password,
-                                const ServiceConfig &config) {
+                                const ServiceConfig &config, bool checkExtensions) {
     UserWrite w;
     w.doc = std::move(doc);
     const Json *userName = findMember(w.doc, "userName");
@@ -123,6 +126,9 @@ Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &p
         return invalidValue("attribute 'userName' is required");
     }
     w.userName = std::string(str(*userName));
+    if (checkExtensions) {
+        if (auto failure = checkExtensionRequirements(config.userType(), w.doc)) return *failure;
+    }
     w.docText = toString(w.doc);
     w.passwordSent = password.has_value();
     if (password && config.storePasswords) w.passwordHash = hashPassword(*password);
@@ -132,7 +138,7 @@ Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &p
 Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &config) {
     auto parsed = parseJson(request.body, config.json);
     if (!parsed) return parsed.takeError();
-    auto normalized = normalizeResource(userResourceType(), *parsed);
+    auto normalized = normalizeResource(config.userType(), *parsed);
     if (!normalized) return normalized.takeError();
     return finishWrite(std::move(normalized->doc), normalized->password, config);
 }
@@ -145,12 +151,34 @@ store::Command replaceUserCommand(const Request &request, const ServiceConfig &c
         {id, lower(w.userName), w.userName, w.docText, formatTimestamp(request.nowMillis),
          w.passwordHash, activeFlag(w.doc), expectedVersion, request.tokenName,
          std::to_string(config.eventsMaxLen), changed, std::to_string(request.nowMillis),
-         store::userIndexEntries(w.doc, id), claimedKeyArg(request, config),
+         store::userIndexEntries(w.doc, id, uniqueIndexes(keysFor(request, config), config,
+                                                          config.userType())),
+         claimedKeyArg(request, config),
          roleContextArg(request, config)});
 }
 
 Response uniquenessConflict(const std::string &userName) {
     return errorResponse(uniqueness("userName '" + userName + "' is already taken"));
+}
+
+std::vector<store::UniqueIndex> uniqueIndexes(const store::KeySpace &keys,
+                                              const ServiceConfig &config,
+                                              const ResourceType &rt) {
+    std::vector<store::UniqueIndex> out;
+    bool group = &rt == &config.groupType();
+    for (const UniqueAttribute &u : config.schemaSet->unique(rt)) {
+        std::string path = u.path();
+        out.push_back({group ? keys.groupUnique(path) : keys.userUnique(path), u.schema->id,
+                       u.attr->name, u.attr->caseExact});
+    }
+    return out;
+}
+
+std::optional<Response> uniqueValueConflict(const redisReply &reply) {
+    if (store::textAt(reply, 0) != "uniqueness" || reply.elements < 4) return std::nullopt;
+    return errorResponse(uniqueness("attribute '" + std::string(store::textAt(reply, 2)) +
+                                    "' value '" + std::string(store::textAt(reply, 3)) +
+                                    "' is already taken"));
 }
 
 std::string claimedKeyArg(const Request &request, const ServiceConfig &config) {
@@ -169,6 +197,7 @@ std::optional<Response> replaceFailure(const redisReply &reply, const std::strin
     std::string_view status = store::textAt(reply, 0);
     if (status == "ok") return std::nullopt;
     if (status == "notfound") return errorResponse(notFound("User " + id + " not found"));
+    if (auto taken = uniqueValueConflict(reply)) return taken;
     if (status == "uniqueness") return uniquenessConflict(userName);
     if (status == "claimed") return claimedConflict(reply);
     if (status == "precondition") {

@@ -7,6 +7,7 @@
 
 #include "exchanges.hpp"
 #include "scim/store/keys.hpp"
+#include "scim/store/user_index.hpp"
 
 namespace scim {
 
@@ -50,8 +51,10 @@ struct UserWrite {
 // POST and PUT: the body becomes a canonical document.
 Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &config);
 // PATCH: a patched canonical document.
+// `checkExtensions` false skips the extensions' requirements (a PATCH of a
+// user stored before they applied).
 Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &password,
-                                const ServiceConfig &config);
+                                const ServiceConfig &config, bool checkExtensions = true);
 
 // The replace script for PUT and PATCH; `expectedVersion` "" writes
 // unconditionally, `changed` lists attributes for the change event.
@@ -59,6 +62,14 @@ store::Command replaceUserCommand(const Request &request, const ServiceConfig &c
                                   const std::string &id, const UserWrite &write,
                                   const std::string &expectedVersion, const std::string &changed);
 Response uniquenessConflict(const std::string &userName);
+// The hashes behind `rt`'s unique extension attributes, for the index
+// entries of a write.
+std::vector<store::UniqueIndex> uniqueIndexes(const store::KeySpace &keys,
+                                              const ServiceConfig &config,
+                                              const ResourceType &rt);
+// 409 for a write script's {'uniqueness', holder, path, value} reply (a
+// unique extension attribute), nullopt for any other reply.
+std::optional<Response> uniqueValueConflict(const redisReply &reply);
 // The claimed set's key for the write scripts, "" when the guard is off.
 std::string claimedKeyArg(const Request &request, const ServiceConfig &config);
 // 409 for a write script's {'claimed', attribute, value} reply.
@@ -71,10 +82,12 @@ void readReplaceResult(const redisReply &reply, StoredUser &user);
 
 // Renders a stored user, applying the request's projection parameters.
 // Returns an error for a projection the client got wrong.
-Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &request);
+Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &request,
+                                   const ServiceConfig &config);
 
 // 200/201 with the body, ETag and (for 201) Location.
-Response userResponse(int status, const StoredUser &user, const Request &request);
+Response userResponse(int status, const StoredUser &user, const Request &request,
+                      const ServiceConfig &config);
 
 std::string userLocation(const Request &request, std::string_view id);
 

@@ -35,19 +35,22 @@ public:
             {user_.id, lower(write_.userName), write_.userName, write_.docText, now,
              write_.passwordHash, activeFlag(write_.doc), request_.tokenName,
              std::to_string(config_.eventsMaxLen), std::to_string(request_.nowMillis),
-             store::userIndexEntries(write_.doc, user_.id), claimedKeyArg(request_, config_),
+             store::userIndexEntries(write_.doc, user_.id,
+                                     uniqueIndexes(keys, config_, config_.userType())),
+             claimedKeyArg(request_, config_),
              roleContextArg(request_, config_)});
     }
 
     Step onReply(const redisReply &reply) override {
         std::string_view status = textAt(reply, 0);
+        if (auto taken = uniqueValueConflict(reply)) return *taken;
         if (status == "uniqueness") return uniquenessConflict(write_.userName);
         if (status == "claimed") return claimedConflict(reply);
         if (status != "ok") return storeFailure(store::text(reply));
         user_.version = 1;
         user_.created = std::string(textAt(reply, 2));
         user_.lastModified = std::string(textAt(reply, 3));
-        return userResponse(201, user_, request_);
+        return userResponse(201, user_, request_, config_);
     }
 
 private:
@@ -76,7 +79,7 @@ public:
             r.headers.emplace_back("ETag", etagFor(user->version));
             return r;
         }
-        return userResponse(200, *user, request_);
+        return userResponse(200, *user, request_, config_);
     }
 
 private:
@@ -106,7 +109,7 @@ public:
     Step onReply(const redisReply &reply) override {
         if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
         readReplaceResult(reply, user_);
-        return userResponse(200, user_, request_);
+        return userResponse(200, user_, request_, config_);
     }
 
 private:

@@ -5,7 +5,8 @@
 
 namespace scim::store {
 
-std::string groupIndexEntries(const Json &doc, std::string_view id) {
+std::string groupIndexEntries(const Json &doc, std::string_view id,
+                              const std::vector<UniqueIndex> &unique) {
     JsonDoc out(rapidjson::kArrayType);
     auto &a = out.GetAllocator();
     auto entry = [&](GroupLexIndex index, const std::string &value) {
@@ -20,6 +21,7 @@ std::string groupIndexEntries(const Json &doc, std::string_view id) {
     if (const Json *v = findMember(doc, "externalId"); v && v->IsString()) {
         entry(GroupLexIndex::ExternalId, std::string(str(*v)));
     }
+    addUniqueEntries(out, doc, unique, a);
     return toString(out);
 }
 

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "diff_lua.hpp"
 #include "index_lua.hpp"
 #include "scim/store/role_scripts.hpp"
 
@@ -215,18 +216,6 @@ local function remove_others(P, gid, members_key, adds, removed)
   end
   remove_members(P, gid, members_key, gone, removed)
 end
--- Names of the top-level attributes whose values differ, sorted.
-local function doc_changes(old, new)
-  local a, b, names, seen = cjson.decode(old), cjson.decode(new), {}, {}
-  for _, t in ipairs({a, b}) do
-    for k in pairs(t) do
-      if not seen[k] and cjson.encode(a[k]) ~= cjson.encode(b[k]) then names[#names + 1] = k end
-      seen[k] = true
-    end
-  end
-  table.sort(names)
-  return names
-end
 local function ok_reply(group_key, cap)
   local out = {'ok'}
   group_record(out, group_key, cap)
@@ -247,6 +236,8 @@ if ARGV[11] == '1' then
   if holder then return {'uniqueness', holder} end
 end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+local taken = unique_taken(ARGV[5], ARGV[1])
+if taken then return taken end
 local adds = cjson.decode(ARGV[6])
 local found, refusal = check_members(P, ARGV[1], adds)
 if not found then return refusal end
@@ -292,6 +283,10 @@ if doc_changed and ARGV[14] == '1' and ARGV[5] ~= old_lower then
   local holder = redis.call('HGET', KEYS[3], ARGV[5])
   if holder and holder ~= ARGV[1] then return {'uniqueness', holder} end
 end
+if doc_changed then
+  local taken = unique_taken(ARGV[6], ARGV[1])
+  if taken then return taken end
+end
 local adds = cjson.decode(ARGV[8])
 local found, refusal = check_members(P, ARGV[1], adds)
 if not found then return refusal end
@@ -300,21 +295,21 @@ if ARGV[7] == '1' then remove_others(P, ARGV[1], KEYS[2], adds, removed) end
 remove_members(P, ARGV[1], KEYS[2], cjson.decode(ARGV[9]), removed)
 local members_changed = add_members(P, ARGV[1], KEYS[2], adds, found, added) or #removed > 0
 if not doc_changed and not members_changed then return ok_reply(KEYS[1], cap) end
-local changed = {}
+local changed = ''
 if doc_changed then
-  changed = doc_changes(cur[3], ARGV[3])
+  changed = changed_attributes(cur[3], ARGV[3], '')
   redis.call('HSET', KEYS[1], 'doc', ARGV[3], 'displayName', ARGV[4])
   unindex(KEYS[1])
   release_name(old_lower, ARGV[1])
   index(KEYS[1], ARGV[6])
   claim_name(ARGV[5], ARGV[1])
 end
-if members_changed then changed[#changed + 1] = 'members' end
+if members_changed then changed = changed == '' and 'members' or changed .. ',members' end
 local v = redis.call('HINCRBY', KEYS[1], 'version', 1)
 redis.call('HSET', KEYS[1], 'lastModified', ARGV[10])
 redis.call('ZADD', KEYS[10], ARGV[11], ARGV[1])
 emit_group(KEYS[6], ARGV[13], 'group.updated', ARGV[1], v, ARGV[10], ARGV[12],
-           table.concat(changed, ','), added, removed)
+           changed, added, removed)
 -- Whose role may have changed: who joined or left, and everyone when the
 -- new name maps differently (O(members)).
 local R, affected = role_context(), {}
@@ -423,7 +418,7 @@ return out
 
 Script writeScript(const char *name, const char *body) {
     std::string source = std::string(kMembershipLua) + kRecordLua + kWriteLua + indexLua() +
-                         kWriteLuaRest + roleLua() + body;
+                         kWriteLuaRest + docDiffLua() + roleLua() + body;
     return makeScript(name, source.c_str(), false);
 }
 

@@ -7,6 +7,8 @@ namespace scim::store {
 // [index, member] pairs kept in its `idx` field, so that a later write
 // removes exactly what this one added. Index n is the sorted set
 // KEYS[LEX + n]; the script defines LEX (its KEYS layout) before this.
+// [hash key, value, path] entries are unique extension attributes, which
+// unique_taken(entries, id) checks before a write.
 const char *indexLua();
 
 }  // namespace scim::store

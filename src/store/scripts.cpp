@@ -7,6 +7,7 @@
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/role_scripts.hpp"
 #include "scim/store/token_scripts.hpp"
+#include "diff_lua.hpp"
 #include "index_lua.hpp"
 #include "user_lua.hpp"
 
@@ -49,6 +50,8 @@ const char *const kCreateUser = R"lua(
 local existing = redis.call('HGET', KEYS[2], ARGV[2])
 if existing then return {'uniqueness', existing} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'exists'} end
+local taken = unique_taken(ARGV[11], ARGV[1])
+if taken then return taken end
 local refusal = claim_refusal(ARGV[12], KEYS[1], ARGV[1], ARGV[11])
 if refusal then return refusal end
 local seq = redis.call('INCR', KEYS[4])
@@ -82,6 +85,8 @@ if refusal then return refusal end
 local changed = changed_attributes(cur[5] or '{}', ARGV[4], ARGV[11])
 -- Nothing changed (Okta re-sends whole users): no new version, no event.
 if changed == '' then return {'ok', cur[1], cur[3], cur[6]} end
+local taken = unique_taken(ARGV[13], ARGV[1])
+if taken then return taken end
 local oldLower = string.lower(cur[2])
 if oldLower ~= ARGV[2] then
   local other = redis.call('HGET', KEYS[2], ARGV[2])
@@ -160,7 +165,8 @@ Script make(const char *name, const char *body, bool writes) {
 // A user write script: the prelude, the lifecycle and role helpers, then
 // `body`.
 Script userScript(const char *name, std::string body) {
-    return make(name, (std::string(userLifecycleLua()) + roleLua() + body).c_str(), true);
+    return make(name, (std::string(docDiffLua()) + userLifecycleLua() + roleLua() + body).c_str(),
+                true);
 }
 
 }  // namespace

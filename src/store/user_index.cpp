@@ -24,7 +24,22 @@ void addEntry(Json &list, LexIndex index, std::string_view value, std::string_vi
 
 }  // namespace
 
-std::string userIndexEntries(const Json &doc, std::string_view id) {
+void addUniqueEntries(Json &entries, const Json &doc, const std::vector<UniqueIndex> &unique,
+                      JsonAlloc &a) {
+    for (const UniqueIndex &u : unique) {
+        const Json *ext = findMember(doc, u.urn);
+        const Json *v = ext && ext->IsObject() ? findMember(*ext, u.attribute) : nullptr;
+        if (!v || !v->IsString() || v->GetStringLength() == 0) continue;
+        Json entry(rapidjson::kArrayType);
+        entry.PushBack(jstr(u.key, a), a);
+        entry.PushBack(u.caseExact ? jstr(str(*v), a) : jstr(lower(str(*v)), a), a);
+        entry.PushBack(jstr(u.urn + ":" + u.attribute, a), a);
+        entries.PushBack(entry, a);
+    }
+}
+
+std::string userIndexEntries(const Json &doc, std::string_view id,
+                             const std::vector<UniqueIndex> &unique) {
     JsonDoc out(rapidjson::kArrayType);
     auto &a = out.GetAllocator();
     if (const Json *v = findMember(doc, "userName"); v && v->IsString()) {
@@ -39,6 +54,7 @@ std::string userIndexEntries(const Json &doc, std::string_view id) {
             if (v && v->IsString()) addEntry(out, LexIndex::Email, lower(str(*v)), id, a);
         }
     }
+    addUniqueEntries(out, doc, unique, a);
     return toString(out);
 }
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "scim/json.hpp"
+#include "scim/store/user_index.hpp"
 
 namespace scim::store {
 
@@ -16,6 +17,7 @@ enum class GroupLexIndex { DisplayName = 0, ExternalId = 1 };
 // JSON array of [index, member] pairs for `doc`: the lowercased
 // displayName and the externalId as is (it is case-exact), each as
 // "<value>\0<id>".
-std::string groupIndexEntries(const Json &doc, std::string_view id);
+std::string groupIndexEntries(const Json &doc, std::string_view id,
+                              const std::vector<UniqueIndex> &unique = {});
 
 }  // namespace scim::store

@@ -32,6 +32,14 @@ public:
     std::string emailIndex() const { return base_ + "users:idx:email"; }
     std::string createdIndex() const { return base_ + "users:idx:created"; }
     std::string modifiedIndex() const { return base_ + "users:idx:lastModified"; }
+    // Extension attributes with `uniqueness: server`: a hash per attribute,
+    // value (lowercased unless caseExact) → id. `path` is "<urn>:<name>".
+    std::string userUnique(std::string_view path) const {
+        return base_ + "users:unique:" + std::string(path);
+    }
+    std::string groupUnique(std::string_view path) const {
+        return base_ + "groups:unique:" + std::string(path);
+    }
 
     // Soft-deleted users: the record the app keeps, out of SCIM's sight,
     // and their ids scored by the time of deletion in milliseconds.
