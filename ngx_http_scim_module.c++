@@ -83,6 +83,12 @@ static ngx_conf_num_bounds_t ngx_http_scim_request_members_bounds = {
 static ngx_conf_num_bounds_t ngx_http_scim_scan_bounds = {ngx_conf_check_num_bounds, 1,
                                                           NGX_MAX_INT32_VALUE};
 static ngx_conf_num_bounds_t ngx_http_scim_sort_bounds = {ngx_conf_check_num_bounds, 1, 10000000};
+static ngx_conf_num_bounds_t ngx_http_scim_bulk_operations_bounds = {ngx_conf_check_num_bounds, 1,
+                                                                      100000};
+static char *ngx_http_scim_check_bulk_payload(ngx_conf_t *cf, void *post, void *data) noexcept;
+static ngx_conf_post_t ngx_http_scim_bulk_payload_post = {ngx_http_scim_check_bulk_payload};
+// The Bulk payload limit where client_max_body_size is 0 (unlimited).
+static const size_t ngx_http_scim_bulk_payload_unlimited_body = 1024 * 1024;
 static ngx_conf_num_bounds_t ngx_http_scim_max_tenants_bounds = {ngx_conf_check_num_bounds, 1,
                                                                   1000000};
 static ngx_conf_num_bounds_t ngx_http_scim_maxlen_bounds = {ngx_conf_check_num_bounds, 1,
@@ -226,6 +232,15 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_errors"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
      ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, errors), nullptr},
+
+    {ngx_string("scim_bulk_max_operations"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, bulk_max_operations),
+     &ngx_http_scim_bulk_operations_bounds},
+
+    {ngx_string("scim_bulk_max_payload"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, bulk_max_payload), &ngx_http_scim_bulk_payload_post},
 
     {ngx_string("scim_user_password"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
@@ -697,6 +712,9 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->max_members_per_request = NGX_CONF_UNSET_UINT;
     slcf->max_scan = NGX_CONF_UNSET_UINT;
     slcf->errors = NGX_CONF_UNSET;
+
+    slcf->bulk_max_operations = NGX_CONF_UNSET_UINT;
+    slcf->bulk_max_payload = NGX_CONF_UNSET_SIZE;
     slcf->password_storage = NGX_CONF_UNSET_UINT;
     slcf->events_maxlen = NGX_CONF_UNSET;
     slcf->patch_response = NGX_CONF_UNSET_UINT;
@@ -753,6 +771,29 @@ static bool ngx_http_scim_build_roles(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *
                            err->c_str());
         return false;
     }
+    return true;
+}
+
+// POST /Bulk's limits. The payload limit defaults to the location's
+// client_max_body_size (already merged: the core module merges first), and
+// cannot exceed it, since nginx refuses a larger body before the module
+// sees it; ServiceProviderConfig must say what is really accepted.
+static bool ngx_http_scim_build_bulk(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
+    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    size_t body_max = clcf ? static_cast<size_t>(clcf->client_max_body_size) : 0;
+    size_t payload = conf->bulk_max_payload;
+    if (payload == NGX_CONF_UNSET_SIZE) {
+        // client_max_body_size 0 is unlimited; a Bulk keeps a bound.
+        payload = body_max != 0 ? body_max : ngx_http_scim_bulk_payload_unlimited_body;
+    } else if (body_max != 0 && payload > body_max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "scim_bulk_max_payload %uz is larger than client_max_body_size %O",
+                           payload, clcf->client_max_body_size);
+        return false;
+    }
+    conf->service->bulkMaxOperations = conf->bulk_max_operations;
+    conf->service->bulkMaxPayload = payload;
     return true;
 }
 
@@ -842,6 +883,7 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     if (!ngx_http_scim_build_roles(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     s.userDelete = static_cast<scim::UserDelete>(conf->user_delete);
     s.claimGuard = conf->claim_guard;
+    if (!ngx_http_scim_build_bulk(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     if (!ngx_http_scim_build_schemas(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     return NGX_CONF_OK;
 }
@@ -885,6 +927,9 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
                               10000);
     ngx_conf_merge_uint_value(conf->max_scan, prev->max_scan, 100000);
     ngx_conf_merge_value(conf->errors, prev->errors, 0);
+
+    ngx_conf_merge_uint_value(conf->bulk_max_operations, prev->bulk_max_operations, 1000);
+    ngx_conf_merge_size_value(conf->bulk_max_payload, prev->bulk_max_payload, NGX_CONF_UNSET_SIZE);
     ngx_conf_merge_uint_value(conf->password_storage, prev->password_storage, 1);
     ngx_conf_merge_value(conf->events_maxlen, prev->events_maxlen, 100000);
     ngx_conf_merge_uint_value(conf->patch_response, prev->patch_response,
@@ -909,6 +954,14 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim: %s", e.what());
         return static_cast<char *>(NGX_CONF_ERROR);
     }
+}
+
+static char *ngx_http_scim_check_bulk_payload(ngx_conf_t *cf, void *, void *data) noexcept {
+    if (*static_cast<size_t *>(data) == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_bulk_max_payload must be at least 1 byte");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
 }
 
 static ngx_int_t ngx_http_scim_preconfiguration(ngx_conf_t *cf) noexcept {

@@ -48,6 +48,9 @@ struct ServiceConfig {
     RoleConfig roles;  // group → role mapping, default role, synthetic groups
     UserDelete userDelete = UserDelete::Soft;
     bool claimGuard = false;  // refuse identifiers listed in the tenant's `claimed` set
+    // Bulk (RFC 7644 §3.7): over either limit, 413 before any operation runs.
+    size_t bulkMaxOperations = 1000;
+    size_t bulkMaxPayload = 1 << 20;  // bytes; the edge's default is client_max_body_size
 
     // Schema extensions (scim_schema_extension): the User and Group resource
     // types this location serves, built once at configuration time.

@@ -35,6 +35,9 @@ std::unique_ptr<Exchange> deleteGroup(std::string id, Request request,
 // GET /Groups, or POST /Groups/.search when `search`.
 std::unique_ptr<Exchange> listGroups(Request request, const ServiceConfig &config, bool search);
 
+// POST /Bulk: each operation through the exchange of its single request.
+std::unique_ptr<Exchange> bulk(Request request, const ServiceConfig &config);
+
 // POST /.search: Users, then Groups.
 std::unique_ptr<Exchange> rootSearch(Request request, const ServiceConfig &config);
 
