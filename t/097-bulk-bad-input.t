@@ -12,11 +12,6 @@ our $PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 # Until t/lib/ScimTest.pm has it (the bounds branch adds one of this name):
 # every key with its serialized value, so any write shows. DEBUG DIGEST is
 # disabled by default in Redis 7.
-sub redis_digest {
-    my $keys = redis_cmd('KEYS', '*');
-    return join "\n", map { my $v = redis_cmd('DUMP', $_); "$_=" . unpack('H*', $v // '') } sort @$keys;
-}
-
 sub env { my ($ops, $extra) = @_; return qq({"schemas":["$URN"],) . ($extra // '') . qq("Operations":[$ops]}) }
 
 # [name, body, expected top-level status (200: a BulkResponse of errors)]
@@ -85,7 +80,7 @@ __DATA__
 # Something in the store, so that an unchanged digest means something.
 my $seed = scim_request('POST', '/scim/v2/Users', '{"userName":"seed"}');
 is($seed->{status}, 201, 'seeded');
-my $before = main::redis_digest();
+my $before = redis_digest();
 ok(length $before > 0, 'the digest covers the seed');
 for my $case (@main::CASES) {
     my ($name, $body, $want) = @$case;
@@ -104,7 +99,7 @@ for my $case (@main::CASES) {
         is($r->{json}{status}, "$want", "$name: SCIM error");
         is_deeply($r->{json}{schemas}, ['urn:ietf:params:scim:api:messages:2.0:Error'], "$name: error schema");
     }
-    is(main::redis_digest(), $before, "$name: store unchanged");
+    is(redis_digest(), $before, "$name: store unchanged");
 }
 unlike(error_log_since_block(), qr/\[error\]/, 'no [error] in the log');
 
@@ -125,8 +120,8 @@ is(scim_request('GET', '/scim/v2/Users?count=0')->{json}{totalResults}, 2, 'two 
 
 === TEST 3: a body over client_max_body_size is a 413 SCIM error, the store unchanged
 --- perl
-my $before = main::redis_digest();
+my $before = redis_digest();
 my $r = scim_request('POST', '/scim/v2/Bulk', main::env('{"method":"DELETE","path":"/Users/' . ('x' x 1100000) . '"}'));
 is($r->{status}, 413);
 is($r->{json}{status}, '413', 'SCIM error');
-is(main::redis_digest(), $before, 'store unchanged');
+is(redis_digest(), $before, 'store unchanged');
