@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "scim/json.hpp"
+#include "scim/query_plan.hpp"
 #include "scim/roles.hpp"
 #include "scim/schema_set.hpp"
 #include "scim/store/command.hpp"
@@ -55,6 +56,14 @@ struct ServiceConfig {
     std::shared_ptr<const SchemaSet> schemaSet = SchemaSet::builtin();
     const ResourceType &userType() const { return schemaSet->user(); }
     const ResourceType &groupType() const { return schemaSet->group(); }
+
+    // Operator-declared indexes (scim_index), resolved against schemaSet's
+    // types; maintained by the write scripts, used by the query planner.
+    std::vector<IndexedAttribute> userIndexes;
+    std::vector<IndexedAttribute> groupIndexes;
+    const std::vector<IndexedAttribute> &indexes(const ResourceType &rt) const {
+        return &rt == &groupType() ? groupIndexes : userIndexes;
+    }
 };
 
 struct Request {
