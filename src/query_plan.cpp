@@ -201,10 +201,10 @@ std::optional<IndexedAttribute> indexedAttribute(const ResourceType &rt, std::st
     AttrPath p = resolvePath(rt, path);
     if (!p.attr) return std::nullopt;
     const Attribute *a = p.subAttr ? p.subAttr : p.attr;
-    if (p.subAttr || a->isComplex()) {
-        error = "\"" + std::string(path) + "\" is complex or a sub-attribute: only top-level string attributes can be indexed";
-    } else if (a->multiValued) {
+    if (a->multiValued) {
         error = "\"" + std::string(path) + "\" is multi-valued: only single-valued attributes can be indexed";
+    } else if (p.subAttr || a->isComplex()) {
+        error = "\"" + std::string(path) + "\" is complex or a sub-attribute: only top-level string attributes can be indexed";
     } else if (a->type != AttrType::String) {
         error = "\"" + std::string(path) + "\" is not a string: only string attributes can be indexed";
     } else if (a->returned == Returned::Never) {

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scim/filter.hpp"
@@ -50,7 +51,7 @@ struct IndexProbe {
     IndexName index;
     ProbeKind kind;
     std::string min, max;
-    std::string path;  // IndexName::Declared: IndexedAttribute::path()
+    std::string path = {};  // IndexName::Declared: IndexedAttribute::path()
 };
 
 // The best probe for `node` against resources of `rt`: an indexed term, or
