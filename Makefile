@@ -36,7 +36,7 @@ MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
 DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 libssl-dev libpcre3-dev zlib1g-dev googletest libgtest-dev libgmock-dev \
                 g++ make perl clang libclang-rt-dev valgrind wrk curl python3-redis \
-                debhelper dpkg-dev fakeroot lintian python3-prometheus-client
+                debhelper dpkg-dev fakeroot lintian python3-prometheus-client openssl
 
 .PHONY: all deps module unit integration test test-asan test-valgrind run start stop \
         bench fuzz fuzz-short clean deb test-deb test-demo
@@ -108,8 +108,12 @@ fuzz fuzz-short: deps $(FUZZ_BINS)
 
 # --- integration tests --------------------------------------------------------
 
+# The same files again with the module talking TLS to its Redis.
+TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t
+
 integration: module
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib -r t/
+	TEST_NGINX_REDIS_TLS=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib $(TLS_TESTS)
 
 test: deps unit fuzz-short integration test-demo test-deb
 

@@ -12,7 +12,9 @@
 #include "ngx/ngx_http_scim_module.hpp"
 
 #include "ngx/ngx_http_scim_auth.hpp"
+#include "ngx/ngx_http_scim_base_url.hpp"
 #include "ngx/ngx_http_scim_metrics.hpp"
+#include "scim/base_url.hpp"
 #include "scim/roles.hpp"
 #include "scim/schema_set.hpp"
 #include "scim/store/keys.hpp"
@@ -21,6 +23,7 @@
 static char *ngx_http_scim_enable(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+static char *ngx_http_scim_base_url(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_admin_token(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_user_delete(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
@@ -69,6 +72,7 @@ static ngx_conf_enum_t ngx_http_scim_user_deletes[] = {
 
 static ngx_conf_post_t ngx_http_scim_cache_ttl_post = {ngx_http_scim_check_cache_ttl};
 static ngx_conf_num_bounds_t ngx_http_scim_db_bounds = {ngx_conf_check_num_bounds, 0, 1023};
+static ngx_conf_num_bounds_t ngx_http_scim_verify_depth_bounds = {ngx_conf_check_num_bounds, 0, 100};
 static ngx_conf_num_bounds_t ngx_http_scim_page_bounds = {ngx_conf_check_num_bounds, 1, 100000};
 static ngx_conf_num_bounds_t ngx_http_scim_depth_bounds = {ngx_conf_check_num_bounds, 2, 256};
 static ngx_conf_num_bounds_t ngx_http_scim_members_bounds = {ngx_conf_check_num_bounds, 1,
@@ -109,6 +113,45 @@ static ngx_command_t ngx_http_scim_commands[] = {
      ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_scim_main_conf_t, redis_timeout), nullptr},
 
+    {ngx_string("scim_redis_username"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_username), nullptr},
+
+    {ngx_string("scim_redis_ssl"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG, ngx_conf_set_flag_slot,
+     NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_scim_main_conf_t, redis_ssl), nullptr},
+
+    {ngx_string("scim_redis_ssl_trusted_certificate"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_trusted_certificate), nullptr},
+
+    {ngx_string("scim_redis_ssl_verify"), NGX_HTTP_MAIN_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_verify), nullptr},
+
+    {ngx_string("scim_redis_ssl_verify_depth"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_verify_depth), &ngx_http_scim_verify_depth_bounds},
+
+    {ngx_string("scim_redis_ssl_server_name"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_server_name), nullptr},
+
+    {ngx_string("scim_redis_ssl_certificate"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_certificate), nullptr},
+
+    {ngx_string("scim_redis_ssl_certificate_key"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_certificate_key), nullptr},
+
+    {ngx_string("scim_redis_ssl_protocols"), NGX_HTTP_MAIN_CONF | NGX_CONF_1MORE,
+     ngx_conf_set_bitmask_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_protocols), ngx_http_scim_redis_ssl_protocols},
+
+    {ngx_string("scim_redis_ssl_ciphers"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_ssl_ciphers), nullptr},
+
     {ngx_string("scim_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_metrics,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 
@@ -124,6 +167,9 @@ static ngx_command_t ngx_http_scim_commands[] = {
      offsetof(ngx_http_scim_loc_conf_t, token_files), nullptr},
 
     {ngx_string("scim_tenant"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_http_scim_tenant,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_base_url"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_http_scim_base_url,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 
     {ngx_string("scim_redis_tokens"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
@@ -316,6 +362,19 @@ static char *ngx_http_scim_token(ngx_conf_t *cf, ngx_command_t *, void *conf) no
     return NGX_CONF_OK;
 }
 
+// A directive's value with $variables, evaluated per request; nullptr on error.
+static ngx_http_complex_value_t *ngx_http_scim_compile_value(ngx_conf_t *cf, ngx_str_t *value) {
+    auto *cv = static_cast<ngx_http_complex_value_t *>(
+        ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t)));
+    if (cv == nullptr) return nullptr;
+    ngx_http_compile_complex_value_t ccv;
+    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
+    ccv.cf = cf;
+    ccv.value = value;
+    ccv.complex_value = cv;
+    return ngx_http_compile_complex_value(&ccv) == NGX_OK ? cv : nullptr;
+}
+
 // scim_tenant name | scim_tenant $variable (evaluated per request)
 static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
     auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
@@ -336,16 +395,29 @@ static char *ngx_http_scim_tenant(ngx_conf_t *cf, ngx_command_t *, void *conf) n
         slcf->tenant = *value;
         return NGX_CONF_OK;
     }
-    slcf->tenant_value = static_cast<ngx_http_complex_value_t *>(
-        ngx_palloc(cf->pool, sizeof(ngx_http_complex_value_t)));
-    if (slcf->tenant_value == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
-    ngx_http_compile_complex_value_t ccv;
-    ngx_memzero(&ccv, sizeof(ngx_http_compile_complex_value_t));
-    ccv.cf = cf;
-    ccv.value = value;
-    ccv.complex_value = slcf->tenant_value;
-    if (ngx_http_compile_complex_value(&ccv) != NGX_OK) return static_cast<char *>(NGX_CONF_ERROR);
-    return NGX_CONF_OK;
+    slcf->tenant_value = ngx_http_scim_compile_value(cf, value);
+    return slcf->tenant_value ? NGX_CONF_OK : static_cast<char *>(NGX_CONF_ERROR);
+}
+
+// scim_base_url https://app.example.com/scim/v2 | $scheme://$host/scim/v2
+// A static value is checked here; an evaluated one per request.
+static char *ngx_http_scim_base_url(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    if (slcf->base_url != NGX_CONF_UNSET_PTR) return const_cast<char *>("is duplicate");
+    ngx_str_t *value = static_cast<ngx_str_t *>(cf->args->elts) + 1;
+    if (ngx_http_script_variables_count(value) == 0) {
+        try {
+            if (auto err = scim::baseUrlError(ngx_http_scim_string(*value))) {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_base_url \"%V\": %s",
+                                   value, err->c_str());
+                return static_cast<char *>(NGX_CONF_ERROR);
+            }
+        } catch (...) {
+            return static_cast<char *>(NGX_CONF_ERROR);
+        }
+    }
+    slcf->base_url = ngx_http_scim_compile_value(cf, value);
+    return slcf->base_url ? NGX_CONF_OK : static_cast<char *>(NGX_CONF_ERROR);
 }
 
 static char *ngx_http_scim_admin(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
@@ -405,40 +477,20 @@ static char *ngx_http_scim_check_cache_ttl(ngx_conf_t *cf, void *, void *data) n
 }
 
 // scim_redis 127.0.0.1:6379 | redis.internal:6380 | unix:/run/redis.sock
-// Names are resolved here, at configuration time: hiredis would resolve
-// them synchronously on the event loop.
+// Only the syntax here: whether a name resolves now or through `resolver`
+// at run time is decided once the http{} block is read.
 static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept {
     char *rv = ngx_conf_set_str_slot(cf, cmd, conf);
     if (rv != NGX_CONF_OK) return rv;
-
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(conf);
     ngx_url_t u;
     ngx_memzero(&u, sizeof(ngx_url_t));
     u.url = smcf->redis_address;
     u.default_port = 6379;
+    u.no_resolve = 1;
     if (ngx_parse_url(cf->pool, &u) != NGX_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_redis address \"%V\": %s",
                            &u.url, u.err ? u.err : "cannot parse");
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-    if (u.naddrs == 0) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_redis host \"%V\" has no address", &u.host);
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-
-    try {
-        ngx_http_scim_redis_conf_t &redis = *smcf->redis;
-        redis.display = ngx_http_scim_string(u.url);
-        if (u.family == AF_UNIX) {
-            redis.unix_path = ngx_http_scim_string(smcf->redis_address).substr(5);
-            return NGX_CONF_OK;
-        }
-        u_char text[NGX_SOCKADDR_STRLEN];
-        size_t len = ngx_sock_ntop(u.addrs[0].sockaddr, u.addrs[0].socklen, text,
-                                   NGX_SOCKADDR_STRLEN, 0);
-        redis.host.assign(reinterpret_cast<char *>(text), len);
-        redis.port = ngx_inet_get_port(u.addrs[0].sockaddr);
-    } catch (...) {
         return static_cast<char *>(NGX_CONF_ERROR);
     }
     return NGX_CONF_OK;
@@ -589,6 +641,9 @@ static void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept {
     smcf->redis_db = NGX_CONF_UNSET;
     smcf->redis_connect_timeout = NGX_CONF_UNSET_MSEC;
     smcf->redis_timeout = NGX_CONF_UNSET_MSEC;
+    smcf->redis_ssl = NGX_CONF_UNSET;
+    smcf->redis_ssl_verify = NGX_CONF_UNSET;
+    smcf->redis_ssl_verify_depth = NGX_CONF_UNSET;
     smcf->token_cache_ttl = NGX_CONF_UNSET_MSEC;
     smcf->metrics_max_tenants = NGX_CONF_UNSET_UINT;
     return smcf;
@@ -605,24 +660,7 @@ static char *ngx_http_scim_init_main_conf(ngx_conf_t *cf, void *conf) noexcept {
     ngx_conf_init_msec_value(smcf->redis_connect_timeout, 1000);
     ngx_conf_init_msec_value(smcf->redis_timeout, 2000);
     ngx_conf_init_msec_value(smcf->token_cache_ttl, 5000);
-    try {
-        ngx_http_scim_redis_conf_t &redis = *smcf->redis;
-        if (smcf->redis_address.data == nullptr) {
-            redis.host = "127.0.0.1";
-            redis.port = 6379;
-            redis.display = "127.0.0.1:6379";
-        }
-        redis.password = ngx_http_scim_string(smcf->redis_password);
-        redis.db = smcf->redis_db;
-        redis.connect_timeout = smcf->redis_connect_timeout;
-        redis.command_timeout = smcf->redis_timeout;
-        std::string prefix =
-            smcf->redis_prefix.data ? ngx_http_scim_string(smcf->redis_prefix) : "scim:";
-        redis.layout_key = scim::store::KeySpace(prefix, "").layout();
-    } catch (...) {
-        return static_cast<char *>(NGX_CONF_ERROR);
-    }
-    return NGX_CONF_OK;
+    return ngx_http_scim_redis_configure(cf, smcf);
 }
 
 static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
@@ -632,6 +670,7 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->enable = NGX_CONF_UNSET;
     slcf->admin = NGX_CONF_UNSET;
     slcf->redis_tokens = NGX_CONF_UNSET;
+    slcf->base_url = static_cast<ngx_http_complex_value_t *>(NGX_CONF_UNSET_PTR);
     slcf->admin_tokens = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->tokens = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->token_files = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
@@ -816,6 +855,10 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
         return static_cast<char *>(NGX_CONF_ERROR);
     }
 
+    if (conf->enable && (conf->server_names = ngx_http_scim_server_names(cf)) == nullptr) {
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+
     scim::ServiceConfig &s = *conf->service;
     s.keyPrefix = smcf->redis_prefix.data ? ngx_http_scim_string(smcf->redis_prefix) : "scim:";
     s.defaultPageSize = conf->page_size;
@@ -850,6 +893,8 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
         conf->tenant_value = prev->tenant_value;
     }
     ngx_conf_merge_str_value(conf->tenant, prev->tenant, "default");
+    if (conf->base_url == NGX_CONF_UNSET_PTR) conf->base_url = prev->base_url;
+    if (conf->base_url == NGX_CONF_UNSET_PTR) conf->base_url = nullptr;
     // ngx_conf_merge_ptr_value does not compile as C++ (void * conversion).
     if (conf->tokens == NGX_CONF_UNSET_PTR) conf->tokens = prev->tokens;
     if (conf->admin_tokens == NGX_CONF_UNSET_PTR) conf->admin_tokens = prev->admin_tokens;

@@ -356,10 +356,27 @@ private:
         if (iequals(w, "true")) return out = true, true;
         if (iequals(w, "false")) return out = false, true;
         if (iequals(w, "null")) return out = std::monostate{}, true;
-        if (w.empty() || !(isDigit(w.front()) || w.front() == '-')) {
+        if (w.empty()) {
             return reject("expected a value (a string, number, true, false or null)", start);
         }
-        return number(w, start, out);
+        if (isJsonNumber(w)) return number(w, start, out);
+        return bareWord(w, start, out);
+    }
+
+    // Leniency (docs/idp-quirks.md): Microsoft's reference SCIM client sends
+    // `userName sw O` and `meta.created gt 2015-10-10T14:38:21.86-07:00`
+    // unquoted. A bare word that is not true, false, null or a JSON number
+    // is the string it spells; a date-time then compares as one. `and` and
+    // `or` there mean a missing value, and 'x' a misquoted string.
+    bool bareWord(std::string_view w, size_t start, Literal &out) {
+        if (iequals(w, "and") || iequals(w, "or")) {
+            return reject("expected a value (a string, number, true, false or null)", start);
+        }
+        if (w.front() == '\'') {
+            return reject("strings are quoted with double quotes, not single quotes", start);
+        }
+        out = std::string(w);
+        return true;
     }
 
     bool number(std::string_view w, size_t start, Literal &out) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "coerce.hpp"
+#include "scim/strings.hpp"
 
 namespace scim {
 
@@ -33,11 +34,21 @@ void putSub(Json &object, const std::string &name, Json value, JsonAlloc &alloc)
     if (!value.IsNull()) object.AddMember(jstr(name, alloc), value, alloc);
 }
 
+// Leniency (docs/idp-quirks.md): Microsoft's reference SCIM client names a
+// member's display `displayName`; it counts as `display` unless that is sent.
+const Attribute *memberDisplayAlias(const Attribute &a, const Json &in, std::string_view name) {
+    if (!isGroupMembers(a) || !iequals(name, "displayName") || findMember(in, "display")) {
+        return nullptr;
+    }
+    return a.sub("display");
+}
+
 Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &alloc,
                                std::string_view path) {
     Json out(rapidjson::kObjectType);
     for (auto &m : in.GetObject()) {
         const Attribute *sub = a.sub(str(m.name));
+        if (!sub) sub = memberDisplayAlias(a, in, str(m.name));
         if (!sub || !acceptsInput(a, *sub)) continue;  // unknown or not the client's to set
         auto v = normalizeValue(*sub, m.value, alloc, subPath(path, *sub));
         if (!v) return v;

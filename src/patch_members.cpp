@@ -49,6 +49,14 @@ Expected<std::string> memberType(const Json &element) {
     return invalidValue("members.type must be \"User\" or \"Group\", not \"" + *type + "\"");
 }
 
+// Leniency (docs/idp-quirks.md): Microsoft's reference SCIM client names a
+// member's display `displayName`. `display` wins when both are sent.
+Expected<std::string> memberDisplay(const Json &element) {
+    auto display = optionalString(element, "display");
+    if (!display || !display->empty()) return display;
+    return optionalString(element, "displayName");
+}
+
 // {"value":ID, "type":…, "display":…} or a bare id. "$ref" is ignored: the
 // id alone names the member.
 Expected<Member> readMember(const Json &element) {
@@ -60,7 +68,7 @@ Expected<Member> readMember(const Json &element) {
         if (!value) return value.takeError();
         auto type = memberType(element);
         if (!type) return type.takeError();
-        auto display = optionalString(element, "display");
+        auto display = memberDisplay(element);
         if (!display) return display.takeError();
         m.value = std::move(*value);
         m.type = std::move(*type);

@@ -8,8 +8,10 @@
 // expects to read).
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 
+#include "scim/filter.hpp"
 #include "scim/render.hpp"
 
 namespace scim {
@@ -37,18 +39,76 @@ std::string clip(std::string_view s) {
     return s.size() <= kMax ? std::string(s) : std::string(s.substr(0, kMax)) + "…";
 }
 
-Expected<std::vector<std::string>> splitNames(std::string_view list, std::string_view param) {
+// The first `stop` character from `start` outside brackets and the quoted
+// strings of a value filter, at bracket depth `depth`; npos when none.
+size_t findOutside(std::string_view text, size_t start, char stop, int depth) {
+    bool quoted = false;
+    int open = 0;
+    for (size_t i = start; i < text.size(); i++) {
+        char c = text[i];
+        if (quoted) {
+            if (c == '\\') i++;
+            else if (c == '"') quoted = false;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == '[') {
+            open++;
+        } else if (c == ']') {
+            open--;
+        }
+        if (!quoted && c == stop && open == depth) return i;
+    }
+    return std::string_view::npos;
+}
+
+// The comma that ends the item starting at `start`; npos at the end.
+size_t itemEnd(std::string_view list, size_t start) { return findOutside(list, start, ',', 0); }
+
+Error notNames(std::string_view list, std::string_view param) {
+    return invalidValue(std::string(param) +
+                        " must be a comma-separated list of attribute names, not '" + clip(list) +
+                        "'");
+}
+
+// Leniency (docs/idp-quirks.md): `emails[type eq "work"]` or
+// `emails[type eq "work"].value` in `attributes`, as Microsoft's reference
+// SCIM client sends. Adds the name (with its sub-attribute) and the filter.
+std::optional<Error> addValueFilter(std::string_view item, std::string_view list,
+                                    std::vector<std::string> &names,
+                                    std::vector<ValueFilter> &filters) {
+    size_t open = item.find('[');
+    size_t close = findOutside(item, open, ']', 0);  // the one closing `open`
+    std::string_view attr = item.substr(0, open);
+    std::string_view sub = close == std::string_view::npos ? "" : item.substr(close + 1);
+    bool subOk = sub.empty() || (sub.front() == '.' && isAttributeName(sub.substr(1)));
+    if (!isAttributeName(attr) || close == std::string_view::npos || !subOk) {
+        return notNames(list, "attributes");
+    }
+    auto parsed = filter::parse(item.substr(open + 1, close - open - 1));
+    if (!parsed) {
+        return invalidFilter("attributes: in the value filter of '" + std::string(attr) +
+                             "': " + parsed.error().detail);
+    }
+    names.push_back(std::string(attr) + std::string(sub));
+    filters.push_back(ValueFilter{std::string(attr), std::move(*parsed)});
+    return std::nullopt;
+}
+
+// `filters` is null where value filters are not accepted.
+Expected<std::vector<std::string>> splitNames(std::string_view list, std::string_view param,
+                                              std::vector<ValueFilter> *filters) {
     std::vector<std::string> names;
     if (trim(list).empty()) return names;
     for (size_t start = 0;;) {
-        size_t comma = list.find(',', start);
+        size_t comma = itemEnd(list, start);
         std::string_view item = trim(list.substr(start, comma - start));
-        if (!isAttributeName(item)) {
-            return invalidValue(std::string(param) +
-                                " must be a comma-separated list of attribute names, not '" +
-                                clip(list) + "'");
+        if (filters && item.find('[') != std::string_view::npos) {
+            if (auto err = addValueFilter(item, list, names, *filters)) return std::move(*err);
+        } else if (!isAttributeName(item)) {
+            return notNames(list, param);
+        } else {
+            names.emplace_back(item);
         }
-        names.emplace_back(item);
         if (comma == std::string_view::npos) return names;
         start = comma + 1;
     }
@@ -57,8 +117,16 @@ Expected<std::vector<std::string>> splitNames(std::string_view list, std::string
 // What a list of names picks: whole attributes, or some sub-attributes.
 class Selection {
 public:
-    Selection(const ResourceType &rt, const std::vector<std::string> &names) {
+    Selection(const ResourceType &rt, const std::vector<std::string> &names,
+              const std::vector<ValueFilter> &filters = {}) {
         for (const std::string &name : names) add(rt, name);
+        for (const ValueFilter &f : filters) addFilter(rt, f);
+    }
+
+    // The value filters on `a`; an element is kept when one matches.
+    const std::vector<const filter::Node *> *filters(const Attribute &a) const {
+        const Entry *e = find(a);
+        return e && !e->filters.empty() ? &e->filters : nullptr;
     }
 
     bool whole(const Attribute &a) const { return find(a) && find(a)->whole; }
@@ -73,7 +141,13 @@ private:
         const Attribute *attr;
         bool whole = false;
         std::vector<const Attribute *> subs;
+        std::vector<const filter::Node *> filters;
     };
+
+    void addFilter(const ResourceType &rt, const ValueFilter &f) {
+        AttrPath p = resolvePath(rt, f.attr);
+        if (p.attr && !p.subAttr) entry(*p.attr).filters.push_back(f.filter.get());
+    }
 
     // Unknown names select nothing. A bare schema URN selects all of that
     // schema's attributes.
@@ -93,7 +167,7 @@ private:
         for (Entry &e : entries_) {
             if (e.attr == &a) return e;
         }
-        entries_.push_back(Entry{&a, false, {}});
+        entries_.push_back(Entry{&a, false, {}, {}});
         return entries_.back();
     }
     const Entry *find(const Attribute &a) const {
@@ -111,7 +185,8 @@ public:
     Projector(const ResourceType &rt, const Projection &p)
         : rt_(rt),
           including_(!p.attributes.empty()),
-          selection_(rt, including_ ? p.attributes : p.excluded) {}
+          selection_(rt, including_ ? p.attributes : p.excluded,
+                     including_ ? p.valueFilters : std::vector<ValueFilter>{}) {}
 
     void projectResource(Json &resource, JsonAlloc &alloc) {
         for (auto m = resource.MemberBegin(); m != resource.MemberEnd();) {
@@ -150,8 +225,30 @@ private:
         if (a.returned == Returned::Always) return true;
         bool keep = including_ ? selection_.named(a)
                                : !selection_.whole(a) && a.returned != Returned::Request;
+        if (keep && selection_.filters(a) && !keepMatching(a, value)) return false;
         if (keep && a.isComplex()) return projectSubAttributes(a, value);
         return keep;
+    }
+
+    // `attr[filter]`: the values that match one of the attribute's filters;
+    // false when none is left.
+    bool keepMatching(const Attribute &a, Json &value) const {
+        if (!a.isComplex()) return false;  // no sub-attributes to filter on
+        const auto &filters = *selection_.filters(a);
+        auto matches = [&](const Json &element) {
+            return element.IsObject() &&
+                   std::any_of(filters.begin(), filters.end(), [&](const filter::Node *f) {
+                       return filter::matchesElement(*f, element, a);
+                   });
+        };
+        if (!value.IsArray()) return matches(value);
+        for (auto e = value.Begin(); e != value.End();) {
+            if (matches(*e))
+                ++e;
+            else
+                e = value.Erase(e);
+        }
+        return !value.Empty();
     }
 
     bool keepSub(const Attribute &a, const Attribute &sub) const {
@@ -208,11 +305,12 @@ private:
 }  // namespace
 
 Expected<Projection> parseProjection(std::string_view attributes, std::string_view excluded) {
-    auto included = splitNames(attributes, "attributes");
+    std::vector<ValueFilter> filters;
+    auto included = splitNames(attributes, "attributes", &filters);
     if (!included) return included.takeError();
-    auto left = splitNames(excluded, "excludedAttributes");
+    auto left = splitNames(excluded, "excludedAttributes", nullptr);
     if (!left) return left.takeError();
-    return Projection{std::move(*included), std::move(*left)};
+    return Projection{std::move(*included), std::move(*left), std::move(filters)};
 }
 
 void applyProjection(Json &resource, const ResourceType &rt, const Projection &p,

@@ -513,7 +513,13 @@ POST /scim/v2/Users
 
 
 
-=== TEST 23: Location and meta.location follow the Host header
+=== TEST 23: Location and meta.location follow a Host header that is a server_name
+--- config
+    server_name scim.example.com;
+    location /scim/v2/ {
+        scim;
+        scim_token $TEST_NGINX_TOKEN_HASH demo;
+    }
 --- request
 POST /scim/v2/Users
 {"userName":"hosted"}

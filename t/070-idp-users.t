@@ -123,9 +123,14 @@ GET /scim/v2/Users?filter=Emails.Primary%20eq%20true%20and%20meta.Created%20pr
 => 200
 => json {"totalResults":1}
 ---
+# Unquoted values are strings (docs/idp-quirks.md, t/071).
 GET /scim/v2/Users?filter=name.familyName%20eq%20Employee
-=> 400
-=> json {"scimType":"invalidFilter"}
+=> 200
+=> json {"totalResults":0}
+---
+GET /scim/v2/Users?filter=name.givenName%20eq%20one
+=> 200
+=> json {"totalResults":1}
 ---
 GET /scim/v2/ServiceProviderConfig
 => 200

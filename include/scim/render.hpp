@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,14 +35,27 @@ JsonDoc renderResource(const ResourceType &rt, const Json &doc, const ResourceMe
 Json renderResource(const ResourceType &rt, const Json &doc, const ResourceMeta &meta,
                     JsonAlloc &alloc);
 
+namespace filter {
+struct Node;
+}
+
+// `attr[filter]` (or `attr[filter].sub`) in `attributes`: only the values
+// of the multi-valued `attr` that match are returned (docs/idp-quirks.md).
+struct ValueFilter {
+    std::string attr;  // as given, e.g. "emails"
+    std::shared_ptr<const filter::Node> filter;
+};
+
 struct Projection {
-    std::vector<std::string> attributes;  // as given by the client
+    std::vector<std::string> attributes;  // as given by the client, filters taken off
     std::vector<std::string> excluded;
+    std::vector<ValueFilter> valueFilters;  // from `attributes`
     bool empty() const { return attributes.empty() && excluded.empty(); }
 };
 
 // Parses the comma-separated query parameters. Unknown attribute names are
-// kept (they simply match nothing), malformed lists give 400 invalidValue.
+// kept (they simply match nothing), malformed lists give 400 invalidValue,
+// a malformed value filter 400 invalidFilter.
 Expected<Projection> parseProjection(std::string_view attributes, std::string_view excluded);
 
 // Applies a projection in place to a rendered resource. `id` and `schemas`

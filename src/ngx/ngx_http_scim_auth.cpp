@@ -77,7 +77,7 @@ void audit_refusal(ngx_http_request_t *r, scim::TokenVerdict verdict, const scim
     audit(r, NGX_LOG_WARN, what);
 }
 
-void ignore_reply(redisAsyncContext *, void *, void *) noexcept {}
+void ignore_reply(redisReply *, void *) noexcept {}
 
 // Best effort and rate-limited: a lost update only makes lastUsed older.
 void touch(const ngx_http_scim_loc_conf_t *slcf, const std::string &sha256) {

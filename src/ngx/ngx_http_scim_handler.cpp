@@ -4,6 +4,7 @@
 #include <sys/time.h>
 
 #include "ngx_http_scim_auth.hpp"
+#include "ngx_http_scim_base_url.hpp"
 #include "ngx_http_scim_metrics.hpp"
 #include "ngx_http_scim_module.hpp"
 #include "scim/admin.hpp"
@@ -40,7 +41,7 @@ struct ngx_http_scim_ctx_t {
     ~ngx_http_scim_ctx_t();
 };
 
-// Lives on the heap until hiredis runs its callback, which it does exactly
+// Lives on the heap until the link runs its callback, which it does exactly
 // once (with NULL when the connection goes away). `ctx` is cleared when the
 // request is finalized first, e.g. because the client went away.
 struct ngx_http_scim_call_t {
@@ -182,22 +183,42 @@ std::unique_ptr<scim::Exchange> make_exchange(ngx_http_scim_ctx_t *ctx) {
     return scim::makeExchange(ctx->route, ctx->scim_request, *ctx->service);
 }
 
-// A command outlived scim_redis_timeout: answer 503 and reset the link, so
-// that a stuck connection does not hold every later request.
+// The request's deadline passed: only this request gets 503. Its reply, if
+// it comes, is read and dropped; the link resets the connection only when
+// Redis sends nothing at all for scim_redis_timeout.
 void on_command_timeout(ngx_event_t *ev) noexcept {
     auto *call = static_cast<ngx_http_scim_call_t *>(ev->data);
     ngx_http_scim_ctx_t *ctx = call->ctx;
     call->ctx = nullptr;
     ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::Timeout);
-    if (ctx != nullptr) {
-        ctx->call = nullptr;
-        try {
-            finish(ctx, unavailable_response("the store did not answer in time"));
-        } catch (...) {
-            ngx_http_finalize_request(ctx->request, NGX_HTTP_INTERNAL_SERVER_ERROR);
-        }
+    if (ctx == nullptr) return;
+    ctx->call = nullptr;
+    ngx_log_error(NGX_LOG_WARN, ctx->request->connection->log, 0,
+                  "scim: redis did not answer this request's command in time (connection *%uA)",
+                  ngx_http_scim_redis().connection_number());
+    try {
+        finish(ctx, unavailable_response("the store did not answer in time; retry later"));
+    } catch (...) {
+        ngx_http_finalize_request(ctx->request, NGX_HTTP_INTERNAL_SERVER_ERROR);
     }
-    ngx_http_scim_redis().reset("command timed out");
+}
+
+// Redis's own error text goes to the log, tied to the request, never to
+// the client. READONLY means the server was demoted: 503 with Retry-After
+// for this write, and the link goes looking for the master.
+bool on_error_reply(ngx_http_scim_ctx_t *ctx, const redisReply &reply) {
+    std::string_view text = scim::store::text(reply);
+    bool read_only = text.substr(0, 8) == "READONLY" ||
+                     text.find("-READONLY") != std::string_view::npos ||
+                     text.find("read only replica") != std::string_view::npos;
+    ngx_uint_t level = read_only ? NGX_LOG_WARN : NGX_LOG_ERR;
+    ngx_log_error(level, ctx->request->connection->log, 0,
+                  "scim: redis (connection *%uA) answered this request with an error: %*s",
+                  ngx_http_scim_redis().connection_number(), text.size(), text.data());
+    if (!read_only) return false;
+    ngx_http_scim_redis().on_readonly_reply();
+    finish(ctx, unavailable_response("the store is read-only for now; retry later"));
+    return true;
 }
 
 // A round trip's duration, and the kind of error it came back with.
@@ -219,10 +240,9 @@ scim::metrics::RedisKind command_kind(const ngx_http_scim_ctx_t *ctx,
     return scim::metrics::commandKind(command);
 }
 
-void on_reply(redisAsyncContext *, void *reply_ptr, void *privdata) noexcept {
+void on_reply(redisReply *reply, void *privdata) noexcept {
     auto *call = static_cast<ngx_http_scim_call_t *>(privdata);
     ngx_http_scim_ctx_t *ctx = call->ctx;
-    auto *reply = static_cast<redisReply *>(reply_ptr);
     observe_reply(call, reply);
     if (call->timer.timer_set) ngx_del_timer(&call->timer);
     delete call;
@@ -231,14 +251,16 @@ void on_reply(redisAsyncContext *, void *reply_ptr, void *privdata) noexcept {
 
     try {
         if (reply == nullptr) {
-            finish(ctx, unavailable_response("the connection to the store was lost"));
+            finish(ctx, unavailable_response("the store is unavailable; retry later"));
             return;
         }
+        bool no_script = scim::store::isNoScript(*reply);
+        if (scim::store::isError(*reply) && !no_script && on_error_reply(ctx, *reply)) return;
         if (ctx->authenticating) {
             on_auth_reply(ctx, *reply);
             return;
         }
-        if (scim::store::isNoScript(*reply) && ctx->command.script && !ctx->resent_as_eval) {
+        if (no_script && ctx->command.script && !ctx->resent_as_eval) {
             ctx->resent_as_eval = true;  // the script cache was flushed
             advance(ctx, ctx->command);
             return;
@@ -275,7 +297,7 @@ void advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step) {
         return;
     }
     if (!send_command(ctx, std::move(std::get<scim::store::Command>(step)))) {
-        finish(ctx, unavailable_response("the store is unavailable"));
+        finish(ctx, unavailable_response("the store is unavailable; retry later"));
     }
 }
 
@@ -314,26 +336,6 @@ void body_handler(ngx_http_request_t *r) noexcept {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "scim: %s", e.what());
         finish(ctx, scim::errorResponse(scim::internalError("internal error")));
     }
-}
-
-std::string base_url(ngx_http_request_t *r, std::string_view base) {
-    std::string url;
-#if (NGX_HTTP_SSL)
-    url = r->connection->ssl ? "https://" : "http://";
-#else
-    url = "http://";
-#endif
-    if (r->headers_in.host != nullptr) {
-        url += view(r->headers_in.host->value);
-    } else if (r->headers_in.server.len) {
-        url += view(r->headers_in.server);
-    } else {
-        auto *cscf = static_cast<ngx_http_core_srv_conf_t *>(
-            ngx_http_get_module_srv_conf(r, ngx_http_core_module));
-        url += view(cscf->server_name);
-    }
-    url += base;
-    return url;
 }
 
 // A request header nginx does not parse into headers_in, or nullptr.
@@ -386,7 +388,7 @@ ngx_int_t run(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx, bool needs_body) 
     scim::Exchange::Step step = ctx->exchange->start();
     if (auto *response = std::get_if<scim::Response>(&step)) return send_response(r, *response);
     if (!send_command(ctx, std::move(std::get<scim::store::Command>(step)))) {
-        return send_response(r, unavailable_response("the store is unavailable"));
+        return send_response(r, unavailable_response("the store is unavailable; retry later"));
     }
     r->main->count++;
     r->read_event_handler = ngx_http_test_reading;
@@ -405,7 +407,7 @@ ngx_int_t serve(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
     req.method = std::string(view(r->method_name));
     req.path = ctx->rest;
     req.query = std::string(view(r->args));
-    req.baseUrl = base_url(r, ctx->base);
+    req.baseUrl = ngx_http_scim_base_url(r, ctx->conf, ctx->base);
     if (r->headers_in.if_match) req.ifMatch = std::string(view(r->headers_in.if_match->value));
     if (r->headers_in.if_none_match) {
         req.ifNoneMatch = std::string(view(r->headers_in.if_none_match->value));
@@ -447,7 +449,7 @@ ngx_int_t authenticate(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
         // Not a 401: the token may well be valid.
         ctx->authenticating = false;
         ngx_http_discard_request_body(r);
-        return send_response(r, unavailable_response("the store is unavailable"));
+        return send_response(r, unavailable_response("the store is unavailable; retry later"));
     }
     r->main->count++;
     r->read_event_handler = ngx_http_test_reading;

@@ -25,6 +25,17 @@ struct ngx_http_scim_main_conf_t {
     ngx_str_t redis_prefix;
     ngx_msec_t redis_connect_timeout;
     ngx_msec_t redis_timeout;
+    // Redis ACL user and TLS (src/ngx/ngx_http_scim_redis_conf.cpp)
+    ngx_str_t redis_username;
+    ngx_flag_t redis_ssl;
+    ngx_str_t redis_ssl_trusted_certificate;
+    ngx_flag_t redis_ssl_verify;
+    ngx_int_t redis_ssl_verify_depth;
+    ngx_str_t redis_ssl_server_name;
+    ngx_str_t redis_ssl_certificate;
+    ngx_str_t redis_ssl_certificate_key;
+    ngx_uint_t redis_ssl_protocols;
+    ngx_str_t redis_ssl_ciphers;
     ngx_msec_t token_cache_ttl;
     ngx_flag_t used;  // some location has `scim` or `scim_admin`
     // Metrics (docs/metrics.md): the zone exists when `used` or some
@@ -34,11 +45,16 @@ struct ngx_http_scim_main_conf_t {
     ngx_shm_zone_t *metrics_zone;
 };
 
+struct ngx_http_scim_server_names_t;  // ngx_http_scim_base_url.hpp
+
 struct ngx_http_scim_loc_conf_t {
     ngx_flag_t enable;
     ngx_flag_t admin;                          // scim_admin: the token admin API
     ngx_str_t tenant;                          // scim_tenant name
     ngx_http_complex_value_t *tenant_value;    // scim_tenant $variable, else nullptr
+    // scim_base_url: the prefix of every returned URL; nullptr computes it.
+    ngx_http_complex_value_t *base_url;
+    ngx_http_scim_server_names_t *server_names;  // scim locations: for the computed base URL
     ngx_flag_t redis_tokens;
     ngx_array_t *admin_tokens;                 // of ngx_str_t, sha256 hex
     ngx_array_t *tokens;       // of ngx_http_scim_token_conf_t
@@ -87,6 +103,10 @@ struct ngx_http_scim_token_conf_t {
 // (413 from client_max_body_size, 400, …) the SCIM error shape.
 ngx_int_t ngx_http_scim_handler(ngx_http_request_t *r) noexcept;
 ngx_int_t ngx_http_scim_init_filters(ngx_conf_t *cf) noexcept;
+
+// Builds smcf->redis from the scim_redis* directives (init_main_conf).
+char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
+extern ngx_conf_bitmask_t ngx_http_scim_redis_ssl_protocols[];
 
 // Registers a pool cleanup that runs T's destructor; nullptr on failure.
 template <class T>

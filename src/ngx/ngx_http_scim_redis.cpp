@@ -2,8 +2,6 @@
 
 #include "ngx_http_scim_metrics.hpp"
 
-#include <sys/ioctl.h>
-
 #include "scim/service.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/store/reply.hpp"
@@ -13,112 +11,59 @@ namespace {
 
 constexpr ngx_msec_t kBackoffBase = 100;
 constexpr ngx_msec_t kBackoffMax = 10000;
+// A read-only server is re-checked at least this often, so that a DNS or
+// VIP failover is followed within about a second.
+constexpr ngx_msec_t kRefreshMax = 1000;
+// A deliberate reconnect waits this long for in-flight replies, this often.
+constexpr ngx_msec_t kRefreshWait = 20;
+constexpr ngx_uint_t kRefreshWaits = 10;
 
-ngx_http_scim_redis_link *link_of(const redisAsyncContext *ac) {
-    return static_cast<ngx_http_scim_redis_link *>(ac->data);
+const char *step_name(int step) {
+    static const char *const names[] = {"AUTH",        "SELECT", "ROLE", "SCRIPT LOAD",
+                                        "layout check", "layout init", "layout check"};
+    return names[step];
+}
+
+// Exponential, capped, with ±25 % jitter so that workers do not move in
+// lockstep.
+ngx_msec_t jittered(ngx_uint_t step, ngx_msec_t cap) {
+    ngx_msec_t delay = kBackoffBase << (step < 7 ? step : 7);
+    if (delay > cap) delay = cap;
+    return delay * 3 / 4 + static_cast<ngx_msec_t>(ngx_random()) % (delay / 2 + 1);
 }
 
 }  // namespace
 
-// The hiredis ↔ ngx_event adapter. hiredis calls these to (un)register
-// interest; nginx calls the handlers when the socket is ready.
-struct ngx_http_scim_redis_events {
-    static void on_read(ngx_event_t *ev) {
-        auto *c = static_cast<ngx_connection_t *>(ev->data);
-        auto *ac = static_cast<redisAsyncContext *>(c->data);
-        ngx_http_scim_redis_link *link = link_of(ac);
-        ngx_socket_t fd = c->fd;
-        for (;;) {
-            redisAsyncHandleRead(ac);
-            if (link->ac_ != ac) return;  // freed while handling the reply
-            int pending = 0;
-            if (ioctl(fd, FIONREAD, &pending) == -1 || pending <= 0) return;
-        }
-    }
-
-    static void on_write(ngx_event_t *ev) {
-        auto *c = static_cast<ngx_connection_t *>(ev->data);
-        redisAsyncHandleWrite(static_cast<redisAsyncContext *>(c->data));
-    }
-
-    static ngx_uint_t event_flags() {
-        return (ngx_event_flags & NGX_USE_CLEAR_EVENT) ? static_cast<ngx_uint_t>(NGX_CLEAR_EVENT)
-                                                       : static_cast<ngx_uint_t>(NGX_LEVEL_EVENT);
-    }
-
-    static void add_read(void *data) {
-        auto *c = static_cast<ngx_connection_t *>(data);
-        if (!c->read->active) ngx_add_event(c->read, NGX_READ_EVENT, event_flags());
-    }
-
-    static void del_read(void *data) {
-        auto *c = static_cast<ngx_connection_t *>(data);
-        if (c->read->active) ngx_del_event(c->read, NGX_READ_EVENT, 0);
-    }
-
-    static void add_write(void *data) {
-        auto *c = static_cast<ngx_connection_t *>(data);
-        if (!c->write->active) ngx_add_event(c->write, NGX_WRITE_EVENT, event_flags());
-    }
-
-    static void del_write(void *data) {
-        auto *c = static_cast<ngx_connection_t *>(data);
-        if (c->write->active) ngx_del_event(c->write, NGX_WRITE_EVENT, 0);
-    }
-
-    // hiredis is freeing the context: nginx closes the socket, and hiredis
-    // must not close it a second time.
-    static void cleanup(void *data) {
-        auto *c = static_cast<ngx_connection_t *>(data);
-        auto *ac = static_cast<redisAsyncContext *>(c->data);
-        ngx_close_connection(c);
-        ac->c.fd = -1;
-        ac->ev.data = nullptr;
-        ngx_http_scim_redis_link *link = link_of(ac);
-        if (link->ac_ == ac) {
-            link->ac_ = nullptr;
-            link->on_gone();
-        }
-    }
-
-    static bool attach(redisAsyncContext *ac, ngx_log_t *log) {
-        ngx_connection_t *c = ngx_get_connection(ac->c.fd, log);
-        if (c == nullptr) return false;
-        c->data = ac;
-        c->read->handler = on_read;
-        c->write->handler = on_write;
-        c->read->log = log;
-        c->write->log = log;
-        ac->ev.data = c;
-        ac->ev.addRead = add_read;
-        ac->ev.delRead = del_read;
-        ac->ev.addWrite = add_write;
-        ac->ev.delWrite = del_write;
-        ac->ev.cleanup = cleanup;
-        return true;
-    }
-
-    static void connected(const redisAsyncContext *ac, int status) {
-        link_of(ac)->on_connected(status);
-    }
-
-    static void handshake_reply(redisAsyncContext *ac, void *reply, void *step) {
-        if (reply == nullptr) return;  // the context is going away
-        link_of(ac)->on_handshake_reply(static_cast<redisReply *>(reply),
-                                        static_cast<const char *>(step));
+struct ngx_http_scim_redis_link::events {
+    static void step_reply(redisReply *reply, void *privdata) {
+        auto *ref = static_cast<step_ref_t *>(privdata);
+        ref->link->on_step_reply(reply, ref->step);
     }
 
     static void connect_timeout(ngx_event_t *ev) {
         auto *link = static_cast<ngx_http_scim_redis_link *>(ev->data);
-        link->reset("connect timed out");
+        const char *stage = link->resolving_ != nullptr ? "resolving the name"
+                            : !link->conn_.up()         ? "connecting"
+                                                        : "the handshake";
+        char why[128];
+        ngx_snprintf(reinterpret_cast<u_char *>(why), sizeof(why),
+                     "%s did not finish within scim_redis_connect_timeout (%Mms)%Z", stage,
+                     link->conf_->connect_timeout);
+        link->fail(why);
     }
 
     static void reconnect(ngx_event_t *ev) {
         static_cast<ngx_http_scim_redis_link *>(ev->data)->connect();
     }
-};
 
-using events = ngx_http_scim_redis_events;
+    static void refresh(ngx_event_t *ev) {
+        static_cast<ngx_http_scim_redis_link *>(ev->data)->refresh();
+    }
+
+    static void resolved(ngx_resolver_ctx_t *ctx) {
+        static_cast<ngx_http_scim_redis_link *>(ctx->data)->on_resolved(ctx);
+    }
+};
 
 ngx_http_scim_redis_link &ngx_http_scim_redis() {
     static ngx_http_scim_redis_link link;
@@ -129,9 +74,8 @@ void ngx_http_scim_redis_link::start(const ngx_http_scim_redis_conf_t *conf, ngx
     conf_ = conf;
     log_ = log;
     exiting_ = false;
-    // Both timers are cancelable: they must not hold a worker that is
-    // shutting down gracefully.
-    for (ngx_event_t *t : {&connect_timer_, &reconnect_timer_}) {
+    // Cancelable: they must not hold a worker that is shutting down.
+    for (ngx_event_t *t : {&connect_timer_, &reconnect_timer_, &refresh_timer_}) {
         ngx_memzero(t, sizeof(ngx_event_t));
         t->data = this;
         t->log = log;
@@ -139,170 +83,303 @@ void ngx_http_scim_redis_link::start(const ngx_http_scim_redis_conf_t *conf, ngx
     }
     connect_timer_.handler = events::connect_timeout;
     reconnect_timer_.handler = events::reconnect;
+    refresh_timer_.handler = events::refresh;
+    for (int i = 0; i < 7; i++) steps_[i] = {this, static_cast<Step>(i)};
     connect();
 }
 
 void ngx_http_scim_redis_link::stop() noexcept {
     exiting_ = true;
     ngx_http_scim_metrics_redis_up(false);  // metrics hook
-    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
-    if (reconnect_timer_.timer_set) ngx_del_timer(&reconnect_timer_);
-    if (ac_ != nullptr) redisAsyncFree(ac_);
-    ac_ = nullptr;
+    for (ngx_event_t *t : {&connect_timer_, &reconnect_timer_, &refresh_timer_}) {
+        if (t->timer_set) ngx_del_timer(t);
+    }
+    if (resolving_ != nullptr) {
+        ngx_resolve_name_done(resolving_);
+        resolving_ = nullptr;
+    }
+    conn_.close();
+    state_ = State::Idle;
 }
 
 bool ngx_http_scim_redis_link::accepting() const noexcept {
-    // Queue behind the very first connect of a worker; once the store has
-    // been lost, answer fast until a reconnect has succeeded.
-    return state_ == State::Ready || (state_ == State::Connecting && attempts_ == 0);
+    // Queue behind the very first connect of a worker and behind a
+    // deliberate reconnect; once the store has been lost, answer fast until
+    // a reconnect has succeeded.
+    bool connecting = state_ == State::Connecting || state_ == State::Resolving;
+    return state_ == State::Ready || (connecting && (attempts_ == 0 || refreshing_));
 }
 
 ngx_uint_t ngx_http_scim_redis_link::retry_after() const noexcept {
     return next_delay_ / 1000 + 1;
 }
 
-bool ngx_http_scim_redis_link::send(const std::vector<std::string> &argv, redisCallbackFn *fn,
-                                    void *privdata) noexcept {
-    if (ac_ == nullptr || (ac_->c.flags & (REDIS_DISCONNECTING | REDIS_FREEING))) return false;
-    std::vector<const char *> args;
-    std::vector<size_t> lens;
-    args.reserve(argv.size());
-    lens.reserve(argv.size());
-    for (const std::string &a : argv) {
-        args.push_back(a.data());
-        lens.push_back(a.size());
-    }
-    return redisAsyncCommandArgv(ac_, fn, privdata, static_cast<int>(args.size()), args.data(),
-                                 lens.data()) == REDIS_OK;
-}
-
-void ngx_http_scim_redis_link::reset(const char *reason) noexcept {
-    if (ac_ == nullptr) return;
-    if (state_ == State::Ready) {
-        ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: %s, reconnecting",
-                      conf_->display.c_str(), reason);
-        failure_logged_ = true;
-    } else if (!failure_logged_) {
-        ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: %s", conf_->display.c_str(), reason);
-        failure_logged_ = true;
-    }
-    redisAsyncFree(ac_);  // runs pending callbacks with NULL, then cleanup → on_gone
+bool ngx_http_scim_redis_link::send(const std::vector<std::string> &argv,
+                                    ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
+    return conn_.send(argv, fn, privdata);
 }
 
 void ngx_http_scim_redis_link::connect() noexcept {
-    if (exiting_ || ac_ != nullptr) return;
-    redisAsyncContext *ac = conf_->unix_path.empty()
-                                ? redisAsyncConnect(conf_->host.c_str(), conf_->port)
-                                : redisAsyncConnectUnix(conf_->unix_path.c_str());
-    if (ac == nullptr || ac->err) {
-        if (!failure_logged_) {
-            ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: cannot connect: %s",
-                          conf_->display.c_str(), ac ? ac->errstr : "out of memory");
-            failure_logged_ = true;
-        }
-        if (ac) redisAsyncFree(ac);
-        state_ = State::Down;
-        schedule_reconnect();
-        return;
-    }
-    ac->data = this;
-    if (!events::attach(ac, log_)) {
-        redisAsyncFree(ac);
-        state_ = State::Down;
-        schedule_reconnect();
-        return;
-    }
-    ac_ = ac;
-    state_ = State::Connecting;
-    redisAsyncSetConnectCallback(ac, events::connected);
+    if (exiting_ || conn_.opened() || resolving_ != nullptr) return;
+    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
     ngx_add_timer(&connect_timer_, conf_->connect_timeout);
-    handshake();
+    if (conf_->resolver != nullptr) {
+        resolve();
+    } else {
+        open(conf_->peer);
+    }
 }
 
-// Queued right away, so these go out first on the new connection, before
+// Every (re)connect resolves again: the resolver's cache honours the
+// record's TTL and `valid=`.
+void ngx_http_scim_redis_link::resolve() noexcept {
+    state_ = State::Resolving;
+    ngx_resolver_ctx_t *ctx = ngx_resolve_start(conf_->resolver, nullptr);
+    if (ctx == nullptr || ctx == NGX_NO_RESOLVER) {
+        fail("cannot start resolving the name");
+        return;
+    }
+    ctx->name.data = reinterpret_cast<u_char *>(const_cast<char *>(conf_->host.data()));
+    ctx->name.len = conf_->host.size();
+    ctx->handler = events::resolved;
+    ctx->data = this;
+    ctx->timeout = conf_->connect_timeout;
+    resolving_ = ctx;
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: redis resolving \"%V\"", &ctx->name);
+    if (ngx_resolve_name(ctx) != NGX_OK) {  // ctx is freed
+        resolving_ = nullptr;
+        fail("cannot resolve the name");
+    }
+}
+
+void ngx_http_scim_redis_link::on_resolved(ngx_resolver_ctx_t *ctx) noexcept {
+    resolving_ = nullptr;
+    if (ctx->state != 0 || ctx->naddrs == 0) {
+        std::string why = "cannot resolve \"" + conf_->host + "\": " +
+                          (ctx->state ? ngx_resolver_strerror(ctx->state) : "no address");
+        ngx_resolve_name_done(ctx);
+        fail(why.c_str());
+        return;
+    }
+    ngx_resolver_addr_t &a = ctx->addrs[resolved_++ % ctx->naddrs];
+    ngx_http_scim_redis_peer_t peer;
+    try {
+        ngx_memcpy(&peer.sockaddr, a.sockaddr, a.socklen);
+        peer.socklen = a.socklen;
+        ngx_inet_set_port(&peer.sockaddr.sockaddr, conf_->port);
+        u_char text[NGX_SOCKADDR_STRLEN];
+        size_t len = ngx_sock_ntop(&peer.sockaddr.sockaddr, peer.socklen, text,
+                                   NGX_SOCKADDR_STRLEN, 1);
+        peer.name.assign(reinterpret_cast<char *>(text), len);
+    } catch (...) {
+        ngx_resolve_name_done(ctx);
+        fail("out of memory");
+        return;
+    }
+    ngx_resolve_name_done(ctx);
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: redis resolved to %s", peer.name.c_str());
+    open(peer);
+}
+
+void ngx_http_scim_redis_link::open(const ngx_http_scim_redis_peer_t &peer) noexcept {
+    state_ = State::Connecting;
+    master_ = true;
+    std::string reason;
+    const ngx_http_scim_redis_tls_t *tls = conf_->tls.ssl ? &conf_->tls : nullptr;
+    if (!conn_.open(peer, tls, conf_->command_timeout, log_, reason)) {
+        fail(reason.c_str());
+        return;
+    }
+    if (conn_.opened()) handshake();  // else it failed at once; fail() ran
+}
+
+// Queued at once, so that they go out first on the new connection, before
 // any request's command.
 void ngx_http_scim_redis_link::handshake() noexcept {
-    static const char *const kAuth = "AUTH", *const kSelect = "SELECT",
-                             *const kScript = "SCRIPT LOAD", *const kLayoutInit = "layout init",
-                             *const kLayout = "layout";
-    if (!conf_->password.empty()) send({"AUTH", conf_->password}, events::handshake_reply, (void *)kAuth);
-    if (conf_->db != 0) send({"SELECT", std::to_string(conf_->db)}, events::handshake_reply, (void *)kSelect);
-    for (const scim::store::Script *s : scim::store::allScripts()) {
-        send({"SCRIPT", "LOAD", s->source}, events::handshake_reply, (void *)kScript);
+    try {
+        bool ok = true;
+        if (!conf_->password.empty()) {
+            ok = conf_->username.empty()
+                     ? send_step({"AUTH", conf_->password}, Step::Auth)
+                     : send_step({"AUTH", conf_->username, conf_->password}, Step::Auth);
+        }
+        if (ok && conf_->db != 0) ok = send_step({"SELECT", std::to_string(conf_->db)}, Step::Select);
+        if (ok) ok = send_step({"ROLE"}, Step::Role);
+        for (const scim::store::Script *s : scim::store::allScripts()) {
+            if (ok) ok = send_step({"SCRIPT", "LOAD", s->source}, Step::Script);
+        }
+        if (ok) ok = send_step({"GET", conf_->layout_key}, Step::Layout);
+        if (!ok && conn_.opened()) fail("cannot queue the handshake");
+    } catch (...) {
+        fail("out of memory");
     }
-    std::string version = std::to_string(scim::store::kLayoutVersion);
-    send({"SET", conf_->layout_key, version, "NX"}, events::handshake_reply, (void *)kLayoutInit);
-    send({"GET", conf_->layout_key}, events::handshake_reply, (void *)kLayout);
 }
 
-void ngx_http_scim_redis_link::on_connected(int status) noexcept {
-    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
-    if (status != REDIS_OK && !failure_logged_) {
-        ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: connect failed: %s",
-                      conf_->display.c_str(), ac_ ? ac_->errstr : "unknown error");
-        failure_logged_ = true;
-    }
-    // On failure hiredis frees the context next; cleanup → on_gone.
+bool ngx_http_scim_redis_link::send_step(const std::vector<std::string> &argv, Step step) noexcept {
+    return conn_.send(argv, events::step_reply, &steps_[static_cast<int>(step)]);
 }
 
-void ngx_http_scim_redis_link::on_handshake_reply(redisReply *reply, const char *step) noexcept {
-    if (scim::store::isError(*reply)) {
-        std::string why = std::string(step) + " failed: " + std::string(scim::store::text(*reply));
-        reset(why.c_str());
+void ngx_http_scim_redis_link::on_step_reply(redisReply *reply, Step step) noexcept {
+    if (reply == nullptr) return;  // the connection is going away; its owner knows
+    try {
+        if (scim::store::isError(*reply)) {
+            std::string why = std::string(step_name(static_cast<int>(step))) +
+                              " failed: " + std::string(scim::store::text(*reply));
+            fail(why.c_str(), step == Step::Auth);
+            return;
+        }
+        if (step == Step::Role) {
+            master_ = scim::store::isArray(*reply) && scim::store::textAt(*reply, 0) == "master";
+            return;
+        }
+        if (step == Step::Layout || step == Step::LayoutRecheck) on_layout(reply, step);
+    } catch (...) {
+        fail("out of memory");
+    }
+}
+
+// GET first; SET NX only on a master that has no layout key yet (a replica
+// refuses writes, and a fresh replica would get its key from its master).
+void ngx_http_scim_redis_link::on_layout(redisReply *reply, Step step) noexcept {
+    std::string want = std::to_string(scim::store::kLayoutVersion);
+    if (scim::store::isNil(*reply) && step == Step::Layout) {
+        if (!master_) {
+            fail("the store has no layout version and the server is a replica", true);
+            return;
+        }
+        if (!send_step({"SET", conf_->layout_key, want, "NX"}, Step::LayoutInit) ||
+            !send_step({"GET", conf_->layout_key}, Step::LayoutRecheck)) {
+            fail("cannot queue the layout check");
+        }
         return;
     }
-    if (std::string_view(step) != "layout") return;
-    std::string want = std::to_string(scim::store::kLayoutVersion);
     if (scim::store::text(*reply) != want) {
         std::string why = "store layout version \"" + std::string(scim::store::text(*reply)) +
                           "\" is incompatible with this module's version " + want;
-        failure_logged_ = false;  // always say why
-        reset(why.c_str());
+        fail(why.c_str(), true);  // always say why
         return;
     }
-    set_state(State::Ready, nullptr);
+    ready();
 }
 
-void ngx_http_scim_redis_link::set_state(State s, const char *) noexcept {
-    if (s == State::Ready) {
+void ngx_http_scim_redis_link::ready() noexcept {
+    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
+    bool was_read_only = read_only_;
+    read_only_ = !master_;
+    if (refreshing_) {
+        if (was_read_only && !read_only_) {
+            ngx_log_error(NGX_LOG_NOTICE, log_, 0, "scim: redis %s: connected to a master at %s",
+                          conf_->display.c_str(), conn_.peer_name().c_str());
+        }
+    } else {
         ngx_uint_t level = attempts_ ? NGX_LOG_NOTICE : NGX_LOG_INFO;
         ngx_log_error(level, log_, 0,
-                      attempts_ ? "scim: redis %s: connection restored" : "scim: redis %s: connected",
-                      conf_->display.c_str());
-        if (attempts_) ngx_http_scim_metrics_redis_reconnect();  // metrics hook
-        ngx_http_scim_metrics_redis_up(true);                  // metrics hook
-        attempts_ = 0;
-        next_delay_ = 0;
-        failure_logged_ = false;
-        scim::onStoreConnected();
+                      attempts_ ? "scim: redis %s: connection restored (%s%s)"
+                                : "scim: redis %s: connected (%s%s)",
+                      conf_->display.c_str(), conn_.peer_name().c_str(),
+                      read_only_ ? ", a read-only replica" : "");
     }
-    state_ = s;
+    if (attempts_) ngx_http_scim_metrics_redis_reconnect();  // metrics hook
+    ngx_http_scim_metrics_redis_up(true);                  // metrics hook
+    refreshing_ = false;
+    attempts_ = 0;
+    next_delay_ = 0;
+    failure_logged_ = false;
+    last_logged_.clear();
+    state_ = State::Ready;
+    scim::onStoreConnected();
+    if (read_only_) {
+        schedule_refresh();
+    } else {
+        refresh_step_ = 0;
+    }
 }
 
-void ngx_http_scim_redis_link::on_gone() noexcept {
-    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
-    if (exiting_) return;
-    ngx_http_scim_metrics_redis_up(false);  // metrics hook
+void ngx_http_scim_redis_link::on_readonly_reply() noexcept {
+    if (state_ != State::Ready) return;
+    if (!read_only_) {
+        ngx_log_error(NGX_LOG_WARN, log_, 0,
+                      "scim: redis %s: the server at %s is now a read-only replica: reads go on, "
+                      "writes get 503 until a master is found",
+                      conf_->display.c_str(), conn_.peer_name().c_str());
+        read_only_ = true;
+    }
+    schedule_refresh();
+}
+
+void ngx_http_scim_redis_link::schedule_refresh() noexcept {
+    if (exiting_ || refresh_timer_.timer_set) return;
+    ngx_msec_t delay = jittered(refresh_step_++, kRefreshMax);
+    next_delay_ = delay;
+    refresh_waits_ = 0;
+    ngx_add_timer(&refresh_timer_, delay);
+}
+
+// Reconnects (re-resolving) to look for the master; in-flight replies get
+// a moment to come back first.
+void ngx_http_scim_redis_link::refresh() noexcept {
+    if (state_ != State::Ready || !read_only_) return;
+    if (conn_.pending() > 0 && refresh_waits_++ < kRefreshWaits) {
+        ngx_add_timer(&refresh_timer_, kRefreshWait);
+        return;
+    }
+    ngx_log_debug0(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: redis reconnecting to look for a master");
+    refreshing_ = true;
+    conn_.close();
+    connect();
+}
+
+void ngx_http_scim_redis_link::on_conn_up(ngx_http_scim_redis_conn &) noexcept {
+    ngx_log_debug0(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: redis connection up, handshake follows");
+}
+
+void ngx_http_scim_redis_link::on_conn_down(ngx_http_scim_redis_conn &, const char *reason) noexcept {
+    // A certificate problem needs the operator, whatever came before it.
+    fail(reason, ngx_strncmp(reason, "TLS", 3) == 0);
+}
+
+// Logs once per burst of failures, drops the connection and schedules the
+// next attempt. A reason an operator must act on (`must_tell`: a wrong
+// password, a foreign certificate, an incompatible layout) is logged too
+// when it is not what the burst's line already said.
+void ngx_http_scim_redis_link::fail(const char *reason, bool must_tell) noexcept {
+    bool told = false;
+    try {
+        told = last_logged_ == reason;
+    } catch (...) {
+    }
+    if (!exiting_) ngx_http_scim_metrics_redis_up(false);  // metrics hook
     if (state_ == State::Ready) {
         ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::Disconnect);  // metrics hook
+        ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: %s, reconnecting",
+                      conf_->display.c_str(), reason);
+    } else if (!failure_logged_ || (must_tell && !told)) {
+        ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: %s", conf_->display.c_str(), reason);
+    } else {
+        told = true;
     }
-    if (state_ == State::Ready && !failure_logged_) {
-        ngx_log_error(NGX_LOG_ERR, log_, 0, "scim: redis %s: connection lost, reconnecting",
-                      conf_->display.c_str());
-        failure_logged_ = true;
+    if (!told) {
+        try {
+            last_logged_ = reason;
+        } catch (...) {
+        }
+    }
+    failure_logged_ = true;
+    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
+    if (refresh_timer_.timer_set) ngx_del_timer(&refresh_timer_);
+    if (resolving_ != nullptr) {
+        ngx_resolve_name_done(resolving_);
+        resolving_ = nullptr;
     }
     state_ = State::Down;
+    refreshing_ = false;
+    conn_.close();  // pending callbacks run with nullptr
+    if (exiting_) return;
     schedule_reconnect();
 }
 
 void ngx_http_scim_redis_link::schedule_reconnect() noexcept {
     if (exiting_ || reconnect_timer_.timer_set) return;
-    // Exponential backoff with ±25 % jitter, so that workers do not
-    // reconnect in lockstep.
-    ngx_msec_t delay = kBackoffBase << (attempts_ < 7 ? attempts_ : 7);
-    if (delay > kBackoffMax) delay = kBackoffMax;
-    delay = delay * 3 / 4 + static_cast<ngx_msec_t>(ngx_random()) % (delay / 2 + 1);
-    attempts_++;
-    next_delay_ = delay;
-    ngx_add_timer(&reconnect_timer_, delay);
+    next_delay_ = jittered(attempts_++, kBackoffMax);
+    ngx_add_timer(&reconnect_timer_, next_delay_);
 }

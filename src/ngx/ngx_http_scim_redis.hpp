@@ -1,44 +1,35 @@
-// One hiredis async connection per worker, driven by nginx's event loop.
+// The worker's link to Redis: one connection (ngx_http_scim_redis_conn),
+// its handshake (AUTH, SELECT, ROLE, SCRIPT LOAD, layout check), state,
+// reconnects with backoff and jitter, and what to do on a read-only server.
 //
-// hiredis 0.14 facts this file is built around:
-//  - it has no timeouts: connect and command timeouts are nginx timers;
-//  - on any free it runs every pending callback with a NULL reply, then
-//    calls the adapter's cleanup hook: that hook is the one place where the
-//    connection is known to be gone (a failed connect never calls the
-//    disconnect callback);
-//  - it reads at most 16 KiB per call while nginx's epoll is edge-triggered,
-//    so the read handler loops while FIONREAD reports pending bytes;
-//  - it resolves names synchronously, so addresses are resolved at
-//    configuration time and only numeric hosts or unix sockets reach it.
+// The rest of the module sees "send a command, get a reply or nullptr".
 #pragma once
 
-extern "C" {
-#include <ngx_config.h>
-#include <ngx_core.h>
-#include <ngx_event.h>
-}
-
-#include <hiredis/async.h>
-#include <hiredis/hiredis.h>
+#include "ngx_http_scim_redis_conn.hpp"
 
 #include <string>
 #include <vector>
 
 struct ngx_http_scim_redis_conf_t {
-    std::string host;         // numeric IP, resolved at configuration time
-    int port = 6379;
-    std::string unix_path;    // set for "unix:/path"
-    std::string display;      // as written in nginx.conf, for logs
+    ngx_http_scim_redis_peer_t peer;  // fixed address (config-time resolution)
+    std::string host;                 // a name to resolve at run time, else empty
+    in_port_t port = 6379;
+    ngx_resolver_t *resolver = nullptr;  // set when `host` resolves at run time
+    std::string display;                 // as written in nginx.conf, for logs
+    std::string username;
     std::string password;
     ngx_int_t db = 0;
     ngx_msec_t connect_timeout = 1000;
     ngx_msec_t command_timeout = 2000;
-    std::string layout_key;   // "<prefix>layout"
+    std::string layout_key;  // "<prefix>layout"
+    ngx_http_scim_redis_tls_t tls;  // tls.ssl set when scim_redis_ssl is on
 };
 
-class ngx_http_scim_redis_link {
+class ngx_http_scim_redis_link final : ngx_http_scim_redis_conn::owner_t {
 public:
-    enum class State { Idle, Connecting, Ready, Down };
+    enum class State { Idle, Resolving, Connecting, Ready, Down };
+
+    ngx_http_scim_redis_link() noexcept : conn_(*this) {}
 
     // Called from init_process / exit_process.
     void start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept;
@@ -50,37 +41,67 @@ public:
     // Seconds until the next reconnect attempt, for Retry-After.
     ngx_uint_t retry_after() const noexcept;
 
-    // Queues a command; `fn(ac, reply, privdata)` runs exactly once, with a
-    // NULL reply if the connection is lost first.
-    bool send(const std::vector<std::string> &argv, redisCallbackFn *fn, void *privdata) noexcept;
+    // Queues a command; `fn(reply, privdata)` runs exactly once, with
+    // nullptr if the connection is lost first.
+    bool send(const std::vector<std::string> &argv, ngx_http_scim_redis_reply_fn fn,
+              void *privdata) noexcept;
 
-    // Drops the connection (e.g. after a command timeout) and reconnects.
-    void reset(const char *reason) noexcept;
+    // A command got READONLY: the server was demoted. Reads go on; the link
+    // reconnects (re-resolving) to find the master, once per backoff step.
+    void on_readonly_reply() noexcept;
+    bool read_only() const noexcept { return read_only_; }
+
+    // The connection number, for log lines that name a request's command.
+    ngx_atomic_uint_t connection_number() const noexcept { return conn_.number(); }
 
     bool exiting() const noexcept { return exiting_; }
     ngx_msec_t command_timeout() const noexcept { return conf_ ? conf_->command_timeout : 2000; }
 
 private:
-    friend struct ngx_http_scim_redis_events;
+    enum class Step { Auth, Select, Role, Script, Layout, LayoutInit, LayoutRecheck };
+    struct step_ref_t {
+        ngx_http_scim_redis_link *link;
+        Step step;
+    };
+    struct events;
+    friend struct events;
 
     void connect() noexcept;
+    void resolve() noexcept;
+    void on_resolved(ngx_resolver_ctx_t *ctx) noexcept;
+    void open(const ngx_http_scim_redis_peer_t &peer) noexcept;
     void handshake() noexcept;
-    void on_connected(int status) noexcept;
-    void on_handshake_reply(redisReply *reply, const char *step) noexcept;
-    void on_gone() noexcept;
+    bool send_step(const std::vector<std::string> &argv, Step step) noexcept;
+    void on_step_reply(redisReply *reply, Step step) noexcept;
+    void on_layout(redisReply *reply, Step step) noexcept;
+    void on_conn_up(ngx_http_scim_redis_conn &conn) noexcept override;
+    void on_conn_down(ngx_http_scim_redis_conn &conn, const char *reason) noexcept override;
+    void fail(const char *reason, bool must_tell = false) noexcept;
+    void ready() noexcept;
     void schedule_reconnect() noexcept;
-    void set_state(State s, const char *reason) noexcept;
+    void schedule_refresh() noexcept;
+    void refresh() noexcept;
 
     const ngx_http_scim_redis_conf_t *conf_ = nullptr;
     ngx_log_t *log_ = nullptr;
-    redisAsyncContext *ac_ = nullptr;
+    ngx_http_scim_redis_conn conn_;
+    ngx_resolver_ctx_t *resolving_ = nullptr;
     State state_ = State::Idle;
     bool exiting_ = false;
     bool failure_logged_ = false;
+    std::string last_logged_;  // the reason the current burst's last line gave
+    bool read_only_ = false;
+    bool master_ = true;       // what ROLE said during this handshake
+    bool refreshing_ = false;  // a deliberate reconnect: requests keep queueing
     ngx_uint_t attempts_ = 0;
     ngx_msec_t next_delay_ = 0;
+    ngx_uint_t resolved_ = 0;  // round robin over a name's addresses
+    ngx_uint_t refresh_step_ = 0;   // backoff of read-only re-checks
+    ngx_uint_t refresh_waits_ = 0;  // for in-flight replies before one
+    step_ref_t steps_[7]{};
     ngx_event_t connect_timer_{};
     ngx_event_t reconnect_timer_{};
+    ngx_event_t refresh_timer_{};
 };
 
 // The worker's link.

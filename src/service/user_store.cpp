@@ -80,7 +80,8 @@ store::KeySpace keysFor(const Request &request, const ServiceConfig &config) {
 }
 
 Response storeFailure(std::string_view what) {
-    return errorResponse(unavailable("the store failed: " + std::string(what)));
+    (void)what;  // Redis's text is logged by the edge, never shown to clients
+    return errorResponse(unavailable("the store is unavailable; retry later"));
 }
 
 store::Command readUserCommand(const Request &request, const ServiceConfig &config,

@@ -129,6 +129,16 @@ package ScimTest;
 #   servroot(), block_name().
 #   Test::More's functions; names are prefixed with the block's name.
 #
+# REDIS OVER TLS: TEST_NGINX_REDIS_TLS=1 gives the per-file redis-server a
+#   TLS port on 127.0.0.1 (certificates made with the openssl CLI in
+#   redis/tls/) and points the default `scim_redis` at it with
+#   scim_redis_ssl on; redis_cmd() keeps using the unix socket. Helpers:
+#   make_tls_certs($dir, $ca_name) -> {ca, cert, key, client_cert,
+#   client_key} (server SAN: localhost, 127.0.0.1, 127.0.0.2); free_port();
+#   spawn_redis($dir, @args) -> pid of another redis-server (unix socket
+#   $dir/redis.sock plus @args), kill_pid($pid); redis_tls() -> the certs
+#   and port when the switch is on, else undef.
+#
 # ENVIRONMENT: TEST_NGINX_BINARY (/usr/sbin/nginx), TEST_NGINX_MODULE (default
 # build/ngx_http_scim_module.so when it exists; without it a file that needs
 # the module is skipped; each file loads a private copy, so that a rebuild
@@ -166,6 +176,7 @@ our @EXPORT = qw(
     stop_redis start_redis redis_running nginx_signal nginx_pid worker_pids
     error_log_since_block error_log_mark error_log_since json_subset_ok
     json_subset_errors wait_until servroot block_name
+    make_tls_certs free_port spawn_redis kill_pid redis_tls
 );
 
 sub import {
@@ -408,10 +419,17 @@ sub _free_port {
     # connections of other processes do not take it; spread by pid for prove -j.
     for my $i (0 .. 500) {
         my $port = 20000 + ($$ * 7 + $i * 13) % 12000;
+        next if $S{ports_taken}{$port};    # handed out, maybe not bound yet
         my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port,
                                       Proto => 'tcp', ReuseAddr => 1, Listen => 1);
         next unless $s;
         close $s;
+        # Free for UDP too: test DNS responders listen on these ports, and a
+        # stale one on the same port would answer in place of the new one.
+        my $u = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $port, Proto => 'udp');
+        next unless $u;
+        close $u;
+        $S{ports_taken}{$port} = 1;
         return $port;
     }
     die "ScimTest: no free port\n";
@@ -451,6 +469,11 @@ sub start_redis {
                '--unixsocketperm', '700', '--save', '', '--appendonly', 'no',
                '--dir', $S{redis_dir}, '--daemonize', 'no',
                '--logfile', "$S{redis_dir}/redis.log");
+    if (my $tls = redis_tls()) {
+        push @cmd, '--bind', '127.0.0.1', '--tls-port', $tls->{port},
+            '--tls-cert-file', $tls->{cert}, '--tls-key-file', $tls->{key},
+            '--tls-ca-cert-file', $tls->{ca}, '--tls-auth-clients', 'no';
+    }
     my $pid = _spawn(\@cmd, "$S{redis_dir}/redis.stderr", {});
     $S{redis_pid} = $pid;
     my $deadline = time + 10;
@@ -470,10 +493,72 @@ sub start_redis {
     die "ScimTest: redis-server did not answer within 10 s\n";
 }
 
-sub stop_redis {
-    my $pid = delete $S{redis_pid} or return;
-    close $S{redis_conn} if $S{redis_conn};
-    delete $S{redis_conn};
+# The per-file redis-server's TLS side (TEST_NGINX_REDIS_TLS=1), else undef.
+sub redis_tls {
+    return undef unless $ENV{TEST_NGINX_REDIS_TLS};
+    $S{redis_tls} //= { %{ make_tls_certs("$S{redis_dir}/tls", 'scim-test-ca') },
+                        port => free_port() };
+    return $S{redis_tls};
+}
+
+# A CA, a server certificate for localhost / 127.0.0.1 / 127.0.0.2 and a
+# client certificate, made once per directory with the openssl CLI.
+sub make_tls_certs {
+    my ($dir, $ca_name) = @_;
+    my %f = (ca => "$dir/ca.pem", cert => "$dir/server.pem", key => "$dir/server.key",
+             client_cert => "$dir/client.pem", client_key => "$dir/client.key");
+    return \%f if -e $f{client_cert};
+    make_path($dir);
+    _write_file("$dir/san.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2\n");
+    my @ec = ('-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes');
+    my @steps = (
+        ['openssl', 'req', '-x509', @ec, '-keyout', "$dir/ca.key", '-out', $f{ca},
+         '-days', '2', '-subj', "/CN=$ca_name"],
+        ['openssl', 'req', @ec, '-keyout', $f{key}, '-out', "$dir/server.csr",
+         '-subj', '/CN=localhost'],
+        ['openssl', 'x509', '-req', '-in', "$dir/server.csr", '-CA', $f{ca}, '-CAkey',
+         "$dir/ca.key", '-CAcreateserial', '-out', $f{cert}, '-days', '2',
+         '-extfile', "$dir/san.ext"],
+        ['openssl', 'req', @ec, '-keyout', $f{client_key}, '-out', "$dir/client.csr",
+         '-subj', '/CN=scim-client'],
+        ['openssl', 'x509', '-req', '-in', "$dir/client.csr", '-CA', $f{ca}, '-CAkey',
+         "$dir/ca.key", '-CAcreateserial', '-out', $f{client_cert}, '-days', '2'],
+    );
+    for my $cmd (@steps) {
+        my $pid = _spawn($cmd, "$dir/openssl.log", {});
+        waitpid($pid, 0);
+        die "ScimTest: @$cmd failed:\n" . _tail("$dir/openssl.log", 10) if $? != 0;
+    }
+    return \%f;
+}
+
+sub free_port { return _free_port(@_) }
+
+# Another redis-server (replicas, ACL or TLS variants): a unix socket
+# $dir/redis.sock plus @args; returns its pid once it answers PING.
+sub spawn_redis {
+    my ($dir, @args) = @_;
+    make_path($dir);
+    my $sock = "$dir/redis.sock";
+    unlink $sock;
+    my @cmd = ('redis-server', '--port', '0', '--unixsocket', $sock, '--unixsocketperm', '700',
+               '--save', '', '--appendonly', 'no', '--dir', $dir, '--daemonize', 'no',
+               '--logfile', "$dir/redis.log", @args);
+    my $pid = _spawn(\@cmd, "$dir/redis.stderr", {});
+    my $deadline = time + 10;
+    while (time < $deadline) {
+        die "ScimTest: redis-server @args exited:\n" . _tail("$dir/redis.log", 20)
+            unless _alive($pid);
+        return $pid if -S $sock;
+        sleep 0.02;
+    }
+    die "ScimTest: redis-server @args did not start\n";
+}
+
+sub kill_pid {
+    my ($pid) = @_;
+    return unless $pid;
+    local $?;    # callable from END blocks
     kill 'TERM', $pid;
     my $deadline = time + 10;
     while (time < $deadline) {
@@ -482,6 +567,14 @@ sub stop_redis {
     }
     kill 'KILL', $pid;
     waitpid($pid, 0);
+    return 1;
+}
+
+sub stop_redis {
+    my $pid = delete $S{redis_pid} or return;
+    close $S{redis_conn} if $S{redis_conn};
+    delete $S{redis_conn};
+    kill_pid($pid);
     return 1;
 }
 
@@ -689,8 +782,15 @@ sub _nginx_conf {
     $http_default->('fastcgi_temp_path', "fastcgi_temp_path $sr/tmp/fastcgi;");
     $http_default->('uwsgi_temp_path', "uwsgi_temp_path $sr/tmp/uwsgi;");
     $http_default->('scgi_temp_path', "scgi_temp_path $sr/tmp/scgi;");
-    push @c, "    scim_redis unix:$S{redis_sock};"
-        if $with_module && !_has_directive($all, 'scim_redis');
+    if ($with_module && !_has_directive($all, 'scim_redis')) {
+        if (my $tls = redis_tls()) {
+            push @c, "    scim_redis 127.0.0.1:$tls->{port};", "    scim_redis_ssl on;",
+                "    scim_redis_ssl_trusted_certificate $tls->{ca};",
+                "    scim_redis_ssl_server_name localhost;";
+        } else {
+            push @c, "    scim_redis unix:$S{redis_sock};";
+        }
+    }
     if ($with_module && $S{factor} > 1) {
         # valgrind and ASan slow nginx down: keep the module's Redis timers
         # from firing on a healthy store (blocks that test them set their own)

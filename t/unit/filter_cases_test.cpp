@@ -216,13 +216,7 @@ std::vector<ParseCase> parseCases() {
         bad("ErrBareString", R"("x")", "expected an attribute path at offset 0"),
         bad("ErrPathStartsWithDigit", "1abc pr", "expected an attribute path"),
         bad("ErrBadPathCharacter", R"(user,name eq "x")", "unexpected character in attribute path at offset 4"),
-        bad("ErrUnquotedString", "userName eq bjensen", "expected a value"),
-        bad("ErrSingleQuotedString", "userName eq 'bjensen'", "expected a value"),
-        bad("ErrNumberLeadingZero", "count lt 01", "malformed number"),
-        bad("ErrNumberTrailingDot", "count lt 1.", "malformed number"),
-        bad("ErrNumberLeadingDot", "count lt .5", "expected a value"),
-        bad("ErrNumberPlus", "count lt +1", "expected a value"),
-        bad("ErrNumberHex", "count lt 0x10", "malformed number"),
+        bad("ErrSingleQuotedString", "userName eq 'bjensen'", "quoted with double quotes"),
         bad("ErrNumberOutOfRange", "count lt 1e400", "number out of range"),
         bad("ErrTooLong", "title eq \"" + std::string(5000, 'x') + "\"", "longer than the limit of 4096 bytes"),
         bad("ErrTooDeep", std::string(40, '(') + "a pr" + std::string(40, ')'), "nesting deeper than 32 levels"),
@@ -636,5 +630,79 @@ TEST_P(FilterElementCase, Matches) {
 
 INSTANTIATE_TEST_SUITE_P(Filter, FilterElementCase, ::testing::ValuesIn(elementCases()),
                          caseName<ElementCase>);
+
+}  // namespace
+
+namespace {
+
+// ============================================================================
+// Unquoted values (docs/idp-quirks.md): Microsoft's reference SCIM client
+// sends bare words. One is a string unless it is true, false, null or a JSON
+// number; a date-time then compares as a date-time.
+// ============================================================================
+
+std::vector<ParseCase> unquotedParseCases() {
+    return {
+        ok("BareWord", "userName sw O", R"(userName sw "O")"),
+        ok("BareWordKeepsCase", "userName eq bjensen", R"(userName eq "bjensen")"),
+        ok("BareDomain", "emails.value co example.com", R"(emails.value co "example.com")"),
+        ok("BareWordsInGroup",
+           "name.familyName eq Employee and (emails.value co example.com or emails.value co example.org)",
+           R"((name.familyName eq "Employee" and (emails.value co "example.com" or emails.value co "example.org")))"),
+        ok("BareDateTime", "meta.created gt 2015-10-10T14:38:21.8617979-07:00",
+           R"(meta.created gt "2015-10-10T14:38:21.8617979-07:00")"),
+        ok("BareWordInBrackets", "emails[type eq work]", R"(emails[type eq "work"])"),
+        ok("BareWordBeforeBracketClose", "emails[type eq work].value co example",
+           R"(emails[type eq "work"].value co "example")"),
+        ok("BareWordThenParen", "(userName eq x)", R"(userName eq "x")"),
+        ok("BareLeadingZeroIsString", "count lt 01", R"(count lt "01")"),
+        ok("BareTrailingDotIsString", "count lt 1.", R"(count lt "1.")"),
+        ok("BareLeadingDotIsString", "count lt .5", R"(count lt ".5")"),
+        ok("BarePlusIsString", "count lt +1", R"(count lt "+1")"),
+        ok("BareHexIsString", "count lt 0x10", R"(count lt "0x10")"),
+        ok("BareUtf8", "displayName eq J\xc3\xb6rg", "displayName eq \"J\xc3\xb6rg\""),
+        ok("BareBackslashIsLiteral", R"(title eq a\b)", R"(title eq "a\\b")"),
+        ok("JsonNumberStaysNumber", "count lt 1.5e3", "count lt 1500"),
+        ok("KeywordsStayKeywords", "active eq False and title ne NULL", "(active eq false and title ne null)"),
+        bad("BareAndIsAMissingValue", "userName eq and title pr", "expected a value (a string, number, true, false or null) at offset 12"),
+        bad("BareOrIsAMissingValue", "userName eq OR title pr", "expected a value (a string, number, true, false or null) at offset 12"),
+        bad("BareSingleQuoted", "userName eq 'bjensen'", "strings are quoted with double quotes"),
+        bad("BareNumberOutOfRange", "count lt 1e400", "number out of range"),
+        bad("BareWordThenGarbage", "userName eq a b", "expected \"and\", \"or\" or the end of the filter at offset 14"),
+        bad("BareWordGluedToQuote", R"(userName eq a"b")", "expected \"and\", \"or\" or the end"),
+        bad("BareTrueIsStillOrdered", "title gt TRUE", "operator gt cannot compare"),
+    };
+}
+
+INSTANTIATE_TEST_SUITE_P(Unquoted, FilterParseCase, ::testing::ValuesIn(unquotedParseCases()),
+                         caseName<ParseCase>);
+
+std::vector<EvalCase> unquotedEvalCases() {
+    return {
+        {"SwBareFolded", "userName sw bj", true},
+        {"SwBareMiss", "userName sw O", false},
+        {"EqBareFamilyName", "name.familyName eq jensen", true},
+        {"MicrosoftGroupedCo",
+         "name.familyName eq Jensen and (emails.value co example.com or emails.value co example.org)", true},
+        {"MicrosoftGroupedCoMiss",
+         "name.familyName eq Employee and (emails.value co example.com or emails.value co example.org)", false},
+        {"UserTypeBare", "userType eq Employee", true},
+        {"ExternalIdBareCaseExact", "externalId eq ext-1", false},
+        {"EmployeeNumberBareIsNumber", kEnt + "employeeNumber eq 701984", false},
+        // Seven fraction digits and an offset: 2011-08-01T18:29:49.793Z is
+        // 2011-08-01T11:29:49.793-07:00.
+        {"CreatedGtBareDateTime", "meta.created gt 2011-08-01T11:29:49.7929999-07:00", true},
+        {"CreatedGtBareSameInstant", "meta.created gt 2011-08-01T11:29:49.7930000-07:00", false},
+        {"CreatedGeBareSameInstant", "meta.created ge 2011-08-01T11:29:49.7930000-07:00", true},
+        {"CreatedEqBareOffset", "meta.created eq 2011-08-01T20:29:49.793+02:00", true},
+        {"CreatedLtBareMicrosoft", "meta.created lt 2015-10-10T14:38:21.8617979-07:00", true},
+        {"CreatedGtBareMicrosoft", "meta.created gt 2015-10-10T14:38:21.8617979-07:00", false},
+        {"ValuePathBareType", "emails[type eq work].value eq bjensen@example.com", true},
+        {"ValuePathBareTypeMiss", "emails[type eq home].value eq bjensen@example.com", false},
+    };
+}
+
+INSTANTIATE_TEST_SUITE_P(Unquoted, FilterEvalCase, ::testing::ValuesIn(unquotedEvalCases()),
+                         caseName<EvalCase>);
 
 }  // namespace

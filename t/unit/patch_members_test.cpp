@@ -1,5 +1,6 @@
 // Group membership: recorded as a MembersChange, never written to the doc.
 #include "patch_test_support.hpp"
+#include "scim/resource.hpp"
 
 using namespace patch_test;
 
@@ -204,4 +205,33 @@ TEST_F(PatchMembers, MembersInTheStoredDocAreNeverTouched) {
     ASSERT_PATCHED(r);
     EXPECT_FALSE(r->docChanged);
     EXPECT_TRUE(jsonEqual(doc, R"({"displayName":"Engineering","members":[{"value":"old"}]})"));
+}
+
+// Microsoft's reference SCIM client names a member's display `displayName`
+// (docs/idp-quirks.md).
+TEST_F(PatchMembers, DisplayNameIsReadAsDisplay) {
+    auto r = ops(R"({"op":"add","path":"members","value":[{"value":"u1","displayName":"new User"},)"
+                 R"({"value":"u2","display":"Shown","displayName":"Ignored"},{"value":"u3","DisplayName":"Any Case"}]})");
+    ASSERT_PATCHED(r);
+    ASSERT_EQ(r->members.add.size(), 3u);
+    EXPECT_EQ(r->members.add[0].display, "new User");
+    EXPECT_EQ(r->members.add[1].display, "Shown");
+    EXPECT_EQ(r->members.add[2].display, "Any Case");
+    auto r2 = ops(R"({"op":"replace","value":{"members":[{"value":"u4","displayName":"Four"}]}})");
+    ASSERT_PATCHED(r2);
+    ASSERT_EQ(r2->members.add.size(), 1u);
+    EXPECT_EQ(r2->members.add[0].display, "Four");
+    EXPECT_EQ(scimType(ops(R"({"op":"add","path":"members","value":[{"value":"u1","displayName":7}]})")),
+              "invalidValue");
+}
+
+TEST(GroupMembersInput, DisplayNameIsReadAsDisplayInPostAndPut) {
+    auto in = parseJson(R"({"displayName":"Eng","members":[{"value":"u1","displayName":"new User"},)"
+                        R"({"value":"u2","display":"Shown","displayName":"Ignored"}]})");
+    ASSERT_TRUE(in);
+    auto out = normalizeResource(groupResourceType(), *in);
+    ASSERT_TRUE(out) << out.error().detail;
+    EXPECT_TRUE(jsonEqual(out->doc, R"({"displayName":"Eng","members":[{"value":"u1","display":"new User"},)"
+                                    R"({"value":"u2","display":"Shown"}]})"))
+        << toString(out->doc);
 }
