@@ -19,6 +19,8 @@ using filter::Comparison;
 int cost(const IndexProbe &p) {
     if (p.kind == ProbeKind::Id) return 0;
     if (p.kind == ProbeKind::Set) return 1;
+    // A declared index's values need not be unique: after userName's.
+    if (p.index == IndexName::Declared) return 2;
     if (p.kind == ProbeKind::Lex && p.min.back() == '\0') return 1;
     if (p.kind == ProbeKind::Lex) return 2;
     return 3;

@@ -13,6 +13,7 @@ sub slurp { my ($path) = @_; local (@ARGV, $/) = ($path); return scalar <> }
 
 our $FILES = ">>> acme.json\n" . slurp('examples/acme.json');
 our $TITLE = 'scim:{default}:users:index:title';
+our $GT = 'scim:{default}:groups:index:urn:ietf:params:scim:schemas:extension:acme:2.0:Group:tier';
 our $CC = 'scim:{default}:users:index:urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter';
 
 # The members of an index key, "<value>\0<id>" shown as "<value>/<id>".
@@ -186,7 +187,52 @@ GET /scim/v2/Users?filter=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aacm
 
 
 
-=== TEST 3: a location that declares none keeps no index
+=== TEST 3: Group extension attribute: eq follows POST, PATCH, DELETE
+--- user_files eval
+$main::FILES . ">>> acme-group.json\n" . main::slurp('examples/acme-group.json')
+--- http_config
+scim_schema_extension acme-group.json;
+scim_index urn:ietf:params:scim:schemas:extension:acme:2.0:Group:tier;
+--- steps
+POST /scim/v2/Groups
+{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","urn:ietf:params:scim:schemas:extension:acme:2.0:Group"],"displayName":"g1","urn:ietf:params:scim:schemas:extension:acme:2.0:Group":{"tier":"Gold"}}
+=> 201
+=> save g1 = json id
+---
+POST /scim/v2/Groups
+{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group","urn:ietf:params:scim:schemas:extension:acme:2.0:Group"],"displayName":"g2","urn:ietf:params:scim:schemas:extension:acme:2.0:Group":{"tier":"gold"}}
+=> 201
+=> save g2 = json id
+=> perl main::members($main::GT) eq join ',', sort "gold/{{g1}}", "gold/{{g2}}"
+---
+GET /scim/v2/Groups?filter=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aacme%3A2.0%3AGroup%3Atier%20eq%20%22GOLD%22&sortBy=displayName
+=> 200
+=> json {"totalResults":2,"Resources":[{"displayName":"g1"},{"displayName":"g2"}]}
+---
+PATCH /scim/v2/Groups/{{g1}}
+{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"urn:ietf:params:scim:schemas:extension:acme:2.0:Group:tier","value":"Silver"}]}
+=> 204
+---
+DELETE /scim/v2/Groups/{{g2}}
+=> 204
+---
+GET /scim/v2/Groups?filter=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aacme%3A2.0%3AGroup%3Atier%20eq%20%22gold%22
+=> 200
+=> json {"totalResults":0}
+=> perl main::members($main::GT) eq "silver/{{g1}}"
+---
+GET /scim/v2/Groups?filter=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aacme%3A2.0%3AGroup%3Atier%20sw%20%22sil%22
+=> 200
+=> json {"totalResults":1,"Resources":[{"displayName":"g1"}]}
+=> perl ScimTest::redis_cmd('ZREM', $main::GT, "silver" . chr(0) . "{{g1}}") == 1
+---
+# The planner reads the index.
+GET /scim/v2/Groups?filter=urn%3Aietf%3Aparams%3Ascim%3Aschemas%3Aextension%3Aacme%3A2.0%3AGroup%3Atier%20eq%20%22silver%22
+=> 200
+=> json {"totalResults":0}
+
+
+=== TEST 4: a location that declares none keeps no index
 --- steps
 POST /scim/v2/Users
 {"userName":"plain","title":"Boss"}
@@ -199,21 +245,21 @@ GET /scim/v2/Users?filter=title%20eq%20%22Boss%22
 
 
 
-=== TEST 4: config: unknown attribute
+=== TEST 5: config: unknown attribute
 --- http_config
 scim_index department;
 --- nginx_t_fails: scim_index "department": unknown attribute
 
 
 
-=== TEST 5: config: an extension attribute of an undeclared extension is unknown
+=== TEST 6: config: an extension attribute of an undeclared extension is unknown
 --- http_config
 scim_index urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter;
 --- nginx_t_fails: scim_index "urn:ietf:params:scim:schemas:extension:acme:2.0:User:costCenter": unknown attribute
 
 
 
-=== TEST 6: config: complex
+=== TEST 7: config: complex
 --- user_files eval
 $main::FILES
 --- http_config
@@ -223,14 +269,14 @@ scim_index name;
 
 
 
-=== TEST 7: config: multi-valued
+=== TEST 8: config: multi-valued
 --- http_config
 scim_index phoneNumbers;
 --- nginx_t_fails: scim_index: "phoneNumbers" is multi-valued
 
 
 
-=== TEST 8: config: not a string
+=== TEST 9: config: not a string
 --- user_files eval
 $main::FILES
 --- http_config
@@ -240,7 +286,7 @@ scim_index urn:ietf:params:scim:schemas:extension:acme:2.0:User:seats;
 
 
 
-=== TEST 9: config: never returned
+=== TEST 10: config: never returned
 --- user_files eval
 $main::FILES
 --- http_config
@@ -250,14 +296,14 @@ scim_index urn:ietf:params:scim:schemas:extension:acme:2.0:User:pin;
 
 
 
-=== TEST 10: config: already indexed
+=== TEST 11: config: already indexed
 --- http_config
 scim_index userName;
 --- nginx_t_fails: scim_index: "userName" is already indexed
 
 
 
-=== TEST 11: config: enterprise employeeNumber, and displayName (indexed already for groups only)
+=== TEST 12: config: enterprise employeeNumber, and displayName (indexed already for groups only)
 --- http_config
 scim_index urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber;
 scim_index displayName;

@@ -113,8 +113,11 @@ TEST(DeclaredIndex, PlansEqualityAndPrefixOnlyWhenIndexed) {
     EXPECT_FALSE(probeFor(R"(title co "Bo")", u, idx));
     EXPECT_FALSE(probeFor(R"(title eq "a" or title eq "b")", u, idx));
     EXPECT_FALSE(probeFor(R"(title eq true)", u, idx));
-    // An indexed userName term is as cheap and keeps winning ties.
+    // userName's values are unique: its term wins, on either side.
     p = probeFor(R"(userName eq "x" and title eq "Boss")", u, idx);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->index, IndexName::UserName);
+    p = probeFor(R"(title eq "Boss" and userName eq "x")", u, idx);
     ASSERT_TRUE(p);
     EXPECT_EQ(p->index, IndexName::UserName);
 }
