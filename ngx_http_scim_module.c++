@@ -79,7 +79,17 @@ static ngx_conf_num_bounds_t ngx_http_scim_members_bounds = {ngx_conf_check_num_
                                                               NGX_MAX_INT32_VALUE};
 static ngx_conf_num_bounds_t ngx_http_scim_filter_length_bounds = {ngx_conf_check_num_bounds, 16,
                                                                     65536};
+static ngx_conf_num_bounds_t ngx_http_scim_request_members_bounds = {
+    ngx_conf_check_num_bounds, 1, 1000000};
+static ngx_conf_num_bounds_t ngx_http_scim_scan_bounds = {ngx_conf_check_num_bounds, 1,
+                                                          NGX_MAX_INT32_VALUE};
 static ngx_conf_num_bounds_t ngx_http_scim_sort_bounds = {ngx_conf_check_num_bounds, 1, 10000000};
+static ngx_conf_num_bounds_t ngx_http_scim_bulk_operations_bounds = {ngx_conf_check_num_bounds, 1,
+                                                                      100000};
+static char *ngx_http_scim_check_bulk_payload(ngx_conf_t *cf, void *post, void *data) noexcept;
+static ngx_conf_post_t ngx_http_scim_bulk_payload_post = {ngx_http_scim_check_bulk_payload};
+// The Bulk payload limit where client_max_body_size is 0 (unlimited).
+static const size_t ngx_http_scim_bulk_payload_unlimited_body = 1024 * 1024;
 static ngx_conf_num_bounds_t ngx_http_scim_max_tenants_bounds = {ngx_conf_check_num_bounds, 1,
                                                                   1000000};
 static ngx_conf_num_bounds_t ngx_http_scim_maxlen_bounds = {ngx_conf_check_num_bounds, 1,
@@ -209,6 +219,29 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_max_sort_results"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
      offsetof(ngx_http_scim_loc_conf_t, max_sort_results), &ngx_http_scim_sort_bounds},
+
+    /* Resource bounds and error pages (issue #9) */
+    {ngx_string("scim_max_members_per_request"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_members_per_request),
+     &ngx_http_scim_request_members_bounds},
+
+    {ngx_string("scim_max_scan"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, max_scan), &ngx_http_scim_scan_bounds},
+
+    {ngx_string("scim_errors"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_FLAG,
+     ngx_conf_set_flag_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, errors), nullptr},
+
+    {ngx_string("scim_bulk_max_operations"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_num_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, bulk_max_operations),
+     &ngx_http_scim_bulk_operations_bounds},
+
+    {ngx_string("scim_bulk_max_payload"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_size_slot, NGX_HTTP_LOC_CONF_OFFSET,
+     offsetof(ngx_http_scim_loc_conf_t, bulk_max_payload), &ngx_http_scim_bulk_payload_post},
 
     {ngx_string("scim_user_password"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_enum_slot, NGX_HTTP_LOC_CONF_OFFSET,
@@ -680,6 +713,12 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->max_filter_length = NGX_CONF_UNSET_UINT;
     slcf->max_filter_depth = NGX_CONF_UNSET_UINT;
     slcf->max_sort_results = NGX_CONF_UNSET_UINT;
+    slcf->max_members_per_request = NGX_CONF_UNSET_UINT;
+    slcf->max_scan = NGX_CONF_UNSET_UINT;
+    slcf->errors = NGX_CONF_UNSET;
+
+    slcf->bulk_max_operations = NGX_CONF_UNSET_UINT;
+    slcf->bulk_max_payload = NGX_CONF_UNSET_SIZE;
     slcf->password_storage = NGX_CONF_UNSET_UINT;
     slcf->events_maxlen = NGX_CONF_UNSET;
     slcf->patch_response = NGX_CONF_UNSET_UINT;
@@ -791,6 +830,29 @@ static bool ngx_http_scim_build_indexes(ngx_conf_t *cf, ngx_http_scim_loc_conf_t
     return true;
 }
 
+// POST /Bulk's limits. The payload limit defaults to the location's
+// client_max_body_size (already merged: the core module merges first), and
+// cannot exceed it, since nginx refuses a larger body before the module
+// sees it; ServiceProviderConfig must say what is really accepted.
+static bool ngx_http_scim_build_bulk(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
+    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    size_t body_max = clcf ? static_cast<size_t>(clcf->client_max_body_size) : 0;
+    size_t payload = conf->bulk_max_payload;
+    if (payload == NGX_CONF_UNSET_SIZE) {
+        // client_max_body_size 0 is unlimited; a Bulk keeps a bound.
+        payload = body_max != 0 ? body_max : ngx_http_scim_bulk_payload_unlimited_body;
+    } else if (body_max != 0 && payload > body_max) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "scim_bulk_max_payload %uz is larger than client_max_body_size %O",
+                           payload, clcf->client_max_body_size);
+        return false;
+    }
+    conf->service->bulkMaxOperations = conf->bulk_max_operations;
+    conf->service->bulkMaxPayload = payload;
+    return true;
+}
+
 // The location's schema set: the core schemas and its extensions, built
 // once here and shared by every request.
 static bool ngx_http_scim_build_schemas(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
@@ -867,6 +929,8 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.maxFilterLength = conf->max_filter_length;
     s.maxFilterDepth = static_cast<unsigned>(conf->max_filter_depth);
     s.maxSortResults = conf->max_sort_results;
+    s.maxMembersPerRequest = conf->max_members_per_request;
+    s.maxScan = conf->max_scan;
     s.storePasswords = conf->password_storage == 1;
     s.eventsMaxLen = conf->events_maxlen;
     s.patchResponse = static_cast<scim::PatchResponse>(conf->patch_response);
@@ -875,6 +939,7 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     if (!ngx_http_scim_build_roles(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     s.userDelete = static_cast<scim::UserDelete>(conf->user_delete);
     s.claimGuard = conf->claim_guard;
+    if (!ngx_http_scim_build_bulk(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     if (!ngx_http_scim_build_schemas(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     if (!ngx_http_scim_build_indexes(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     return NGX_CONF_OK;
@@ -917,6 +982,13 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     ngx_conf_merge_uint_value(conf->max_filter_length, prev->max_filter_length, 4096);
     ngx_conf_merge_uint_value(conf->max_filter_depth, prev->max_filter_depth, 32);
     ngx_conf_merge_uint_value(conf->max_sort_results, prev->max_sort_results, 10000);
+    ngx_conf_merge_uint_value(conf->max_members_per_request, prev->max_members_per_request,
+                              10000);
+    ngx_conf_merge_uint_value(conf->max_scan, prev->max_scan, 100000);
+    ngx_conf_merge_value(conf->errors, prev->errors, 0);
+
+    ngx_conf_merge_uint_value(conf->bulk_max_operations, prev->bulk_max_operations, 1000);
+    ngx_conf_merge_size_value(conf->bulk_max_payload, prev->bulk_max_payload, NGX_CONF_UNSET_SIZE);
     ngx_conf_merge_uint_value(conf->password_storage, prev->password_storage, 1);
     ngx_conf_merge_value(conf->events_maxlen, prev->events_maxlen, 100000);
     ngx_conf_merge_uint_value(conf->patch_response, prev->patch_response,
@@ -941,6 +1013,14 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim: %s", e.what());
         return static_cast<char *>(NGX_CONF_ERROR);
     }
+}
+
+static char *ngx_http_scim_check_bulk_payload(ngx_conf_t *cf, void *, void *data) noexcept {
+    if (*static_cast<size_t *>(data) == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_bulk_max_payload must be at least 1 byte");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    return NGX_CONF_OK;
 }
 
 static ngx_int_t ngx_http_scim_preconfiguration(ngx_conf_t *cf) noexcept {

@@ -1,5 +1,7 @@
 #include "scim/error.hpp"
 
+#include "scim/input_checks.hpp"
+
 #include "scim/json.hpp"
 #include "scim/schema.hpp"
 
@@ -45,7 +47,10 @@ std::string renderError(const Error &e) {
         w.String(e.scimType.c_str(), static_cast<rapidjson::SizeType>(e.scimType.size()));
     }
     w.Key("detail");
-    w.String(e.detail.c_str(), static_cast<rapidjson::SizeType>(e.detail.size()));
+    // Details quote request text (a path id): bytes that are not UTF-8
+    // would make the body invalid JSON.
+    std::string detail = validUtf8(e.detail);
+    w.String(detail.c_str(), static_cast<rapidjson::SizeType>(detail.size()));
     w.EndObject();
     return std::string(buf.GetString(), buf.GetSize());
 }

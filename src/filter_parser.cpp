@@ -23,6 +23,7 @@
 
 #include "filter_internal.hpp"
 #include "scim/filter.hpp"
+#include "scim/input_checks.hpp"
 #include "scim/strings.hpp"
 
 namespace scim::filter {
@@ -282,6 +283,12 @@ private:
                 failAt("unexpected character in attribute path", start + i);
                 return {};
             }
+        }
+        if (!isAttributePath(p)) {
+            failAt("malformed attribute path '" + std::string(p) +
+                       "' (expected [urn:…:]name[.subAttribute])",
+                   start);
+            return {};
         }
         return std::string(p);
     }

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "scim/error.hpp"
+#include "scim/input_checks.hpp"
 #include "scim/strings.hpp"
 
 namespace scim {
@@ -65,6 +66,7 @@ Expected<JsonDoc> parseJson(std::string_view text, const ParseLimits &limits) {
         return invalidSyntax("JSON nesting deeper than " + std::to_string(limits.maxDepth) +
                              " levels");
     }
+    if (auto refused = checkRequestJson(doc)) return *refused;
     return doc;
 }
 

@@ -10,6 +10,8 @@ namespace scim {
 
 namespace {
 
+constexpr long long kMaxStartIndex = 1LL << 40;
+
 // The fields both forms share, as text, before validation.
 struct RawList {
     std::optional<std::string> filter;
@@ -31,7 +33,9 @@ Expected<ListRequest> validate(RawList raw, const ListLimits &limits) {
     }
     // RFC 7644 §3.4.2.4: startIndex below 1 counts as 1, a negative count
     // as 0, and the server may return fewer than asked.
-    out.startIndex = std::max<long long>(1, raw.startIndex.value_or(1));
+    // Beyond kMaxStartIndex no store has records, so the page is empty
+    // either way; the clamp keeps startIndex + count from overflowing.
+    out.startIndex = std::clamp<long long>(raw.startIndex.value_or(1), 1, kMaxStartIndex);
     long long wanted = raw.count.value_or(static_cast<long long>(limits.defaultPageSize));
     out.count = std::clamp<long long>(wanted, 0, static_cast<long long>(limits.maxPageSize));
     out.sortBy = raw.sortBy;

@@ -43,6 +43,19 @@ const Attribute *memberDisplayAlias(const Attribute &a, const Json &in, std::str
     return a.sub("display");
 }
 
+// A group member names its id, and a type PATCH would accept too.
+Expected<Json> checkedMember(Json member, std::string_view path) {
+    if (!member.HasMember("value")) {
+        return invalidAttribute(path, "needs a string 'value', the member's id");
+    }
+    auto type = member.FindMember("type");
+    if (type != member.MemberEnd() && type->value.IsString() &&
+        !iequals(str(type->value), "User") && !iequals(str(type->value), "Group")) {
+        return invalidAttribute(path, "type must be \"User\" or \"Group\"");
+    }
+    return member;
+}
+
 Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &alloc,
                                std::string_view path) {
     Json out(rapidjson::kObjectType);
@@ -55,18 +68,28 @@ Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &al
         putSub(out, sub->name, std::move(*v), alloc);
     }
     if (out.ObjectEmpty()) return Json();
-    if (isGroupMembers(a) && !out.HasMember("value")) {
-        return invalidAttribute(path, "needs a string 'value', the member's id");
-    }
+    if (isGroupMembers(a)) return checkedMember(std::move(out), path);
     return out;
 }
 
-// A bare value stands for {"value": …}: Entra ID sends the enterprise
-// manager as its id, and some clients list members or emails as strings.
+// Where a bare value may stand for {"value": …}: Entra ID sends the
+// enterprise manager as its id, and providers list group members as ids
+// (docs/idp-quirks.md). Anywhere else ("emails": "a@b") it is refused.
+bool acceptsBareValue(const Attribute &a) {
+    return isGroupMembers(a) || &a == enterpriseUserSchema().find("manager");
+}
+
+// An object where a simple value belongs, "{}" included: never "unset".
+Error objectForSimple(std::string_view path) {
+    return invalidAttribute(path, "must be a simple value, not an object");
+}
+
 Expected<Json> normalizeBareValue(const Attribute &a, const Json &in, JsonAlloc &alloc,
                                   std::string_view path) {
     const Attribute *value = a.sub("value");
-    if (!value) return invalidAttribute(path, "must be an object");
+    if (!value || !acceptsBareValue(a)) {
+        return invalidAttribute(path, "is complex: it must be an object, not a bare value");
+    }
     auto v = normalizeValue(*value, in, alloc, subPath(path, *value));
     if (!v || v->IsNull()) return v;
     Json out(rapidjson::kObjectType);
@@ -77,6 +100,7 @@ Expected<Json> normalizeBareValue(const Attribute &a, const Json &in, JsonAlloc 
 // One value that is not an array.
 Expected<Json> normalizeElement(const Attribute &a, const Json &in, JsonAlloc &alloc,
                                 std::string_view path) {
+    if (in.IsObject() && !a.isComplex()) return objectForSimple(path);
     if (isUnset(in)) return Json();
     if (in.IsArray()) return invalidAttribute(path, "must be a single value, not an array");
     if (!a.isComplex()) return coerceScalar(a, in, alloc, path);
@@ -122,6 +146,7 @@ Expected<Json> normalizeSingle(const Attribute &a, const Json &in, JsonAlloc &al
 // the one it wrote last, normalizeResource all but the first.
 Expected<Json> normalizeValue(const Attribute &a, const Json &in, JsonAlloc &alloc,
                               std::string_view path) {
+    if (in.IsObject() && !a.isComplex()) return objectForSimple(path);
     if (isUnset(in)) return Json();
     if (a.multiValued) return normalizeMultiValued(a, in, alloc, path);
     return normalizeSingle(a, in, alloc, path);

@@ -1,6 +1,8 @@
 #include "patch_members.hpp"
 
 #include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "patch_filter_terms.hpp"
 #include "scim/strings.hpp"
@@ -9,23 +11,54 @@ namespace scim::patch {
 
 namespace {
 
-void addMember(MembersChange &c, Member m) {
-    auto &rm = c.remove;
-    rm.erase(std::remove(rm.begin(), rm.end(), m.value), rm.end());
-    auto same = [&](const Member &x) { return x.value == m.value; };
-    if (auto it = std::find_if(c.add.begin(), c.add.end(), same); it != c.add.end())
-        *it = std::move(m);
-    else
-        c.add.push_back(std::move(m));
+// Members named in one operation, the last mention of an id winning, in
+// first-mention order. Hash sets keep every step linear in the list sizes.
+std::vector<Member> lastMentions(std::vector<Member> members) {
+    std::unordered_map<std::string, size_t> at;
+    std::vector<Member> out;
+    out.reserve(members.size());
+    for (Member &m : members) {
+        auto [it, fresh] = at.emplace(m.value, out.size());
+        if (fresh) {
+            out.push_back(std::move(m));
+        } else {
+            out[it->second] = std::move(m);
+        }
+    }
+    return out;
 }
 
-void removeMember(MembersChange &c, const std::string &id) {
+void addMembers(MembersChange &c, std::vector<Member> members) {
+    members = lastMentions(std::move(members));
+    std::unordered_map<std::string_view, Member *> incoming;
+    for (Member &m : members) incoming.emplace(m.value, &m);
+    auto &rm = c.remove;
+    rm.erase(std::remove_if(rm.begin(), rm.end(),
+                            [&](const std::string &id) { return incoming.count(id) != 0; }),
+             rm.end());
+    std::unordered_set<std::string_view> replaced;
+    for (Member &existing : c.add) {
+        auto it = incoming.find(existing.value);
+        if (it == incoming.end()) continue;
+        replaced.insert(it->first);
+        existing = *it->second;
+    }
+    for (Member &m : members) {
+        if (!replaced.count(m.value)) c.add.push_back(std::move(m));
+    }
+}
+
+void removeMembers(MembersChange &c, const std::vector<std::string> &ids) {
+    std::unordered_set<std::string_view> gone(ids.begin(), ids.end());
     auto &add = c.add;
-    add.erase(std::remove_if(add.begin(), add.end(), [&](const Member &m) { return m.value == id; }),
+    add.erase(std::remove_if(add.begin(), add.end(),
+                             [&](const Member &m) { return gone.count(m.value) != 0; }),
               add.end());
-    // After a clear the member is gone anyway.
-    if (!c.clearFirst && std::find(c.remove.begin(), c.remove.end(), id) == c.remove.end())
-        c.remove.push_back(id);
+    if (c.clearFirst) return;  // after a clear the member is gone anyway
+    std::unordered_set<std::string> listed(c.remove.begin(), c.remove.end());
+    for (const std::string &id : ids) {
+        if (listed.insert(id).second) c.remove.push_back(id);
+    }
 }
 
 void clearMembers(MembersChange &c) {
@@ -113,7 +146,7 @@ Status removeFiltered(const PatchPath &p, MembersChange &change) {
         return invalidFilter("a members filter in a PATCH path must be value eq \"id\" terms "
                              "joined by or, e.g. members[value eq \"id\"]");
     }
-    for (const std::string &id : *ids) removeMember(change, id);
+    removeMembers(change, *ids);
     return Done{};
 }
 
@@ -125,7 +158,10 @@ Status removeListed(const Json *value, MembersChange &change) {
     }
     auto members = readMembers(*value);
     if (!members) return members.takeError();
-    for (const Member &m : *members) removeMember(change, m.value);
+    std::vector<std::string> ids;
+    ids.reserve(members->size());
+    for (Member &m : *members) ids.push_back(std::move(m.value));
+    removeMembers(change, ids);
     return Done{};
 }
 
@@ -134,7 +170,7 @@ Status addListed(OpKind kind, const Json *value, MembersChange &change) {
     auto members = readMembers(*value);
     if (!members) return members.takeError();
     if (kind == OpKind::Replace) clearMembers(change);
-    for (Member &m : *members) addMember(change, std::move(m));
+    addMembers(change, std::move(*members));
     return Done{};
 }
 

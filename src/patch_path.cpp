@@ -1,6 +1,7 @@
 #include "patch_path.hpp"
 
 #include "patch_status.hpp"
+#include "scim/input_checks.hpp"
 #include "scim/strings.hpp"
 
 namespace scim::patch {
@@ -61,6 +62,10 @@ Expected<PatchPath> attributePath(const ResourceType &rt, std::string_view text)
         p.schema = ext;
         p.extension = true;
         return p;
+    }
+    if (!isAttributePath(text)) {
+        return invalidPath("malformed path " + quoted(text) +
+                           " (expected [urn:…:]name[.subAttribute])");
     }
     AttrPath resolved = resolvePath(rt, text);
     if (!resolved.attr) resolved = resolveInExtensions(rt, text);

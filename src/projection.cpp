@@ -12,6 +12,7 @@
 #include <string>
 
 #include "scim/filter.hpp"
+#include "scim/input_checks.hpp"
 #include "scim/render.hpp"
 
 namespace scim {
@@ -104,7 +105,7 @@ Expected<std::vector<std::string>> splitNames(std::string_view list, std::string
         std::string_view item = trim(list.substr(start, comma - start));
         if (filters && item.find('[') != std::string_view::npos) {
             if (auto err = addValueFilter(item, list, names, *filters)) return std::move(*err);
-        } else if (!isAttributeName(item)) {
+        } else if (!isAttributeName(item) || !isAttributePath(item)) {
             return notNames(list, param);
         } else {
             names.emplace_back(item);

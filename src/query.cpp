@@ -1,6 +1,7 @@
 #include "scim/query.hpp"
 
 #include <cerrno>
+#include <charconv>
 #include <cstdlib>
 
 #include "scim/strings.hpp"
@@ -53,11 +54,16 @@ Expected<std::optional<long long>> integerParam(const std::map<std::string, std:
                                                 std::string_view name) {
     auto it = q.find(lower(name));
     if (it == q.end() || it->second.empty()) return std::optional<long long>{};
+    // Every byte must be part of the number: "1%00" or " 1" are refused.
     const std::string &v = it->second;
-    char *end = nullptr;
-    errno = 0;
-    long long n = std::strtoll(v.c_str(), &end, 10);
-    if (errno != 0 || end == v.c_str() || *end != '\0') {
+    const char *first = v.data() + (v[0] == '+' && v.size() > 1 && v[1] != '-' ? 1 : 0);
+    long long n = 0;
+    auto [end, ec] = std::from_chars(first, v.data() + v.size(), n);
+    if (ec == std::errc::result_out_of_range) {
+        return invalidValue("query parameter '" + std::string(name) +
+                            "' is out of range (a 64-bit integer)");
+    }
+    if (ec != std::errc() || end != v.data() + v.size()) {
         return invalidValue("query parameter '" + std::string(name) + "' must be an integer");
     }
     return std::optional<long long>{n};

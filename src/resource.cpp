@@ -18,6 +18,8 @@ namespace {
 
 using Failure = std::optional<Error>;
 
+constexpr std::string_view kCoreSchemaUrnPrefix = "urn:ietf:params:scim:schemas:core:2.0:";
+
 // Sets `name` to `value`, or removes it for Null. Names are canonical here,
 // so an exact match finds the earlier value.
 void put(Json &object, const std::string &name, Json value, JsonAlloc &alloc) {
@@ -47,7 +49,7 @@ public:
     explicit ResourceNormalizer(const ResourceType &rt) : rt_(rt) { out_.doc.SetObject(); }
 
     Failure take(std::string_view key, const Json &value) {
-        if (iequals(key, "schemas")) return std::nullopt;  // derived on output
+        if (iequals(key, "schemas")) return checkSchemas(value);  // derived on output
         if (const Schema *s = rt_.schemaByUrn(key)) return takeSchemaObject(*s, value);
         return takeResolved(resolvePath(rt_, key), value);
     }
@@ -62,6 +64,31 @@ public:
 
 private:
     JsonAlloc &alloc() { return out_.doc.GetAllocator(); }
+
+    // An array of URN strings naming this type's core schema, and no other
+    // type's. Unknown URNs beside the core one are accepted (Entra sends
+    // one); a missing or null "schemas" too (docs/idp-quirks.md).
+    Failure checkSchemas(const Json &value) const {
+        if (value.IsNull()) return std::nullopt;
+        const std::string &core = rt_.schema->id;
+        auto refuse = [&](const std::string &why) {
+            return invalidValue("schemas " + why + "; a " + rt_.name + " must list \"" + core +
+                                "\"");
+        };
+        if (!value.IsArray()) return refuse("must be an array of URN strings");
+        bool named = false;
+        for (const Json &urn : value.GetArray()) {
+            if (!urn.IsString()) return refuse("must be an array of URN strings");
+            std::string_view u = str(urn);
+            if (iequals(u, core)) {
+                named = true;
+            } else if (istartsWith(u, kCoreSchemaUrnPrefix)) {
+                return refuse("names \"" + std::string(u) + "\", not this resource type");
+            }
+        }
+        if (!named) return refuse("does not name the core schema");
+        return std::nullopt;
+    }
 
     // {"urn:…": {attributes}}: each key is read as if qualified by the URN.
     Failure takeSchemaObject(const Schema &s, const Json &value) {

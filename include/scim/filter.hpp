@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -66,6 +67,11 @@ struct Limits {
 // Parses `text`. Errors are 400 invalidFilter whose detail says where
 // (character offset) and what was expected.
 Expected<NodePtr> parse(std::string_view text, const Limits &limits = {});
+
+// 400 invalidFilter for what parses but the resource type makes
+// meaningless: a "[…]" on a simple attribute, a dateTime compared with a
+// string that is no RFC 3339 date-time.
+std::optional<Error> checkAgainst(const Node &node, const ResourceType &rt);
 
 // Evaluates `node` against a rendered resource (with "id", "meta" etc. as
 // the client sees it). Attribute names are resolved against `rt`; string

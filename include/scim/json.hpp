@@ -42,7 +42,9 @@ struct ParseLimits {
 
 // Parses untrusted request JSON: valid UTF-8 required, nesting bounded
 // (iterative parser, so deep input cannot overflow the stack). Errors are
-// 400 invalidSyntax with a detail naming the offset or the limit.
+// 400 invalidSyntax with a detail naming the offset or the limit. Then
+// checkRequestJson (scim/input_checks.hpp): no repeated keys, no control
+// characters or surrogates in strings.
 Expected<JsonDoc> parseJson(std::string_view text, const ParseLimits &limits = {});
 
 // Looks up a member by name, ASCII case-insensitively (SCIM attribute names

@@ -39,7 +39,6 @@ struct ServiceConfig {
     bool storePasswords = true;  // salted PBKDF2 hash, or not at all
     long long eventsMaxLen = 100000;
     PatchResponse patchResponse = PatchResponse::Auto;
-    unsigned patchRetries = 32;  // conflicting concurrent writes retried this often
     size_t maxFilterLength = 4096;  // bytes of filter text
     unsigned maxFilterDepth = 32;   // nesting of parentheses, not, brackets
     size_t maxCandidates = 10000;   // an index narrowing to more falls back to a scan
@@ -50,12 +49,20 @@ struct ServiceConfig {
     RoleConfig roles;  // group → role mapping, default role, synthetic groups
     UserDelete userDelete = UserDelete::Soft;
     bool claimGuard = false;  // refuse identifiers listed in the tenant's `claimed` set
+    // Bulk (RFC 7644 §3.7): over either limit, 413 before any operation runs.
+    size_t bulkMaxOperations = 1000;
+    size_t bulkMaxPayload = 1 << 20;  // bytes; the edge's default is client_max_body_size
 
     // Schema extensions (scim_schema_extension): the User and Group resource
     // types this location serves, built once at configuration time.
     std::shared_ptr<const SchemaSet> schemaSet = SchemaSet::builtin();
     const ResourceType &userType() const { return schemaSet->user(); }
     const ResourceType &groupType() const { return schemaSet->group(); }
+
+    // Resource bounds (issue #9): no request can hurt the others.
+    size_t maxMembersPerRequest = 10000;  // members one group write names; beyond, 413
+    size_t maxScan = 100000;              // records one list request examines; beyond, 400
+    int64_t contentionBudgetMillis = 10000;  // a contended PATCH retries with backoff this long
 
     // Operator-declared indexes (scim_index), resolved against schemaSet's
     // types; maintained by the write scripts, used by the query planner.

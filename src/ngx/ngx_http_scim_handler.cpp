@@ -36,6 +36,9 @@ struct ngx_http_scim_ctx_t {
     bool replace_body = false;  // the filter replaces nginx's error page
     bool replacement_sent = false;
     std::string replacement;
+    // A command the exchange asked to send later (a retry's backoff).
+    ngx_event_t backoff{};
+    scim::store::Command delayed;
     ngx_http_scim_observed_t observed;  // for metrics and $scim_* variables
 
     ~ngx_http_scim_ctx_t();
@@ -61,6 +64,7 @@ void detach(ngx_http_scim_call_t *call) {
 
 ngx_http_scim_ctx_t::~ngx_http_scim_ctx_t() {
     if (call != nullptr) detach(call);
+    if (backoff.timer_set) ngx_del_timer(&backoff);
 }
 
 ngx_http_scim_ctx_t *get_ctx(ngx_http_request_t *r) {
@@ -291,12 +295,44 @@ bool send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
     return true;
 }
 
+// The backoff wait is over: send the command the exchange deferred.
+void on_backoff_done(ngx_event_t *ev) noexcept {
+    auto *ctx = static_cast<ngx_http_scim_ctx_t *>(ev->data);
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ev->log, 0, "scim: backoff over, sending the retry");
+    try {
+        if (!send_command(ctx, std::move(ctx->delayed))) {
+            finish(ctx, unavailable_response("the store is unavailable"));
+        }
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, ev->log, 0, "scim: %s", e.what());
+        finish(ctx, scim::errorResponse(scim::internalError("internal error")));
+    }
+}
+
+// Waits on a timer instead of sending now. The timer belongs to the
+// request context, so a request finalized meanwhile takes it along.
+void defer_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
+    unsigned wait = command.delayMillis;
+    command.delayMillis = 0;
+    ctx->delayed = std::move(command);
+    ctx->backoff.data = ctx;
+    ctx->backoff.handler = on_backoff_done;
+    ctx->backoff.log = ctx->request->connection->log;
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, ctx->backoff.log, 0, "scim: retry in %ui ms", wait);
+    ngx_add_timer(&ctx->backoff, wait);
+}
+
 void advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step) {
     if (auto *response = std::get_if<scim::Response>(&step)) {
         finish(ctx, *response);
         return;
     }
-    if (!send_command(ctx, std::move(std::get<scim::store::Command>(step)))) {
+    auto &command = std::get<scim::store::Command>(step);
+    if (command.delayMillis > 0) {
+        defer_command(ctx, std::move(command));
+        return;
+    }
+    if (!send_command(ctx, std::move(command))) {
         finish(ctx, unavailable_response("the store is unavailable; retry later"));
     }
 }
@@ -550,14 +586,40 @@ std::string error_detail(ngx_http_request_t *r, ngx_uint_t status) {
     }
     if (status == NGX_HTTP_BAD_REQUEST) return "bad request";
     if (status == NGX_HTTP_REQUEST_TIME_OUT) return "request timed out";
+    if (status == NGX_HTTP_REQUEST_URI_TOO_LARGE) {
+        return "request line too long (large_client_header_buffers)";
+    }
+    if (status == NGX_HTTP_NOT_ALLOWED) return "method not allowed";
     return "request failed with HTTP status " + std::to_string(status);
+}
+
+// scim_errors on: an error nginx raised itself, often before it picked a
+// location (a bad request line, a 414, oversized headers, TRACE), for a URI
+// under a SCIM base, or with no URI parsed at all.
+bool ngx_http_scim_errors_apply(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
+    if (slcf->errors != 1) return false;
+    std::string_view path = view(r->uri);
+    if (path.empty() && r->uri_start != nullptr && r->uri_end > r->uri_start) {
+        // Refused while nginx decoded it (e.g. "%00"): the raw request URI.
+        path = {reinterpret_cast<const char *>(r->uri_start),
+                static_cast<size_t>(r->uri_end - r->uri_start)};
+    }
+    if (path.empty()) return true;
+    if (size_t query = path.find('?'); query != std::string_view::npos) path = path.substr(0, query);
+    std::string_view base, rest;
+    bool scim = scim::splitBase(path, base, rest);
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0, "scim: error page under base: %d",
+                   scim);
+    return scim;
 }
 
 ngx_int_t error_header_filter(ngx_http_request_t *r) noexcept {
     if (r != r->main || r->headers_out.status < NGX_HTTP_BAD_REQUEST) return next_header_filter(r);
     auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(
         ngx_http_get_module_loc_conf(r, ngx_http_scim_module));
-    if (slcf == nullptr || (!slcf->enable && slcf->admin != 1)) return next_header_filter(r);
+    if (slcf == nullptr) return next_header_filter(r);
+    bool ours = slcf->enable || slcf->admin == 1 || ngx_http_scim_errors_apply(r, slcf);
+    if (!ours) return next_header_filter(r);
     ngx_http_scim_ctx_t *ctx = get_ctx(r);
     if (ctx != nullptr && ctx->own_response) return next_header_filter(r);
     scim::Response replacement;

@@ -65,6 +65,11 @@ struct ngx_http_scim_loc_conf_t {
     ngx_uint_t max_filter_length;
     ngx_uint_t max_filter_depth;
     ngx_uint_t max_sort_results;
+    ngx_uint_t max_members_per_request;  // members one group write names; beyond, 413
+    ngx_uint_t max_scan;                 // records one list request examines; beyond, 400
+    ngx_flag_t errors;  // scim_errors: nginx's own error pages here in SCIM form
+    ngx_uint_t bulk_max_operations;  // scim_bulk_max_operations
+    size_t bulk_max_payload;         // scim_bulk_max_payload; unset: client_max_body_size
     ngx_uint_t password_storage;  // 1 hash, 0 discard
     ngx_int_t events_maxlen;
     ngx_uint_t patch_response;  // scim::PatchResponse

@@ -166,9 +166,9 @@ Response serviceProviderConfig(const Request &req, const ServiceConfig &config) 
     auto &a = d.GetAllocator();
     d.AddMember("schemas", schemasOf(kSpcUrn, a), a);
     d.AddMember("patch", supported(true, a), a);
-    Json bulk = supported(false, a);
-    bulk.AddMember("maxOperations", 0, a);
-    bulk.AddMember("maxPayloadSize", 0, a);
+    Json bulk = supported(true, a);
+    bulk.AddMember("maxOperations", static_cast<int64_t>(config.bulkMaxOperations), a);
+    bulk.AddMember("maxPayloadSize", static_cast<int64_t>(config.bulkMaxPayload), a);
     d.AddMember("bulk", bulk, a);
     Json filter = supported(true, a);
     filter.AddMember("maxResults", static_cast<int64_t>(config.maxPageSize), a);

@@ -59,7 +59,7 @@ std::unique_ptr<Exchange> makeExchange(const Route &route, Request request,
     case Endpoint::ServiceProviderConfig:
     case Endpoint::ResourceTypes:
     case Endpoint::Schemas: return discovery(route, request, config);
-    case Endpoint::Bulk: return immediate(notImplemented("/Bulk"));
+    case Endpoint::Bulk: return bulk(std::move(request), config);
     case Endpoint::Me: return immediate(notImplemented("/Me"));
     }
     return immediate(errorResponse(notFound("no such endpoint")));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "scim/render.hpp"
 #include "scim/service.hpp"
@@ -34,15 +35,27 @@ std::unique_ptr<Exchange> deleteGroup(std::string id, Request request,
 // GET /Groups, or POST /Groups/.search when `search`.
 std::unique_ptr<Exchange> listGroups(Request request, const ServiceConfig &config, bool search);
 
+// POST /Bulk: each operation through the exchange of its single request.
+std::unique_ptr<Exchange> bulk(Request request, const ServiceConfig &config);
+
 // POST /.search: Users, then Groups.
 std::unique_ptr<Exchange> rootSearch(Request request, const ServiceConfig &config);
 
-// A PATCH that lost the race to concurrent writers more than patchRetries
+// A PATCH that lost the race to concurrent writers until its backoff budget ran out
 // times: 503 with Retry-After, which providers retry (not the client's fault).
 Response contendedResponse();
 
 // If-Match / If-None-Match carry weak ETags, W/"<version>"; "*" matches any.
-// Returns the version a precondition names, "" for none or "*".
+// Returns the version a precondition names, "" for none or "*", and a value
+// no version equals for anything else, so junk fails the check.
 std::string versionFromEtag(std::string_view header);
+
+// RFC 9110 §13.1.2: If-None-Match fails a write when it is "*" or names the
+// current version.
+bool noneMatchFails(std::string_view header, uint64_t version);
+
+// PUT with If-None-Match: * (RFC 9110 §13.1.2) would only create, which PUT
+// never does: 412.
+std::optional<Error> replacePreconditionRefusal(const Request &request);
 
 }  // namespace scim

@@ -31,7 +31,7 @@ bool wantsResource(const Request &request, const ServiceConfig &config) {
 class PatchGroup final : public Exchange {
 public:
     PatchGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
+        : request_(std::move(r)), config_(c), backoff_(c.contentionBudgetMillis) {
         group_.id = std::move(id);
     }
 
@@ -42,6 +42,7 @@ public:
                                                 : -1;
         auto body = parseJson(request_.body, config_.json);
         if (!body) return errorResponse(body.error());
+        if (auto refused = memberCountRefusal(*body, config_)) return errorResponse(*refused);
         body_ = std::move(*body);
         return read();
     }
@@ -71,7 +72,7 @@ private:
         std::string expected = versionFromEtag(request_.ifMatch);
         JsonDoc doc;
         auto outcome = applyToStored({config_.groupType(), group_.id, group_.doc, group_.version},
-                                     body_, request_.ifMatch, doc);
+                                     body_, request_, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && outcome->members.empty()) return respondUnchanged();
         return write(std::move(doc), *outcome, expected);
@@ -102,8 +103,11 @@ private:
     Step afterWrite(const redisReply &reply) {
         if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
             // Someone wrote in between: apply again to the new version.
-            if (++attempts_ <= config_.patchRetries) return read();
-            return contendedResponse();
+            auto wait = backoff_.next();
+            if (!wait) return contendedResponse();
+            auto again = read();
+            std::get<store::Command>(again).delayMillis = *wait;
+            return again;
         }
         if (auto failed = readGroupWrite(reply, group_, displayName_)) return *failed;
         return respond();
@@ -138,7 +142,7 @@ private:
     std::string displayName_;
     long long cap_ = -1;
     Phase phase_ = Phase::Read;
-    unsigned attempts_ = 0;
+    ContentionBackoff backoff_;
 };
 
 }  // namespace

@@ -1,9 +1,11 @@
 #include "group_store.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "roles.hpp"
 #include "scim/ids.hpp"
+#include "scim/input_checks.hpp"
 #include "scim/query.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_index.hpp"
@@ -100,6 +102,7 @@ std::string idsJson(const std::vector<std::string> &ids) {
 // twice is kept once, with the last display sent.
 std::vector<patch::Member> takeMembers(JsonDoc &doc) {
     std::vector<patch::Member> out;
+    std::unordered_map<std::string, size_t> index;  // id -> position in out
     auto list = doc.FindMember("members");
     if (list == doc.MemberEnd()) return out;
     if (list->value.IsArray()) {
@@ -110,11 +113,11 @@ std::vector<patch::Member> takeMembers(JsonDoc &doc) {
             patch::Member m;
             m.value = std::string(str(*value));
             if (display && display->IsString()) m.display = std::string(str(*display));
-            auto same = [&](const patch::Member &x) { return x.value == m.value; };
-            if (auto it = std::find_if(out.begin(), out.end(), same); it != out.end()) {
-                *it = std::move(m);
-            } else {
+            auto [at, fresh] = index.emplace(m.value, out.size());
+            if (fresh) {
                 out.push_back(std::move(m));
+            } else {
+                out[at->second] = std::move(m);  // the last mention wins
             }
         }
     }
@@ -257,13 +260,49 @@ Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config,
     if (checkExtensions) {
         if (auto failure = checkExtensionRequirements(config.groupType(), w.doc)) return *failure;
     }
+    if (auto refused = checkIdentifiers(w.doc, "displayName")) return *refused;
     w.docText = toString(w.doc);
     return w;
+}
+
+namespace {
+
+size_t elementsOf(const Json *v) { return v && v->IsArray() ? v->Size() : (v ? 1 : 0); }
+
+// Members a body names: its own "members", and each PATCH operation's
+// value under path "members…" or inside a path-less value.
+size_t membersNamed(const Json &body) {
+    if (!body.IsObject()) return 0;
+    size_t n = elementsOf(findMember(body, "members"));
+    const Json *ops = findMember(body, "Operations");
+    if (!ops || !ops->IsArray()) return n;
+    for (const Json &op : ops->GetArray()) {
+        const Json *value = findMember(op, "value");
+        if (!value) continue;
+        const Json *path = findMember(op, "path");
+        if (path && path->IsString()) {
+            if (istartsWith(str(*path), "members")) n += elementsOf(value);
+        } else if (value->IsObject()) {
+            n += elementsOf(findMember(*value, "members"));
+        }
+    }
+    return n;
+}
+
+}  // namespace
+
+std::optional<Error> memberCountRefusal(const Json &body, const ServiceConfig &config) {
+    size_t named = membersNamed(body);
+    if (named <= config.maxMembersPerRequest) return std::nullopt;
+    return payloadTooLarge("the request names " + std::to_string(named) +
+                           " members; scim_max_members_per_request allows " +
+                           std::to_string(config.maxMembersPerRequest));
 }
 
 Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config) {
     auto parsed = parseJson(request.body, config.json);
     if (!parsed) return parsed.takeError();
+    if (auto refused = memberCountRefusal(*parsed, config)) return *refused;
     auto normalized = normalizeResource(config.groupType(), *parsed);
     if (!normalized) return normalized.takeError();
     std::vector<patch::Member> members = takeMembers(normalized->doc);

@@ -84,6 +84,11 @@ struct GroupWrite {
     std::vector<patch::Member> members;  // POST and PUT: the whole list
 };
 
+// 413 when a group body or PATCH names more members than
+// scim_max_members_per_request: counted on the parsed body, before any
+// normalising or patching work.
+std::optional<Error> memberCountRefusal(const Json &body, const ServiceConfig &config);
+
 // POST and PUT bodies.
 Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config);
 // A patched document (no members: PATCH describes those as a change).

@@ -18,6 +18,7 @@ public:
     CreateGroup(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
 
     Step start() override {
+        if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
         auto projection = requestedProjection(request_);
         if (!projection) return errorResponse(projection.error());
         auto write = prepareGroupWrite(request_, config_);
@@ -84,6 +85,7 @@ public:
     }
 
     Step start() override {
+        if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
         auto projection = requestedProjection(request_);
         if (!projection) return errorResponse(projection.error());
         auto write = prepareGroupWrite(request_, config_);

@@ -65,6 +65,9 @@ public:
         if (!list_.sortBy.empty()) {
             if (auto e = checkSortBy(*c_.type, list_.sortBy)) return errorResponse(*e);
         }
+        if (list_.filter) {
+            if (auto e = filter::checkAgainst(*list_.filter, *c_.type)) return errorResponse(*e);
+        }
         collector_.emplace(list_);
         if (list_.filter && !c_.memberSuffix.empty()) {
             memberProbes_ = memberValues(*list_.filter, *c_.type);
@@ -204,7 +207,9 @@ private:
     }
 
     Step onPage(const redisReply &reply) {
-        total_ = store::integer(*reply.element[0]).value_or(0);
+        const redisReply *total = store::element(reply, 0);
+        if (!total) return storeFailure("a page reply without its total");  // found by request_fuzz
+        total_ = store::integer(*total).value_or(0);
         for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
             auto m = matchAt(reply, i, false);
             if (m) collector_->page().push_back(std::move(*m));
@@ -252,6 +257,7 @@ private:
         int64_t lastSeq = 0;
         for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
             ++records;
+            if (++scanned_ > config_.maxScan) return errorResponse(scanBudgetExceeded());
             lastSeq = store::integer(*reply.element[i + 1]).value_or(lastSeq);
             auto m = matchAt(reply, i, true);
             if (!m) continue;
@@ -287,6 +293,15 @@ private:
         if (parsed.HasParseError() || !parsed.IsObject()) return false;
         out = renderResource(*c_.type, parsed, m.meta, alloc);
         return true;
+    }
+
+    // scim_max_scan: a filter no index narrows examines every record.
+    Error scanBudgetExceeded() const {
+        return tooMany("this filter examines more than " + std::to_string(config_.maxScan) +
+                       " records (scim_max_scan); filter with eq, sw or a range on an indexed "
+                       "attribute (Users: id, userName, externalId, emails.value; Groups: id, "
+                       "displayName, externalId, members.value; both: meta.created, "
+                       "meta.lastModified), alone or joined by and");
     }
 
     std::optional<Error> take(Match m) {
@@ -357,6 +372,7 @@ private:
     const ServiceConfig &config_;
     bool search_;
     ListRequest list_;
+    size_t scanned_ = 0;  // records examined by scan batches
     Phase phase_ = Phase::Page;
     std::optional<PageCollector> collector_;
     std::vector<Match> sorted_;

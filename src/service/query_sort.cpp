@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "scim/input_checks.hpp"
 #include "scim/strings.hpp"
 
 namespace scim {
@@ -59,6 +60,10 @@ bool before(const SortKey &a, const SortKey &b, bool descending) {
 }  // namespace
 
 std::optional<Error> checkSortBy(const ResourceType &rt, std::string_view sortBy) {
+    if (!isAttributePath(sortBy)) {
+        return invalidValue("sortBy must be an attribute path such as name.familyName, not '" +
+                            validUtf8(sortBy.substr(0, 100)) + "'");
+    }
     AttrPath p = resolvePath(rt, sortBy);
     if (!p.attr) return invalidValue("sortBy names no attribute of " + rt.name + ": '" +
                                      std::string(sortBy) + "'");

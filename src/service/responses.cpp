@@ -45,9 +45,31 @@ std::string versionFromEtag(std::string_view h) {
     while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
     while (!h.empty() && h.back() == ' ') h.remove_suffix(1);
     if (h.empty() || h == "*") return "";
-    if (h.substr(0, 2) == "W/" || h.substr(0, 2) == "w/") h.remove_prefix(2);
-    if (h.size() >= 2 && h.front() == '"' && h.back() == '"') h = h.substr(1, h.size() - 2);
-    return std::string(h);
+    std::string_view tag = h;
+    if (tag.substr(0, 2) == "W/" || tag.substr(0, 2) == "w/") tag.remove_prefix(2);
+    if (tag.size() >= 2 && tag.front() == '"' && tag.back() == '"') {
+        tag = tag.substr(1, tag.size() - 2);
+    }
+    // Junk ("W/", "abc", a list) names no version this server issued: it
+    // must fail the check (412), never be read as "no precondition".
+    bool digits = !tag.empty() && tag.find_first_not_of("0123456789") == std::string_view::npos;
+    return digits ? std::string(tag) : "!" + std::string(h);
+}
+
+bool noneMatchFails(std::string_view header, uint64_t version) {
+    while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
+    while (!header.empty() && header.back() == ' ') header.remove_suffix(1);
+    if (header.empty()) return false;
+    return header == "*" || versionFromEtag(header) == std::to_string(version);
+}
+
+std::optional<Error> replacePreconditionRefusal(const Request &request) {
+    std::string_view h = request.ifNoneMatch;
+    while (!h.empty() && h.front() == ' ') h.remove_prefix(1);
+    while (!h.empty() && h.back() == ' ') h.remove_suffix(1);
+    if (h != "*") return std::nullopt;
+    return preconditionFailed("If-None-Match: * asks to create, and PUT only replaces an "
+                              "existing resource; use POST");
 }
 
 }  // namespace scim

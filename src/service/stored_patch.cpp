@@ -1,14 +1,21 @@
 #include "stored_patch.hpp"
 
+#include <algorithm>
+#include <random>
+
 #include "exchanges.hpp"
 
 namespace scim {
 
 Expected<patch::Outcome> applyToStored(const StoredDocument &stored, const Json &body,
-                                       const std::string &ifMatch, JsonDoc &doc) {
-    std::string expected = versionFromEtag(ifMatch);
+                                       const Request &request, JsonDoc &doc) {
+    std::string expected = versionFromEtag(request.ifMatch);
     if (!expected.empty() && expected != std::to_string(stored.version)) {
         return preconditionFailed("If-Match does not match the current version " +
+                                  etagFor(stored.version));
+    }
+    if (noneMatchFails(request.ifNoneMatch, stored.version)) {
+        return preconditionFailed("If-None-Match matches the current version " +
                                   etagFor(stored.version));
     }
     doc.Parse(stored.json.data(), stored.json.size());
@@ -17,6 +24,29 @@ Expected<patch::Outcome> applyToStored(const StoredDocument &stored, const Json 
                              " is not a JSON object");
     }
     return patch::apply(doc, body, stored.type, patch::Options{stored.id, 1000});
+}
+
+namespace {
+
+// Seeded once per process: concurrent requests must not share a sequence.
+std::minstd_rand &jitterSource() {
+    static std::minstd_rand source(std::random_device{}());
+    return source;
+}
+
+}  // namespace
+
+std::optional<unsigned> ContentionBackoff::next() {
+    if (left_ <= 0) return std::nullopt;
+    unsigned wait = std::uniform_int_distribution<unsigned>(1, ceiling_)(jitterSource());
+    // Newcomers back off more and more; a request that has lost many times
+    // waits less and less, so it wins before the budget is spent instead of
+    // starving behind fresher ones.
+    ++attempts_;
+    ceiling_ = attempts_ < kPatientAttempts ? std::min(ceiling_ * 2, kMaxCeilingMillis)
+                                            : std::max(ceiling_ / 2, 2u);
+    left_ -= wait;
+    return wait;
 }
 
 }  // namespace scim

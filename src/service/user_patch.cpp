@@ -30,7 +30,7 @@ bool wantsNoContent(const Request &request, const ServiceConfig &config) {
 class PatchUser final : public Exchange {
 public:
     PatchUser(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
+        : request_(std::move(r)), config_(c), backoff_(c.contentionBudgetMillis) {
         user_.id = std::move(id);
     }
 
@@ -58,7 +58,7 @@ private:
         user_ = std::move(*stored);
         JsonDoc doc;
         auto outcome = applyToStored({config_.userType(), user_.id, user_.doc, user_.version},
-                                     body_, request_.ifMatch, doc);
+                                     body_, request_, doc);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && !outcome->password) return respond();
         auto write = finishWrite(std::move(doc), outcome->password, config_,
@@ -73,8 +73,11 @@ private:
     Step afterWrite(const redisReply &reply) {
         if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
             // Someone wrote in between: apply again to the new version.
-            if (++attempts_ <= config_.patchRetries) return read();
-            return contendedResponse();
+            auto wait = backoff_.next();
+            if (!wait) return contendedResponse();
+            auto again = read();
+            std::get<store::Command>(again).delayMillis = *wait;
+            return again;
         }
         if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
         readReplaceResult(reply, user_);
@@ -96,7 +99,7 @@ private:
     StoredUser user_;
     UserWrite write_;
     bool writing_ = false;
-    unsigned attempts_ = 0;
+    ContentionBackoff backoff_;
 };
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "scim/ids.hpp"
+#include "scim/input_checks.hpp"
 #include "scim/query.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_scripts.hpp"
@@ -130,6 +131,7 @@ Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &p
     if (checkExtensions) {
         if (auto failure = checkExtensionRequirements(config.userType(), w.doc)) return *failure;
     }
+    if (auto refused = checkIdentifiers(w.doc, "userName")) return *refused;
     w.docText = toString(w.doc);
     w.passwordSent = password.has_value();
     if (password && config.storePasswords) w.passwordHash = hashPassword(*password);

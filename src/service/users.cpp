@@ -23,6 +23,7 @@ public:
     CreateUser(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
 
     Step start() override {
+        if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
         auto write = prepareWrite(request_, config_);
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
@@ -96,6 +97,7 @@ public:
     }
 
     Step start() override {
+        if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
         auto write = prepareWrite(request_, config_);
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);

@@ -127,6 +127,8 @@ package ScimTest;
 #   json_subset_errors($got, $expected) -> mismatch descriptions,
 #   wait_until(\&cond, $secs, $interval) (scaled under valgrind/ASan),
 #   servroot(), block_name().
+#   redis_digest() -> a SHA-256 over every key and its DUMP, sorted by key:
+#       equal digests mean a byte-identical store (refused requests, Bulk).
 #   Test::More's functions; names are prefixed with the block's name.
 #
 # REDIS OVER TLS: TEST_NGINX_REDIS_TLS=1 gives the per-file redis-server a
@@ -175,7 +177,7 @@ our @EXPORT = qw(
     run_blocks scim_request http_request open_request read_response send_raw redis_cmd
     stop_redis start_redis redis_running nginx_signal nginx_pid worker_pids
     error_log_since_block error_log_mark error_log_since json_subset_ok
-    json_subset_errors wait_until servroot block_name
+    json_subset_errors wait_until servroot block_name redis_digest
     make_tls_certs free_port spawn_redis kill_pid redis_tls
 );
 
@@ -598,6 +600,16 @@ sub redis_cmd {
     my $reply = _redis_read(time + 10 * $S{factor});
     die "redis: $reply->{error}\n" if ref $reply eq 'HASH' && exists $reply->{error};
     return $reply;
+}
+
+sub redis_digest {
+    my $keys = redis_cmd('KEYS', '*');
+    my $all = '';
+    for my $key (sort @$keys) {
+        my $dump = redis_cmd('DUMP', $key) // '';
+        $all .= length($key) . ":$key" . length($dump) . ":$dump";
+    }
+    return sha256_hex($all);
 }
 
 sub _redis_line {

@@ -257,10 +257,14 @@ TEST(ListUsers, CountZeroAndBadParameters) {
 
 TEST(Discovery, ServiceProviderConfigTellsTheTruth) {
     ServiceConfig c = config();
+    c.bulkMaxOperations = 50;
+    c.bulkMaxPayload = 65536;
     auto r = std::get<Response>(exchangeFor(request("GET", "/ServiceProviderConfig"), c)->start());
     JsonDoc d = bodyOf(r);
     EXPECT_TRUE(d["etag"]["supported"].GetBool());
-    EXPECT_FALSE(d["bulk"]["supported"].GetBool());
+    EXPECT_TRUE(d["bulk"]["supported"].GetBool());
+    EXPECT_EQ(d["bulk"]["maxOperations"].GetInt(), 50);
+    EXPECT_EQ(d["bulk"]["maxPayloadSize"].GetInt(), 65536);
     EXPECT_EQ(d["filter"]["maxResults"].GetInt(), 1000);
     EXPECT_STREQ(d["authenticationSchemes"][0]["type"].GetString(), "oauthbearertoken");
 }

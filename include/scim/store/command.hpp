@@ -14,6 +14,9 @@ struct Command {
     std::vector<std::string> args;  // for a script: KEYS then ARGV, no EVALSHA/numkeys
     const Script *script = nullptr;
     size_t numKeys = 0;
+    // The edge sends the command only after this many milliseconds (on an
+    // nginx timer): a retry's backoff, without I/O in the exchange.
+    unsigned delayMillis = 0;
 
     // The argv to send: EVALSHA sha n … (or EVAL source n … when `useSource`).
     std::vector<std::string> argv(bool useSource = false) const;
