@@ -34,6 +34,7 @@ static char *ngx_http_scim_redis_address(ngx_conf_t *cf, ngx_command_t *cmd, voi
 static char *ngx_http_scim_prefix(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_schema_extension(ngx_conf_t *cf, ngx_command_t *cmd,
                                             void *conf) noexcept;
+static char *ngx_http_scim_index(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static char *ngx_http_scim_metrics(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 static ngx_int_t ngx_http_scim_preconfiguration(ngx_conf_t *cf) noexcept;
 static ngx_int_t ngx_http_scim_postconfiguration(ngx_conf_t *cf) noexcept;
@@ -286,6 +287,9 @@ static ngx_command_t ngx_http_scim_commands[] = {
 
     {ngx_string("scim_schema_extension"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE12,
      ngx_http_scim_schema_extension, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_index"), NGX_HTTP_SCIM_ANY_CONF | NGX_CONF_TAKE1, ngx_http_scim_index,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 
     ngx_null_command};
 
@@ -723,6 +727,7 @@ static void *ngx_http_scim_create_loc_conf(ngx_conf_t *cf) noexcept {
     slcf->role_groups = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->synthetic_groups = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->schema_extensions = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
+    slcf->indexes = static_cast<ngx_array_t *>(NGX_CONF_UNSET_PTR);
     slcf->user_delete = NGX_CONF_UNSET_UINT;
     slcf->claim_guard = NGX_CONF_UNSET;
     slcf->role_on_deactivate = NGX_CONF_UNSET_UINT;
@@ -771,6 +776,57 @@ static bool ngx_http_scim_build_roles(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *
                            err->c_str());
         return false;
     }
+    return true;
+}
+
+// scim_index <attribute>: recorded here, resolved in merge once the
+// location's extensions are known (an extension attribute is named by its
+// full URN path).
+static char *ngx_http_scim_index(ngx_conf_t *cf, ngx_command_t *, void *conf) noexcept {
+    auto *slcf = static_cast<ngx_http_scim_loc_conf_t *>(conf);
+    auto *value = static_cast<ngx_str_t *>(cf->args->elts);
+    if (value[1].len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_index needs an attribute");
+        return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    if (slcf->indexes == NGX_CONF_UNSET_PTR) {
+        slcf->indexes = ngx_array_create(cf->pool, 4, sizeof(ngx_str_t));
+        if (slcf->indexes == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    }
+    auto *slot = static_cast<ngx_str_t *>(ngx_array_push(slcf->indexes));
+    if (slot == nullptr) return static_cast<char *>(NGX_CONF_ERROR);
+    *slot = value[1];
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cf->log, 0, "scim: index \"%V\"", slot);
+    return NGX_CONF_OK;
+}
+
+// Resolves the location's scim_index attributes against its User and
+// Group types: an attribute both have is indexed for both; one neither
+// can index is refused.
+static bool ngx_http_scim_build_indexes(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf) {
+    if (conf->indexes == NGX_CONF_UNSET_PTR) return true;
+    scim::ServiceConfig &s = *conf->service;
+    auto *names = static_cast<ngx_str_t *>(conf->indexes->elts);
+    for (ngx_uint_t i = 0; i < conf->indexes->nelts; i++) {
+        std::string path = ngx_http_scim_string(names[i]);
+        std::string userError, groupError;
+        auto user = scim::indexedAttribute(s.userType(), path, userError);
+        auto group = scim::indexedAttribute(s.groupType(), path, groupError);
+        if (user) s.userIndexes.push_back(*user);
+        if (group) s.groupIndexes.push_back(*group);
+        if (user || group) continue;
+        const std::string &error = !userError.empty() ? userError : groupError;
+        if (error.empty()) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "scim_index \"%V\": unknown attribute (an extension attribute "
+                               "is named by its full urn path)", &names[i]);
+        } else {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_index: %s", error.c_str());
+        }
+        return false;
+    }
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, cf->log, 0, "scim: %uz user and %uz group indexes",
+                   s.userIndexes.size(), s.groupIndexes.size());
     return true;
 }
 
@@ -885,6 +941,7 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     s.claimGuard = conf->claim_guard;
     if (!ngx_http_scim_build_bulk(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     if (!ngx_http_scim_build_schemas(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
+    if (!ngx_http_scim_build_indexes(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     return NGX_CONF_OK;
 }
 
@@ -915,6 +972,8 @@ static char *ngx_http_scim_merge_loc_conf(ngx_conf_t *cf, void *parent, void *ch
     if (conf->schema_extensions == NGX_CONF_UNSET_PTR) {
         conf->schema_extensions = prev->schema_extensions;
     }
+    // Likewise, a level that declares indexes replaces the inherited ones.
+    if (conf->indexes == NGX_CONF_UNSET_PTR) conf->indexes = prev->indexes;
     ngx_conf_merge_str_value(conf->role_default, prev->role_default, "");
     ngx_conf_merge_uint_value(conf->role_on_deactivate, prev->role_on_deactivate, 0);
     ngx_conf_merge_uint_value(conf->page_size, prev->page_size, 100);

@@ -19,6 +19,8 @@ using filter::Comparison;
 int cost(const IndexProbe &p) {
     if (p.kind == ProbeKind::Id) return 0;
     if (p.kind == ProbeKind::Set) return 1;
+    // A declared index's values need not be unique: after userName's.
+    if (p.index == IndexName::Declared) return 2;
     if (p.kind == ProbeKind::Lex && p.min.back() == '\0') return 1;
     if (p.kind == ProbeKind::Lex) return 2;
     return 3;
@@ -81,7 +83,21 @@ std::optional<IndexProbe> timeProbe(IndexName index, const Comparison &c) {
     return p;
 }
 
-std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceType &rt) {
+// The operator's index on `p`'s attribute, if it has one.
+std::optional<LexAttribute> declaredAttribute(const AttrPath &p,
+                                              const std::vector<IndexedAttribute> &indexed,
+                                              std::string &path) {
+    if (p.subAttr) return std::nullopt;
+    for (const IndexedAttribute &i : indexed) {
+        if (i.attr != p.attr) continue;
+        path = i.path();
+        return LexAttribute{IndexName::Declared, !i.attr->caseExact};
+    }
+    return std::nullopt;
+}
+
+std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceType &rt,
+                                          const std::vector<IndexedAttribute> &indexed) {
     AttrPath p = resolvePath(rt, c.path);
     if (!p.attr) return std::nullopt;
     if (p.attr->name == "id" && c.op == CompareOp::Eq) {
@@ -97,16 +113,18 @@ std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceTyp
         if (const std::string *v = stringLiteral(c)) return IndexProbe{IndexName::MemberOf, ProbeKind::Set, *v, ""};
         return std::nullopt;
     }
+    std::string path;
     auto lex = lexAttribute(rt, p);
+    if (!lex) lex = declaredAttribute(p, indexed, path);
     const std::string *v = stringLiteral(c);
     if (!lex || !v) return std::nullopt;
     std::string key = lex->folded ? lower(*v) : *v;
     if (c.op == CompareOp::Eq) {
-        return IndexProbe{lex->index, ProbeKind::Lex, lexEqualMin(key), lexEqualMax(key)};
+        return IndexProbe{lex->index, ProbeKind::Lex, lexEqualMin(key), lexEqualMax(key), path};
     }
     // A case-sensitive prefix of a folded index still narrows correctly.
     if (c.op == CompareOp::Sw && !key.empty()) {
-        return IndexProbe{lex->index, ProbeKind::Lex, lexPrefixMin(key), lexPrefixMax(key)};
+        return IndexProbe{lex->index, ProbeKind::Lex, lexPrefixMin(key), lexPrefixMax(key), path};
     }
     return std::nullopt;
 }
@@ -117,7 +135,7 @@ std::optional<IndexProbe> valuePathProbe(const filter::ValuePath &vp, const Reso
     auto qualified = [&](const Comparison &c) {
         Comparison q = c;
         q.path = vp.attr + "." + c.path;
-        return comparisonProbe(q, rt);
+        return comparisonProbe(q, rt, {});
     };
     if (vp.then) return qualified(*vp.then);
     if (!vp.filter) return std::nullopt;
@@ -179,7 +197,29 @@ std::string lexPrefixMin(std::string_view prefix) { return "[" + std::string(pre
 // UTF-8 never holds 0xFF, so every member with the prefix sorts below it.
 std::string lexPrefixMax(std::string_view prefix) { return "(" + std::string(prefix) + "\xff"; }
 
-std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType &rt) {
+std::optional<IndexedAttribute> indexedAttribute(const ResourceType &rt, std::string_view path,
+                                                 std::string &error) {
+    error.clear();
+    AttrPath p = resolvePath(rt, path);
+    if (!p.attr) return std::nullopt;
+    const Attribute *a = p.subAttr ? p.subAttr : p.attr;
+    if (a->multiValued) {
+        error = "\"" + std::string(path) + "\" is multi-valued: only single-valued attributes can be indexed";
+    } else if (p.subAttr || a->isComplex()) {
+        error = "\"" + std::string(path) + "\" is complex or a sub-attribute: only top-level string attributes can be indexed";
+    } else if (a->type != AttrType::String) {
+        error = "\"" + std::string(path) + "\" is not a string: only string attributes can be indexed";
+    } else if (a->returned == Returned::Never) {
+        error = "\"" + std::string(path) + "\" is never returned and cannot be filtered on";
+    } else if (lexAttribute(rt, p) || a->name == "id") {
+        error = "\"" + std::string(path) + "\" is already indexed";
+    }
+    if (!error.empty()) return std::nullopt;
+    return IndexedAttribute{p.schema, p.attr, p.extension};
+}
+
+std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType &rt,
+                                    const std::vector<IndexedAttribute> &indexed) {
     // Walk the `and` chain (iteratively: parsed filters are depth-bounded,
     // but the walk need not rely on it).
     std::vector<const filter::Node *> stack{&node};
@@ -194,7 +234,7 @@ std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType
                 stack.push_back(l->right.get());
             }
         } else if (auto *c = std::get_if<Comparison>(&n->v)) {
-            p = comparisonProbe(*c, rt);
+            p = comparisonProbe(*c, rt, indexed);
         } else if (auto *vp = std::get_if<filter::ValuePath>(&n->v)) {
             p = valuePathProbe(*vp, rt);
         }

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scim/filter.hpp"
@@ -16,7 +17,28 @@
 namespace scim {
 
 // The indexes a resource type keeps (docs/redis-layout.md).
-enum class IndexName { Id, UserName, ExternalId, Email, DisplayName, Created, LastModified, MemberOf };
+enum class IndexName {
+    Id, UserName, ExternalId, Email, DisplayName, Created, LastModified, MemberOf,
+    Declared,  // an operator's scim_index: IndexProbe::path names the attribute
+};
+
+// An attribute the operator indexes (scim_index, docs/queries.md): a
+// single-valued string at the top level of the resource or of one of its
+// extension objects. Its index is a lexicographic one like userName's.
+struct IndexedAttribute {
+    const Schema *schema = nullptr;
+    const Attribute *attr = nullptr;
+    bool extension = false;  // the value sits under the schema URN key
+    // "title", or "<urn>:<name>" for an extension attribute.
+    std::string path() const { return extension ? schema->id + ":" + attr->name : attr->name; }
+};
+
+// Resolves the directive's `path` against `rt`. nullopt with an empty
+// `error` when `rt` has no such attribute; with a lowercase `error` when
+// it has one that cannot be indexed (not a single-valued string, never
+// returned, or already indexed by the module).
+std::optional<IndexedAttribute> indexedAttribute(const ResourceType &rt, std::string_view path,
+                                                 std::string &error);
 
 enum class ProbeKind {
     Id,     // `min` is the id itself
@@ -29,11 +51,14 @@ struct IndexProbe {
     IndexName index;
     ProbeKind kind;
     std::string min, max;
+    std::string path = {};  // IndexName::Declared: IndexedAttribute::path()
 };
 
 // The best probe for `node` against resources of `rt`: an indexed term, or
 // the best indexed term of an `and`. nullopt: the filter needs a scan.
-std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType &rt);
+// `indexed`: the operator's indexes of `rt` (scim_index).
+std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType &rt,
+                                    const std::vector<IndexedAttribute> &indexed = {});
 
 // The member ids a Group filter compares `members` / `members.value` with
 // (`eq`, anywhere in the filter). The store reports, per group, which of

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "scim/json.hpp"
+#include "scim/query_plan.hpp"
 #include "scim/roles.hpp"
 #include "scim/schema_set.hpp"
 #include "scim/store/command.hpp"
@@ -62,6 +63,14 @@ struct ServiceConfig {
     size_t maxMembersPerRequest = 10000;  // members one group write names; beyond, 413
     size_t maxScan = 100000;              // records one list request examines; beyond, 400
     int64_t contentionBudgetMillis = 10000;  // a contended PATCH retries with backoff this long
+
+    // Operator-declared indexes (scim_index), resolved against schemaSet's
+    // types; maintained by the write scripts, used by the query planner.
+    std::vector<IndexedAttribute> userIndexes;
+    std::vector<IndexedAttribute> groupIndexes;
+    const std::vector<IndexedAttribute> &indexes(const ResourceType &rt) const {
+        return &rt == &groupType() ? groupIndexes : userIndexes;
+    }
 };
 
 struct Request {

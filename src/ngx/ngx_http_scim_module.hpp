@@ -78,6 +78,7 @@ struct ngx_http_scim_loc_conf_t {
     ngx_uint_t user_delete;  // scim::UserDelete
     ngx_flag_t claim_guard;
     ngx_array_t *schema_extensions;  // of scim::DeclaredExtension *, scim_schema_extension
+    ngx_array_t *indexes;            // of ngx_str_t, scim_index (resolved in merge)
     ngx_array_t *role_groups;       // of ngx_http_scim_role_conf_t, scim_role_group
     ngx_array_t *synthetic_groups;  // of ngx_http_scim_role_conf_t, scim_synthetic_group
     ngx_str_t role_default;         // data nullptr: unset

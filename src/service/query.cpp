@@ -77,7 +77,7 @@ public:
             if (auto order = indexedOrder()) return pageCommand(order->first, order->second);
             return scanCommand("-inf");
         }
-        if (auto probe = planProbe(*list_.filter, *c_.type)) {
+        if (auto probe = planProbe(*list_.filter, *c_.type, config_.indexes(*c_.type))) {
             if (auto cmd = candidatesCommand(*probe)) return std::move(*cmd);
         }
         return scanCommand("-inf");
@@ -149,6 +149,9 @@ private:
             key = c_.recordPrefix + probe.min;
         } else if (probe.kind == ProbeKind::Set) {
             key = c_.keys.memberOf(probe.min);
+        } else if (probe.index == IndexName::Declared) {
+            key = c_.type == &config_.groupType() ? c_.keys.groupIndex(probe.path)
+                                                   : c_.keys.userIndex(probe.path);
         } else {
             auto k = c_.indexKey(c_.keys, probe.index);
             if (!k) return std::nullopt;

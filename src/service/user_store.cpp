@@ -174,6 +174,11 @@ std::vector<store::UniqueIndex> uniqueIndexes(const store::KeySpace &keys,
         out.push_back({group ? keys.groupUnique(path) : keys.userUnique(path), u.schema->id,
                        u.attr->name, u.attr->caseExact});
     }
+    for (const IndexedAttribute &i : config.indexes(rt)) {
+        std::string path = i.path();
+        out.push_back({group ? keys.groupIndex(path) : keys.userIndex(path),
+                       i.extension ? i.schema->id : "", i.attr->name, i.attr->caseExact, true});
+    }
     return out;
 }
 

@@ -62,8 +62,8 @@ store::Command replaceUserCommand(const Request &request, const ServiceConfig &c
                                   const std::string &id, const UserWrite &write,
                                   const std::string &expectedVersion, const std::string &changed);
 Response uniquenessConflict(const std::string &userName);
-// The hashes behind `rt`'s unique extension attributes, for the index
-// entries of a write.
+// The hashes behind `rt`'s unique extension attributes and the sorted sets
+// of its declared indexes (scim_index), for the index entries of a write.
 std::vector<store::UniqueIndex> uniqueIndexes(const store::KeySpace &keys,
                                               const ServiceConfig &config,
                                               const ResourceType &rt);

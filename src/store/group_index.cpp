@@ -21,7 +21,7 @@ std::string groupIndexEntries(const Json &doc, std::string_view id,
     if (const Json *v = findMember(doc, "externalId"); v && v->IsString()) {
         entry(GroupLexIndex::ExternalId, std::string(str(*v)));
     }
-    addUniqueEntries(out, doc, unique, a);
+    addUniqueEntries(out, doc, id, unique, a);
     return toString(out);
 }
 

@@ -24,16 +24,21 @@ void addEntry(Json &list, LexIndex index, std::string_view value, std::string_vi
 
 }  // namespace
 
-void addUniqueEntries(Json &entries, const Json &doc, const std::vector<UniqueIndex> &unique,
-                      JsonAlloc &a) {
+void addUniqueEntries(Json &entries, const Json &doc, std::string_view id,
+                      const std::vector<UniqueIndex> &unique, JsonAlloc &a) {
     for (const UniqueIndex &u : unique) {
-        const Json *ext = findMember(doc, u.urn);
+        const Json *ext = u.urn.empty() ? &doc : findMember(doc, u.urn);
         const Json *v = ext && ext->IsObject() ? findMember(*ext, u.attribute) : nullptr;
         if (!v || !v->IsString() || v->GetStringLength() == 0) continue;
+        std::string value = u.caseExact ? std::string(str(*v)) : lower(str(*v));
         Json entry(rapidjson::kArrayType);
         entry.PushBack(jstr(u.key, a), a);
-        entry.PushBack(u.caseExact ? jstr(str(*v), a) : jstr(lower(str(*v)), a), a);
-        entry.PushBack(jstr(u.urn + ":" + u.attribute, a), a);
+        if (u.sorted) {
+            entry.PushBack(jstr(lexMember(value, id), a), a);
+        } else {
+            entry.PushBack(jstr(value, a), a);
+            entry.PushBack(jstr(u.urn + ":" + u.attribute, a), a);
+        }
         entries.PushBack(entry, a);
     }
 }
@@ -54,7 +59,7 @@ std::string userIndexEntries(const Json &doc, std::string_view id,
             if (v && v->IsString()) addEntry(out, LexIndex::Email, lower(str(*v)), id, a);
         }
     }
-    addUniqueEntries(out, doc, unique, a);
+    addUniqueEntries(out, doc, id, unique, a);
     return toString(out);
 }
 

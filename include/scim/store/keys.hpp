@@ -40,6 +40,14 @@ public:
     std::string groupUnique(std::string_view path) const {
         return base_ + "groups:unique:" + std::string(path);
     }
+    // Operator-declared indexes (scim_index): a lexicographic sorted set per
+    // attribute, like userName's. `path` is "title" or "<urn>:<name>".
+    std::string userIndex(std::string_view path) const {
+        return base_ + "users:index:" + std::string(path);
+    }
+    std::string groupIndex(std::string_view path) const {
+        return base_ + "groups:index:" + std::string(path);
+    }
 
     // Soft-deleted users: the record the app keeps, out of SCIM's sight,
     // and their ids scored by the time of deletion in milliseconds.

@@ -18,17 +18,25 @@ enum class LexIndex { UserName = 0, ExternalId = 1, Email = 2 };
 // hash that maps its values to ids, and where the value sits in a
 // canonical document. Its entries ride along with the index entries
 // (index_lua.cpp), so every write script maintains them.
+//
+// An operator-declared index (scim_index, `sorted`) travels the same way:
+// its key is a lexicographic sorted set of "<value>\0<id>" members
+// (KeySpace::userIndex / groupIndex), values need not be unique, and the
+// attribute may be a core one (`urn` empty: at the top of the document).
 struct UniqueIndex {
-    std::string key;        // KeySpace::userUnique / groupUnique
-    std::string urn;        // the extension object's key in the document
+    std::string key;        // KeySpace::userUnique / groupUnique / userIndex / groupIndex
+    std::string urn;        // the extension object's key in the document, or ""
     std::string attribute;  // schema spelling
     bool caseExact = false; // otherwise values are compared lowercased
+    bool sorted = false;    // a declared index, not a uniqueness hash
 };
 
-// Appends a [key, value, "<urn>:<attribute>"] entry to the JSON array
-// `entries` for each unique attribute `doc` has a string value for.
-void addUniqueEntries(Json &entries, const Json &doc, const std::vector<UniqueIndex> &unique,
-                      JsonAlloc &a);
+// Appends an entry to the JSON array `entries` for each attribute of
+// `unique` that `doc` (of resource `id`) has a string value for:
+// [key, value, "<urn>:<attribute>"] for a uniqueness hash, [key, member]
+// for a declared index.
+void addUniqueEntries(Json &entries, const Json &doc, std::string_view id,
+                      const std::vector<UniqueIndex> &unique, JsonAlloc &a);
 
 // A lexicographic index member: "<value>\0<id>".
 std::string lexMember(std::string_view value, std::string_view id);
