@@ -205,14 +205,22 @@ void ngx_http_scim_redis_link::handshake() noexcept {
         }
         if (ok && conf_->db != 0) ok = send_step({"SELECT", std::to_string(conf_->db)}, Step::Select);
         if (ok) ok = send_step({"ROLE"}, Step::Role);
-        for (const scim::store::Script *s : scim::store::allScripts()) {
-            if (ok) ok = send_step({"SCRIPT", "LOAD", s->source}, Step::Script);
-        }
+        // Loaded only once authenticated: Redis drops an unauthenticated
+        // client that sends a command this large, before its AUTH error
+        // can say why.
+        if (ok && conf_->password.empty()) ok = load_scripts();
         if (ok) ok = send_step({"GET", conf_->layout_key}, Step::Layout);
         if (!ok && conn_.opened()) fail("cannot queue the handshake");
     } catch (...) {
         fail("out of memory");
     }
+}
+
+bool ngx_http_scim_redis_link::load_scripts() {
+    for (const scim::store::Script *s : scim::store::allScripts()) {
+        if (!send_step({"SCRIPT", "LOAD", s->source}, Step::Script)) return false;
+    }
+    return true;
 }
 
 bool ngx_http_scim_redis_link::send_step(const std::vector<std::string> &argv, Step step) noexcept {
@@ -226,6 +234,10 @@ void ngx_http_scim_redis_link::on_step_reply(redisReply *reply, Step step) noexc
             std::string why = std::string(step_name(static_cast<int>(step))) +
                               " failed: " + std::string(scim::store::text(*reply));
             fail(why.c_str(), step == Step::Auth);
+            return;
+        }
+        if (step == Step::Auth) {
+            if (!load_scripts()) fail("cannot queue the handshake");
             return;
         }
         if (step == Step::Role) {

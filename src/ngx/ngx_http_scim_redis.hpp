@@ -71,6 +71,7 @@ private:
     void on_resolved(ngx_resolver_ctx_t *ctx) noexcept;
     void open(const ngx_http_scim_redis_peer_t &peer) noexcept;
     void handshake() noexcept;
+    bool load_scripts();  // SCRIPT LOAD of every script; may throw bad_alloc
     bool send_step(const std::vector<std::string> &argv, Step step) noexcept;
     void on_step_reply(redisReply *reply, Step step) noexcept;
     void on_layout(redisReply *reply, Step step) noexcept;
