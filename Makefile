@@ -31,7 +31,7 @@ FUZZ_SRCS   := $(wildcard fuzz/*.cpp)
 MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
                $(wildcard src/*.cpp src/*.hpp src/store/*.cpp src/store/*.hpp \
                           src/service/*.cpp src/service/*.hpp src/ngx/*.cpp src/ngx/*.hpp \
-                          include/scim/*.hpp include/scim/store/*.hpp)
+                          include/scim/*.hpp include/scim/store/*.hpp include/scim/service/*.hpp)
 
 DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 libssl-dev libpcre3-dev zlib1g-dev googletest libgtest-dev libgmock-dev \

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "../t/unit/fake_reply.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
-#include "scim/query.hpp"
+#include "scim/query_string.hpp"
 #include "scim/strings.hpp"
 
 namespace scim {

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace scim::metrics {
 

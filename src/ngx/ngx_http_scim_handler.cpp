@@ -7,7 +7,7 @@
 #include "ngx_http_scim_base_url.hpp"
 #include "ngx_http_scim_metrics.hpp"
 #include "ngx_http_scim_module.hpp"
-#include "scim/admin.hpp"
+#include "scim/service/admin.hpp"
 #include "scim/ids.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/tenant.hpp"

@@ -12,7 +12,7 @@ extern "C" {
 #include <string>
 
 #include "ngx_http_scim_redis.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 #include "scim/tokens.hpp"
 
 extern "C" ngx_module_t ngx_http_scim_module;

@@ -2,7 +2,7 @@
 
 #include "ngx_http_scim_metrics.hpp"
 
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"

@@ -1,7 +1,7 @@
 // URI → admin action. Everything is decided before a body is read.
 #include <vector>
 
-#include "scim/admin.hpp"
+#include "scim/service/admin.hpp"
 #include "scim/json.hpp"
 #include "scim/store/token_scripts.hpp"
 #include "scim/tenant.hpp"

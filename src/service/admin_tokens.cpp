@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "scim/admin.hpp"
+#include "scim/service/admin.hpp"
 #include "scim/ids.hpp"
 #include "scim/json.hpp"
 #include "scim/store/reply.hpp"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "scim/json.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace scim {
 

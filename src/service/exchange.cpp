@@ -1,7 +1,7 @@
 // Route → exchange. Endpoints whose issue has not landed yet answer a SCIM
 // 501, never an nginx page.
 #include "exchanges.hpp"
-#include "roles.hpp"
+#include "synthetic_groups.hpp"
 
 namespace scim {
 

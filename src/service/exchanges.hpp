@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "scim/render.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace scim {
 

@@ -6,10 +6,10 @@
 // stored document is still the one it was derived from; a concurrent change
 // of the document makes the exchange start over, a bounded number of times.
 #include "scim/resource.hpp"
-#include "group_store.hpp"
-#include "roles.hpp"
+#include "group_records.hpp"
+#include "synthetic_groups.hpp"
 #include "stored_patch.hpp"
-#include "scim/query.hpp"
+#include "scim/query_string.hpp"
 #include "scim/store/reply.hpp"
 
 namespace scim {

@@ -1,7 +1,8 @@
 // POST, GET, PUT, DELETE of /Groups/{id}, and the /Groups list.
-#include "group_store.hpp"
-#include "query.hpp"
-#include "roles.hpp"
+#include "group_records.hpp"
+#include "list_exchange.hpp"
+#include "role_context.hpp"
+#include "synthetic_groups.hpp"
 #include "scim/ids.hpp"
 #include "scim/list_request.hpp"
 #include "scim/store/group_scripts.hpp"

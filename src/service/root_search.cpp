@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "exchanges.hpp"
-#include "query.hpp"
+#include "list_exchange.hpp"
 #include "scim/list_request.hpp"
 #include "scim/strings.hpp"
 

@@ -2,7 +2,7 @@
 // read (RFC 7644 §3.2: writes to discovery endpoints are 405).
 #include <array>
 
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 #include "scim/strings.hpp"
 
 namespace scim {

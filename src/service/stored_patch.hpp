@@ -7,7 +7,7 @@
 #include <string>
 
 #include "scim/patch.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace scim {
 

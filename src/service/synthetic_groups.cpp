@@ -6,16 +6,37 @@
 // the script only creates what is not there.
 #include <string>
 
-#include "roles.hpp"
+#include "synthetic_groups.hpp"
 #include "scim/ids.hpp"
 #include "scim/store/group_index.hpp"
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/strings.hpp"
 #include "scim/token_cache.hpp"  // ExpiringLru
-#include "user_store.hpp"         // keysFor, storeFailure
+#include "user_records.hpp"         // keysFor, storeFailure
 
 namespace scim {
+
+std::optional<Error> syntheticGroupRefusal(const Request &request, const ServiceConfig &config,
+                                           std::string_view id, const std::string *newName) {
+    const RoleConfig &roles = config.roles;
+    if (roles.synthetic.empty()) return std::nullopt;
+    const SyntheticGroup *fixed = id.empty() ? nullptr : roles.syntheticById(request.tenant, id);
+    if (fixed && !newName) {
+        return mutability("Group '" + fixed->displayName +
+                          "' is built in (scim_synthetic_group) and cannot be deleted; "
+                          "remove its members instead");
+    }
+    if (fixed && !iequals(*newName, fixed->displayName)) {
+        return mutability("Group '" + fixed->displayName +
+                          "' is built in (scim_synthetic_group) and cannot be renamed");
+    }
+    if (!fixed && newName && roles.syntheticByName(*newName)) {
+        return uniqueness("displayName '" + *newName +
+                          "' belongs to a built-in group (scim_synthetic_group) of every tenant");
+    }
+    return std::nullopt;
+}
 
 namespace {
 

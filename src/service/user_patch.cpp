@@ -7,7 +7,7 @@
 #include "scim/patch.hpp"
 #include "scim/store/reply.hpp"
 #include "stored_patch.hpp"
-#include "user_store.hpp"
+#include "user_records.hpp"
 
 namespace scim {
 

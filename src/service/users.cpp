@@ -2,15 +2,15 @@
 #include <algorithm>
 
 #include "scim/ids.hpp"
-#include "scim/query.hpp"
+#include "scim/query_string.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 #include "scim/store/user_index.hpp"
 #include "scim/strings.hpp"
-#include "query.hpp"
-#include "roles.hpp"
-#include "user_store.hpp"
+#include "list_exchange.hpp"
+#include "role_context.hpp"
+#include "user_records.hpp"
 
 namespace scim {
 

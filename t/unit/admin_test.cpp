@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_reply.hpp"
-#include "scim/admin.hpp"
+#include "scim/service/admin.hpp"
 #include "scim/ids.hpp"
 #include "scim/store/token_scripts.hpp"
 

@@ -5,7 +5,7 @@
 #include "fake_reply.hpp"
 #include "scim/query_plan.hpp"
 #include "scim/schema_set.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 #include "scim/store/query_scripts.hpp"
 #include "scim/store/user_index.hpp"
 

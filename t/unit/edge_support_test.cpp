@@ -6,8 +6,8 @@
 #include <regex>
 
 #include "scim/ids.hpp"
-#include "scim/query.hpp"
-#include "scim/service.hpp"
+#include "scim/query_string.hpp"
+#include "scim/service/service.hpp"
 #include "scim/store/command.hpp"
 #include "scim/store/scripts.hpp"
 #include "scim/tokens.hpp"

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "scim/json.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace exchange_test {
 

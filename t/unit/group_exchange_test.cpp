@@ -4,7 +4,7 @@
 
 #include "exchange_support.hpp"
 #include "fake_reply.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/query_scripts.hpp"
 

@@ -7,7 +7,7 @@
 #include "fake_reply.hpp"
 #include "scim/list_request.hpp"
 #include "scim/query_plan.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 #include "scim/store/query_scripts.hpp"
 
 using namespace scim;

@@ -5,7 +5,7 @@
 
 #include "exchange_support.hpp"
 #include "fake_reply.hpp"
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 #include "scim/store/scripts.hpp"
 
 using namespace scim;

@@ -1,17 +1,17 @@
-#include "user_store.hpp"
+#include "user_records.hpp"
 
 #include <algorithm>
 #include <tuple>
 
 #include "scim/ids.hpp"
 #include "scim/input_checks.hpp"
-#include "scim/query.hpp"
+#include "scim/query_string.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 #include "scim/store/user_index.hpp"
-#include "roles.hpp"
+#include "role_context.hpp"
 #include "scim/strings.hpp"
 
 namespace scim {

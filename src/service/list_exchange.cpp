@@ -1,4 +1,4 @@
-#include "query.hpp"
+#include "list_exchange.hpp"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "query_sort.hpp"
 #include "scim/store/query_scripts.hpp"
 #include "scim/store/reply.hpp"
-#include "user_store.hpp"
+#include "user_records.hpp"
 
 namespace scim {
 

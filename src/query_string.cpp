@@ -1,4 +1,4 @@
-#include "scim/query.hpp"
+#include "scim/query_string.hpp"
 
 #include <cerrno>
 #include <charconv>

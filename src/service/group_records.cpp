@@ -1,12 +1,12 @@
-#include "group_store.hpp"
+#include "group_records.hpp"
 
 #include <algorithm>
 #include <unordered_map>
 
-#include "roles.hpp"
+#include "role_context.hpp"
 #include "scim/ids.hpp"
 #include "scim/input_checks.hpp"
-#include "scim/query.hpp"
+#include "scim/query_string.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_index.hpp"
 #include "scim/store/group_scripts.hpp"

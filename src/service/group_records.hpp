@@ -11,7 +11,7 @@
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
 #include "scim/store/keys.hpp"
-#include "user_store.hpp"  // keysFor, storeFailure
+#include "user_records.hpp"  // keysFor, storeFailure
 
 namespace scim {
 

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <variant>
 
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace scim {
 

@@ -1,19 +1,16 @@
-// Roles on the request path (docs/roles.md): the role context every
-// membership write sends its script, and the synthetic groups: their
-// guards and their creation on first use.
+// Synthetic role groups on the request path (docs/roles.md): their guards,
+// and their creation on first use.
 #pragma once
 
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
-#include "scim/service.hpp"
+#include "scim/service/service.hpp"
 
 namespace scim {
-
-// The last ARGV of every script that changes memberships.
-std::string roleContextArg(const Request &request, const ServiceConfig &config);
 
 // What a Group write may not do to synthetic groups: create one, or give
 // another group one's name (409 uniqueness), rename or delete one (400
