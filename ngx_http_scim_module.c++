@@ -162,6 +162,17 @@ static ngx_command_t ngx_http_scim_commands[] = {
      ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_scim_main_conf_t, redis_ssl_ciphers), nullptr},
 
+    {ngx_string("scim_redis_sentinel"), NGX_HTTP_MAIN_CONF | NGX_CONF_2MORE,
+     ngx_http_scim_redis_sentinel_directive, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
+
+    {ngx_string("scim_redis_sentinel_username"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_sentinel_username), nullptr},
+
+    {ngx_string("scim_redis_sentinel_password"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
+     ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
+     offsetof(ngx_http_scim_main_conf_t, redis_sentinel_password), nullptr},
+
     {ngx_string("scim_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_metrics,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 

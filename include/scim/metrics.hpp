@@ -77,7 +77,9 @@ inline constexpr size_t kAuthFailures = kRedisErrors + count<RedisError>();
 inline constexpr size_t kReconnects = kAuthFailures + count<AuthFailure>();
 inline constexpr size_t kCacheHits = kReconnects + 1;
 inline constexpr size_t kCacheMisses = kCacheHits + 1;
-inline constexpr size_t kCount = kCacheMisses + 1;
+// Redis Sentinel: master switches seen by the workers.
+inline constexpr size_t kMasterSwitches = kCacheMisses + 1;
+inline constexpr size_t kCount = kMasterSwitches + 1;
 
 size_t requests(Resource r, Method m, int code);
 size_t httpDuration(Resource r, Method m);  // first cell of the histogram

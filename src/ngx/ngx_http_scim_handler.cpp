@@ -215,10 +215,17 @@ bool on_error_reply(ngx_http_scim_ctx_t *ctx, const redisReply &reply) {
     bool read_only = text.substr(0, 8) == "READONLY" ||
                      text.find("-READONLY") != std::string_view::npos ||
                      text.find("read only replica") != std::string_view::npos;
-    ngx_uint_t level = read_only ? NGX_LOG_WARN : NGX_LOG_ERR;
+    // min-replicas-to-write: maybe a master the sentinels have replaced.
+    bool no_replicas = text.find("NOREPLICAS") != std::string_view::npos;
+    ngx_uint_t level = read_only || no_replicas ? NGX_LOG_WARN : NGX_LOG_ERR;
     ngx_log_error(level, ctx->request->connection->log, 0,
                   "scim: redis (connection *%uA) answered this request with an error: %*s",
                   ngx_http_scim_redis().connection_number(), text.size(), text.data());
+    if (no_replicas) {
+        ngx_http_scim_redis().on_noreplicas_reply();
+        finish(ctx, unavailable_response("the store cannot confirm writes for now; retry later"));
+        return true;
+    }
     if (!read_only) return false;
     ngx_http_scim_redis().on_readonly_reply();
     finish(ctx, unavailable_response("the store is read-only for now; retry later"));

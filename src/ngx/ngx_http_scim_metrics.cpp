@@ -162,6 +162,7 @@ void ngx_http_scim_metrics_redis_error(m::RedisError kind) noexcept {
 }
 
 void ngx_http_scim_metrics_redis_reconnect() noexcept { add(m::cell::kReconnects); }
+void ngx_http_scim_metrics_redis_master_switch() noexcept { add(m::cell::kMasterSwitches); }
 
 void ngx_http_scim_metrics_redis_up(bool up) noexcept {
     if (shm == nullptr) return;

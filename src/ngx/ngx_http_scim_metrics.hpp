@@ -27,6 +27,7 @@ void ngx_http_scim_metrics_redis_command(scim::metrics::RedisKind kind, uint64_t
 void ngx_http_scim_metrics_redis_error(scim::metrics::RedisError kind) noexcept;
 void ngx_http_scim_metrics_redis_reconnect() noexcept;
 void ngx_http_scim_metrics_redis_up(bool up) noexcept;
+void ngx_http_scim_metrics_redis_master_switch() noexcept;  // Sentinel
 
 // Authentication hooks.
 void ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure reason) noexcept;

@@ -36,6 +36,10 @@ struct ngx_http_scim_main_conf_t {
     ngx_str_t redis_ssl_certificate_key;
     ngx_uint_t redis_ssl_protocols;
     ngx_str_t redis_ssl_ciphers;
+    // Redis Sentinel (src/ngx/ngx_http_scim_redis_sentinel_conf.cpp)
+    ngx_array_t *redis_sentinel;  // of ngx_str_t: the master's name, then sentinels
+    ngx_str_t redis_sentinel_username;
+    ngx_str_t redis_sentinel_password;
     ngx_msec_t token_cache_ttl;
     ngx_flag_t used;  // some location has `scim` or `scim_admin`
     // Metrics (docs/metrics.md): the zone exists when `used` or some
@@ -111,6 +115,11 @@ ngx_int_t ngx_http_scim_init_filters(ngx_conf_t *cf) noexcept;
 
 // Builds smcf->redis from the scim_redis* directives (init_main_conf).
 char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
+// scim_redis_sentinel: the directive, and smcf->redis->sentinel from it.
+char *ngx_http_scim_redis_sentinel_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf);
+// The `resolver` of the http{} block, if one with servers is configured.
+ngx_resolver_t *ngx_http_scim_http_resolver(ngx_conf_t *cf) noexcept;
 extern ngx_conf_bitmask_t ngx_http_scim_redis_ssl_protocols[];
 
 // Registers a pool cleanup that runs T's destructor; nullptr on failure.

@@ -85,6 +85,7 @@ void ngx_http_scim_redis_link::start(const ngx_http_scim_redis_conf_t *conf, ngx
     reconnect_timer_.handler = events::reconnect;
     refresh_timer_.handler = events::refresh;
     for (int i = 0; i < 7; i++) steps_[i] = {this, static_cast<Step>(i)};
+    if (conf->sentinel != nullptr) sentinel_.start(conf->sentinel, log);
     connect();
 }
 
@@ -98,6 +99,7 @@ void ngx_http_scim_redis_link::stop() noexcept {
         ngx_resolve_name_done(resolving_);
         resolving_ = nullptr;
     }
+    sentinel_.stop();
     conn_.close();
     state_ = State::Idle;
 }
@@ -120,13 +122,39 @@ bool ngx_http_scim_redis_link::send(const std::vector<std::string> &argv,
 }
 
 void ngx_http_scim_redis_link::connect() noexcept {
-    if (exiting_ || conn_.opened() || resolving_ != nullptr) return;
+    if (exiting_ || conn_.opened() || resolving_ != nullptr || sentinel_.locating()) return;
     if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
+    if (conf_->sentinel != nullptr) {
+        state_ = State::Resolving;
+        sentinel_.locate();  // each sentinel has its own timeout; then connect_to()
+        return;
+    }
     ngx_add_timer(&connect_timer_, conf_->connect_timeout);
     if (conf_->resolver != nullptr) {
-        resolve();
+        connect_to(conf_->host, conf_->port);
     } else {
         open(conf_->peer);
+    }
+}
+
+// A name goes through the resolver, an address straight to open().
+void ngx_http_scim_redis_link::connect_to(const std::string &host, in_port_t port) noexcept {
+    try {
+        target_host_ = host;
+        target_port_ = port;
+    } catch (...) {
+        fail("out of memory");
+        return;
+    }
+    ngx_http_scim_redis_peer_t peer;
+    if (ngx_http_scim_redis_peer_from_ip(host, port, peer)) {
+        open(peer);
+    } else if (conf_->resolver != nullptr) {
+        resolve();
+    } else {
+        std::string why = "the sentinels name the master \"" + host +
+                          "\": a host name needs a `resolver` in the http{} block";
+        fail(why.c_str(), true);
     }
 }
 
@@ -139,8 +167,8 @@ void ngx_http_scim_redis_link::resolve() noexcept {
         fail("cannot start resolving the name");
         return;
     }
-    ctx->name.data = reinterpret_cast<u_char *>(const_cast<char *>(conf_->host.data()));
-    ctx->name.len = conf_->host.size();
+    ctx->name.data = reinterpret_cast<u_char *>(const_cast<char *>(target_host_.data()));
+    ctx->name.len = target_host_.size();
     ctx->handler = events::resolved;
     ctx->data = this;
     ctx->timeout = conf_->connect_timeout;
@@ -155,7 +183,7 @@ void ngx_http_scim_redis_link::resolve() noexcept {
 void ngx_http_scim_redis_link::on_resolved(ngx_resolver_ctx_t *ctx) noexcept {
     resolving_ = nullptr;
     if (ctx->state != 0 || ctx->naddrs == 0) {
-        std::string why = "cannot resolve \"" + conf_->host + "\": " +
+        std::string why = "cannot resolve \"" + target_host_ + "\": " +
                           (ctx->state ? ngx_resolver_strerror(ctx->state) : "no address");
         ngx_resolve_name_done(ctx);
         fail(why.c_str());
@@ -166,7 +194,7 @@ void ngx_http_scim_redis_link::on_resolved(ngx_resolver_ctx_t *ctx) noexcept {
     try {
         ngx_memcpy(&peer.sockaddr, a.sockaddr, a.socklen);
         peer.socklen = a.socklen;
-        ngx_inet_set_port(&peer.sockaddr.sockaddr, conf_->port);
+        ngx_inet_set_port(&peer.sockaddr.sockaddr, target_port_);
         u_char text[NGX_SOCKADDR_STRLEN];
         size_t len = ngx_sock_ntop(&peer.sockaddr.sockaddr, peer.socklen, text,
                                    NGX_SOCKADDR_STRLEN, 1);
@@ -186,6 +214,16 @@ void ngx_http_scim_redis_link::open(const ngx_http_scim_redis_peer_t &peer) noex
     master_ = true;
     std::string reason;
     const ngx_http_scim_redis_tls_t *tls = conf_->tls.ssl ? &conf_->tls : nullptr;
+    if (tls != nullptr && conf_->sentinel != nullptr && tls->server_name.empty()) {
+        try {
+            master_tls_ = *tls;
+            master_tls_.server_name = target_host_;  // as the sentinel announced it
+        } catch (...) {
+            fail("out of memory");
+            return;
+        }
+        tls = &master_tls_;
+    }
     if (!conn_.open(peer, tls, conf_->command_timeout, log_, reason)) {
         fail(reason.c_str());
         return;
@@ -242,6 +280,9 @@ void ngx_http_scim_redis_link::on_step_reply(redisReply *reply, Step step) noexc
         }
         if (step == Step::Role) {
             master_ = scim::store::isArray(*reply) && scim::store::textAt(*reply, 0) == "master";
+            if (!master_ && conf_->sentinel != nullptr) {
+                fail("the server the sentinels named is not a master (yet); asking them again");
+            }
             return;
         }
         if (step == Step::Layout || step == Step::LayoutRecheck) on_layout(reply, step);
@@ -299,6 +340,7 @@ void ngx_http_scim_redis_link::ready() noexcept {
     failure_logged_ = false;
     last_logged_.clear();
     state_ = State::Ready;
+    note_master();
     scim::onStoreConnected();
     if (read_only_) {
         schedule_refresh();
@@ -313,6 +355,18 @@ void ngx_http_scim_redis_link::on_readonly_reply() noexcept {
         ngx_log_error(NGX_LOG_WARN, log_, 0,
                       "scim: redis %s: the server at %s is now a read-only replica: reads go on, "
                       "writes get 503 until a master is found",
+                      conf_->display.c_str(), conn_.peer_name().c_str());
+        read_only_ = true;
+    }
+    schedule_refresh();
+}
+
+void ngx_http_scim_redis_link::on_noreplicas_reply() noexcept {
+    if (conf_ == nullptr || conf_->sentinel == nullptr || state_ != State::Ready) return;
+    if (!read_only_) {
+        ngx_log_error(NGX_LOG_WARN, log_, 0,
+                      "scim: redis %s: the master at %s refuses writes for want of replicas: "
+                      "asking the sentinels whether it was replaced",
                       conf_->display.c_str(), conn_.peer_name().c_str());
         read_only_ = true;
     }
@@ -383,6 +437,7 @@ void ngx_http_scim_redis_link::fail(const char *reason, bool must_tell) noexcept
         ngx_resolve_name_done(resolving_);
         resolving_ = nullptr;
     }
+    sentinel_.cancel();
     state_ = State::Down;
     refreshing_ = false;
     conn_.close();  // pending callbacks run with nullptr
@@ -394,4 +449,54 @@ void ngx_http_scim_redis_link::schedule_reconnect() noexcept {
     if (exiting_ || reconnect_timer_.timer_set) return;
     next_delay_ = jittered(attempts_++, kBackoffMax);
     ngx_add_timer(&reconnect_timer_, next_delay_);
+}
+
+void ngx_http_scim_redis_link::on_master_located(const ngx_http_scim_redis_master_t &master) noexcept {
+    if (exiting_) return;
+    ngx_add_timer(&connect_timer_, conf_->connect_timeout);
+    try {
+        connect_to(master.host, master.port);
+    } catch (...) {
+        fail("out of memory");
+    }
+}
+
+void ngx_http_scim_redis_link::on_master_unknown(const char *reason) noexcept {
+    fail(reason);
+}
+
+// A sentinel announced a failover: leave the old master now. Commands in
+// flight there get nullptr (503 to their requests) and are never resent.
+void ngx_http_scim_redis_link::on_master_switched(const ngx_http_scim_redis_master_t &master) noexcept {
+    if (exiting_ || state_ == State::Idle) return;
+    try {
+        if (state_ == State::Ready && conn_.peer_name() == master.display()) return;
+    } catch (...) {
+    }
+    if (state_ == State::Ready) refreshing_ = true;
+    if (reconnect_timer_.timer_set) ngx_del_timer(&reconnect_timer_);
+    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
+    if (refresh_timer_.timer_set) ngx_del_timer(&refresh_timer_);
+    if (resolving_ != nullptr) {
+        ngx_resolve_name_done(resolving_);
+        resolving_ = nullptr;
+    }
+    sentinel_.cancel();
+    conn_.close();
+    connect();
+}
+
+// Counts and logs a new master address (the first one is not a switch).
+void ngx_http_scim_redis_link::note_master() noexcept {
+    if (conf_->sentinel == nullptr) return;
+    try {
+        const std::string &now = conn_.peer_name();
+        if (!last_master_.empty() && last_master_ != now) {
+            ngx_log_error(NGX_LOG_NOTICE, log_, 0, "scim: redis %s: the master is now %s (was %s)",
+                          conf_->display.c_str(), now.c_str(), last_master_.c_str());
+            ngx_http_scim_metrics_redis_master_switch();  // metrics hook
+        }
+        last_master_ = now;
+    } catch (...) {
+    }
 }

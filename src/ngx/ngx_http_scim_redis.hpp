@@ -2,10 +2,14 @@
 // its handshake (AUTH, SELECT, ROLE, SCRIPT LOAD, layout check), state,
 // reconnects with backoff and jitter, and what to do on a read-only server.
 //
+// Where it connects: a fixed address, a name (nginx `resolver`), or the
+// master the sentinels name (ngx_http_scim_redis_sentinel).
+//
 // The rest of the module sees "send a command, get a reply or nullptr".
 #pragma once
 
 #include "ngx_http_scim_redis_conn.hpp"
+#include "ngx_http_scim_redis_sentinel.hpp"
 
 #include <string>
 #include <vector>
@@ -23,13 +27,16 @@ struct ngx_http_scim_redis_conf_t {
     ngx_msec_t command_timeout = 2000;
     std::string layout_key;  // "<prefix>layout"
     ngx_http_scim_redis_tls_t tls;  // tls.ssl set when scim_redis_ssl is on
+    // scim_redis_sentinel: the master is asked for before each connect.
+    const ngx_http_scim_redis_sentinel_conf_t *sentinel = nullptr;
 };
 
-class ngx_http_scim_redis_link final : ngx_http_scim_redis_conn::owner_t {
+class ngx_http_scim_redis_link final : ngx_http_scim_redis_conn::owner_t,
+                                       ngx_http_scim_redis_sentinel::listener_t {
 public:
     enum class State { Idle, Resolving, Connecting, Ready, Down };
 
-    ngx_http_scim_redis_link() noexcept : conn_(*this) {}
+    ngx_http_scim_redis_link() noexcept : conn_(*this), sentinel_(*this) {}
 
     // Called from init_process / exit_process.
     void start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept;
@@ -50,6 +57,9 @@ public:
     // reconnects (re-resolving) to find the master, once per backoff step.
     void on_readonly_reply() noexcept;
     bool read_only() const noexcept { return read_only_; }
+    // A write got NOREPLICAS: under Sentinel, the master may have been
+    // replaced (min-replicas-to-write); ask the sentinels again.
+    void on_noreplicas_reply() noexcept;
 
     // The connection number, for log lines that name a request's command.
     ngx_atomic_uint_t connection_number() const noexcept { return conn_.number(); }
@@ -83,10 +93,23 @@ private:
     void schedule_refresh() noexcept;
     void refresh() noexcept;
 
+    // Sentinel: the address comes from ngx_http_scim_redis_sentinel.
+    void on_master_located(const ngx_http_scim_redis_master_t &master) noexcept override;
+    void on_master_unknown(const char *reason) noexcept override;
+    void on_master_switched(const ngx_http_scim_redis_master_t &master) noexcept override;
+    void connect_to(const std::string &host, in_port_t port) noexcept;
+    void note_master() noexcept;
+
     const ngx_http_scim_redis_conf_t *conf_ = nullptr;
     ngx_log_t *log_ = nullptr;
     ngx_http_scim_redis_conn conn_;
     ngx_resolver_ctx_t *resolving_ = nullptr;
+    // What connect() reaches: conf_'s address, or the master a sentinel named.
+    std::string target_host_;
+    in_port_t target_port_ = 0;
+    ngx_http_scim_redis_sentinel sentinel_;
+    ngx_http_scim_redis_tls_t master_tls_;  // verifies the master's announced address
+    std::string last_master_;               // for counting switches
     State state_ = State::Idle;
     bool exiting_ = false;
     bool failure_logged_ = false;

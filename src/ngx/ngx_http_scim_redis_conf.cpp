@@ -25,15 +25,6 @@ bool is_address(const ngx_str_t &host) {
     return false;
 }
 
-// The `resolver` of the http{} block, if one with servers is configured.
-ngx_resolver_t *http_resolver(ngx_conf_t *cf) {
-    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
-        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
-    ngx_resolver_t *r = clcf->resolver;
-    if (r == nullptr || r == NGX_CONF_UNSET_PTR || r->connections.nelts == 0) return nullptr;
-    return r;
-}
-
 void set_peer(ngx_http_scim_redis_peer_t &peer, const ngx_addr_t &addr) {
     ngx_memcpy(&peer.sockaddr, addr.sockaddr, addr.socklen);
     peer.socklen = addr.socklen;
@@ -59,7 +50,7 @@ char *configure_address(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
         return NGX_CONF_OK;
     }
     redis.port = u.port;
-    redis.resolver = is_address(u.host) ? nullptr : http_resolver(cf);
+    redis.resolver = is_address(u.host) ? nullptr : ngx_http_scim_http_resolver(cf);
     if (redis.resolver != nullptr) {
         redis.host = ngx_http_scim_string(u.host);
         return NGX_CONF_OK;
@@ -152,7 +143,8 @@ char *configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
         } else {
             SSL_CTX_set_verify_depth(ssl->ctx, static_cast<int>(smcf->redis_ssl_verify_depth));
         }
-        if (server_name.empty()) {
+        // Under Sentinel, an empty name verifies the master's address as announced.
+        if (server_name.empty() && smcf->redis_sentinel == nullptr) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "scim_redis_ssl_verify needs scim_redis_ssl_server_name for \"%V\"",
                                &smcf->redis_address);
@@ -167,10 +159,25 @@ char *configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
 
 }  // namespace
 
+ngx_resolver_t *ngx_http_scim_http_resolver(ngx_conf_t *cf) noexcept {
+    auto *clcf = static_cast<ngx_http_core_loc_conf_t *>(
+        ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+    ngx_resolver_t *r = clcf->resolver;
+    if (r == nullptr || r == NGX_CONF_UNSET_PTR || r->connections.nelts == 0) return nullptr;
+    return r;
+}
+
 char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept {
     try {
         ngx_http_scim_redis_conf_t &redis = *smcf->redis;
-        char *rv = configure_address(cf, smcf);
+        if (!smcf->redis_sentinel &&
+            (smcf->redis_sentinel_password.data || smcf->redis_sentinel_username.data)) {
+            ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                               "scim_redis_sentinel_* directives have no effect without "
+                               "scim_redis_sentinel");
+        }
+        char *rv = smcf->redis_sentinel ? ngx_http_scim_redis_sentinel_configure(cf, smcf)
+                                        : configure_address(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;
         rv = configure_tls(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;

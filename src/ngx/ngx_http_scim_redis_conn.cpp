@@ -302,13 +302,16 @@ bool ngx_http_scim_redis_conn::dispatch() noexcept {
             return false;
         }
         if (reply == nullptr) return true;
-        if (pending_.empty()) {
+        if (pending_.empty() && push_.fn == nullptr) {
             freeReplyObject(reply);
             fail("a reply nobody asked for");
             return false;
         }
-        callback_t cb = pending_.front();
-        pending_.pop_front();
+        callback_t cb = push_;
+        if (!pending_.empty()) {
+            cb = pending_.front();
+            pending_.pop_front();
+        }
         cb.fn(static_cast<redisReply *>(reply), cb.privdata);
         freeReplyObject(reply);
         if (generation != generation_) return false;

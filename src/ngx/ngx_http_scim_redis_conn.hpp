@@ -66,6 +66,12 @@ public:
     bool send(const std::vector<std::string> &argv, ngx_http_scim_redis_reply_fn fn,
               void *privdata) noexcept;
 
+    // Where replies that answer no command go (Pub/Sub messages); without
+    // one, such a reply is a protocol error.
+    void on_push(ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
+        push_ = {fn, privdata};
+    }
+
     // Closes the socket and runs every pending callback with nullptr.
     void close() noexcept;
 
@@ -75,6 +81,7 @@ public:
     // The nginx connection number, to tie log lines together.
     ngx_atomic_uint_t number() const noexcept { return c_ ? c_->number : 0; }
     const std::string &peer_name() const noexcept { return peer_.name; }
+    const ngx_http_scim_redis_peer_t &peer() const noexcept { return peer_; }
 
 private:
     struct callback_t {
@@ -109,6 +116,7 @@ private:
     std::string out_;
     size_t out_sent_ = 0;
     std::deque<callback_t> pending_;
+    callback_t push_{nullptr, nullptr};
     ngx_msec_t idle_timeout_ = 0;
     ngx_event_t idle_timer_{};
 };

@@ -118,7 +118,8 @@ TEST(MetricsRender, EmptySnapshotHasEveryFamilyOnce) {
     for (const char *family :
          {"scim_http_requests_total counter", "scim_http_request_duration_seconds histogram",
           "scim_redis_command_duration_seconds histogram", "scim_redis_errors_total counter",
-          "scim_redis_reconnects_total counter", "scim_redis_up gauge",
+          "scim_redis_reconnects_total counter", "scim_redis_sentinel_switches_total counter",
+          "scim_redis_up gauge",
           "scim_auth_failures_total counter", "scim_token_cache_hits_total counter",
           "scim_token_cache_misses_total counter", "scim_writes_total counter",
           "scim_build_info gauge"}) {
@@ -128,6 +129,7 @@ TEST(MetricsRender, EmptySnapshotHasEveryFamilyOnce) {
     EXPECT_TRUE(hasLine(text, "scim_auth_failures_total{reason=\"wrong_tenant\"} 0"));
     EXPECT_TRUE(hasLine(text, "scim_redis_errors_total{kind=\"clusterdown\"} 0"));
     EXPECT_TRUE(hasLine(text, "scim_redis_up 0"));
+    EXPECT_TRUE(hasLine(text, "scim_redis_sentinel_switches_total 0"));
     // Labelled request counters appear once counted.
     EXPECT_EQ(text.find("scim_http_requests_total{"), std::string::npos);
     EXPECT_EQ(text.back(), '\n');

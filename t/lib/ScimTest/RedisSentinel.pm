@@ -1,0 +1,178 @@
+package ScimTest::RedisSentinel;
+
+# A Redis Sentinel set on loopback for the Sentinel tests (t/033): one
+# master, its replicas and sentinels, each a real redis-server with a
+# checked-free TCP port (ScimTest::free_port) and a directory of its own.
+#
+#     my $set = sentinel_set("$dir/ha", replicas => 1, sentinels => 3,
+#                            quorum => 2, down_after => 1000,
+#                            master_args => ['--min-replicas-to-write', 1]);
+#     $set->{master}{port}; $set->{replicas}[0]{port}; $set->{sentinels}[$i]{port}
+#     sentinel_wait_ready($set)       every sentinel sees the replicas and the others
+#     sentinel_master($set)           "ip:port" the first live sentinel names
+#     tcp_redis($port, @args)         one command over TCP; errors as {error => text}
+#     sentinel_stop($set)             kills every process (also done at exit)
+#
+# Processes are killed at exit; their logs stay under the set's directory.
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+use File::Path qw(make_path);
+use IO::Socket::INET;
+use POSIX ();
+use Time::HiRes qw(sleep time);
+use ScimTest ();
+
+our @EXPORT = qw(sentinel_set sentinel_wait_ready sentinel_master sentinel_stop tcp_redis);
+
+my @SETS;
+END { local $?; sentinel_stop($_) for @SETS; }
+
+sub _read_line {
+    my ($sock, $deadline) = @_;
+    my $line = '';
+    while ($line !~ /\r\n\z/) {
+        return undef if time > $deadline;
+        my $n = sysread($sock, my $c, 1);
+        return undef unless $n;
+        $line .= $c;
+    }
+    $line =~ s/\r\n\z//;
+    return $line;
+}
+
+sub _read_reply {
+    my ($sock, $deadline) = @_;
+    my $line = _read_line($sock, $deadline) // return { error => 'no reply' };
+    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
+    return $rest if $type eq '+' || $type eq ':';
+    return { error => $rest } if $type eq '-';
+    if ($type eq '$') {
+        return undef if $rest < 0;
+        my $data = '';
+        while (length($data) < $rest + 2) {
+            return { error => 'no reply' } if time > $deadline;
+            my $n = sysread($sock, my $buf, $rest + 2 - length $data);
+            return { error => 'no reply' } unless $n;
+            $data .= $buf;
+        }
+        return substr($data, 0, $rest);
+    }
+    if ($type eq '*') {
+        return undef if $rest < 0;
+        return [map { _read_reply($sock, $deadline) } 1 .. $rest];
+    }
+    return { error => "bad reply: $line" };
+}
+
+# One command on a fresh TCP connection; {error => ...} when it fails.
+sub tcp_redis {
+    my ($port, @args) = @_;
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp',
+                                     Timeout => 2)
+        or return { error => "connect: $!" };
+    my $req = '*' . scalar(@args) . "\r\n";
+    $req .= '$' . length($_) . "\r\n$_\r\n" for @args;
+    print {$sock} $req;
+    my $reply = _read_reply($sock, time + 5);
+    close $sock;
+    return $reply;
+}
+
+sub _spawn_sentinel {
+    my ($dir, $port, $set, %o) = @_;
+    make_path($dir);
+    open my $fh, '>', "$dir/sentinel.conf" or die "sentinel.conf: $!";
+    print $fh join "\n", "port $port", 'bind 127.0.0.1', 'daemonize no', "dir $dir",
+        "logfile $dir/sentinel.log",
+        "sentinel monitor $set->{name} 127.0.0.1 $set->{master}{port} $o{quorum}",
+        "sentinel down-after-milliseconds $set->{name} $o{down_after}",
+        "sentinel failover-timeout $set->{name} $o{failover_timeout}",
+        "sentinel parallel-syncs $set->{name} 1", '';
+    close $fh;
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>>', "$dir/sentinel.stderr";
+        open STDERR, '>&', \*STDOUT;
+        setpgrp(0, 0);
+        exec 'redis-server', "$dir/sentinel.conf", '--sentinel' or POSIX::_exit(127);
+    }
+    my $deadline = time + 10;
+    until (!ref(tcp_redis($port, 'PING'))) {
+        die "sentinel on port $port did not start\n" if time > $deadline || waitpid($pid, POSIX::WNOHANG()) == $pid;
+        sleep 0.05;
+    }
+    return { pid => $pid, port => $port, dir => $dir };
+}
+
+sub _spawn_data {
+    my ($dir, @args) = @_;
+    my $port = ScimTest::free_port();
+    my $pid = ScimTest::spawn_redis($dir, '--bind', '127.0.0.1', '--port', $port, @args);
+    return { pid => $pid, port => $port, dir => $dir };
+}
+
+sub sentinel_set {
+    my ($dir, %o) = @_;
+    %o = (replicas => 1, sentinels => 3, quorum => 2, down_after => 1000,
+          failover_timeout => 10000, name => 'scimmaster', master_args => [], %o);
+    my $set = { name => $o{name}, dir => $dir };
+    push @SETS, $set;
+    $set->{master} = _spawn_data("$dir/master", @{ $o{master_args} });
+    for my $i (1 .. $o{replicas}) {
+        push @{ $set->{replicas} },
+            _spawn_data("$dir/replica$i", '--replicaof', '127.0.0.1', $set->{master}{port});
+    }
+    for my $i (1 .. $o{sentinels}) {
+        push @{ $set->{sentinels} },
+            _spawn_sentinel("$dir/sentinel$i", ScimTest::free_port(), $set, %o);
+    }
+    return $set;
+}
+
+# Every sentinel knows every replica (online) and the other sentinels: a
+# failover can be asked for and agreed on.
+sub sentinel_wait_ready {
+    my ($set, $secs) = @_;
+    my $want_replicas = scalar @{ $set->{replicas} || [] };
+    my $want_others = scalar(@{ $set->{sentinels} }) - 1;
+    return ScimTest::wait_until(sub {
+        for my $s (@{ $set->{sentinels} }) {
+            my $m = tcp_redis($s->{port}, 'SENTINEL', 'master', $set->{name});
+            return 0 unless ref $m eq 'ARRAY';
+            my %f = @$m;
+            return 0 unless ($f{'num-slaves'} // 0) >= $want_replicas
+                && ($f{'num-other-sentinels'} // 0) >= $want_others;
+            my $r = tcp_redis($s->{port}, 'SENTINEL', 'replicas', $set->{name});
+            return 0 unless ref $r eq 'ARRAY';
+            my $up = grep { my %rf = @$_; ($rf{flags} // '') !~ /down|disconnected/
+                            && ($rf{'master-link-status'} // '') eq 'ok' } @$r;
+            return 0 unless $up >= $want_replicas;
+        }
+        return 1;
+    }, $secs // 30, 0.1);
+}
+
+sub sentinel_master {
+    my ($set) = @_;
+    for my $s (@{ $set->{sentinels} }) {
+        my $a = tcp_redis($s->{port}, 'SENTINEL', 'get-master-addr-by-name', $set->{name});
+        return "$a->[0]:$a->[1]" if ref $a eq 'ARRAY' && @$a == 2;
+    }
+    return '';
+}
+
+sub sentinel_stop {
+    my ($set) = @_;
+    for my $p (@{ $set->{sentinels} || [] }, $set->{master}, @{ $set->{replicas} || [] }) {
+        next unless $p && $p->{pid};
+        kill 'KILL', $p->{pid};
+        waitpid($p->{pid}, 0);
+        $p->{pid} = 0;
+    }
+}
+
+1;
