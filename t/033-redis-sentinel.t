@@ -19,6 +19,9 @@ $dir = Cwd::abs_path($dir);
 
 my @master_args = ('--min-replicas-to-write', 1, '--min-replicas-max-lag', 10);
 our %sets = map { $_ => sentinel_set("$dir/$_", master_args => \@master_args) } qw(a b);
+# One sentinel with requirepass, over a master alone.
+$sets{c} = sentinel_set("$dir/c", replicas => 0, sentinels => 1, quorum => 1,
+                        sentinel_password => 'sentinel-secret');
 for my $k (keys %sets) {
     my $s = $sets{$k};
     $ENV{"TEST_NGINX_SENTINELS_\U$k"} = join ' ', map { "127.0.0.1:$_->{port}" } @{ $s->{sentinels} };
@@ -202,3 +205,34 @@ is($res->{new}, $replica, 'the replica is the master now');
 main::check_failover($res, 'SIGKILL');
 --- error_log eval
 qr/the master is now 127\.0\.0\.1:\d+ \(was 127\.0\.0\.1:\d+\)/
+
+=== TEST 14: scim_redis_sentinel_password authenticates to the sentinels
+--- http_config
+    scim_redis_sentinel scimmaster $TEST_NGINX_SENTINELS_C;
+    scim_redis_sentinel_password sentinel-secret;
+--- perl
+ok(sentinel_wait_ready($main::sets{c}), 'the sentinel sees the master');
+my $r;
+ok(wait_until(sub { $r = scim_request('POST', '/scim/v2/Users', '{"userName":"authenticated"}');
+                    $r->{status} == 201 }, 10), 'created') or diag($r->{body});
+
+=== TEST 15: a wrong sentinel password: 503, and the sentinel's refusal in the log
+--- http_config
+    scim_redis_sentinel scimmaster $TEST_NGINX_SENTINELS_C;
+    scim_redis_sentinel_password wrong;
+--- request
+POST /scim/v2/Users
+{"userName":"refused"}
+--- error_code: 503
+--- error_log eval
+qr/no sentinel knows where master "scimmaster" is \(127\.0\.0\.1:\d+: AUTH failed: WRONGPASS/
+
+=== TEST 16: no sentinel password where one is required
+--- http_config
+    scim_redis_sentinel scimmaster $TEST_NGINX_SENTINELS_C;
+--- request
+POST /scim/v2/Users
+{"userName":"refused"}
+--- error_code: 503
+--- error_log eval
+qr/127\.0\.0\.1:\d+: NOAUTH/

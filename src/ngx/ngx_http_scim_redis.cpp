@@ -351,23 +351,18 @@ void ngx_http_scim_redis_link::ready() noexcept {
 
 void ngx_http_scim_redis_link::on_readonly_reply() noexcept {
     if (state_ != State::Ready) return;
-    if (!read_only_) {
-        ngx_log_error(NGX_LOG_WARN, log_, 0,
-                      "scim: redis %s: the server at %s is now a read-only replica: reads go on, "
-                      "writes get 503 until a master is found",
-                      conf_->display.c_str(), conn_.peer_name().c_str());
-        read_only_ = true;
-    }
-    schedule_refresh();
+    refuses_writes("is now a read-only replica: reads go on, writes get 503 until a master is found");
 }
 
 void ngx_http_scim_redis_link::on_noreplicas_reply() noexcept {
     if (conf_ == nullptr || conf_->sentinel == nullptr || state_ != State::Ready) return;
+    refuses_writes("refuses writes for want of replicas: asking the sentinels whether it was replaced");
+}
+
+void ngx_http_scim_redis_link::refuses_writes(const char *what) noexcept {
     if (!read_only_) {
-        ngx_log_error(NGX_LOG_WARN, log_, 0,
-                      "scim: redis %s: the master at %s refuses writes for want of replicas: "
-                      "asking the sentinels whether it was replaced",
-                      conf_->display.c_str(), conn_.peer_name().c_str());
+        ngx_log_error(NGX_LOG_WARN, log_, 0, "scim: redis %s: the server at %s %s",
+                      conf_->display.c_str(), conn_.peer_name().c_str(), what);
         read_only_ = true;
     }
     schedule_refresh();
@@ -431,6 +426,16 @@ void ngx_http_scim_redis_link::fail(const char *reason, bool must_tell) noexcept
         }
     }
     failure_logged_ = true;
+    abandon_attempt();
+    state_ = State::Down;
+    refreshing_ = false;
+    conn_.close();  // pending callbacks run with nullptr
+    if (exiting_) return;
+    schedule_reconnect();
+}
+
+// Stops whatever the current attempt is waiting for (not the connection).
+void ngx_http_scim_redis_link::abandon_attempt() noexcept {
     if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
     if (refresh_timer_.timer_set) ngx_del_timer(&refresh_timer_);
     if (resolving_ != nullptr) {
@@ -438,11 +443,6 @@ void ngx_http_scim_redis_link::fail(const char *reason, bool must_tell) noexcept
         resolving_ = nullptr;
     }
     sentinel_.cancel();
-    state_ = State::Down;
-    refreshing_ = false;
-    conn_.close();  // pending callbacks run with nullptr
-    if (exiting_) return;
-    schedule_reconnect();
 }
 
 void ngx_http_scim_redis_link::schedule_reconnect() noexcept {
@@ -475,13 +475,7 @@ void ngx_http_scim_redis_link::on_master_switched(const ngx_http_scim_redis_mast
     }
     if (state_ == State::Ready) refreshing_ = true;
     if (reconnect_timer_.timer_set) ngx_del_timer(&reconnect_timer_);
-    if (connect_timer_.timer_set) ngx_del_timer(&connect_timer_);
-    if (refresh_timer_.timer_set) ngx_del_timer(&refresh_timer_);
-    if (resolving_ != nullptr) {
-        ngx_resolve_name_done(resolving_);
-        resolving_ = nullptr;
-    }
-    sentinel_.cancel();
+    abandon_attempt();
     conn_.close();
     connect();
 }

@@ -88,6 +88,8 @@ private:
     void on_conn_up(ngx_http_scim_redis_conn &conn) noexcept override;
     void on_conn_down(ngx_http_scim_redis_conn &conn, const char *reason) noexcept override;
     void fail(const char *reason, bool must_tell = false) noexcept;
+    void abandon_attempt() noexcept;
+    void refuses_writes(const char *what) noexcept;
     void ready() noexcept;
     void schedule_reconnect() noexcept;
     void schedule_refresh() noexcept;

@@ -11,6 +11,8 @@ package ScimTest::RedisSentinel;
 #     sentinel_wait_ready($set)       every sentinel sees the replicas and the others
 #     sentinel_master($set)           "ip:port" the first live sentinel names
 #     tcp_redis($port, @args)         one command over TCP; errors as {error => text}
+#                                     ($port may be [$port, $password])
+#     sentinel_password => 'x'        (sentinel_set) requirepass on the sentinels
 #     sentinel_stop($set)             kills every process (also done at exit)
 #
 # Processes are killed at exit; their logs stay under the set's directory.
@@ -68,17 +70,29 @@ sub _read_reply {
 }
 
 # One command on a fresh TCP connection; {error => ...} when it fails.
+# `$port` may be [port, password]: AUTH goes first.
 sub tcp_redis {
     my ($port, @args) = @_;
-    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port, Proto => 'tcp',
+    my ($p, $password) = ref $port ? @$port : ($port);
+    my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $p, Proto => 'tcp',
                                      Timeout => 2)
         or return { error => "connect: $!" };
-    my $req = '*' . scalar(@args) . "\r\n";
-    $req .= '$' . length($_) . "\r\n$_\r\n" for @args;
-    print {$sock} $req;
-    my $reply = _read_reply($sock, time + 5);
+    my @commands = ((defined $password ? (['AUTH', $password]) : ()), \@args);
+    my $reply;
+    for my $c (@commands) {
+        my $req = '*' . scalar(@$c) . "\r\n";
+        $req .= '$' . length($_) . "\r\n$_\r\n" for @$c;
+        print {$sock} $req;
+        $reply = _read_reply($sock, time + 5);
+    }
     close $sock;
     return $reply;
+}
+
+# A sentinel's address for tcp_redis, with its password if the set has one.
+sub _sentinel {
+    my ($set, $s) = @_;
+    return defined $set->{password} ? [$s->{port}, $set->{password}] : $s->{port};
 }
 
 sub _spawn_sentinel {
@@ -90,7 +104,8 @@ sub _spawn_sentinel {
         "sentinel monitor $set->{name} 127.0.0.1 $set->{master}{port} $o{quorum}",
         "sentinel down-after-milliseconds $set->{name} $o{down_after}",
         "sentinel failover-timeout $set->{name} $o{failover_timeout}",
-        "sentinel parallel-syncs $set->{name} 1", '';
+        "sentinel parallel-syncs $set->{name} 1",
+        (defined $o{sentinel_password} ? "requirepass $o{sentinel_password}" : ()), '';
     close $fh;
     my $pid = fork // die "fork: $!";
     if ($pid == 0) {
@@ -101,7 +116,7 @@ sub _spawn_sentinel {
         exec 'redis-server', "$dir/sentinel.conf", '--sentinel' or POSIX::_exit(127);
     }
     my $deadline = time + 10;
-    until (!ref(tcp_redis($port, 'PING'))) {
+    until (!ref(tcp_redis(_sentinel($set, { port => $port }), 'PING'))) {
         die "sentinel on port $port did not start\n" if time > $deadline || waitpid($pid, POSIX::WNOHANG()) == $pid;
         sleep 0.05;
     }
@@ -119,7 +134,7 @@ sub sentinel_set {
     my ($dir, %o) = @_;
     %o = (replicas => 1, sentinels => 3, quorum => 2, down_after => 1000,
           failover_timeout => 10000, name => 'scimmaster', master_args => [], %o);
-    my $set = { name => $o{name}, dir => $dir };
+    my $set = { name => $o{name}, dir => $dir, password => $o{sentinel_password} };
     push @SETS, $set;
     $set->{master} = _spawn_data("$dir/master", @{ $o{master_args} });
     for my $i (1 .. $o{replicas}) {
@@ -141,12 +156,12 @@ sub sentinel_wait_ready {
     my $want_others = scalar(@{ $set->{sentinels} }) - 1;
     return ScimTest::wait_until(sub {
         for my $s (@{ $set->{sentinels} }) {
-            my $m = tcp_redis($s->{port}, 'SENTINEL', 'master', $set->{name});
+            my $m = tcp_redis(_sentinel($set, $s), 'SENTINEL', 'master', $set->{name});
             return 0 unless ref $m eq 'ARRAY';
             my %f = @$m;
             return 0 unless ($f{'num-slaves'} // 0) >= $want_replicas
                 && ($f{'num-other-sentinels'} // 0) >= $want_others;
-            my $r = tcp_redis($s->{port}, 'SENTINEL', 'replicas', $set->{name});
+            my $r = tcp_redis(_sentinel($set, $s), 'SENTINEL', 'replicas', $set->{name});
             return 0 unless ref $r eq 'ARRAY';
             my $up = grep { my %rf = @$_; ($rf{flags} // '') !~ /down|disconnected/
                             && ($rf{'master-link-status'} // '') eq 'ok' } @$r;
@@ -159,7 +174,7 @@ sub sentinel_wait_ready {
 sub sentinel_master {
     my ($set) = @_;
     for my $s (@{ $set->{sentinels} }) {
-        my $a = tcp_redis($s->{port}, 'SENTINEL', 'get-master-addr-by-name', $set->{name});
+        my $a = tcp_redis(_sentinel($set, $s), 'SENTINEL', 'get-master-addr-by-name', $set->{name});
         return "$a->[0]:$a->[1]" if ref $a eq 'ARRAY' && @$a == 2;
     }
     return '';
