@@ -77,7 +77,7 @@ void ngx_http_scim_ignore_reply(redisReply *, void *) noexcept {}
 
 // Best effort and rate-limited: a lost update only makes lastUsed older.
 void ngx_http_scim_touch(const ngx_http_scim_loc_conf_t *slcf, const std::string &sha256) {
-    ngx_http_scim_redis_link &link = ngx_http_scim_redis();
+    auto &link = ngx_http_scim_redis();
     if (!link.accepting() || !ngx_http_scim_token_cache().shouldTouch(sha256)) return;
     scim::store::TokenKeys keys(slcf->service->keyPrefix);
     link.send(scim::store::touchToken(keys, sha256, ngx_http_scim_now_millis()).argv(),

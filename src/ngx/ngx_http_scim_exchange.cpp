@@ -175,7 +175,7 @@ ngx_http_scim_ctx_t::~ngx_http_scim_ctx_t() {
 }
 
 bool ngx_http_scim_send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
-    ngx_http_scim_redis_link &link = ngx_http_scim_redis();
+    auto &link = ngx_http_scim_redis();
     if (!link.accepting()) return false;
     auto *call = new ngx_http_scim_call_t{ctx, {}, ngx_http_scim_now_usec(),
                                           ngx_http_scim_command_kind(ctx, command)};
