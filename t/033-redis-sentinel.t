@@ -26,6 +26,9 @@ for my $k (keys %sets) {
     my $s = $sets{$k};
     $ENV{"TEST_NGINX_SENTINELS_\U$k"} = join ' ', map { "127.0.0.1:$_->{port}" } @{ $s->{sentinels} };
 }
+# Replicas connected first: the master's min-replicas-to-write would refuse
+# the layout key otherwise.
+sentinel_wait_ready($_) or die "the sentinel sets did not come up\n" for values %sets;
 $ENV{TEST_NGINX_NOBODY} = join ' ', map { '127.0.0.1:' . free_port() } 1 .. 2;
 
 END { local $?; remove_tree($dir) if $dir && !$ENV{TEST_NGINX_NO_CLEAN} && !$?; }

@@ -154,7 +154,8 @@ sub sentinel_wait_ready {
     my ($set, $secs) = @_;
     my $want_replicas = scalar @{ $set->{replicas} || [] };
     my $want_others = scalar(@{ $set->{sentinels} }) - 1;
-    return ScimTest::wait_until(sub {
+    my $deadline = time + ($secs // 30);
+    my $ready = sub {
         for my $s (@{ $set->{sentinels} }) {
             my $m = tcp_redis(_sentinel($set, $s), 'SENTINEL', 'master', $set->{name});
             return 0 unless ref $m eq 'ARRAY';
@@ -168,7 +169,12 @@ sub sentinel_wait_ready {
             return 0 unless $up >= $want_replicas;
         }
         return 1;
-    }, $secs // 30, 0.1);
+    };
+    until ($ready->()) {
+        return 0 if time > $deadline;
+        sleep 0.1;
+    }
+    return 1;
 }
 
 sub sentinel_master {
