@@ -135,20 +135,18 @@ Content-Type: application/scim+json
 
 
 === TEST 10: other type errors name their attribute
---- perl
-my @cases = (
-    ['active', '{"userName":"x","active":"maybe"}'],
-    ['name', '{"userName":"x","name":"Barbara"}'],
-    ['givenName', '{"userName":"x","name":{"givenName":7}}'],
-    ['emails', '{"userName":"x","emails":[{"value":5}]}'],
-    ['primary', '{"userName":"x","emails":[{"value":"b@example.com","primary":"sometimes"}]}'],
-    ['employeeNumber', '{"userName":"x","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":12}}'],
-);
-for my $c (@cases) {
-    my $r = scim_request('POST', '/scim/v2/Users', $c->[1]);
-    main::error_ok($r, 400, 'invalidValue', $c->[1]);
-    like($r->{json}{detail} // '', qr/\Q$c->[0]\E/i, "the detail names $c->[0]");
-}
+--- cases
+# the attribute the detail names => the body POSTed
+active         => {"userName":"x","active":"maybe"}
+name           => {"userName":"x","name":"Barbara"}
+givenName      => {"userName":"x","name":{"givenName":7}}
+emails         => {"userName":"x","emails":[{"value":5}]}
+primary        => {"userName":"x","emails":[{"value":"b@example.com","primary":"sometimes"}]}
+employeeNumber => {"userName":"x","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":12}}
+--- case
+my $r = scim_request('POST', '/scim/v2/Users', $main::expect);
+main::error_ok($r, 400, 'invalidValue', $main::expect);
+like($r->{json}{detail} // '', qr/\Q$main::case\E/i, "the detail names $main::case");
 
 
 
