@@ -393,3 +393,22 @@ like($out, qr/^not ok 3 - .*case 'dies'$/m, 'a case that dies fails by name');
 like($out, qr/boom/, '... with its error');
 like($out, qr/^not ok 4 - .*case 'silent' asserts something$/m, 'a case that asserts nothing fails')
     or diag($out);
+
+
+
+=== TEST 21: more redis-servers on demand: start_redis_servers, redis_ports, stop_redis_servers
+--- perl
+my @s = start_redis_servers('extra', 2, args => sub { my ($i, $port) = @_; ('--databases', 10 + $i) });
+is(scalar @s, 2, 'two servers');
+my @ports = redis_ports(@s);
+isnt($ports[0], $ports[1], 'on two ports');
+for my $i (0, 1) {
+    my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $ports[$i], Timeout => 5);
+    ok($c, "server $i answers on its port") or next;
+    print $c "CONFIG GET databases\r\n";
+    my $reply = join '', map { scalar <$c> } 1 .. 5;
+    like($reply, qr/\r\n${\ (11 + $i)}\r\n/, "server $i got its own arguments");
+}
+ok(-S $s[0]{sock}, 'and a unix socket');
+stop_redis_servers(@s);
+ok(!kill(0, $s[0]{pid}) && !kill(0, $s[1]{pid}), 'stopped');

@@ -272,11 +272,15 @@ Content-Type: application/scim+json
 
 
 === TEST 19: unknown paths under a known endpoint are SCIM 404s
---- perl
-for my $uri ('/scim/v2/Users/a/b', '/scim/v2/ResourceTypes/Nope', '/scim/v2/Schemas/urn:nope',
-             '/scim/v2/ServiceProviderConfig/x', '/scim/v2/') {
-    main::error_ok(scim_request('GET', $uri), 404, undef, "GET $uri");
-}
+--- cases
+# GET this URI: a SCIM 404
+/scim/v2/Users/a/b
+/scim/v2/ResourceTypes/Nope
+/scim/v2/Schemas/urn:nope
+/scim/v2/ServiceProviderConfig/x
+/scim/v2/
+--- case
+main::error_ok(scim_request('GET', $main::case), 404, undef, "GET $main::case");
 
 
 
@@ -294,15 +298,33 @@ Allow: GET
 
 
 === TEST 21: every write to a discovery endpoint is 405 with Allow
---- perl
-for my $m ('POST', 'PUT', 'PATCH', 'DELETE') {
-    for my $ep ('ServiceProviderConfig', 'Schemas', 'ResourceTypes', 'ResourceTypes/User',
-                'Schemas/urn:ietf:params:scim:schemas:core:2.0:User') {
-        my $r = scim_request($m, "/scim/v2/$ep", $m eq 'DELETE' ? undef : '{"schemas":[]}');
-        main::error_ok($r, 405, undef, "$m /$ep");
-        like($r->{headers}{allow} // '', qr/\bGET\b/, "$m /$ep: Allow names GET");
-    }
-}
+--- cases
+# METHOD /endpoint (with a body, but for DELETE)
+POST /ServiceProviderConfig
+POST /Schemas
+POST /ResourceTypes
+POST /ResourceTypes/User
+POST /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+PUT /ServiceProviderConfig
+PUT /Schemas
+PUT /ResourceTypes
+PUT /ResourceTypes/User
+PUT /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+PATCH /ServiceProviderConfig
+PATCH /Schemas
+PATCH /ResourceTypes
+PATCH /ResourceTypes/User
+PATCH /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+DELETE /ServiceProviderConfig
+DELETE /Schemas
+DELETE /ResourceTypes
+DELETE /ResourceTypes/User
+DELETE /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+--- case
+my ($m, $ep) = split ' ', $main::case;
+my $r = scim_request($m, "/scim/v2$ep", $m eq 'DELETE' ? undef : '{"schemas":[]}');
+main::error_ok($r, 405, undef, "$m $ep");
+like($r->{headers}{allow} // '', qr/\bGET\b/, "$m $ep: Allow names GET");
 
 
 
