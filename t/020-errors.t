@@ -114,11 +114,14 @@ is(redis_cmd('EXISTS', 'scim:{default}:users'), 0, 'nothing was written');
 
 
 === TEST 8: an empty body and a non-object body are 400
---- perl
-main::error_ok(scim_request('POST', '/scim/v2/Users', ''), 400, undef, 'empty body');
-main::error_ok(scim_request('POST', '/scim/v2/Users', '[{"userName":"x"}]'), 400, undef, 'an array');
-main::error_ok(scim_request('POST', '/scim/v2/Users', '"x"'), 400, undef, 'a string');
-main::error_ok(scim_request('POST', '/scim/v2/Users', 'null'), 400, undef, 'null');
+--- cases
+# what the body is => the body POSTed
+empty body =>
+an array   => [{"userName":"x"}]
+a string   => "x"
+null       => null
+--- case
+main::error_ok(scim_request('POST', '/scim/v2/Users', $main::expect), 400, undef, 'the body');
 
 
 
