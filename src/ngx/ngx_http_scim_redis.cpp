@@ -101,6 +101,7 @@ void ngx_http_scim_redis_link::stop() noexcept {
     }
     sentinel_.stop();
     conn_.close();
+    fail_waiting();
     state_ = State::Idle;
 }
 
@@ -116,9 +117,31 @@ ngx_uint_t ngx_http_scim_redis_link::retry_after() const noexcept {
     return next_delay_ / 1000 + 1;
 }
 
+// Before the connection is opened (a name or the master being looked up),
+// commands wait in the link and go out right after the handshake.
 bool ngx_http_scim_redis_link::send(const std::vector<std::string> &argv,
                                     ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
-    return conn_.send(argv, fn, privdata);
+    if (conn_.opened() || state_ != State::Resolving) return conn_.send(argv, fn, privdata);
+    try {
+        waiting_.push_back({argv, fn, privdata});
+    } catch (...) {
+        return false;
+    }
+    return true;
+}
+
+void ngx_http_scim_redis_link::send_waiting() noexcept {
+    std::deque<waiting_t> waiting;
+    waiting.swap(waiting_);
+    for (waiting_t &w : waiting) {
+        if (!conn_.send(w.argv, w.fn, w.privdata)) w.fn(nullptr, w.privdata);
+    }
+}
+
+void ngx_http_scim_redis_link::fail_waiting() noexcept {
+    std::deque<waiting_t> waiting;
+    waiting.swap(waiting_);  // callbacks may send again
+    for (const waiting_t &w : waiting) w.fn(nullptr, w.privdata);
 }
 
 void ngx_http_scim_redis_link::connect() noexcept {
@@ -228,7 +251,9 @@ void ngx_http_scim_redis_link::open(const ngx_http_scim_redis_peer_t &peer) noex
         fail(reason.c_str());
         return;
     }
-    if (conn_.opened()) handshake();  // else it failed at once; fail() ran
+    if (!conn_.opened()) return;  // it failed at once; fail() ran
+    handshake();
+    send_waiting();
 }
 
 // Queued at once, so that they go out first on the new connection, before
@@ -430,6 +455,7 @@ void ngx_http_scim_redis_link::fail(const char *reason, bool must_tell) noexcept
     state_ = State::Down;
     refreshing_ = false;
     conn_.close();  // pending callbacks run with nullptr
+    fail_waiting();
     if (exiting_) return;
     schedule_reconnect();
 }

@@ -11,6 +11,7 @@
 #include "ngx_http_scim_redis_conn.hpp"
 #include "ngx_http_scim_redis_sentinel.hpp"
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,8 @@ private:
     void on_conn_down(ngx_http_scim_redis_conn &conn, const char *reason) noexcept override;
     void fail(const char *reason, bool must_tell = false) noexcept;
     void abandon_attempt() noexcept;
+    void send_waiting() noexcept;
+    void fail_waiting() noexcept;
     void refuses_writes(const char *what) noexcept;
     void ready() noexcept;
     void schedule_reconnect() noexcept;
@@ -112,6 +115,12 @@ private:
     ngx_log_t *log_ = nullptr;
     ngx_http_scim_redis_conn conn_;
     ngx_resolver_ctx_t *resolving_ = nullptr;
+    struct waiting_t {
+        std::vector<std::string> argv;
+        ngx_http_scim_redis_reply_fn fn;
+        void *privdata;
+    };
+    std::deque<waiting_t> waiting_;  // sent while the address is looked up
     // What connect() reaches: conf_'s address, or the master a sentinel named.
     std::string target_host_;
     in_port_t target_port_ = 0;

@@ -198,6 +198,7 @@ use ScimTest::Http;
 use ScimTest::Json;
 use ScimTest::Nginx;
 use ScimTest::Redis;
+use ScimTest::RedisSentinel ();    # the `sentinel` mode
 use ScimTest::Steps;
 
 our @EXPORT = qw(

@@ -16,6 +16,12 @@ package ScimTest::RedisSentinel;
 #     sentinel_stop($set)             kills every process (also done at exit)
 #
 # Processes are killed at exit; their logs stay under the set's directory.
+#
+# MODE. TEST_NGINX_REDIS_SENTINEL=1 (redis_mode `sentinel`) runs any test
+# file with nginx finding the per-file store through one sentinel: the
+# store also listens on a free TCP port, the sentinel (quorum 1) monitors it
+# as `scimmaster`, and blocks without their own store directive get
+# `scim_redis_sentinel scimmaster 127.0.0.1:<sentinel port>;`.
 
 use strict;
 use warnings;
@@ -185,6 +191,32 @@ sub sentinel_master {
     }
     return '';
 }
+
+# --- the suite-wide mode ---------------------------------------------------------
+
+my %MODE;    # the per-file store's TCP port and its sentinel
+
+ScimTest::Redis::redis_mode(sentinel => {
+    env => 'TEST_NGINX_REDIS_SENTINEL',
+    server_args => sub {
+        $MODE{port} //= ScimTest::free_port();
+        return ('--bind', '127.0.0.1', '--port', $MODE{port});
+    },
+    started => sub {
+        return if $MODE{set} && kill(0, $MODE{set}{sentinels}[0]{pid});
+        my $set = { name => 'scimmaster', master => { port => $MODE{port} } };
+        push @SETS, $set;
+        $set->{sentinels} = [_spawn_sentinel("$ScimTest::Base::S{dir}/sentinel",
+                                             ScimTest::free_port(), $set, quorum => 1,
+                                             down_after => 1000, failover_timeout => 10000)];
+        $MODE{set} = $set;
+        my $deadline = time + 10;
+        sleep 0.05 until sentinel_master($set) || time > $deadline;
+    },
+    directives => sub {
+        return ("scim_redis_sentinel scimmaster 127.0.0.1:$MODE{set}{sentinels}[0]{port};");
+    },
+});
 
 sub sentinel_stop {
     my ($set) = @_;
