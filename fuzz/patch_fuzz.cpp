@@ -1,12 +1,15 @@
 // libFuzzer target: any input, parsed as a PATCH body, applied to a sample
 // User and a sample Group. Must never crash, assert or leak; an error must
 // leave the document unchanged. The samples are parsed once (static).
+// Also: the byte-level member count agrees with the count on the JSON.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "../t/unit/member_count_reference.hpp"
 #include "scim/json.hpp"
+#include "scim/member_count.hpp"
 #include "scim/patch.hpp"
 #include "scim/schema.hpp"
 
@@ -49,6 +52,11 @@ void patchOnce(const scim::JsonDoc &sample, const scim::Json &body, const scim::
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     auto body = scim::parseJson(std::string_view(reinterpret_cast<const char *>(data), size));
     if (!body) return 0;
+    // The member cap counts on the raw text; it must agree with the JSON.
+    if (scim::countNamedMembers(std::string_view(reinterpret_cast<const char *>(data), size)) !=
+        scim::countMembersOnDom(*body)) {
+        std::abort();
+    }
     static const scim::JsonDoc &user = parsedOnce(kUser);
     static const scim::JsonDoc &group = parsedOnce(kGroup);
     patchOnce(user, *body, scim::userResourceType());
