@@ -1,10 +1,11 @@
 // A cheap test on a stored document's JSON text that can only say "this
 // record cannot match the filter" (issue 12: full scans). A filter's
 // `eq`, `co`, `sw` and `ew` on a string attribute stored in the document
-// need the literal to occur in the text; when the text holds no escape
-// sequence, every string in it is spelled as is, so a literal that is not
-// there rules the record out before any parse. Anything else (a record
-// that may match) goes on to the real evaluation.
+// need the literal inside the value of a member of that name; when the
+// text holds no escape sequence, every name and string in it is spelled
+// as is, so a record where no such value holds the literal is ruled out
+// before any parse. Anything else (a record that may match) goes on to
+// the real evaluation.
 #pragma once
 
 #include <string>
@@ -17,7 +18,8 @@
 namespace scim::filter {
 
 struct RequiredText {
-    std::string text;  // printable ASCII without '"' or '\'
+    std::string quotedName;  // the attribute's (or sub-attribute's) name, folded, in quotes
+    std::string text;        // printable ASCII without '"' or '\'
     bool caseExact = false;
 };
 
@@ -27,8 +29,10 @@ struct RequiredText {
 // meta or schemas. Empty: no test.
 std::vector<RequiredText> requiredTexts(const Node &node, const ResourceType &rt);
 
-// False only when `doc` has no escape sequence and lacks one of `texts`
-// (ASCII case-insensitively unless caseExact, as the evaluator compares).
+// False only when `doc` has no escape sequence and, for one of `texts`, no
+// member of that name (at any depth, in any case) has a value that is not
+// a string or is a string holding the text (ASCII case-insensitively
+// unless caseExact, as the evaluator compares).
 bool mayMatch(std::string_view doc, const std::vector<RequiredText> &texts);
 
 }  // namespace scim::filter

@@ -36,13 +36,15 @@ bool evaluatorMatches(const Node &f, const std::string &doc) {
 TEST(FilterPrefilter, TextComparisonsOnStoredStringsAreRequired) {
     auto t = textsFor(R"(title co "X")");
     ASSERT_EQ(t.size(), 1u);
+    EXPECT_EQ(t[0].quotedName, "\"title\"");
     EXPECT_EQ(t[0].text, "x");  // title is not caseExact: folded
     EXPECT_FALSE(t[0].caseExact);
     t = textsFor(R"(externalId eq "AbC" and userName sw "b" and emails ew "@Example.com")");
     ASSERT_EQ(t.size(), 3u);
     EXPECT_EQ(t[0].text, "AbC");
     EXPECT_TRUE(t[0].caseExact);
-    EXPECT_EQ(t[2].text, "@example.com");  // emails means emails.value
+    EXPECT_EQ(t[2].quotedName, "\"value\"");  // emails means emails.value
+    EXPECT_EQ(t[2].text, "@example.com");
     EXPECT_EQ(textsFor(R"(urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq "R&D")")
                   .size(),
               1u);
@@ -63,7 +65,13 @@ TEST(FilterPrefilter, NothingRequiredWhereTheTextSaysNothing) {
 TEST(FilterPrefilter, RulesOutOnlyTextsWithoutTheLiteral) {
     auto t = textsFor(R"(title co "ENG")");
     EXPECT_TRUE(mayMatch(R"({"title":"Senior Engineer"})", t));
+    EXPECT_TRUE(mayMatch(R"({"Title" : "the eng lead"})", t));
     EXPECT_FALSE(mayMatch(R"({"title":"Manager"})", t));
+    EXPECT_FALSE(mayMatch(R"({"title":"Manager","displayName":"eng","x":"title"})", t));
+    EXPECT_FALSE(mayMatch(R"({"userName":"eng"})", t));  // no title at all
+    // A value of another kind is left to the evaluator.
+    EXPECT_TRUE(mayMatch(R"({"title":["Manager"]})", t));
+    EXPECT_TRUE(mayMatch(R"({"title":1})", t));
     // An escape sequence could spell the literal: no ruling.
     EXPECT_TRUE(mayMatch(R"({"title":"\u0045NG"})", t));
     EXPECT_TRUE(mayMatch(R"({"title":"Manager"})", {}));

@@ -145,7 +145,7 @@ TEST(RenderText, ExtensionsListedOnlyWithSomethingToShow) {
     const ResourceType &rt = set->user();
     for (std::string ext : {R"({"secret":"s"})", R"({})", R"({"costCenter":null})", R"("text")",
                             R"([1])", R"(null)", R"({"costCenter":"CC","secret":"s"})",
-                            R"({"unknown":1})", R"({"badge":{"number":"7"}})"}) {
+                            R"({"unknown":1})", R"({"projects":[{"code":"p"}]})"}) {
         std::string doc = std::string(R"({"userName":"u",")") + kAcmeUrn + R"(":)" + ext + "}";
         auto text = textRender(rt, doc, meta());
         ASSERT_TRUE(text) << doc;
