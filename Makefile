@@ -39,7 +39,7 @@ DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 debhelper dpkg-dev fakeroot lintian python3-prometheus-client openssl
 
 .PHONY: all deps module unit integration test test-asan test-valgrind run start stop \
-        bench fuzz fuzz-short clean deb test-deb test-demo
+        bench bench-full fuzz fuzz-short clean deb test-deb test-demo
 
 all: module
 
@@ -202,6 +202,10 @@ stop:
 
 bench: module
 	@bench/run
+
+# The older, longer sections: scale, groups, TLS, Bulk (1 worker).
+bench-full: module
+	@bench/run-full
 
 clean:
 	rm -rf $(BUILD)

@@ -31,6 +31,12 @@ inline Json jstr(std::string_view s, JsonAlloc &a) {
 // Compact serialisation.
 std::string toString(const Json &v);
 
+// Writing JSON text directly, without a DOM (lists, scim/render_text.hpp).
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+inline void writeString(JsonWriter &w, std::string_view s) {
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+
 }  // namespace scim
 
 namespace scim {

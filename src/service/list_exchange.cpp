@@ -5,6 +5,8 @@
 #include "query_page.hpp"
 #include "query_sort.hpp"
 #include "scim/store/query_scripts.hpp"
+#include "scim/filter_prefilter.hpp"
+#include "scim/render_text.hpp"
 #include "scim/store/reply.hpp"
 #include "user_records.hpp"
 
@@ -47,6 +49,11 @@ public:
     ScratchPool() : pool_(buffer_, sizeof buffer_, sizeof buffer_) {}
     JsonAlloc &get() { return pool_; }
     void reset() { pool_.Clear(); }
+    // Resets the pool when it goes out of scope.
+    struct Lease {
+        ScratchPool &pool;
+        ~Lease() { pool.reset(); }
+    };
 
 private:
     char buffer_[16384];
@@ -165,6 +172,11 @@ private:
 
     store::Command scanCommand(const std::string &bound) {
         phase_ = Phase::Scan;
+        // Probed members stand in for a group's (they are not in its
+        // document), so the document's text says nothing about them.
+        if (list_.filter && memberProbes_.empty()) {
+            required_ = filter::requiredTexts(*list_.filter, *c_.type);
+        }
         return store::scriptCall(
             store::scanRecordsScript(), {c_.orderKey},
             withProbes({bound, "asc", std::to_string(config_.scanBatch), c_.recordPrefix}));
@@ -259,6 +271,7 @@ private:
             ++records;
             if (++scanned_ > config_.maxScan) return errorResponse(scanBudgetExceeded());
             lastSeq = store::integer(*reply.element[i + 1]).value_or(lastSeq);
+            if (!filter::mayMatch(store::textAt(reply, i + 2), required_)) continue;
             auto m = matchAt(reply, i, true);
             if (!m) continue;
             if (auto e = take(std::move(*m))) return errorResponse(*e);
@@ -272,10 +285,7 @@ private:
     std::optional<Match> matchAt(const redisReply &reply, size_t i, bool filtered) {
         auto m = recordAt(reply, i, c_, request_);
         if (!m || (!filtered && !sorting())) return m;
-        struct Reset {
-            ScratchPool &p;
-            ~Reset() { p.reset(); }
-        } reset{scratch_};
+        ScratchPool::Lease lease{scratch_};
         Json resource;
         if (!renderRecord(*m, scratch_.get(), resource)) return std::nullopt;
         if (!memberProbes_.empty()) addProbedMembers(resource, m->memberships, scratch_.get());
@@ -334,37 +344,57 @@ private:
         return listResponse();
     }
 
+    // Written straight to text: each record is copied from its stored text
+    // (scim/render_text.hpp) when no projection is asked and the record
+    // allows it, else rendered and projected in the scratch pool.
     Response listResponse() {
         auto &page = collector_->page();
-        JsonDoc out(rapidjson::kObjectType);
-        auto &a = out.GetAllocator();
-        Json schemas(rapidjson::kArrayType);
-        schemas.PushBack(jstr(kListResponseUrn, a), a);
-        out.AddMember("schemas", schemas, a);
-        out.AddMember("totalResults", Json(static_cast<int64_t>(total_)), a);
-        out.AddMember("itemsPerPage", Json(static_cast<int64_t>(page.size())), a);
+        // Sized for the whole body at once: no regrowth while writing.
+        size_t estimate = 512;
+        for (const Match &m : page) estimate += m.doc.size() + m.meta.location.size() + 256;
+        rapidjson::StringBuffer buf(nullptr, estimate);
+        JsonWriter w(buf);
+        w.StartObject();
+        w.Key("schemas");
+        w.StartArray();
+        writeString(w, kListResponseUrn);
+        w.EndArray();
+        w.Key("totalResults");
+        w.Int64(total_);
+        w.Key("itemsPerPage");
+        w.Int64(static_cast<int64_t>(page.size()));
         if (!list_.cursorPaging) {
-            out.AddMember("startIndex", Json(static_cast<int64_t>(list_.startIndex)), a);
+            w.Key("startIndex");
+            w.Int64(list_.startIndex);
         } else {
-            if (moreAfter_ && !page.empty()) {
-                out.AddMember("nextCursor", jstr(encodeCursor({true, page.back().seq}), a), a);
-            }
+            if (moreAfter_ && !page.empty()) writeCursor(w, "nextCursor", {true, page.back().seq});
             if (moreBefore_ && !page.empty()) {
-                out.AddMember("previousCursor", jstr(encodeCursor({false, page.front().seq}), a), a);
+                writeCursor(w, "previousCursor", {false, page.front().seq});
             }
         }
-        Json resources(rapidjson::kArrayType);
-        for (Match &m : page) {
-            Json resource;
-            bool rendered = renderRecord(m, a, resource);
-            scratch_.reset();
-            if (!rendered) continue;
-            // Even when empty: it drops what is returned only on request.
-            applyProjection(resource, *c_.type, list_.projection, a);
-            resources.PushBack(resource, a);
-        }
-        out.AddMember("Resources", resources, a);
-        return jsonResponse(200, out);
+        w.Key("Resources");
+        w.StartArray();
+        for (const Match &m : page) writeRecord(w, m);
+        w.EndArray();
+        w.EndObject();
+        Response r;
+        r.body.assign(buf.GetString(), buf.GetSize());
+        return r;
+    }
+
+    static void writeCursor(JsonWriter &w, const char *name, const Cursor &cursor) {
+        w.Key(name);
+        writeString(w, encodeCursor(cursor));
+    }
+
+    void writeRecord(JsonWriter &w, const Match &m) {
+        if (list_.projection.empty() && renderResourceText(w, *c_.type, m.doc, m.meta)) return;
+        ScratchPool::Lease lease{scratch_};
+        Json resource;
+        if (!renderRecord(m, scratch_.get(), resource)) return;
+        // Even when empty: it drops what is returned only on request.
+        applyProjection(resource, *c_.type, list_.projection, scratch_.get());
+        resource.Accept(w);
     }
 
     Collection c_;
@@ -378,6 +408,7 @@ private:
     std::vector<Match> sorted_;
     ScratchPool scratch_;
     std::vector<std::string> memberProbes_;
+    std::vector<filter::RequiredText> required_;  // a scanned record's text must hold them
     long long total_ = 0;
     bool moreAfter_ = false;
     bool moreBefore_ = false;

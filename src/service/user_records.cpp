@@ -6,6 +6,7 @@
 #include "scim/ids.hpp"
 #include "scim/input_checks.hpp"
 #include "scim/query_string.hpp"
+#include "scim/render_text.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/reply.hpp"
@@ -39,32 +40,58 @@ void addGroups(JsonDoc &doc, const std::vector<UserGroup> &groups, const Request
     doc.AddMember("groups", list, a);
 }
 
+// The groups as addGroups renders them, as JSON text.
+std::string groupsText(const std::vector<UserGroup> &groups, const Request &request) {
+    JsonDoc doc(rapidjson::kObjectType);
+    addGroups(doc, groups, request);
+    return toString(doc["groups"]);
+}
+
+// The fast path (scim/render_text.hpp); nullopt when the DOM path must do it.
+std::optional<std::string> userText(const StoredUser &user, const ResourceMeta &meta,
+                                    const Request &request, const ServiceConfig &config) {
+    std::string groups = user.groups.empty() ? "" : groupsText(user.groups, request);
+    DerivedAttribute derived{"groups", groups};
+    rapidjson::StringBuffer buf(nullptr, user.doc.size() + groups.size() + 512);
+    JsonWriter w(buf);
+    if (!renderResourceText(w, config.userType(), user.doc, meta,
+                            user.groups.empty() ? nullptr : &derived)) {
+        return std::nullopt;
+    }
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
 }  // namespace
 
-Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &request,
-                                   const ServiceConfig &config) {
+Expected<std::string> renderStoredUser(const StoredUser &user, const Request &request,
+                                       const ServiceConfig &config) {
+    auto params = parseQuery(request.query);
+    auto projection = parseProjection(params["attributes"], params["excludedattributes"]);
+    ResourceMeta meta{user.id, user.created, user.lastModified, user.version,
+                      userLocation(request, user.id)};
+    if (projection && projection->empty()) {
+        if (auto text = userText(user, meta, request, config)) return std::move(*text);
+    }
     JsonDoc doc;
     doc.Parse(user.doc.data(), user.doc.size());
     if (doc.HasParseError() || !doc.IsObject()) {
         return internalError("stored user " + user.id + " is not a JSON object");
     }
     if (!user.groups.empty()) addGroups(doc, user.groups, request);
-    ResourceMeta meta{user.id, user.created, user.lastModified, user.version,
-                      userLocation(request, user.id)};
     JsonDoc out = renderResource(config.userType(), doc, meta);
-    auto params = parseQuery(request.query);
-    auto projection = parseProjection(params["attributes"], params["excludedattributes"]);
     if (!projection) return projection.takeError();
     // Even when empty: it drops what is returned only on request.
     applyProjection(out, config.userType(), *projection, out.GetAllocator());
-    return out;
+    return toString(out);
 }
 
 Response userResponse(int status, const StoredUser &user, const Request &request,
                       const ServiceConfig &config) {
     auto rendered = renderStoredUser(user, request, config);
     if (!rendered) return errorResponse(rendered.error());
-    Response r = jsonResponse(status, *rendered);
+    Response r;
+    r.status = status;
+    r.body = std::move(*rendered);
     r.headers.emplace_back("ETag", etagFor(user.version));
     if (status == 201) r.headers.emplace_back("Location", userLocation(request, user.id));
     return r;

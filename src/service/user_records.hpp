@@ -80,10 +80,11 @@ std::optional<Response> replaceFailure(const redisReply &reply, const std::strin
 // Fills version, created and lastModified from an "ok" reply.
 void readReplaceResult(const redisReply &reply, StoredUser &user);
 
-// Renders a stored user, applying the request's projection parameters.
-// Returns an error for a projection the client got wrong.
-Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &request,
-                                   const ServiceConfig &config);
+// Renders a stored user (the response body), applying the request's
+// projection parameters. Returns an error for a projection the client got
+// wrong.
+Expected<std::string> renderStoredUser(const StoredUser &user, const Request &request,
+                                       const ServiceConfig &config);
 
 // 200/201 with the body, ETag and (for 201) Location.
 Response userResponse(int status, const StoredUser &user, const Request &request,

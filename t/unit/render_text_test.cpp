@@ -1,0 +1,253 @@
+// Rendering by copying the stored text (scim/render_text.hpp) against the
+// DOM path it stands in for: renderResource, then applyProjection with an
+// empty projection, then a compact write.
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "scim/json.hpp"
+#include "scim/render.hpp"
+#include "scim/render_text.hpp"
+#include "scim/resource.hpp"
+#include "scim/schema_set.hpp"
+
+using namespace scim;
+
+namespace {
+
+const char *const kEnterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+const char *const kAcmeUrn = "urn:ietf:params:scim:schemas:extension:acme:2.0:User";
+
+const char *const kAcme = R"({
+  "id": "urn:ietf:params:scim:schemas:extension:acme:2.0:User",
+  "name": "AcmeUser",
+  "attributes": [
+    {"name": "costCenter", "type": "string"},
+    {"name": "seats", "type": "integer"},
+    {"name": "secret", "type": "string", "returned": "never"},
+    {"name": "audit", "type": "string", "returned": "request"},
+    {"name": "projects", "type": "complex", "multiValued": true, "subAttributes": [
+      {"name": "code", "type": "string"},
+      {"name": "role", "type": "string"}
+    ]},
+    {"name": "badge", "type": "complex", "subAttributes": [
+      {"name": "number", "type": "string"},
+      {"name": "pin", "type": "string", "returned": "never"}
+    ]}
+  ]
+})";
+
+std::shared_ptr<const SchemaSet> acmeSet() {
+    std::string error;
+    auto e = parseSchemaExtension(kAcme, error);
+    EXPECT_TRUE(e) << error;
+    e->source = "acme.json";
+    std::vector<DeclaredExtension> list;
+    list.push_back(std::move(*e));
+    auto set = SchemaSet::build(std::move(list), error);
+    EXPECT_TRUE(set) << error;
+    return set;
+}
+
+ResourceMeta meta() {
+    return ResourceMeta{"2819c223-7f76-453a-919d-413861904646", "2026-01-02T03:04:05.678Z",
+                        "2026-02-03T04:05:06.789Z", 7,
+                        "https://example.com/scim/v2/Users/2819c223-7f76-453a-919d-413861904646"};
+}
+
+// The DOM path; "" when the document is not a JSON object.
+std::string domRender(const ResourceType &rt, const std::string &text, const ResourceMeta &m) {
+    JsonDoc doc;
+    doc.Parse(text.data(), text.size());
+    if (doc.HasParseError() || !doc.IsObject()) return "";
+    JsonDoc out = renderResource(rt, doc, m);
+    applyProjection(out, rt, Projection{}, out.GetAllocator());
+    return toString(out);
+}
+
+// The text path; nullopt when it declines.
+std::optional<std::string> textRender(const ResourceType &rt, const std::string &text,
+                                      const ResourceMeta &m,
+                                      const DerivedAttribute *derived = nullptr) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    if (!renderResourceText(w, rt, text, m, derived)) {
+        EXPECT_EQ(buf.GetSize(), 0u) << "wrote before declining: " << text;
+        return std::nullopt;
+    }
+    return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Compact re-serialisation: equal JSON in the same order gives equal text.
+std::string normalized(const std::string &text) {
+    JsonDoc d;
+    d.Parse(text.data(), text.size());
+    EXPECT_FALSE(d.HasParseError()) << text;
+    return toString(d);
+}
+
+}  // namespace
+
+TEST(RenderText, CanonicalUserIsByteEqual) {
+    auto set = SchemaSet::builtin();
+    std::string doc =
+        R"({"externalId":"e-1","userName":"bjensen@example.com","name":{"givenName":"Barbara",)"
+        R"("familyName":"Jensen"},"active":true,"emails":[{"value":"b@example.com","type":"work",)"
+        R"("primary":true}],"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":)"
+        R"({"employeeNumber":"701984","manager":{"value":"26118915-6090-4610-87e4-49d8ca9f808d"}}})";
+    auto text = textRender(set->user(), doc, meta());
+    ASSERT_TRUE(text);
+    EXPECT_EQ(*text, domRender(set->user(), doc, meta()));
+    EXPECT_EQ(text->find(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:User",)"
+                         R"("urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],)"
+                         R"("id":"2819c223-7f76-453a-919d-413861904646","externalId":"e-1",)"),
+              0u)
+        << *text;
+}
+
+TEST(RenderText, FollowsSchemaOrderAndSpellingWhateverTheStoredOrder) {
+    auto set = SchemaSet::builtin();
+    std::string doc = R"({"Emails":[{"value":"x@example.com"}],"TITLE":"Boss","unknown":{"a":[1]},)"
+                      R"("active":false,"userName":"x","id":"forged","meta":{"version":"W/\"1\""},)"
+                      R"("schemas":["forged"],"password":"p","nickName":null})";
+    auto text = textRender(set->user(), doc, meta());
+    ASSERT_TRUE(text);
+    EXPECT_EQ(*text, domRender(set->user(), doc, meta()));
+    EXPECT_EQ(text->find("forged"), std::string::npos);
+    EXPECT_EQ(text->find("unknown"), std::string::npos);
+    EXPECT_EQ(text->find("nickName"), std::string::npos);
+}
+
+TEST(RenderText, UnicodeAndEscapesAreCopiedAsStored) {
+    auto set = SchemaSet::builtin();
+    for (std::string value : {"Zoë Ångström", "日本語のなまえ", "emoji 😀 \\ud83d\\ude00",
+                              "quote \\\" backslash \\\\ slash \\/ tab \\t nul \\u0000",
+                              "\\u00e9t\\u00e9", "</script>"}) {
+        std::string doc = R"({"userName":"u","displayName":")" + value + R"(",)" +
+                          R"("name":{"formatted":")" + value + R"("}})";
+        auto text = textRender(set->user(), doc, meta());
+        ASSERT_TRUE(text) << doc;
+        EXPECT_EQ(normalized(*text), domRender(set->user(), doc, meta())) << doc;
+    }
+}
+
+TEST(RenderText, WhitespaceAndNumberSpellingsAreJsonEqual) {
+    auto set = acmeSet();
+    std::string doc = std::string("{ \"userName\" :\n\t\"u\" , \"active\" : true ,\r\n \"") +
+                      kAcmeUrn + "\" : { \"seats\" : 1e2 , \"costCenter\" : \"CC\" } }";
+    auto text = textRender(set->user(), doc, meta());
+    ASSERT_TRUE(text);
+    EXPECT_EQ(normalized(*text), domRender(set->user(), doc, meta()));
+}
+
+TEST(RenderText, ExtensionsListedOnlyWithSomethingToShow) {
+    auto set = acmeSet();
+    const ResourceType &rt = set->user();
+    for (std::string ext : {R"({"secret":"s"})", R"({})", R"({"costCenter":null})", R"("text")",
+                            R"([1])", R"(null)", R"({"costCenter":"CC","secret":"s"})",
+                            R"({"unknown":1})", R"({"projects":[{"code":"p"}]})"}) {
+        std::string doc = std::string(R"({"userName":"u",")") + kAcmeUrn + R"(":)" + ext + "}";
+        auto text = textRender(rt, doc, meta());
+        ASSERT_TRUE(text) << doc;
+        EXPECT_EQ(*text, domRender(rt, doc, meta())) << doc;
+        EXPECT_EQ(text->find("\"s\""), std::string::npos) << *text;  // the secret never leaves
+    }
+}
+
+TEST(RenderText, DeclinesWhatOnlyTheDomPathDoesRight) {
+    auto set = acmeSet();
+    const ResourceType &rt = set->user();
+    std::string acme = std::string("\"") + kAcmeUrn + "\":";
+    for (std::string doc : {
+             std::string(R"([{"userName":"u"}])"), std::string(R"("u")"), std::string("{"),
+             std::string(R"({"userName":"u"} x)"), std::string(""),
+             std::string(R"({"userName":"u","USERNAME":"v"})"),      // named twice
+             std::string(R"({"userName":"u","name":{}})"),           // empty complex value
+             std::string(R"({"userName":"u","emails":[]})"),         // empty multi-valued complex
+             std::string(R"({"userName":"u","emails":[{"value":"a"},{}]})"),  // empty element
+             "{" + acme + R"({"audit":"a"}})",                       // returned: request
+             "{" + acme + R"({"badge":{"number":"1","pin":"2"}}})",  // a sub-attribute never returned
+             "{" + acme + R"({"projects":[]}})",
+             "{" + acme + "{}," + acme + "{}}",  // the extension twice
+         }) {
+        EXPECT_FALSE(textRender(rt, doc, meta())) << doc;
+    }
+}
+
+TEST(RenderText, DerivedGroupsReplaceTheStoredOnesInSchemaPlace) {
+    auto set = SchemaSet::builtin();
+    std::string doc = R"({"userName":"u","groups":[{"value":"stale"}],"emails":[{"value":"e"}],)"
+                      R"("x509Certificates":[{"value":"c"}]})";
+    std::string groups = R"([{"value":"g1","display":"Admins","type":"direct"}])";
+    DerivedAttribute derived{"groups", groups};
+    auto text = textRender(set->user(), doc, meta(), &derived);
+    ASSERT_TRUE(text);
+    JsonDoc withGroups;
+    withGroups.Parse(doc.c_str());
+    JsonDoc g(&withGroups.GetAllocator());
+    g.Parse(groups.c_str());
+    withGroups["groups"] = Json(g, withGroups.GetAllocator());
+    EXPECT_EQ(*text, domRender(set->user(), toString(withGroups), meta()));
+    EXPECT_EQ(text->find("stale"), std::string::npos);
+}
+
+TEST(RenderText, GroupsAndEmptyMetaFields) {
+    auto set = SchemaSet::builtin();
+    std::string doc = R"({"displayName":"Admins","externalId":"x"})";
+    ResourceMeta m{"g-1", "", "", 1, ""};
+    auto text = textRender(set->group(), doc, m);
+    ASSERT_TRUE(text);
+    EXPECT_EQ(*text, domRender(set->group(), doc, m));
+}
+
+// Many documents as the module writes them (normalizeResource on varied
+// input, then a compact write): the text path takes every one of them and
+// is byte-equal to the DOM path.
+TEST(RenderText, ByteEqualOverManyNormalizedDocuments) {
+    auto set = acmeSet();
+    const ResourceType &rt = set->user();
+    std::mt19937 rng(12);
+    auto pick = [&](std::initializer_list<const char *> options) {
+        auto it = options.begin();
+        std::advance(it, rng() % options.size());
+        return std::string(*it);
+    };
+    auto strings = {"\"a\"", "\"Zoë\"", "\"日本\"", "\"😀\"", "\"q\\\"b\\\\s/\"", "\"\\u00e9\"",
+                    "\"with space\"", "\"x@example.com\""};
+    int taken = 0;
+    for (int i = 0; i < 500; ++i) {
+        std::vector<std::string> members{"\"userName\":" + pick(strings)};
+        auto maybe = [&](const std::string &member) {
+            if (rng() % 2) members.push_back(member);
+        };
+        maybe("\"externalId\":" + pick(strings));
+        maybe("\"name\":{\"givenName\":" + pick(strings) + ",\"familyName\":" + pick(strings) + "}");
+        maybe("\"displayName\":" + pick(strings));
+        maybe("\"title\":" + pick(strings));
+        maybe("\"active\":" + pick({"true", "false", "\"True\""}));
+        maybe("\"emails\":[{\"value\":" + pick(strings) + ",\"type\":\"work\",\"primary\":true}]");
+        maybe("\"phoneNumbers\":[{\"value\":\"+1 555\"},{\"value\":" + pick(strings) + "}]");
+        maybe("\"roles\":[{\"value\":" + pick(strings) + "}]");
+        maybe("\"" + std::string(kEnterprise) + "\":{\"department\":" + pick(strings) +
+              ",\"manager\":{\"value\":\"m-1\"}}");
+        maybe("\"" + std::string(kAcmeUrn) + "\":{\"costCenter\":" + pick(strings) +
+              ",\"seats\":" + pick({"3", "0", "-12", "4.5"}) +
+              ",\"projects\":[{\"code\":\"p\",\"role\":\"lead\"}]}");
+        maybe("\"" + std::string(kAcmeUrn) + ":secret\":\"s\"");
+        std::shuffle(members.begin() + 1, members.end(), rng);
+        std::string input = "{";
+        for (size_t k = 0; k < members.size(); ++k) input += (k ? "," : "") + members[k];
+        input += "}";
+        JsonDoc body;
+        body.Parse(input.c_str());
+        ASSERT_FALSE(body.HasParseError()) << input;
+        auto normalizedDoc = normalizeResource(rt, body);
+        if (!normalizedDoc) continue;  // e.g. two acme objects in one body
+        std::string stored = toString(normalizedDoc->doc);
+        auto text = textRender(rt, stored, meta());
+        ASSERT_TRUE(text) << stored;
+        EXPECT_EQ(*text, domRender(rt, stored, meta())) << stored;
+        ++taken;
+    }
+    EXPECT_GT(taken, 400);
+}
