@@ -307,6 +307,9 @@ void renderRedis(Writer &w, const Snapshot &s) {
     w.family("scim_redis_reconnects_total", "counter",
              "Connections to Redis restored after a loss, summed over workers.");
     w.sample("scim_redis_reconnects_total", "", s.cells[cell::kReconnects]);
+    w.family("scim_redis_cluster_refreshes_total", "counter",
+             "Redis Cluster slot maps loaded (CLUSTER SLOTS), summed over workers.");
+    w.sample("scim_redis_cluster_refreshes_total", "", s.cells[cell::kClusterRefreshes]);
     w.family("scim_redis_up", "gauge", "Workers whose Redis connection is ready.");
     w.sample("scim_redis_up", "", s.redisUp);
 }

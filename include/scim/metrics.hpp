@@ -22,7 +22,8 @@ namespace scim::metrics {
 enum class Resource : unsigned { Users, Groups, Discovery, Search, Bulk, Me, Admin, None, Count };
 enum class Method : unsigned { Get, Post, Put, Patch, Delete, Other, Count };
 enum class RedisKind : unsigned { Read, Write, Auth, Admin, Count };
-// Moved, Ask and ClusterDown are there for Redis Cluster; nothing counts them yet.
+// Moved, Ask and ClusterDown (which counts TRYAGAIN too) are Redis Cluster's
+// redirects and retries, counted by the cluster router.
 enum class RedisError : unsigned {
     Timeout, Disconnect, Reply, NoScript, ReadOnly, Moved, Ask, ClusterDown, Count
 };
@@ -77,7 +78,8 @@ inline constexpr size_t kAuthFailures = kRedisErrors + count<RedisError>();
 inline constexpr size_t kReconnects = kAuthFailures + count<AuthFailure>();
 inline constexpr size_t kCacheHits = kReconnects + 1;
 inline constexpr size_t kCacheMisses = kCacheHits + 1;
-inline constexpr size_t kCount = kCacheMisses + 1;
+inline constexpr size_t kClusterRefreshes = kCacheMisses + 1;
+inline constexpr size_t kCount = kClusterRefreshes + 1;
 
 size_t requests(Resource r, Method m, int code);
 size_t httpDuration(Resource r, Method m);  // first cell of the histogram

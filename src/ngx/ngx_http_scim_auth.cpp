@@ -81,7 +81,7 @@ void ignore_reply(redisReply *, void *) noexcept {}
 
 // Best effort and rate-limited: a lost update only makes lastUsed older.
 void touch(const ngx_http_scim_loc_conf_t *slcf, const std::string &sha256) {
-    ngx_http_scim_redis_link &link = ngx_http_scim_redis();
+    ngx_http_scim_redis_front &link = ngx_http_scim_redis();
     if (!link.accepting() || !token_cache().shouldTouch(sha256)) return;
     scim::store::TokenKeys keys(slcf->service->keyPrefix);
     link.send(scim::store::touchToken(keys, sha256, wall_millis()).argv(), ignore_reply, nullptr);

@@ -277,7 +277,7 @@ void on_reply(redisReply *reply, void *privdata) noexcept {
 }
 
 bool send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
-    ngx_http_scim_redis_link &link = ngx_http_scim_redis();
+    ngx_http_scim_redis_front &link = ngx_http_scim_redis();
     if (!link.accepting()) return false;
     auto *call = new ngx_http_scim_call_t{ctx, {}, ngx_http_scim_now_usec(),
                                           command_kind(ctx, command)};

@@ -163,6 +163,8 @@ void ngx_http_scim_metrics_redis_error(m::RedisError kind) noexcept {
 
 void ngx_http_scim_metrics_redis_reconnect() noexcept { add(m::cell::kReconnects); }
 
+void ngx_http_scim_metrics_redis_cluster_refresh() noexcept { add(m::cell::kClusterRefreshes); }
+
 void ngx_http_scim_metrics_redis_up(bool up) noexcept {
     if (shm == nullptr) return;
     if (worker_slot < 0) worker_slot = claim_worker_slot();

@@ -27,6 +27,8 @@ void ngx_http_scim_metrics_redis_command(scim::metrics::RedisKind kind, uint64_t
 void ngx_http_scim_metrics_redis_error(scim::metrics::RedisError kind) noexcept;
 void ngx_http_scim_metrics_redis_reconnect() noexcept;
 void ngx_http_scim_metrics_redis_up(bool up) noexcept;
+// Redis Cluster: a slot map loaded (redirects count as RedisError::Moved/Ask).
+void ngx_http_scim_metrics_redis_cluster_refresh() noexcept;
 
 // Authentication hooks.
 void ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure reason) noexcept;

@@ -36,6 +36,9 @@ struct ngx_http_scim_main_conf_t {
     ngx_str_t redis_ssl_certificate_key;
     ngx_uint_t redis_ssl_protocols;
     ngx_str_t redis_ssl_ciphers;
+    // Redis Cluster (src/ngx/ngx_http_scim_redis_cluster_conf.cpp): the
+    // scim_redis_cluster seeds, as written (ngx_str_t), else nullptr.
+    ngx_array_t *redis_cluster;
     ngx_msec_t token_cache_ttl;
     ngx_flag_t used;  // some location has `scim` or `scim_admin`
     // Metrics (docs/metrics.md): the zone exists when `used` or some
@@ -112,6 +115,9 @@ ngx_int_t ngx_http_scim_init_filters(ngx_conf_t *cf) noexcept;
 // Builds smcf->redis from the scim_redis* directives (init_main_conf).
 char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
 extern ngx_conf_bitmask_t ngx_http_scim_redis_ssl_protocols[];
+// scim_redis_cluster host:port …; and its part of smcf->redis.
+char *ngx_http_scim_redis_cluster_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_scim_redis_cluster_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
 
 // Registers a pool cleanup that runs T's destructor; nullptr on failure.
 template <class T>

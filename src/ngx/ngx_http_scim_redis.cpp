@@ -65,11 +65,6 @@ struct ngx_http_scim_redis_link::events {
     }
 };
 
-ngx_http_scim_redis_link &ngx_http_scim_redis() {
-    static ngx_http_scim_redis_link link;
-    return link;
-}
-
 void ngx_http_scim_redis_link::start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept {
     conf_ = conf;
     log_ = log;
@@ -114,7 +109,7 @@ ngx_uint_t ngx_http_scim_redis_link::retry_after() const noexcept {
     return next_delay_ / 1000 + 1;
 }
 
-bool ngx_http_scim_redis_link::send(const std::vector<std::string> &argv,
+bool ngx_http_scim_redis_link::send(std::vector<std::string> argv,
                                     ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
     return conn_.send(argv, fn, privdata);
 }
@@ -209,7 +204,7 @@ void ngx_http_scim_redis_link::handshake() noexcept {
         // client that sends a command this large, before its AUTH error
         // can say why.
         if (ok && conf_->password.empty()) ok = load_scripts();
-        if (ok) ok = send_step({"GET", conf_->layout_key}, Step::Layout);
+        if (ok && !conf_->layout_key.empty()) ok = send_step({"GET", conf_->layout_key}, Step::Layout);
         if (!ok && conn_.opened()) fail("cannot queue the handshake");
     } catch (...) {
         fail("out of memory");
@@ -242,6 +237,7 @@ void ngx_http_scim_redis_link::on_step_reply(redisReply *reply, Step step) noexc
         }
         if (step == Step::Role) {
             master_ = scim::store::isArray(*reply) && scim::store::textAt(*reply, 0) == "master";
+            if (conf_->layout_key.empty()) ready();  // a cluster node: the router checks it
             return;
         }
         if (step == Step::Layout || step == Step::LayoutRecheck) on_layout(reply, step);

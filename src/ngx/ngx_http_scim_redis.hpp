@@ -6,6 +6,7 @@
 #pragma once
 
 #include "ngx_http_scim_redis_conn.hpp"
+#include "ngx_http_scim_redis_front.hpp"
 
 #include <string>
 #include <vector>
@@ -21,41 +22,46 @@ struct ngx_http_scim_redis_conf_t {
     ngx_int_t db = 0;
     ngx_msec_t connect_timeout = 1000;
     ngx_msec_t command_timeout = 2000;
-    std::string layout_key;  // "<prefix>layout"
+    std::string layout_key;  // "<prefix>layout"; empty: no layout check (a cluster node)
     ngx_http_scim_redis_tls_t tls;  // tls.ssl set when scim_redis_ssl is on
+    // Redis Cluster (scim_redis_cluster): the seed nodes, else empty.
+    std::vector<ngx_http_scim_redis_peer_t> cluster_seeds;
 };
 
-class ngx_http_scim_redis_link final : ngx_http_scim_redis_conn::owner_t {
+class ngx_http_scim_redis_link final : public ngx_http_scim_redis_front,
+                                       ngx_http_scim_redis_conn::owner_t {
 public:
     enum class State { Idle, Resolving, Connecting, Ready, Down };
 
     ngx_http_scim_redis_link() noexcept : conn_(*this) {}
 
     // Called from init_process / exit_process.
-    void start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept;
-    void stop() noexcept;
+    void start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept override;
+    void stop() noexcept override;
 
     // False while the store is known to be unreachable: callers answer 503
     // at once instead of queueing.
-    bool accepting() const noexcept;
+    bool accepting() const noexcept override;
     // Seconds until the next reconnect attempt, for Retry-After.
-    ngx_uint_t retry_after() const noexcept;
+    ngx_uint_t retry_after() const noexcept override;
 
     // Queues a command; `fn(reply, privdata)` runs exactly once, with
     // nullptr if the connection is lost first.
-    bool send(const std::vector<std::string> &argv, ngx_http_scim_redis_reply_fn fn,
-              void *privdata) noexcept;
+    bool send(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
+              void *privdata) noexcept override;
 
     // A command got READONLY: the server was demoted. Reads go on; the link
     // reconnects (re-resolving) to find the master, once per backoff step.
-    void on_readonly_reply() noexcept;
+    void on_readonly_reply() noexcept override;
     bool read_only() const noexcept { return read_only_; }
 
     // The connection number, for log lines that name a request's command.
-    ngx_atomic_uint_t connection_number() const noexcept { return conn_.number(); }
+    ngx_atomic_uint_t connection_number() const noexcept override { return conn_.number(); }
 
-    bool exiting() const noexcept { return exiting_; }
-    ngx_msec_t command_timeout() const noexcept { return conf_ ? conf_->command_timeout : 2000; }
+    bool exiting() const noexcept override { return exiting_; }
+    ngx_msec_t command_timeout() const noexcept override {
+        return conf_ ? conf_->command_timeout : 2000;
+    }
 
 private:
     enum class Step { Auth, Select, Role, Script, Layout, LayoutInit, LayoutRecheck };
@@ -104,6 +110,3 @@ private:
     ngx_event_t reconnect_timer_{};
     ngx_event_t refresh_timer_{};
 };
-
-// The worker's link.
-ngx_http_scim_redis_link &ngx_http_scim_redis();

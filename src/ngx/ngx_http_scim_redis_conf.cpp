@@ -170,7 +170,8 @@ char *configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
 char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept {
     try {
         ngx_http_scim_redis_conf_t &redis = *smcf->redis;
-        char *rv = configure_address(cf, smcf);
+        char *rv = smcf->redis_cluster ? ngx_http_scim_redis_cluster_configure(cf, smcf)
+                                       : configure_address(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;
         rv = configure_tls(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;
