@@ -794,7 +794,8 @@ sub _nginx_conf {
     $http_default->('fastcgi_temp_path', "fastcgi_temp_path $sr/tmp/fastcgi;");
     $http_default->('uwsgi_temp_path', "uwsgi_temp_path $sr/tmp/uwsgi;");
     $http_default->('scgi_temp_path', "scgi_temp_path $sr/tmp/scgi;");
-    if ($with_module && !_has_directive($all, 'scim_redis')) {
+    if ($with_module && !_has_directive($all, 'scim_redis')
+        && !_has_directive($all, 'scim_redis_cluster')) {
         if (my $tls = redis_tls()) {
             push @c, "    scim_redis 127.0.0.1:$tls->{port};", "    scim_redis_ssl on;",
                 "    scim_redis_ssl_trusted_certificate $tls->{ca};",
