@@ -84,12 +84,11 @@ sub start {
                    '--logfile', "$ndir/redis.log", '--cluster-enabled', 'yes',
                    '--cluster-config-file', "$ndir/nodes.conf", '--cluster-node-timeout', '3000',
                    '--cluster-require-full-coverage', 'no', @extra);
-        push @{ $self->{nodes} }, { port => $port, pid => _spawn(\@cmd, "$ndir/stderr.log") };
+        push @{ $self->{nodes} },
+            { port => $port, cmd => \@cmd, log => "$ndir/stderr.log",
+              pid => _spawn(\@cmd, "$ndir/stderr.log") };
     }
-    for my $node (@{ $self->{nodes} }) {
-        $self->_wait(sub { eval { _call($node, 'PING') } // '' } , 'PONG')
-            or die "ScimTest::RedisCluster: node $node->{port} does not answer\n";
-    }
+    $self->_wait_nodes;
     my @addrs = map { "127.0.0.1:$_->{port}" } @{ $self->{nodes} };
     my $pid = _spawn(['redis-cli', '--cluster', 'create', @addrs, '--cluster-yes'],
                      "$dir/create.log");
@@ -98,6 +97,27 @@ sub start {
     $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not become ok\n";
     $self->refresh;
     return $self;
+}
+
+sub _wait_nodes {
+    my ($self) = @_;
+    for my $node (@{ $self->{nodes} }) {
+        $self->_wait(sub { eval { _call($node, 'PING') } // '' } , 'PONG')
+            or die "ScimTest::RedisCluster: node $node->{port} does not answer\n";
+    }
+}
+
+# Starts the stopped masters again on their ports, with their nodes.conf
+# (the cluster and its slots survive; the data does not: no persistence).
+sub restart {
+    my ($self) = @_;
+    for my $node (grep { !$_->{pid} } @{ $self->{nodes} }) {
+        $node->{pid} = _spawn($node->{cmd}, $node->{log});
+    }
+    $self->_wait_nodes;
+    $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not come back\n";
+    $self->refresh;
+    return 1;
 }
 
 sub seeds { join ' ', map { "127.0.0.1:$_->{port}" } @{ $_[0]{nodes} } }
@@ -296,6 +316,23 @@ sub migrate_slot {
     return 1;
 }
 
+# ScimTest's redis_cmd() under TEST_NGINX_REDIS_CLUSTER=1: commands about
+# the whole store go to every master, the rest is routed by key.
+sub harness_cmd {
+    my ($self, @args) = @_;
+    my $name = uc $args[0];
+    return $self->keys($args[1]) if $name eq 'KEYS';
+    if ($name eq 'DBSIZE') {
+        my $n = 0;
+        $n += $_ for $self->all('DBSIZE');
+        return $n;
+    }
+    if ($name =~ /^(?:FLUSHALL|FLUSHDB|SCRIPT|CONFIG|PING|INFO)$/) {
+        return ($self->all(@args))[0];
+    }
+    return $self->cmd(@args);
+}
+
 sub stop_node {
     my ($self, $i) = @_;
     my $node = $self->{nodes}[$i];
@@ -317,6 +354,18 @@ sub stop {
     my ($self) = @_;
     local $?;
     $self->stop_node($_) for 0 .. $#{ $self->{nodes} };
+}
+
+# The store of ScimTest's files under TEST_NGINX_REDIS_CLUSTER=1: started
+# with the file's redis, restarted by start_redis() after stop_redis().
+sub for_harness {
+    my ($class, $S) = @_;
+    if ($S->{cluster}) {
+        $S->{cluster}->restart;
+    } else {
+        $S->{cluster} = $class->start("$S->{redis_dir}/cluster", 3);
+    }
+    return $S->{cluster};
 }
 
 1;
