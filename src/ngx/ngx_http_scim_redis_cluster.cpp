@@ -204,6 +204,7 @@ void ngx_http_scim_redis_cluster::answer(call_t *call, redisReply *reply) noexce
 }
 
 void ngx_http_scim_redis_cluster::on_reply(call_t *call, redisReply *reply) noexcept {
+    if (reply == nullptr && !exiting_) schedule_refresh();  // a master lost: failed over?
     if (reply == nullptr || exiting_ || !scim::store::isError(*reply)) {
         answer(call, reply);
         return;
@@ -357,7 +358,8 @@ void ngx_http_scim_redis_cluster::on_slots(redisReply *reply) noexcept {
     ngx_http_scim_metrics_redis_cluster_refresh();  // metrics hook
     attempts_ = 0;
     failure_logged_ = false;
-    if (!layout_ok_) check_layout();
+    // Again after each refresh: a master restarted empty gets its layout key back.
+    check_layout();
 }
 
 void ngx_http_scim_redis_cluster::apply_slots(const std::vector<scim::store::SlotRange> &ranges) noexcept {
@@ -445,6 +447,7 @@ void ngx_http_scim_redis_cluster::on_layout(redisReply *reply, int step) noexcep
 }
 
 void ngx_http_scim_redis_cluster::ready() noexcept {
+    if (layout_ok_) return;  // a re-check after a refresh
     layout_ok_ = true;
     failed_once_ = false;
     attempts_ = 0;

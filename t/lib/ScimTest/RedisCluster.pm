@@ -327,7 +327,16 @@ sub harness_cmd {
         $n += $_ for $self->all('DBSIZE');
         return $n;
     }
-    if ($name =~ /^(?:FLUSHALL|FLUSHDB|SCRIPT|CONFIG|PING|INFO)$/) {
+    if ($name eq 'INFO') {  # command counts summed over the masters
+        my @infos = $self->all(@args);
+        my %calls;
+        for my $info (@infos) {
+            $calls{$1} += $2 while $info =~ /^cmdstat_(\w+):calls=(\d+)/mg;
+        }
+        (my $rest = $infos[0]) =~ s/^cmdstat_.*\n?//mg;
+        return $rest . join '', map { "cmdstat_$_:calls=$calls{$_}\r\n" } sort CORE::keys %calls;
+    }
+    if ($name =~ /^(?:FLUSHALL|FLUSHDB|SCRIPT|CONFIG|PING)$/) {
         return ($self->all(@args))[0];
     }
     return $self->cmd(@args);
