@@ -23,8 +23,9 @@ END { local $?; $cluster->stop if $cluster; remove_tree($dir) if $dir && !$ENV{T
 # Tenant t1 … t12, each with its own token "tok-tN".
 our @tenants = map { "t$_" } 1 .. 12;
 $ENV{TEST_NGINX_CLUSTER_SEEDS} = $cluster->seeds;
-$ENV{TEST_NGINX_TENANT_TOKENS} = join "\n",
-    map { "        scim_token " . sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants;
+$ENV{TEST_NGINX_TENANT_LOCATION} = join "\n", "    location /scim/v2/ {", "        scim;",
+    (map { "        scim_token " . sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants), "    }",
+    "    location = /metrics { scim_metrics; }";
 
 sub as_tenant {
     my ($tenant, $method, $uri, $body) = @_;
@@ -41,10 +42,7 @@ __DATA__
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
 --- config
-    location /scim/v2/ {
-        scim;
-$TEST_NGINX_TENANT_TOKENS
-    }
+$TEST_NGINX_TENANT_LOCATION
 --- perl
 $main::cluster->all('FLUSHALL');
 my %nodes = map { main::tenant_node($_) => 1 } @main::tenants;
@@ -71,11 +69,7 @@ is(scalar(@{ $main::cluster->keys('scim:layout') }), 1, 'one layout key in the c
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
 --- config
-    location /scim/v2/ {
-        scim;
-$TEST_NGINX_TENANT_TOKENS
-    }
-    location = /metrics { scim_metrics; }
+$TEST_NGINX_TENANT_LOCATION
 --- perl
 $main::cluster->all('FLUSHALL');
 my $t = 't3';
@@ -143,10 +137,7 @@ like($m, qr/^scim_redis_cluster_refreshes_total [2-9]|^scim_redis_cluster_refres
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
 --- config
-    location /scim/v2/ {
-        scim;
-$TEST_NGINX_TENANT_TOKENS
-    }
+$TEST_NGINX_TENANT_LOCATION
 --- perl
 $main::cluster->all('FLUSHALL');
 for my $t (@main::tenants) {

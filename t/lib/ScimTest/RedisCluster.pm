@@ -22,7 +22,7 @@ use warnings;
 
 use File::Path qw(make_path);
 use IO::Socket::INET;
-use POSIX qw(WNOHANG);
+use POSIX ();
 use Time::HiRes qw(sleep time);
 
 # CRC16-CCITT (XMODEM), as the cluster specification defines it.
@@ -348,15 +348,7 @@ sub stop_node {
     my $pid = delete $node->{pid} or return;
     close $node->{sock} if $node->{sock};
     delete $node->{sock};
-    kill 'TERM', $pid;
-    my $deadline = time + 10;
-    while (time < $deadline) {
-        return 1 if waitpid($pid, WNOHANG) == $pid;
-        sleep 0.02;
-    }
-    kill 'KILL', $pid;
-    waitpid($pid, 0);
-    return 1;
+    return ScimTest::kill_pid($pid);
 }
 
 sub stop {
