@@ -159,6 +159,14 @@ for my $t (@main::tenants) {
         }
     }
 }
+# Back (empty: no persistence here): its tenants work again, without a reload.
+$main::cluster->restart;
+my ($back) = grep { main::tenant_node($_) == $down } @main::tenants;
+my $r;
+ok(wait_until(sub {
+    $r = main::as_tenant($back, 'POST', '/scim/v2/Users', '{"userName":"back"}');
+    $r->{status} == 201 }, 15, 0.1), "$back: writes again once its master is back")
+    or diag($r->{body});
 --- no_error_log
 [alert]
 
@@ -178,3 +186,44 @@ for my $t (@main::tenants) {
 --- http_config
     scim_redis_cluster 127.0.0.1:99999;
 --- nginx_t_fails: invalid scim_redis_cluster node "127.0.0.1:99999"
+
+=== TEST 7: a slot half-way through its migration: a read whose keys have all moved follows ASK to the importing master; the map is not changed by it; a read with a missing key (TRYAGAIN there) gets 503
+--- http_config
+    scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+$main::cluster->all('FLUSHALL');
+my $t = 't5';
+my $slot = ScimTest::RedisCluster::key_slot("scim:{$t}:users");
+my $from = main::tenant_node($t);
+my $to = ($from + 2) % 3;
+my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"asked"}');
+is($r->{status}, 201, 'created') or diag($r->{body});
+my $id = $r->{json}{id};
+# A group, so that the user's memberof key exists: the read script declares it.
+$r = main::as_tenant($t, 'POST', '/scim/v2/Groups', qq({"displayName":"g","members":[{"value":"$id"}]}));
+is($r->{status}, 201, 'group created') or diag($r->{body});
+my $lonely = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"lonely"}')->{json}{id};
+$main::cluster->migrate_slot($slot, $to, sub {
+    # Every key is on the importing master; the slot still belongs to the old one.
+    is($main::cluster->call_node($from, 'CLUSTER', 'COUNTKEYSINSLOT', $slot), 0, 'the old master has no key left');
+    my $g = main::as_tenant($t, 'GET', "/scim/v2/Users/$id");
+    is($g->{status}, 200, 'read through ASK') or diag($g->{body});
+    is($g->{json}{userName}, 'asked', 'the moved user');
+    my $m = http_request('GET', '/metrics')->{body};
+    like($m, qr/^scim_redis_errors_total\{kind="ask"\} [1-9]/m, 'ASK counted');
+    unlike($m, qr/^scim_redis_errors_total\{kind="moved"\} [1-9]/m, 'no MOVED: the map still says the old master');
+    # Its memberof key does not exist: the importing master answers TRYAGAIN
+    # until the slot is settled, retried until scim_redis_timeout.
+    my $l = main::as_tenant($t, 'GET', "/scim/v2/Users/$lonely");
+    is($l->{status}, 503, 'a read the importing master cannot serve yet: 503');
+    ok($l->{headers}{'retry-after'}, 'with Retry-After');
+});
+$r = main::as_tenant($t, 'GET', "/scim/v2/Users/$id");
+is($r->{status}, 200, 'read after the migration (MOVED, then the new map)');
+is(main::as_tenant($t, 'GET', "/scim/v2/Users/$lonely")->{status}, 200, 'and the other user too');
+$r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"after"}');
+is($r->{status}, 201, 'a write after the migration');
+--- no_error_log
+[alert]

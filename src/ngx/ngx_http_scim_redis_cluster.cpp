@@ -252,6 +252,7 @@ bool ngx_http_scim_redis_cluster::retry_later(call_t *call) noexcept {
     ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::ClusterDown);
     ngx_msec_t delay = backoff(call->retries++, kRetryLaterBase, kRetryLaterMax);
     if (static_cast<ngx_msec_int_t>(call->deadline - ngx_current_msec - delay) <= 0) return false;
+    call->redirects = 0;  // ASK, TRYAGAIN, ASK … is a migration, not a loop
     ngx_add_timer(&call->retry_timer, delay);
     return true;
 }
