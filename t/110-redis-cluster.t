@@ -17,12 +17,20 @@ my $dir = "build/t/110-cluster-$$";
 remove_tree($dir);
 make_path($dir);
 $dir = Cwd::abs_path($dir);
-our $cluster = ScimTest::RedisCluster->start($dir, 3);
-END { local $?; $cluster->stop if $cluster; remove_tree($dir) if $dir && !$ENV{TEST_NGINX_NO_CLEAN}; }
+our $cluster = ScimTest::RedisCluster->start("$dir/open", 3);
+# A second one that wants a password (TEST 8).
+our $secure = ScimTest::RedisCluster->start("$dir/secure", 3, '--requirepass', 'cluster-secret',
+                                            '--masterauth', 'cluster-secret');
+END {
+    local $?;
+    $_->stop for grep { $_ } $cluster, $secure;
+    remove_tree($dir) if $dir && !$ENV{TEST_NGINX_NO_CLEAN};
+}
 
 # Tenant t1 … t12, each with its own token "tok-tN".
 our @tenants = map { "t$_" } 1 .. 12;
 $ENV{TEST_NGINX_CLUSTER_SEEDS} = $cluster->seeds;
+$ENV{TEST_NGINX_SECURE_SEED} = (split ' ', $secure->seeds)[0];
 $ENV{TEST_NGINX_TENANT_LOCATION} = join "\n", "    location /scim/v2/ {", "        scim;",
     (map { "        scim_token " . sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants), "    }",
     "    location = /metrics { scim_metrics; }";
@@ -227,3 +235,21 @@ $r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"after"}');
 is($r->{status}, 201, 'a write after the migration');
 --- no_error_log
 [alert]
+
+=== TEST 8: a cluster with a password: scim_redis_password authenticates on every master (including one learnt from a redirect)
+--- http_config
+    scim_redis_cluster $TEST_NGINX_SECURE_SEED;
+    scim_redis_password cluster-secret;
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+# Only one seed: the other masters come from CLUSTER SLOTS.
+my %nodes;
+for my $t (@main::tenants) {
+    my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"secure-$t"}));
+    is($r->{status}, 201, "$t: created") or diag($r->{body});
+    $nodes{ $main::secure->node_of_key("scim:{$t}:users") }++ if $r->{status} == 201;
+}
+is(scalar(keys %nodes), 3, 'on all three masters');
+--- no_error_log
+[error]

@@ -71,9 +71,12 @@ sub _spawn {
     return $pid;
 }
 
+# @extra: more redis-server arguments; `--requirepass PW` also makes the
+# tests' client and `redis-cli --cluster create` authenticate.
 sub start {
     my ($class, $dir, $n, @extra) = @_;
-    my $self = bless { dir => $dir, nodes => [] }, $class;
+    my %opt = @extra;
+    my $self = bless { dir => $dir, nodes => [], password => $opt{'--requirepass'} }, $class;
     for my $i (0 .. $n - 1) {
         my $ndir = "$dir/node$i";
         make_path($ndir);
@@ -85,12 +88,13 @@ sub start {
                    '--cluster-config-file', "$ndir/nodes.conf", '--cluster-node-timeout', '3000',
                    '--cluster-require-full-coverage', 'no', @extra);
         push @{ $self->{nodes} },
-            { port => $port, cmd => \@cmd, log => "$ndir/stderr.log",
+            { port => $port, cmd => \@cmd, log => "$ndir/stderr.log", password => $opt{'--requirepass'},
               pid => _spawn(\@cmd, "$ndir/stderr.log") };
     }
     $self->_wait_nodes;
     my @addrs = map { "127.0.0.1:$_->{port}" } @{ $self->{nodes} };
-    my $pid = _spawn(['redis-cli', '--cluster', 'create', @addrs, '--cluster-yes'],
+    my @auth = defined $self->{password} ? ('-a', $self->{password}, '--no-auth-warning') : ();
+    my $pid = _spawn(['redis-cli', @auth, '--cluster', 'create', @addrs, '--cluster-yes'],
                      "$dir/create.log");
     waitpid($pid, 0);
     die "ScimTest::RedisCluster: cluster create failed:\n" . `tail -20 $dir/create.log` if $?;
@@ -155,6 +159,12 @@ sub _conn {
                                           Proto => 'tcp', Timeout => 5)
         or die "ScimTest::RedisCluster: cannot connect to $node->{port}: $!\n";
     $node->{buf} = '';
+    if (defined $node->{password}) {
+        my $pw = $node->{password};
+        syswrite($node->{sock}, "*2\r\n\$4\r\nAUTH\r\n\$" . length($pw) . "\r\n$pw\r\n");
+        my $ok = _read($node);
+        die "ScimTest::RedisCluster: AUTH failed on $node->{port}\n" if ref $ok;
+    }
     return $node->{sock};
 }
 
