@@ -236,7 +236,7 @@ is($r->{status}, 201, 'a write after the migration');
 --- no_error_log
 [alert]
 
-=== TEST 8: a cluster with a password: scim_redis_password authenticates on every master (including one learnt from a redirect)
+=== TEST 8: a cluster with a password, one seed given: scim_redis_password authenticates on every master, those learnt from CLUSTER SLOTS too
 --- http_config
     scim_redis_cluster $TEST_NGINX_SECURE_SEED;
     scim_redis_password cluster-secret;
