@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+// scim_redis_connect_timeout and scim_redis_timeout when not set.
+constexpr ngx_msec_t ngx_http_scim_redis_connect_timeout_default = 1000;
+constexpr ngx_msec_t ngx_http_scim_redis_timeout_default = 2000;
+
 struct ngx_http_scim_redis_conf_t {
     ngx_http_scim_redis_peer_t peer;  // fixed address (config-time resolution)
     std::string host;                 // a name to resolve at run time, else empty
@@ -20,8 +24,8 @@ struct ngx_http_scim_redis_conf_t {
     std::string username;
     std::string password;
     ngx_int_t db = 0;
-    ngx_msec_t connect_timeout = 1000;
-    ngx_msec_t command_timeout = 2000;
+    ngx_msec_t connect_timeout = ngx_http_scim_redis_connect_timeout_default;
+    ngx_msec_t command_timeout = ngx_http_scim_redis_timeout_default;
     std::string layout_key;  // "<prefix>layout"; empty: no layout check (a cluster node)
     ngx_http_scim_redis_tls_t tls;  // tls.ssl set when scim_redis_ssl is on
     // Redis Cluster (scim_redis_cluster): the seed nodes, else empty.
@@ -60,7 +64,7 @@ public:
 
     bool exiting() const noexcept override { return exiting_; }
     ngx_msec_t command_timeout() const noexcept override {
-        return conf_ ? conf_->command_timeout : 2000;
+        return conf_ ? conf_->command_timeout : ngx_http_scim_redis_timeout_default;
     }
 
 private:

@@ -31,7 +31,7 @@ public:
     ngx_atomic_uint_t connection_number() const noexcept override { return last_number_; }
     bool exiting() const noexcept override { return exiting_; }
     ngx_msec_t command_timeout() const noexcept override {
-        return conf_ ? conf_->command_timeout : 2000;
+        return conf_ ? conf_->command_timeout : ngx_http_scim_redis_timeout_default;
     }
 
 private:
