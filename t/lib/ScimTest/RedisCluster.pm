@@ -22,7 +22,7 @@ use warnings;
 
 use File::Path qw(make_path);
 use IO::Socket::INET;
-use POSIX ();
+use POSIX qw(WNOHANG);
 use Time::HiRes qw(sleep time);
 
 # CRC16-CCITT (XMODEM), as the cluster specification defines it.
@@ -77,8 +77,31 @@ sub start {
     my ($class, $dir, $n, @extra) = @_;
     my %opt = @extra;
     my $self = bless { dir => $dir, nodes => [], password => $opt{'--requirepass'} }, $class;
+    # Files run in parallel: a port can be taken between the check and the
+    # bind. A node that could not bind exits; start again with other ports.
+    for my $attempt (1 .. 5) {
+        $self->_spawn_nodes($n, @extra);
+        last if $self->_wait_nodes(1);
+        $self->stop;
+        $self->{nodes} = [];
+        die "ScimTest::RedisCluster: cannot start $n nodes\n" if $attempt == 5;
+    }
+    my @addrs = map { "127.0.0.1:$_->{port}" } @{ $self->{nodes} };
+    my @auth = defined $self->{password} ? ('-a', $self->{password}, '--no-auth-warning') : ();
+    my $pid = _spawn(['redis-cli', @auth, '--cluster', 'create', @addrs, '--cluster-yes'],
+                     "$dir/create.log");
+    waitpid($pid, 0);
+    die "ScimTest::RedisCluster: cluster create failed:\n" . `tail -20 $dir/create.log` if $?;
+    $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not become ok\n";
+    $self->refresh;
+    return $self;
+}
+
+sub _spawn_nodes {
+    my ($self, $n, @extra) = @_;
+    my %opt = @extra;
     for my $i (0 .. $n - 1) {
-        my $ndir = "$dir/node$i";
+        my $ndir = "$self->{dir}/node$i";
         make_path($ndir);
         unlink "$ndir/nodes.conf";
         my $port = _free_pair();
@@ -91,24 +114,25 @@ sub start {
             { port => $port, cmd => \@cmd, log => "$ndir/stderr.log", password => $opt{'--requirepass'},
               pid => _spawn(\@cmd, "$ndir/stderr.log") };
     }
-    $self->_wait_nodes;
-    my @addrs = map { "127.0.0.1:$_->{port}" } @{ $self->{nodes} };
-    my @auth = defined $self->{password} ? ('-a', $self->{password}, '--no-auth-warning') : ();
-    my $pid = _spawn(['redis-cli', @auth, '--cluster', 'create', @addrs, '--cluster-yes'],
-                     "$dir/create.log");
-    waitpid($pid, 0);
-    die "ScimTest::RedisCluster: cluster create failed:\n" . `tail -20 $dir/create.log` if $?;
-    $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not become ok\n";
-    $self->refresh;
-    return $self;
 }
 
+# Every node answers PING, from its own process (not another file's on the
+# same port); with $soft, false instead of dying.
 sub _wait_nodes {
-    my ($self) = @_;
+    my ($self, $soft) = @_;
     for my $node (@{ $self->{nodes} }) {
-        $self->_wait(sub { eval { _call($node, 'PING') } // '' } , 'PONG')
-            or die "ScimTest::RedisCluster: node $node->{port} does not answer\n";
+        my $ok = $self->_wait(sub {
+            return '' if waitpid($node->{pid}, WNOHANG) == $node->{pid};
+            my $id = eval { _call($node, 'INFO', 'server') } // '';
+            $id =~ /^process_id:$node->{pid}\r?$/m ? 'mine' : '';
+        }, 'mine');
+        if (!$ok) {
+            delete $node->{pid} if waitpid($node->{pid}, WNOHANG) == $node->{pid};
+            return 0 if $soft;
+            die "ScimTest::RedisCluster: node $node->{port} does not answer\n";
+        }
     }
+    return 1;
 }
 
 # Starts the stopped masters again on their ports, with their nodes.conf
