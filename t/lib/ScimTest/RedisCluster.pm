@@ -25,6 +25,9 @@ use IO::Socket::INET;
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(sleep time);
 
+use ScimTest::Base ();
+use ScimTest::Redis ();
+
 # CRC16-CCITT (XMODEM), as the cluster specification defines it.
 sub crc16 {
     my ($data) = @_;
@@ -150,6 +153,7 @@ sub restart {
 
 sub seeds { join ' ', map { "127.0.0.1:$_->{port}" } @{ $_[0]{nodes} } }
 sub nodes { @{ $_[0]{nodes} } }
+sub up { return scalar grep { $_->{pid} } @{ $_[0]{nodes} } }
 sub alive { my ($self, $i) = @_; return $self->{nodes}[$i]{pid} ? 1 : 0 }
 
 sub _wait {
@@ -382,7 +386,7 @@ sub stop_node {
     my $pid = delete $node->{pid} or return;
     close $node->{sock} if $node->{sock};
     delete $node->{sock};
-    return ScimTest::kill_pid($pid);
+    return ScimTest::Base::kill_pid($pid);
 }
 
 sub stop {
@@ -391,8 +395,16 @@ sub stop {
     $self->stop_node($_) for 0 .. $#{ $self->{nodes} };
 }
 
-# The store of ScimTest's files under TEST_NGINX_REDIS_CLUSTER=1: started
-# with the file's redis, restarted by start_redis() after stop_redis().
+# The store of ScimTest's files under TEST_NGINX_REDIS_CLUSTER=1 (the Redis
+# mode `cluster`): started with the file's redis, stopped and restarted with
+# it by stop_redis() and start_redis().
+ScimTest::Redis::redis_mode(cluster => {
+    env => 'TEST_NGINX_REDIS_CLUSTER',
+    started => sub { __PACKAGE__->for_harness(\%ScimTest::Base::S) },
+    stopping => sub { $ScimTest::Base::S{cluster}->stop if $ScimTest::Base::S{cluster} },
+    directives => sub { ('scim_redis_cluster ' . $ScimTest::Base::S{cluster}->seeds . ';') },
+});
+
 sub for_harness {
     my ($class, $S) = @_;
     if ($S->{cluster}) {
