@@ -142,9 +142,18 @@ fuzz fuzz-short: deps $(FUZZ_BINS)
 # The same files again with the module talking TLS to its Redis.
 TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t
 
+# And the suite with the store on a three-master Redis Cluster, but for the
+# files about the single link itself (its outages, timeouts, DNS failover,
+# harness self-test), its nginx -t checks, and the example consumer (it
+# reads one Redis server); t/110 is the cluster's own.
+CLUSTER_SKIP  := t/000-harness.t t/030-redis.t t/031-redis-tls.t t/032-redis-failover.t \
+                 t/040-config.t t/091-consumer.t t/110-redis-cluster.t
+CLUSTER_TESTS := $(filter-out $(CLUSTER_SKIP),$(wildcard t/*.t))
+
 integration: module
 	TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib -r t/
 	TEST_NGINX_REDIS_TLS=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib $(TLS_TESTS)
+	TEST_NGINX_REDIS_CLUSTER=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib $(CLUSTER_TESTS)
 
 test: deps unit fuzz-short integration test-demo test-deb
 
@@ -200,10 +209,13 @@ start: module
 stop:
 	@tools/scim-run stop
 
+# The issue-12 table, then the Redis Cluster rows (three masters against one
+# Redis, GET and POST; bench/run-full's cluster section alone).
 bench: module
 	@bench/run
+	@BENCH_CLUSTER_ONLY=1 bench/run-full
 
-# The older, longer sections: scale, groups, TLS, Bulk (1 worker).
+# The older, longer sections: scale, groups, TLS, Bulk, Cluster (1 worker).
 bench-full: module
 	@bench/run-full
 

@@ -72,6 +72,9 @@ static ngx_command_t ngx_http_scim_commands[] = {
     {ngx_string("scim_redis"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_http_scim_redis_address,
      NGX_HTTP_MAIN_CONF_OFFSET, offsetof(ngx_http_scim_main_conf_t, redis_address), nullptr},
 
+    {ngx_string("scim_redis_cluster"), NGX_HTTP_MAIN_CONF | NGX_CONF_1MORE,
+     ngx_http_scim_redis_cluster_directive, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
+
     {ngx_string("scim_redis_password"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1,
      ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_scim_main_conf_t, redis_password), nullptr},
@@ -313,7 +316,7 @@ static ngx_int_t ngx_http_scim_init_process(ngx_cycle_t *cycle) noexcept {
     ngx_http_scim_metrics_init_process(cycle);
     if (smcf == nullptr || !smcf->used) return NGX_OK;
     ngx_http_scim_token_cache_init(smcf->token_cache_ttl);
-    ngx_http_scim_redis().start(smcf->redis, cycle->log);
+    ngx_http_scim_redis_start(smcf->redis, cycle->log);
     return NGX_OK;
 }
 

@@ -310,6 +310,9 @@ void renderRedis(Writer &w, const Snapshot &s) {
     w.family("scim_redis_sentinel_switches_total", "counter",
              "Redis masters replaced, as the sentinels named them, summed over workers.");
     w.sample("scim_redis_sentinel_switches_total", "", s.cells[cell::kMasterSwitches]);
+    w.family("scim_redis_cluster_refreshes_total", "counter",
+             "Redis Cluster slot maps loaded (CLUSTER SLOTS), summed over workers.");
+    w.sample("scim_redis_cluster_refreshes_total", "", s.cells[cell::kClusterRefreshes]);
     w.family("scim_redis_up", "gauge", "Workers whose Redis connection is ready.");
     w.sample("scim_redis_up", "", s.redisUp);
 }

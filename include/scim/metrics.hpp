@@ -22,7 +22,8 @@ namespace scim::metrics {
 enum class Resource : unsigned { Users, Groups, Discovery, Search, Bulk, Me, Admin, None, Count };
 enum class Method : unsigned { Get, Post, Put, Patch, Delete, Other, Count };
 enum class RedisKind : unsigned { Read, Write, Auth, Admin, Count };
-// Moved, Ask and ClusterDown are there for Redis Cluster; nothing counts them yet.
+// Moved, Ask and ClusterDown (which counts TRYAGAIN too) are Redis Cluster's
+// redirects and retries, counted by the cluster router.
 enum class RedisError : unsigned {
     Timeout, Disconnect, Reply, NoScript, ReadOnly, Moved, Ask, ClusterDown, Count
 };
@@ -79,7 +80,9 @@ inline constexpr size_t kCacheHits = kReconnects + 1;
 inline constexpr size_t kCacheMisses = kCacheHits + 1;
 // Redis Sentinel: master switches seen by the workers.
 inline constexpr size_t kMasterSwitches = kCacheMisses + 1;
-inline constexpr size_t kCount = kMasterSwitches + 1;
+// Redis Cluster: slot maps loaded.
+inline constexpr size_t kClusterRefreshes = kMasterSwitches + 1;
+inline constexpr size_t kCount = kClusterRefreshes + 1;
 
 size_t requests(Resource r, Method m, int code);
 size_t httpDuration(Resource r, Method m);  // first cell of the histogram

@@ -161,6 +161,10 @@ void ngx_http_scim_metrics_redis_master_switch() noexcept {
     ngx_http_scim_count(m::cell::kMasterSwitches);
 }
 
+void ngx_http_scim_metrics_redis_cluster_refresh() noexcept {
+    ngx_http_scim_count(m::cell::kClusterRefreshes);
+}
+
 void ngx_http_scim_metrics_redis_up(bool up) noexcept {
     if (shm == nullptr) return;
     if (worker_slot < 0) worker_slot = ngx_http_scim_claim_worker_slot();

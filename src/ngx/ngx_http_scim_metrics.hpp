@@ -26,6 +26,8 @@ void ngx_http_scim_metrics_redis_error(scim::metrics::RedisError kind) noexcept;
 void ngx_http_scim_metrics_redis_reconnect() noexcept;
 void ngx_http_scim_metrics_redis_up(bool up) noexcept;
 void ngx_http_scim_metrics_redis_master_switch() noexcept;  // Sentinel
+// Redis Cluster: a slot map loaded (redirects count as RedisError::Moved/Ask).
+void ngx_http_scim_metrics_redis_cluster_refresh() noexcept;
 
 // Authentication hooks.
 void ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure reason) noexcept;

@@ -41,6 +41,9 @@ struct ngx_http_scim_main_conf_t {
     ngx_array_t *redis_sentinel;  // of ngx_str_t: the master's name, then sentinels
     ngx_str_t redis_sentinel_username;
     ngx_str_t redis_sentinel_password;
+    // Redis Cluster (src/ngx/ngx_http_scim_redis_cluster_conf.cpp): the
+    // scim_redis_cluster seeds, as written (ngx_str_t), else nullptr.
+    ngx_array_t *redis_cluster;
     ngx_msec_t token_cache_ttl;
     ngx_flag_t used;  // some location has `scim` or `scim_admin`
     // Metrics (docs/metrics.md): the zone exists when `used` or some
@@ -122,6 +125,9 @@ char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_
 // The `resolver` of the http{} block, if one with servers is configured.
 ngx_resolver_t *ngx_http_scim_http_resolver(ngx_conf_t *cf) noexcept;
 extern ngx_conf_bitmask_t ngx_http_scim_redis_ssl_protocols[];
+// scim_redis_cluster host:port …; and its part of smcf->redis.
+char *ngx_http_scim_redis_cluster_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_scim_redis_cluster_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
 
 // Registers a pool cleanup that runs T's destructor; nullptr on failure.
 template <class T>

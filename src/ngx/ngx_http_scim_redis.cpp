@@ -65,11 +65,6 @@ struct ngx_http_scim_redis_link::events {
     }
 };
 
-ngx_http_scim_redis_link &ngx_http_scim_redis() {
-    static ngx_http_scim_redis_link link;
-    return link;
-}
-
 void ngx_http_scim_redis_link::start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept {
     conf_ = conf;
     log_ = log;
@@ -119,11 +114,11 @@ ngx_uint_t ngx_http_scim_redis_link::retry_after() const noexcept {
 
 // Before the connection is opened (a name or the master being looked up),
 // commands wait in the link and go out right after the handshake.
-bool ngx_http_scim_redis_link::send(const std::vector<std::string> &argv,
+bool ngx_http_scim_redis_link::send(std::vector<std::string> argv,
                                     ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
     if (conn_.opened() || state_ != State::Resolving) return conn_.send(argv, fn, privdata);
     try {
-        waiting_.push_back({argv, fn, privdata});
+        waiting_.push_back({std::move(argv), fn, privdata});
     } catch (...) {
         return false;
     }
@@ -272,7 +267,7 @@ void ngx_http_scim_redis_link::handshake() noexcept {
         // client that sends a command this large, before its AUTH error
         // can say why.
         if (ok && conf_->password.empty()) ok = load_scripts();
-        if (ok) ok = send_step({"GET", conf_->layout_key}, Step::Layout);
+        if (ok && !conf_->layout_key.empty()) ok = send_step({"GET", conf_->layout_key}, Step::Layout);
         if (!ok && conn_.opened()) fail("cannot queue the handshake");
     } catch (...) {
         fail("out of memory");
@@ -307,6 +302,8 @@ void ngx_http_scim_redis_link::on_step_reply(redisReply *reply, Step step) noexc
             master_ = scim::store::isArray(*reply) && scim::store::textAt(*reply, 0) == "master";
             if (!master_ && conf_->sentinel != nullptr) {
                 fail("the server the sentinels named is not a master (yet); asking them again");
+            } else if (conf_->layout_key.empty()) {
+                ready();  // a cluster node: the router checks the layout
             }
             return;
         }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "ngx_http_scim_redis_conn.hpp"
+#include "ngx_http_scim_redis_front.hpp"
 #include "ngx_http_scim_redis_sentinel.hpp"
 
 #include <deque>
@@ -30,13 +31,16 @@ struct ngx_http_scim_redis_conf_t {
     ngx_int_t db = 0;
     ngx_msec_t connect_timeout = ngx_http_scim_redis_connect_timeout_default;
     ngx_msec_t command_timeout = ngx_http_scim_redis_timeout_default;
-    std::string layout_key;  // "<prefix>layout"
+    std::string layout_key;  // "<prefix>layout"; empty: no layout check (a cluster node)
     ngx_http_scim_redis_tls_t tls;  // tls.ssl set when scim_redis_ssl is on
     // scim_redis_sentinel: the master is asked for before each connect.
     const ngx_http_scim_redis_sentinel_conf_t *sentinel = nullptr;
+    // Redis Cluster (scim_redis_cluster): the seed nodes, else empty.
+    std::vector<ngx_http_scim_redis_peer_t> cluster_seeds;
 };
 
-class ngx_http_scim_redis_link final : ngx_http_scim_redis_conn::owner_t,
+class ngx_http_scim_redis_link final : public ngx_http_scim_redis_front,
+                                       ngx_http_scim_redis_conn::owner_t,
                                        ngx_http_scim_redis_sentinel::listener_t {
 public:
     enum class State { Idle, Resolving, Connecting, Ready, Down };
@@ -44,33 +48,33 @@ public:
     ngx_http_scim_redis_link() noexcept : conn_(*this), sentinel_(*this) {}
 
     // Called from init_process / exit_process.
-    void start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept;
-    void stop() noexcept;
+    void start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept override;
+    void stop() noexcept override;
 
     // False while the store is known to be unreachable: callers answer 503
     // at once instead of queueing.
-    bool accepting() const noexcept;
+    bool accepting() const noexcept override;
     // Seconds until the next reconnect attempt, for Retry-After.
-    ngx_uint_t retry_after() const noexcept;
+    ngx_uint_t retry_after() const noexcept override;
 
     // Queues a command; `fn(reply, privdata)` runs exactly once, with
     // nullptr if the connection is lost first.
-    bool send(const std::vector<std::string> &argv, ngx_http_scim_redis_reply_fn fn,
-              void *privdata) noexcept;
+    bool send(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
+              void *privdata) noexcept override;
 
     // A command got READONLY: the server was demoted. Reads go on; the link
     // reconnects (re-resolving) to find the master, once per backoff step.
-    void on_readonly_reply() noexcept;
+    void on_readonly_reply() noexcept override;
     bool read_only() const noexcept { return read_only_; }
     // A write got NOREPLICAS: under Sentinel, the master may have been
     // replaced (min-replicas-to-write); ask the sentinels again.
     void on_noreplicas_reply() noexcept;
 
     // The connection number, for log lines that name a request's command.
-    ngx_atomic_uint_t connection_number() const noexcept { return conn_.number(); }
+    ngx_atomic_uint_t connection_number() const noexcept override { return conn_.number(); }
 
-    bool exiting() const noexcept { return exiting_; }
-    ngx_msec_t command_timeout() const noexcept {
+    bool exiting() const noexcept override { return exiting_; }
+    ngx_msec_t command_timeout() const noexcept override {
         return conf_ ? conf_->command_timeout : ngx_http_scim_redis_timeout_default;
     }
 
@@ -144,6 +148,3 @@ private:
     ngx_event_t reconnect_timer_{};
     ngx_event_t refresh_timer_{};
 };
-
-// The worker's link.
-ngx_http_scim_redis_link &ngx_http_scim_redis();

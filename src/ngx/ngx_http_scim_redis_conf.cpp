@@ -176,8 +176,15 @@ char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *s
                                "scim_redis_sentinel_* directives have no effect without "
                                "scim_redis_sentinel");
         }
-        char *rv = smcf->redis_sentinel ? ngx_http_scim_redis_sentinel_configure(cf, smcf)
-                                        : configure_address(cf, smcf);
+        if (smcf->redis_sentinel && smcf->redis_cluster) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "scim_redis_sentinel and scim_redis_cluster are exclusive: "
+                               "use one of them");
+            return conf_error();
+        }
+        char *rv = smcf->redis_cluster    ? ngx_http_scim_redis_cluster_configure(cf, smcf)
+                   : smcf->redis_sentinel ? ngx_http_scim_redis_sentinel_configure(cf, smcf)
+                                          : configure_address(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;
         rv = configure_tls(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;

@@ -199,6 +199,7 @@ use ScimTest::Json;
 use ScimTest::Nginx;
 use ScimTest::Redis;
 use ScimTest::RedisSentinel ();    # the `sentinel` mode
+use ScimTest::RedisCluster;        # the `cluster` mode
 use ScimTest::Steps;
 
 our @EXPORT = qw(

@@ -23,7 +23,8 @@ package ScimTest::Redis;
 #       stopping    => sub { before it is stopped },
 #       directives  => sub { the http{} lines that point nginx at the store } });
 # TEST_NGINX_REDIS_TLS=1 is the mode `tls`, registered below. redis_cmd()
-# always uses the per-file unix socket.
+# uses the per-file unix socket, but for TEST_NGINX_REDIS_CLUSTER=1 (the mode
+# `cluster`, in ScimTest/RedisCluster.pm), where it is routed by key.
 
 use strict;
 use warnings;
@@ -227,6 +228,7 @@ sub _redis_connect {
 
 sub redis_cmd {
     my (@args) = @_;
+    return $S{cluster}->harness_cmd(@args) if $S{cluster} && $S{cluster}->up;  # TEST_NGINX_REDIS_CLUSTER
     _redis_connect() unless $S{redis_conn} && $S{redis_conn}->connected;
     my $req = '*' . scalar(@args) . "\r\n";
     $req .= '$' . length($_) . "\r\n$_\r\n" for map { defined $_ ? "$_" : '' } @args;

@@ -1,0 +1,255 @@
+# scim_redis_cluster (issue 10): three masters made with
+# `redis-cli --cluster create` (no replicas, cluster-require-full-coverage
+# no). Twelve tenants spread over the masters; a tenant's slot migrated
+# while its POST loop runs; a master stopped while the others serve.
+use strict;
+use warnings;
+use lib 't/lib';
+use Digest::SHA qw(sha256_hex);
+use File::Path qw(make_path remove_tree);
+use JSON::PP ();
+use POSIX ();
+use Time::HiRes qw(time sleep);
+use ScimTest;
+use ScimTest::RedisCluster;
+
+my $dir = "build/t/110-cluster-$$";
+remove_tree($dir);
+make_path($dir);
+$dir = Cwd::abs_path($dir);
+our $cluster = ScimTest::RedisCluster->start("$dir/open", 3);
+# A second one that wants a password (TEST 8).
+our $secure = ScimTest::RedisCluster->start("$dir/secure", 3, '--requirepass', 'cluster-secret',
+                                            '--masterauth', 'cluster-secret');
+END {
+    local $?;
+    $_->stop for grep { $_ } $cluster, $secure;
+    remove_tree($dir) if $dir && !$ENV{TEST_NGINX_NO_CLEAN};
+}
+
+# Tenant t1 … t12, each with its own token "tok-tN".
+our @tenants = map { "t$_" } 1 .. 12;
+$ENV{TEST_NGINX_CLUSTER_SEEDS} = $cluster->seeds;
+$ENV{TEST_NGINX_SECURE_SEED} = (split ' ', $secure->seeds)[0];
+$ENV{TEST_NGINX_TENANT_LOCATION} = join "\n", "    location /scim/v2/ {", "        scim;",
+    (map { "        scim_token " . sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants), "    }",
+    "    location = /metrics { scim_metrics; }";
+
+sub as_tenant {
+    my ($tenant, $method, $uri, $body) = @_;
+    return scim_request($method, $uri, $body, { Authorization => "Bearer tok-$tenant" });
+}
+
+sub tenant_node { $cluster->node_of_key("scim:{$_[0]}:users") }
+
+run_blocks();
+
+__DATA__
+
+=== TEST 1: twelve tenants over at least two masters: each creates and reads its users, and its keys live on its own master
+--- http_config
+    scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+$main::cluster->all('FLUSHALL');
+my %nodes = map { main::tenant_node($_) => 1 } @main::tenants;
+ok(keys %nodes >= 2, 'the tenants are spread over ' . scalar(keys %nodes) . ' masters');
+for my $t (@main::tenants) {
+    my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"alice-$t"}));
+    is($r->{status}, 201, "$t: created") or diag($r->{body});
+    my $id = $r->{json}{id} // '';
+    $r = main::as_tenant($t, 'GET', "/scim/v2/Users/$id");
+    is($r->{status}, 200, "$t: read back");
+    is($r->{json}{userName}, "alice-$t", "$t: its own user");
+    $r = main::as_tenant($t, 'GET', '/scim/v2/Users?filter=userName%20eq%20%22alice-t1%22');
+    is($r->{json}{totalResults}, $t eq 't1' ? 1 : 0, "$t: sees only its own users");
+    my $node = main::tenant_node($t);
+    is($main::cluster->call_node($node, 'EXISTS', "scim:{$t}:user:$id"), 1,
+       "$t: the user's key is on master $node");
+}
+is(scalar(@{ $main::cluster->keys('scim:layout') }), 1, 'one layout key in the cluster');
+--- no_error_log
+[error]
+[warn]
+
+=== TEST 2: a tenant's slot migrates while its POST loop runs: only 201 and 503, writes succeed within 2 s after, nothing acknowledged is lost
+--- http_config
+    scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+$main::cluster->all('FLUSHALL');
+my $t = 't3';
+my $slot = ScimTest::RedisCluster::key_slot("scim:{$t}:users");
+my $from = main::tenant_node($t);
+my $to = ($from + 1) % 3;
+# Some data to move first: the slot must not be empty.
+for my $i (1 .. 30) {
+    my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"pre-$i"}));
+    is($r->{status}, 201, "seed user $i") or diag($r->{body}) if $r->{status} != 201;
+}
+my $log = "$ENV{TEST_NGINX_SERVROOT}/post-loop.log";
+my $stop = "$ENV{TEST_NGINX_SERVROOT}/post-loop.stop";
+unlink $log, $stop;
+my $pid = fork // die "fork: $!";
+if ($pid == 0) {
+    open my $fh, '>', $log or POSIX::_exit(1);
+    $fh->autoflush(1);
+    my $n = 0;
+    until (-e $stop) {
+        my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"loop-' . $n++ . '"}');
+        printf $fh "%.3f %s %s\n", time, $r->{status} // 'none', $r->{json} && $r->{json}{id} || '-';
+    }
+    close $fh;
+    POSIX::_exit(0);
+}
+sleep 0.5;
+$main::cluster->migrate_slot($slot, $to);
+my $moved_at = time;
+sleep 2.5;
+open my $sfh, '>', $stop; close $sfh;
+waitpid($pid, 0);
+is($main::cluster->node_of_slot($slot), $to, "the slot is on master $to now");
+
+open my $fh, '<', $log or die "$log: $!";
+my (@acked, %status, $first_ok_after);
+while (<$fh>) {
+    my ($at, $code, $id) = split;
+    $status{$code}++;
+    push @acked, $id if $code eq '201';
+    $first_ok_after //= $at if $code eq '201' && $at > $moved_at;
+}
+ok(@acked > 10, scalar(@acked) . ' creates acknowledged during the loop');
+is_deeply([sort grep { $_ ne '201' && $_ ne '503' } keys %status], [], 'only 201 and 503')
+    or diag(explain(\%status));
+ok(defined $first_ok_after && $first_ok_after - $moved_at <= 2,
+   'a write succeeded within 2 s after the migration');
+my $lost = 0;
+for my $id (@acked) {
+    my $r = main::as_tenant($t, 'GET', "/scim/v2/Users/$id");
+    $lost++ if $r->{status} != 200;
+}
+is($lost, 0, 'every acknowledged create is readable afterwards');
+my $r = main::as_tenant($t, 'GET', '/scim/v2/Users?count=1');
+is($r->{json}{totalResults}, 30 + @acked, 'the count is every acknowledged create');
+is($main::cluster->call_node($to, 'EXISTS', "scim:{$t}:users"), 1, 'the keys are on the new master');
+my $m = http_request('GET', '/metrics')->{body};
+like($m, qr/^scim_redis_errors_total\{kind="moved"\} [1-9]/m, 'MOVED counted');
+like($m, qr/^scim_redis_cluster_refreshes_total [2-9]|^scim_redis_cluster_refreshes_total \d\d/m,
+     'the slot map was refreshed after the move');
+--- no_error_log
+[alert]
+
+=== TEST 3: a stopped master: only its tenants get 503 (with Retry-After); every other tenant keeps working
+--- http_config
+    scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+$main::cluster->all('FLUSHALL');
+for my $t (@main::tenants) {
+    my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"before-$t"}));
+    is($r->{status}, 201, "$t: created before") or diag($r->{body});
+}
+my $layout_node = $main::cluster->node_of_key('scim:layout');
+my ($down) = grep { $_ != $layout_node } 0 .. 2;
+$main::cluster->stop_node($down);
+for my $t (@main::tenants) {
+    my $on_down = main::tenant_node($t) == $down;
+    for my $i (1 .. 3) {
+        my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"after-$t-$i"}));
+        if ($on_down) {
+            is($r->{status}, 503, "$t (on the stopped master): 503");
+            ok($r->{headers}{'retry-after'}, "$t: Retry-After") if $i == 1;
+        } else {
+            is($r->{status}, 201, "$t (elsewhere): 201") or diag($r->{body});
+        }
+    }
+}
+# Back (empty: no persistence here): its tenants work again, without a reload.
+$main::cluster->restart;
+my ($back) = grep { main::tenant_node($_) == $down } @main::tenants;
+my $r;
+ok(wait_until(sub {
+    $r = main::as_tenant($back, 'POST', '/scim/v2/Users', '{"userName":"back"}');
+    $r->{status} == 201 }, 15, 0.1), "$back: writes again once its master is back")
+    or diag($r->{body});
+--- no_error_log
+[alert]
+
+=== TEST 4: nginx -t: scim_redis_db is refused with a cluster
+--- http_config
+    scim_redis_cluster 127.0.0.1:7000;
+    scim_redis_db 2;
+--- nginx_t_fails: scim_redis_db 2: a Redis Cluster has database 0 only
+
+=== TEST 5: nginx -t: scim_redis and scim_redis_cluster are exclusive
+--- http_config
+    scim_redis_cluster 127.0.0.1:7000;
+    scim_redis 127.0.0.1:6379;
+--- nginx_t_fails: scim_redis_cluster and scim_redis are exclusive
+
+=== TEST 6: nginx -t: a bad node address
+--- http_config
+    scim_redis_cluster 127.0.0.1:99999;
+--- nginx_t_fails: invalid scim_redis_cluster node "127.0.0.1:99999"
+
+=== TEST 7: a slot half-way through its migration: a read whose keys have all moved follows ASK to the importing master; the map is not changed by it; a read with a missing key (TRYAGAIN there) gets 503
+--- http_config
+    scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+$main::cluster->all('FLUSHALL');
+my $t = 't5';
+my $slot = ScimTest::RedisCluster::key_slot("scim:{$t}:users");
+my $from = main::tenant_node($t);
+my $to = ($from + 2) % 3;
+my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"asked"}');
+is($r->{status}, 201, 'created') or diag($r->{body});
+my $id = $r->{json}{id};
+# A group, so that the user's memberof key exists: the read script declares it.
+$r = main::as_tenant($t, 'POST', '/scim/v2/Groups', qq({"displayName":"g","members":[{"value":"$id"}]}));
+is($r->{status}, 201, 'group created') or diag($r->{body});
+my $lonely = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"lonely"}')->{json}{id};
+$main::cluster->migrate_slot($slot, $to, sub {
+    # Every key is on the importing master; the slot still belongs to the old one.
+    is($main::cluster->call_node($from, 'CLUSTER', 'COUNTKEYSINSLOT', $slot), 0, 'the old master has no key left');
+    my $g = main::as_tenant($t, 'GET', "/scim/v2/Users/$id");
+    is($g->{status}, 200, 'read through ASK') or diag($g->{body});
+    is($g->{json}{userName}, 'asked', 'the moved user');
+    my $m = http_request('GET', '/metrics')->{body};
+    like($m, qr/^scim_redis_errors_total\{kind="ask"\} [1-9]/m, 'ASK counted');
+    unlike($m, qr/^scim_redis_errors_total\{kind="moved"\} [1-9]/m, 'no MOVED: the map still says the old master');
+    # Its memberof key does not exist: the importing master answers TRYAGAIN
+    # until the slot is settled, retried until scim_redis_timeout.
+    my $l = main::as_tenant($t, 'GET', "/scim/v2/Users/$lonely");
+    is($l->{status}, 503, 'a read the importing master cannot serve yet: 503');
+    ok($l->{headers}{'retry-after'}, 'with Retry-After');
+});
+$r = main::as_tenant($t, 'GET', "/scim/v2/Users/$id");
+is($r->{status}, 200, 'read after the migration (MOVED, then the new map)');
+is(main::as_tenant($t, 'GET', "/scim/v2/Users/$lonely")->{status}, 200, 'and the other user too');
+$r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"after"}');
+is($r->{status}, 201, 'a write after the migration');
+--- no_error_log
+[alert]
+
+=== TEST 8: a cluster with a password, one seed given: scim_redis_password authenticates on every master, those learnt from CLUSTER SLOTS too
+--- http_config
+    scim_redis_cluster $TEST_NGINX_SECURE_SEED;
+    scim_redis_password cluster-secret;
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+# Only one seed: the other masters come from CLUSTER SLOTS.
+my %nodes;
+for my $t (@main::tenants) {
+    my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"secure-$t"}));
+    is($r->{status}, 201, "$t: created") or diag($r->{body});
+    $nodes{ $main::secure->node_of_key("scim:{$t}:users") }++ if $r->{status} == 201;
+}
+is(scalar(keys %nodes), 3, 'on all three masters');
+--- no_error_log
+[error]

@@ -1,0 +1,424 @@
+package ScimTest::RedisCluster;
+
+# A Redis Cluster on loopback for the tests: N masters (no replicas) made
+# with `redis-cli --cluster create`, cluster-require-full-coverage no, and
+# a small client that routes a command by its key the way the module does
+# (CRC16 of the hash tag), following MOVED and ASK.
+#
+#   my $c = ScimTest::RedisCluster->start($dir, 3);
+#   $c->cmd('GET', 'scim:layout');    # routed; dies on an error reply
+#   $c->all('FLUSHALL');              # on every master that is up
+#   $c->keys('*');                    # KEYS over every master
+#   $c->node_of_key($key)             # index of the master owning it
+#   $c->migrate_slot($slot, $to)      # IMPORTING/MIGRATING, MIGRATE, NODE
+#   $c->stop_node($i); $c->stop;
+#   $c->seeds                         # "127.0.0.1:P1 127.0.0.1:P2 …"
+#
+# TEST_NGINX_REDIS_CLUSTER=1 makes ScimTest use one as every file's store
+# (see ScimTest.pm, REDIS CLUSTER).
+
+use strict;
+use warnings;
+
+use File::Path qw(make_path);
+use IO::Socket::INET;
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(sleep time);
+
+use ScimTest::Base ();
+use ScimTest::Redis ();
+
+# CRC16-CCITT (XMODEM), as the cluster specification defines it.
+sub crc16 {
+    my ($data) = @_;
+    my $crc = 0;
+    for my $byte (unpack('C*', $data)) {
+        $crc ^= $byte << 8;
+        for (1 .. 8) {
+            $crc = ($crc & 0x8000) ? (($crc << 1) ^ 0x1021) & 0xFFFF : ($crc << 1) & 0xFFFF;
+        }
+    }
+    return $crc;
+}
+
+sub key_slot {
+    my ($key) = @_;
+    if ((my $open = index($key, '{')) >= 0) {
+        my $close = index($key, '}', $open + 1);
+        $key = substr($key, $open + 1, $close - $open - 1) if $close > $open + 1;
+    }
+    return crc16($key) % 16384;
+}
+
+# A port whose cluster bus port (+10000) is free too.
+sub _free_pair {
+    for (1 .. 200) {
+        my $port = 20000 + int(rand(2700));
+        my @s = map {
+            IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $_, Proto => 'tcp',
+                                  ReuseAddr => 1, Listen => 1)
+        } ($port, $port + 10000);
+        return $port if $s[0] && $s[1];
+    }
+    die "ScimTest::RedisCluster: no free port pair\n";
+}
+
+sub _spawn {
+    my ($cmd, $log) = @_;
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        open STDOUT, '>>', $log;
+        open STDERR, '>&', \*STDOUT;
+        exec @$cmd or POSIX::_exit(127);
+    }
+    return $pid;
+}
+
+# @extra: more redis-server arguments; `--requirepass PW` also makes the
+# tests' client and `redis-cli --cluster create` authenticate.
+sub start {
+    my ($class, $dir, $n, @extra) = @_;
+    my %opt = @extra;
+    my $self = bless { dir => $dir, nodes => [], password => $opt{'--requirepass'} }, $class;
+    # Files run in parallel: a port can be taken between the check and the
+    # bind. A node that could not bind exits; start again with other ports.
+    for my $attempt (1 .. 5) {
+        $self->_spawn_nodes($n, @extra);
+        last if $self->_wait_nodes(1);
+        $self->stop;
+        $self->{nodes} = [];
+        die "ScimTest::RedisCluster: cannot start $n nodes\n" if $attempt == 5;
+    }
+    my @addrs = map { "127.0.0.1:$_->{port}" } @{ $self->{nodes} };
+    my @auth = defined $self->{password} ? ('-a', $self->{password}, '--no-auth-warning') : ();
+    my $pid = _spawn(['redis-cli', @auth, '--cluster', 'create', @addrs, '--cluster-yes'],
+                     "$dir/create.log");
+    waitpid($pid, 0);
+    die "ScimTest::RedisCluster: cluster create failed:\n" . `tail -20 $dir/create.log` if $?;
+    $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not become ok\n";
+    $self->refresh;
+    return $self;
+}
+
+sub _spawn_nodes {
+    my ($self, $n, @extra) = @_;
+    my %opt = @extra;
+    for my $i (0 .. $n - 1) {
+        my $ndir = "$self->{dir}/node$i";
+        make_path($ndir);
+        unlink "$ndir/nodes.conf";
+        my $port = _free_pair();
+        my @cmd = ('redis-server', '--port', $port, '--bind', '127.0.0.1', '--save', '',
+                   '--appendonly', 'no', '--dir', $ndir, '--daemonize', 'no',
+                   '--logfile', "$ndir/redis.log", '--cluster-enabled', 'yes',
+                   '--cluster-config-file', "$ndir/nodes.conf", '--cluster-node-timeout', '3000',
+                   '--cluster-require-full-coverage', 'no', @extra);
+        push @{ $self->{nodes} },
+            { port => $port, cmd => \@cmd, log => "$ndir/stderr.log", password => $opt{'--requirepass'},
+              pid => _spawn(\@cmd, "$ndir/stderr.log") };
+    }
+}
+
+# Every node answers PING, from its own process (not another file's on the
+# same port); with $soft, false instead of dying.
+sub _wait_nodes {
+    my ($self, $soft) = @_;
+    for my $node (@{ $self->{nodes} }) {
+        my $ok = $self->_wait(sub {
+            return '' if waitpid($node->{pid}, WNOHANG) == $node->{pid};
+            my $id = eval { _call($node, 'INFO', 'server') } // '';
+            $id =~ /^process_id:$node->{pid}\r?$/m ? 'mine' : '';
+        }, 'mine');
+        if (!$ok) {
+            delete $node->{pid} if waitpid($node->{pid}, WNOHANG) == $node->{pid};
+            return 0 if $soft;
+            die "ScimTest::RedisCluster: node $node->{port} does not answer\n";
+        }
+    }
+    return 1;
+}
+
+# Starts the stopped masters again on their ports, with their nodes.conf
+# (the cluster and its slots survive; the data does not: no persistence).
+sub restart {
+    my ($self) = @_;
+    for my $node (grep { !$_->{pid} } @{ $self->{nodes} }) {
+        $node->{pid} = _spawn($node->{cmd}, $node->{log});
+    }
+    $self->_wait_nodes;
+    $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not come back\n";
+    $self->refresh;
+    return 1;
+}
+
+sub seeds { join ' ', map { "127.0.0.1:$_->{port}" } @{ $_[0]{nodes} } }
+sub nodes { @{ $_[0]{nodes} } }
+sub up { return scalar grep { $_->{pid} } @{ $_[0]{nodes} } }
+sub alive { my ($self, $i) = @_; return $self->{nodes}[$i]{pid} ? 1 : 0 }
+
+sub _wait {
+    my ($self, $get, $want, $secs) = @_;
+    my $deadline = time + ($secs // 10);
+    while (time < $deadline) {
+        return 1 if $get->() eq $want;
+        sleep 0.05;
+    }
+    return 0;
+}
+
+# Every live master says cluster_state:ok and agrees on the slot map.
+sub wait_ok {
+    my ($self) = @_;
+    for my $node (grep { $_->{pid} } @{ $self->{nodes} }) {
+        $self->_wait(sub {
+            my $info = eval { _call($node, 'CLUSTER', 'INFO') } // '';
+            $info =~ /cluster_state:ok/ ? 'ok' : '';
+        }, 'ok', 20) or return 0;
+    }
+    return 1;
+}
+
+# --- a minimal RESP client, one connection per node --------------------------
+
+sub _conn {
+    my ($node) = @_;
+    return $node->{sock} if $node->{sock} && $node->{sock}->connected;
+    $node->{sock} = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $node->{port},
+                                          Proto => 'tcp', Timeout => 5)
+        or die "ScimTest::RedisCluster: cannot connect to $node->{port}: $!\n";
+    $node->{buf} = '';
+    if (defined $node->{password}) {
+        my $pw = $node->{password};
+        syswrite($node->{sock}, "*2\r\n\$4\r\nAUTH\r\n\$" . length($pw) . "\r\n$pw\r\n");
+        my $ok = _read($node);
+        die "ScimTest::RedisCluster: AUTH failed on $node->{port}\n" if ref $ok;
+    }
+    return $node->{sock};
+}
+
+sub _line {
+    my ($node) = @_;
+    for (;;) {
+        my $i = index($node->{buf}, "\r\n");
+        if ($i >= 0) {
+            my $line = substr($node->{buf}, 0, $i);
+            substr($node->{buf}, 0, $i + 2) = '';
+            return $line;
+        }
+        my $n = sysread($node->{sock}, $node->{buf}, 65536, length $node->{buf});
+        die "ScimTest::RedisCluster: node $node->{port} closed the connection\n" unless $n;
+    }
+}
+
+sub _read {
+    my ($node) = @_;
+    my $line = _line($node);
+    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
+    return $rest if $type eq '+';
+    return { error => $rest } if $type eq '-';
+    return 0 + $rest if $type eq ':';
+    if ($type eq '$') {
+        return undef if $rest < 0;
+        while (length($node->{buf}) < $rest + 2) {
+            my $n = sysread($node->{sock}, $node->{buf}, 65536, length $node->{buf});
+            die "ScimTest::RedisCluster: node $node->{port} closed the connection\n" unless $n;
+        }
+        my $s = substr($node->{buf}, 0, $rest);
+        substr($node->{buf}, 0, $rest + 2) = '';
+        return $s;
+    }
+    if ($type eq '*') {
+        return undef if $rest < 0;
+        return [ map { _read($node) } 1 .. $rest ];
+    }
+    die "ScimTest::RedisCluster: bad reply line '$line'\n";
+}
+
+# One command on one node; an error reply comes back as { error => … }.
+sub _call_raw {
+    my ($node, @args) = @_;
+    my $sock = _conn($node);
+    my $req = '*' . scalar(@args) . "\r\n";
+    $req .= '$' . length($_) . "\r\n$_\r\n" for map { defined $_ ? "$_" : '' } @args;
+    local $SIG{PIPE} = 'IGNORE';
+    my $off = 0;
+    while ($off < length $req) {
+        my $n = syswrite($sock, $req, length($req) - $off, $off);
+        die "ScimTest::RedisCluster: cannot write to $node->{port}: $!\n" unless $n;
+        $off += $n;
+    }
+    return _read($node);
+}
+
+sub _call {
+    my $reply = _call_raw(@_);
+    die "redis: $reply->{error}\n" if ref $reply eq 'HASH';
+    return $reply;
+}
+
+sub node_at {
+    my ($self, $i) = @_;
+    return $self->{nodes}[$i];
+}
+
+sub call_node {
+    my ($self, $i, @args) = @_;
+    return _call($self->{nodes}[$i], @args);
+}
+
+# The slot map, from the first live node.
+sub refresh {
+    my ($self) = @_;
+    my %by_port = map { $self->{nodes}[$_]{port} => $_ } 0 .. $#{ $self->{nodes} };
+    for my $node (grep { $_->{pid} } @{ $self->{nodes} }) {
+        my $slots = eval { _call($node, 'CLUSTER', 'SLOTS') } or next;
+        my @map;
+        for my $range (@$slots) {
+            my $i = $by_port{ $range->[2][1] };
+            $map[$_] = $i for $range->[0] .. $range->[1];
+        }
+        $self->{map} = \@map;
+        return 1;
+    }
+    return 0;
+}
+
+sub node_of_slot { my ($self, $slot) = @_; return $self->{map}[$slot] }
+sub node_of_key { my ($self, $key) = @_; return $self->{map}[ key_slot($key) ] }
+
+sub _routing_key {
+    my (@args) = @_;
+    my $cmd = uc $args[0];
+    if ($cmd eq 'EVAL' || $cmd eq 'EVALSHA') {
+        return $args[2] > 0 ? $args[3] : undef;
+    }
+    return $args[1];
+}
+
+# A command routed by its key, following redirects (the tests' own client).
+sub cmd {
+    my ($self, @args) = @_;
+    my $key = _routing_key(@args);
+    my $i = defined $key ? $self->node_of_key($key) : undef;
+    $i //= (grep { $self->{nodes}[$_]{pid} } 0 .. $#{ $self->{nodes} })[0];
+    my $asking = 0;
+    for (1 .. 5) {
+        my $node = $self->{nodes}[$i];
+        _call($node, 'ASKING') if $asking;
+        my $reply = _call_raw($node, @args);
+        if (ref $reply eq 'HASH' && $reply->{error} =~ /^(MOVED|ASK) \d+ [\d.]+:(\d+)/) {
+            my ($kind, $port) = ($1, $2);
+            ($i) = grep { $self->{nodes}[$_]{port} == $port } 0 .. $#{ $self->{nodes} };
+            $asking = $kind eq 'ASK';
+            $self->refresh if $kind eq 'MOVED';
+            next;
+        }
+        die "redis: $reply->{error}\n" if ref $reply eq 'HASH';
+        return $reply;
+    }
+    die "ScimTest::RedisCluster: too many redirects for @args\n";
+}
+
+# The same command on every live master; the replies in node order.
+sub all {
+    my ($self, @args) = @_;
+    return map { _call($_, @args) } grep { $_->{pid} } @{ $self->{nodes} };
+}
+
+sub keys {
+    my ($self, $pattern) = @_;
+    return [ map { @$_ } $self->all('KEYS', $pattern) ];
+}
+
+# Moves a slot to master $to the way redis-cli --cluster reshard does.
+# $between->() runs after the keys moved and before SETSLOT NODE, if given.
+sub migrate_slot {
+    my ($self, $slot, $to, $between) = @_;
+    my $from = $self->node_of_slot($slot);
+    my ($src, $dst) = ($self->{nodes}[$from], $self->{nodes}[$to]);
+    my $src_id = _call($src, 'CLUSTER', 'MYID');
+    my $dst_id = _call($dst, 'CLUSTER', 'MYID');
+    _call($dst, 'CLUSTER', 'SETSLOT', $slot, 'IMPORTING', $src_id);
+    _call($src, 'CLUSTER', 'SETSLOT', $slot, 'MIGRATING', $dst_id);
+    for (;;) {
+        my $keys = _call($src, 'CLUSTER', 'GETKEYSINSLOT', $slot, 10);
+        last unless @$keys;
+        _call($src, 'MIGRATE', '127.0.0.1', $dst->{port}, '', 0, 5000, 'KEYS', @$keys);
+        sleep 0.05;  # a migration under load is not instantaneous
+    }
+    $between->() if $between;
+    for my $node (grep { $_->{pid} } @{ $self->{nodes} }) {
+        _call($node, 'CLUSTER', 'SETSLOT', $slot, 'NODE', $dst_id);
+    }
+    $self->refresh;
+    return 1;
+}
+
+# ScimTest's redis_cmd() under TEST_NGINX_REDIS_CLUSTER=1: commands about
+# the whole store go to every master, the rest is routed by key.
+sub harness_cmd {
+    my ($self, @args) = @_;
+    my $name = uc $args[0];
+    return $self->keys($args[1]) if $name eq 'KEYS';
+    if ($name eq 'DBSIZE') {
+        my $n = 0;
+        $n += $_ for $self->all('DBSIZE');
+        return $n;
+    }
+    if ($name eq 'INFO') {  # command counts summed over the masters
+        my @infos = $self->all(@args);
+        my %calls;
+        for my $info (@infos) {
+            $calls{$1} += $2 while $info =~ /^cmdstat_(\w+):calls=(\d+)/mg;
+        }
+        (my $rest = $infos[0]) =~ s/^cmdstat_.*\n?//mg;
+        return $rest . join '', map { "cmdstat_$_:calls=$calls{$_}\r\n" } sort CORE::keys %calls;
+    }
+    if ($name =~ /^(?:FLUSHALL|FLUSHDB|SCRIPT|CONFIG|PING)$/) {
+        return ($self->all(@args))[0];
+    }
+    return $self->cmd(@args);
+}
+
+sub stop_node {
+    my ($self, $i) = @_;
+    my $node = $self->{nodes}[$i];
+    my $pid = delete $node->{pid} or return;
+    close $node->{sock} if $node->{sock};
+    delete $node->{sock};
+    return ScimTest::Base::kill_pid($pid);
+}
+
+sub stop {
+    my ($self) = @_;
+    local $?;
+    $self->stop_node($_) for 0 .. $#{ $self->{nodes} };
+}
+
+# The store of ScimTest's files under TEST_NGINX_REDIS_CLUSTER=1 (the Redis
+# mode `cluster`): started with the file's redis, stopped and restarted with
+# it by stop_redis() and start_redis().
+ScimTest::Redis::redis_mode(cluster => {
+    env => 'TEST_NGINX_REDIS_CLUSTER',
+    started => sub { __PACKAGE__->for_harness(\%ScimTest::Base::S) },
+    stopping => sub { $ScimTest::Base::S{cluster}->stop if $ScimTest::Base::S{cluster} },
+    directives => sub { ('scim_redis_cluster ' . $ScimTest::Base::S{cluster}->seeds . ';') },
+});
+
+sub for_harness {
+    my ($class, $S) = @_;
+    if ($S->{cluster}) {
+        $S->{cluster}->restart;
+    } else {
+        my $c = $S->{cluster} = $class->start("$S->{redis_dir}/cluster", 3);
+        # The default tenant, the token registry and the layout key on three
+        # different masters: a script that reaches keys of two hash tags fails.
+        my $home = $c->node_of_slot(key_slot('default'));
+        $c->migrate_slot(key_slot('#tokens'), ($home + 1) % 3);
+        $c->migrate_slot(key_slot('scim:layout'), ($home + 2) % 3);
+        $c->wait_ok or die "ScimTest::RedisCluster: the cluster did not settle\n";
+    }
+    return $S->{cluster};
+}
+
+1;
