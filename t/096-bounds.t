@@ -281,9 +281,10 @@ is($r->{status}, 201, 'group created');
 my $gid = $r->{json}{id};
 # 95,000 users written straight into the layout (docs/redis-layout.md: a
 # user is a hash with its userName), as 95,000 POSTs would take minutes.
+# The prefix is KEYS[1], so that on a cluster it routes to the tenant's slot.
 redis_cmd('EVAL', q{for i = 1, 95000 do
-    redis.call('HSET', ARGV[1] .. string.format('w%05d', i), 'userName', 'w' .. i) end},
-    0, 'scim:{default}:user:');
+    redis.call('HSET', KEYS[1] .. string.format('w%05d', i), 'userName', 'w' .. i) end},
+    1, 'scim:{default}:user:');
 my $ids = join ',', map { sprintf '"w%05d"', $_ } 1 .. 95000;
 my $body = '{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":'
          . '[{"op":"add","path":"members","value":[' . $ids . ']}]}';
