@@ -18,7 +18,7 @@ remove_tree($dir);
 make_path($dir);
 $dir = Cwd::abs_path($dir);
 our $cluster = ScimTest::RedisCluster->start("$dir/open", 3);
-# A second one that wants a password (TEST 8).
+# A second one that wants a password (TEST 9).
 our $secure = ScimTest::RedisCluster->start("$dir/secure", 3, '--requirepass', 'cluster-secret',
                                             '--masterauth', 'cluster-secret');
 END {
@@ -190,12 +190,18 @@ ok(wait_until(sub {
     scim_redis 127.0.0.1:6379;
 --- nginx_t_fails: scim_redis_cluster and scim_redis are exclusive
 
-=== TEST 6: nginx -t: a bad node address
+=== TEST 6: nginx -t: scim_redis_sentinel and scim_redis_cluster are exclusive
+--- http_config
+    scim_redis_cluster 127.0.0.1:7000;
+    scim_redis_sentinel mymaster 127.0.0.1:26379;
+--- nginx_t_fails: scim_redis_sentinel and scim_redis_cluster are exclusive
+
+=== TEST 7: nginx -t: a bad node address
 --- http_config
     scim_redis_cluster 127.0.0.1:99999;
 --- nginx_t_fails: invalid scim_redis_cluster node "127.0.0.1:99999"
 
-=== TEST 7: a slot half-way through its migration: a read whose keys have all moved follows ASK to the importing master; the map is not changed by it; a read with a missing key (TRYAGAIN there) gets 503
+=== TEST 8: a slot half-way through its migration: a read whose keys have all moved follows ASK to the importing master; the map is not changed by it; a read with a missing key (TRYAGAIN there) gets 503
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
 --- config
@@ -236,7 +242,7 @@ is($r->{status}, 201, 'a write after the migration');
 --- no_error_log
 [alert]
 
-=== TEST 8: a cluster with a password, one seed given: scim_redis_password authenticates on every master, those learnt from CLUSTER SLOTS too
+=== TEST 9: a cluster with a password, one seed given: scim_redis_password authenticates on every master, those learnt from CLUSTER SLOTS too
 --- http_config
     scim_redis_cluster $TEST_NGINX_SECURE_SEED;
     scim_redis_password cluster-secret;
