@@ -10,6 +10,16 @@
 namespace scim {
 
 Response jsonResponse(int status, const Json &body);
+
+// A read or written resource: 200/201 with the rendered body and its ETag,
+// and for 201 its Location; the rendering's error otherwise.
+Response resourceResponse(int status, const Expected<JsonDoc> &rendered, uint64_t version,
+                          const std::string &location);
+// 204 with the ETag of the version now stored (a PATCH asked for no body).
+Response noContent(uint64_t version);
+// GET with If-None-Match naming the current version, or "*": 304 and the
+// ETag, nullopt when the resource is to be sent.
+std::optional<Response> notModified(const Request &request, uint64_t version);
 std::unique_ptr<Exchange> immediate(Response response);
 
 std::unique_ptr<Exchange> discovery(const Route &route, const Request &request,

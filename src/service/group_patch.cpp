@@ -129,10 +129,7 @@ private:
 
     Response respond() {
         if (wantsResource(request_, config_)) return groupResponse(200, group_, request_, config_);
-        Response r;
-        r.status = 204;
-        r.headers.emplace_back("ETag", etagFor(group_.version));
-        return r;
+        return noContent(group_.version);
     }
 
     Request request_;

@@ -66,7 +66,8 @@ public:
         bool found = withMembers_ ? readGroupRecord(reply, 0, group_).has_value()
                                   : readGroupHead(reply, 0, group_);
         if (!found) return errorResponse(notFound("Group " + group_.id + " not found"));
-        return notModifiedOrGroup(group_, request_, config_);
+        if (auto unchanged = notModified(request_, group_.version)) return *unchanged;
+        return groupResponse(200, group_, request_, config_);
     }
 
 private:

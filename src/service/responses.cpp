@@ -30,6 +30,32 @@ Response jsonResponse(int status, const Json &body) {
     return r;
 }
 
+Response resourceResponse(int status, const Expected<JsonDoc> &rendered, uint64_t version,
+                          const std::string &location) {
+    if (!rendered) return errorResponse(rendered.error());
+    Response r = jsonResponse(status, *rendered);
+    r.headers.emplace_back("ETag", etagFor(version));
+    if (status == 201) r.headers.emplace_back("Location", location);
+    return r;
+}
+
+Response noContent(uint64_t version) {
+    Response r;
+    r.status = 204;
+    r.headers.emplace_back("ETag", etagFor(version));
+    return r;
+}
+
+std::optional<Response> notModified(const Request &request, uint64_t version) {
+    const std::string &tag = request.ifNoneMatch;
+    if (tag.empty() || (tag != "*" && versionFromEtag(tag) != std::to_string(version))) {
+        return std::nullopt;
+    }
+    Response r = noContent(version);
+    r.status = 304;
+    return r;
+}
+
 std::unique_ptr<Exchange> immediate(Response response) {
     return std::make_unique<Immediate>(std::move(response));
 }

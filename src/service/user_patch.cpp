@@ -87,10 +87,7 @@ private:
 
     Response respond() {
         if (!wantsNoContent(request_, config_)) return userResponse(200, user_, request_, config_);
-        Response r;
-        r.status = 204;
-        r.headers.emplace_back("ETag", etagFor(user_.version));
-        return r;
+        return noContent(user_.version);
     }
 
     Request request_;

@@ -62,12 +62,8 @@ Expected<JsonDoc> renderStoredUser(const StoredUser &user, const Request &reques
 
 Response userResponse(int status, const StoredUser &user, const Request &request,
                       const ServiceConfig &config) {
-    auto rendered = renderStoredUser(user, request, config);
-    if (!rendered) return errorResponse(rendered.error());
-    Response r = jsonResponse(status, *rendered);
-    r.headers.emplace_back("ETag", etagFor(user.version));
-    if (status == 201) r.headers.emplace_back("Location", userLocation(request, user.id));
-    return r;
+    return resourceResponse(status, renderStoredUser(user, request, config), user.version,
+                            userLocation(request, user.id));
 }
 
 std::string activeFlag(const Json &doc) {

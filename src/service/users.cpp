@@ -72,14 +72,7 @@ public:
         if (store::isError(reply)) return storeFailure(store::text(reply));
         auto user = storedUserWithGroups(reply, id_);
         if (!user) return errorResponse(notFound("User " + id_ + " not found"));
-        if (!request_.ifNoneMatch.empty() &&
-            (request_.ifNoneMatch == "*" ||
-             versionFromEtag(request_.ifNoneMatch) == std::to_string(user->version))) {
-            Response r;
-            r.status = 304;
-            r.headers.emplace_back("ETag", etagFor(user->version));
-            return r;
-        }
+        if (auto unchanged = notModified(request_, user->version)) return *unchanged;
         return userResponse(200, *user, request_, config_);
     }
 
