@@ -31,7 +31,7 @@ bool wantsResource(const Request &request, const ServiceConfig &config) {
 class PatchGroup final : public Exchange {
 public:
     PatchGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c), backoff_(c.contentionBudgetMillis) {
+        : request_(std::move(r)), config_(c), retry_(request_, c) {
         group_.id = std::move(id);
     }
 
@@ -60,7 +60,7 @@ public:
 private:
     enum class Phase { Read, Write, Render };
 
-    Step read() {
+    store::Command read() {
         phase_ = Phase::Read;
         return readGroupCommand(request_, config_, group_.id, false);
     }
@@ -101,14 +101,8 @@ private:
     }
 
     Step afterWrite(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
-            // Someone wrote in between: apply again to the new version.
-            auto wait = backoff_.next();
-            if (!wait) return contendedResponse();
-            auto again = read();
-            std::get<store::Command>(again).delayMillis = *wait;
-            return again;
-        }
+        // Someone wrote in between: apply again to the new version.
+        if (retry_.lostRace(reply)) return retry_.readAgain(read());
         if (auto failed = readGroupWrite(reply, group_, displayName_)) return *failed;
         return respond();
     }
@@ -139,7 +133,7 @@ private:
     std::string displayName_;
     long long cap_ = -1;
     Phase phase_ = Phase::Read;
-    ContentionBackoff backoff_;
+    PatchRetry retry_;
 };
 
 }  // namespace

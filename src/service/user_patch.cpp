@@ -30,7 +30,7 @@ bool wantsNoContent(const Request &request, const ServiceConfig &config) {
 class PatchUser final : public Exchange {
 public:
     PatchUser(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c), backoff_(c.contentionBudgetMillis) {
+        : request_(std::move(r)), config_(c), retry_(request_, c) {
         user_.id = std::move(id);
     }
 
@@ -47,7 +47,7 @@ public:
     }
 
 private:
-    Step read() {
+    store::Command read() {
         writing_ = false;
         return readUserCommand(request_, config_, user_.id);
     }
@@ -71,14 +71,8 @@ private:
     }
 
     Step afterWrite(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
-            // Someone wrote in between: apply again to the new version.
-            auto wait = backoff_.next();
-            if (!wait) return contendedResponse();
-            auto again = read();
-            std::get<store::Command>(again).delayMillis = *wait;
-            return again;
-        }
+        // Someone wrote in between: apply again to the new version.
+        if (retry_.lostRace(reply)) return retry_.readAgain(read());
         if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
         readReplaceResult(reply, user_);
         user_.doc = write_.docText;
@@ -96,7 +90,7 @@ private:
     StoredUser user_;
     UserWrite write_;
     bool writing_ = false;
-    ContentionBackoff backoff_;
+    PatchRetry retry_;
 };
 
 }  // namespace
