@@ -9,6 +9,28 @@
 
 namespace scim {
 
+// What an exchange keeps: its request and the location's configuration
+// (which outlives every exchange).
+class RequestExchange : public Exchange {
+public:  // derived classes inherit it (`using`), and the access with it
+    RequestExchange(Request request, const ServiceConfig &config)
+        : request_(std::move(request)), config_(config) {}
+
+protected:
+    Request request_;
+    const ServiceConfig &config_;
+};
+
+// … and the id of the resource the request names, /Users/{id} or /Groups/{id}.
+class ResourceExchange : public RequestExchange {
+public:
+    ResourceExchange(std::string id, Request request, const ServiceConfig &config)
+        : RequestExchange(std::move(request), config), id_(std::move(id)) {}
+
+protected:
+    const std::string id_;
+};
+
 Response jsonResponse(int status, const Json &body);
 
 // A read or written resource: 200/201 with the rendered body and its ETag,

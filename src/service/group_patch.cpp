@@ -28,14 +28,12 @@ bool wantsResource(const Request &request, const ServiceConfig &config) {
     return params.count("attributes") || params.count("excludedattributes");
 }
 
-class PatchGroup final : public Exchange {
+class PatchGroup final : public ResourceExchange {
 public:
-    PatchGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c), retry_(request_, c) {
-        group_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
+        group_.id = id_;
         auto projection = requestedProjection(request_);
         if (!projection) return errorResponse(projection.error());
         cap_ = wantsResource(request_, config_) ? memberCap(config_, membersWanted(*projection))
@@ -126,14 +124,12 @@ private:
         return noContent(group_.version);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     JsonDoc body_;
     StoredGroup group_;
     std::string displayName_;
     long long cap_ = -1;
     Phase phase_ = Phase::Read;
-    PatchRetry retry_;
+    PatchRetry retry_{request_, config_};
 };
 
 }  // namespace

@@ -14,9 +14,9 @@ namespace {
 
 using store::textAt;
 
-class CreateGroup final : public Exchange {
+class CreateGroup final : public RequestExchange {
 public:
-    CreateGroup(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
+    using RequestExchange::RequestExchange;
 
     Step start() override {
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
@@ -39,22 +39,18 @@ public:
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
     GroupWrite write_;
     StoredGroup group_;
 };
 
-class GetGroup final : public Exchange {
+class GetGroup final : public ResourceExchange {
 public:
-    GetGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
-        group_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     // excludedAttributes=members reads the group hash alone: a group of any
     // size costs the same.
     Step start() override {
+        group_.id = id_;
         auto projection = requestedProjection(request_);
         if (!projection) return errorResponse(projection.error());
         withMembers_ = membersWanted(*projection);
@@ -71,22 +67,18 @@ public:
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
     StoredGroup group_;
     bool withMembers_ = false;
 };
 
 // PUT replaces the document and the whole member list; the script applies
 // the member list as a diff against the stored one.
-class ReplaceGroup final : public Exchange {
+class ReplaceGroup final : public ResourceExchange {
 public:
-    ReplaceGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
-        group_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
+        group_.id = id_;
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
         auto projection = requestedProjection(request_);
         if (!projection) return errorResponse(projection.error());
@@ -111,16 +103,13 @@ public:
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
     GroupWrite write_;
     StoredGroup group_;
 };
 
-class DeleteGroup final : public Exchange {
+class DeleteGroup final : public ResourceExchange {
 public:
-    DeleteGroup(std::string id, Request r, const ServiceConfig &c)
-        : id_(std::move(id)), request_(std::move(r)), config_(c) {}
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
         if (auto refused = syntheticGroupRefusal(request_, config_, id_, nullptr)) {
@@ -142,10 +131,6 @@ public:
         return r;
     }
 
-private:
-    std::string id_;
-    Request request_;
-    const ServiceConfig &config_;
 };
 
 std::optional<std::string> groupIndexKey(const store::KeySpace &k, IndexName index) {
@@ -175,10 +160,10 @@ Collection groupsQueryCollection(const Request &request, const ServiceConfig &co
 // projection wants members, one more round trip reads a bounded member list
 // for each group of the page and adds it. `members eq` filters are answered
 // by the engine from the membership hashes.
-class ListGroups final : public Exchange {
+class ListGroups final : public RequestExchange {
 public:
     ListGroups(Request r, const ServiceConfig &c, bool search)
-        : request_(std::move(r)), config_(c), search_(search) {}
+        : RequestExchange(std::move(r), c), search_(search) {}
 
     Step start() override {
         if (auto list = listRequest()) {
@@ -234,8 +219,6 @@ private:
         return jsonResponse(200, page_);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     bool search_;
     Projection projection_;
     bool withMembers_ = false;

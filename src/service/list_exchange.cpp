@@ -53,10 +53,10 @@ private:
     JsonAlloc pool_;
 };
 
-class QueryExchange final : public Exchange {
+class QueryExchange final : public RequestExchange {
 public:
     QueryExchange(Collection c, Request r, const ServiceConfig &config, bool search)
-        : c_(std::move(c)), request_(std::move(r)), config_(config), search_(search) {}
+        : RequestExchange(std::move(r), config), c_(std::move(c)), search_(search) {}
 
     Step start() override {
         auto parsed = parseRequest();
@@ -368,8 +368,6 @@ private:
     }
 
     Collection c_;
-    Request request_;
-    const ServiceConfig &config_;
     bool search_;
     ListRequest list_;
     size_t scanned_ = 0;  // records examined by scan batches

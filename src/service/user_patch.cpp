@@ -27,14 +27,12 @@ bool wantsNoContent(const Request &request, const ServiceConfig &config) {
     return config.patchResponse == PatchResponse::NoContent;
 }
 
-class PatchUser final : public Exchange {
+class PatchUser final : public ResourceExchange {
 public:
-    PatchUser(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c), retry_(request_, c) {
-        user_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
+        user_.id = id_;
         auto body = parseJson(request_.body, config_.json);
         if (!body) return errorResponse(body.error());
         body_ = std::move(*body);
@@ -84,13 +82,11 @@ private:
         return noContent(user_.version);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     JsonDoc body_;
     StoredUser user_;
     UserWrite write_;
     bool writing_ = false;
-    PatchRetry retry_;
+    PatchRetry retry_{request_, config_};
 };
 
 }  // namespace

@@ -18,9 +18,9 @@ namespace {
 
 using store::textAt;
 
-class CreateUser final : public Exchange {
+class CreateUser final : public RequestExchange {
 public:
-    CreateUser(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
+    using RequestExchange::RequestExchange;
 
     Step start() override {
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
@@ -55,16 +55,13 @@ public:
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
     UserWrite write_;
     StoredUser user_;
 };
 
-class GetUser final : public Exchange {
+class GetUser final : public ResourceExchange {
 public:
-    GetUser(std::string id, Request r, const ServiceConfig &c)
-        : id_(std::move(id)), request_(std::move(r)), config_(c) {}
+    using ResourceExchange::ResourceExchange;
 
     Step start() override { return readUserCommand(request_, config_, id_); }
 
@@ -76,20 +73,14 @@ public:
         return userResponse(200, *user, request_, config_);
     }
 
-private:
-    std::string id_;
-    Request request_;
-    const ServiceConfig &config_;
 };
 
-class ReplaceUser final : public Exchange {
+class ReplaceUser final : public ResourceExchange {
 public:
-    ReplaceUser(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
-        user_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
+        user_.id = id_;
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
         auto write = prepareWrite(request_, config_);
         if (!write) return errorResponse(write.error());
@@ -108,16 +99,13 @@ public:
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
     UserWrite write_;
     StoredUser user_;
 };
 
-class DeleteUser final : public Exchange {
+class DeleteUser final : public ResourceExchange {
 public:
-    DeleteUser(std::string id, Request r, const ServiceConfig &c)
-        : id_(std::move(id)), request_(std::move(r)), config_(c) {}
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
         auto keys = keysFor(request_, config_);
@@ -143,10 +131,6 @@ public:
         return r;
     }
 
-private:
-    std::string id_;
-    Request request_;
-    const ServiceConfig &config_;
 };
 
 }  // namespace
