@@ -14,9 +14,12 @@ namespace {
 
 using store::textAt;
 
-class CreateGroup final : public RequestExchange {
+// POST /Groups creates (the route names no id); PUT /Groups/{id} replaces
+// the document and the whole member list, which the script applies as a
+// diff against the stored one. Both take a whole body the same way.
+class WriteGroup final : public ResourceExchange {
 public:
-    using RequestExchange::RequestExchange;
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
@@ -25,20 +28,30 @@ public:
         auto write = prepareGroupWrite(request_, config_);
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
-        if (auto refused = syntheticGroupRefusal(request_, config_, "", &write_.displayName)) {
+        if (auto refused = syntheticGroupRefusal(request_, config_, id_, &write_.displayName)) {
             return errorResponse(*refused);
         }
-        group_.id = newResourceId();
-        return createGroupCommand(request_, config_, group_.id, write_,
-                                  memberCap(config_, membersWanted(*projection)));
+        long long cap = memberCap(config_, membersWanted(*projection));
+        if (creating()) {
+            group_.id = newResourceId();
+            return createGroupCommand(request_, config_, group_.id, write_, cap);
+        }
+        group_.id = id_;
+        patch::MembersChange all;
+        all.clearFirst = true;
+        all.add = std::move(write_.members);
+        return updateGroupCommand(request_, config_, group_.id, &write_, all,
+                                  {versionFromEtag(request_.ifMatch), ""}, cap);
     }
 
     Step onReply(const redisReply &reply) override {
         if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
-        return groupResponse(201, group_, request_, config_);
+        return groupResponse(creating() ? 201 : 200, group_, request_, config_);
     }
 
 private:
+    bool creating() const { return id_.empty(); }
+
     GroupWrite write_;
     StoredGroup group_;
 };
@@ -69,42 +82,6 @@ public:
 private:
     StoredGroup group_;
     bool withMembers_ = false;
-};
-
-// PUT replaces the document and the whole member list; the script applies
-// the member list as a diff against the stored one.
-class ReplaceGroup final : public ResourceExchange {
-public:
-    using ResourceExchange::ResourceExchange;
-
-    Step start() override {
-        group_.id = id_;
-        if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
-        auto projection = requestedProjection(request_);
-        if (!projection) return errorResponse(projection.error());
-        auto write = prepareGroupWrite(request_, config_);
-        if (!write) return errorResponse(write.error());
-        write_ = std::move(*write);
-        if (auto refused =
-                syntheticGroupRefusal(request_, config_, group_.id, &write_.displayName)) {
-            return errorResponse(*refused);
-        }
-        patch::MembersChange all;
-        all.clearFirst = true;
-        all.add = std::move(write_.members);
-        return updateGroupCommand(request_, config_, group_.id, &write_, all,
-                                  {versionFromEtag(request_.ifMatch), ""},
-                                  memberCap(config_, membersWanted(*projection)));
-    }
-
-    Step onReply(const redisReply &reply) override {
-        if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
-        return groupResponse(200, group_, request_, config_);
-    }
-
-private:
-    GroupWrite write_;
-    StoredGroup group_;
 };
 
 class DeleteGroup final : public ResourceExchange {
@@ -230,13 +207,13 @@ private:
 }  // namespace
 
 std::unique_ptr<Exchange> createGroup(Request r, const ServiceConfig &c) {
-    return std::make_unique<CreateGroup>(std::move(r), c);
+    return std::make_unique<WriteGroup>("", std::move(r), c);
 }
 std::unique_ptr<Exchange> getGroup(std::string id, Request r, const ServiceConfig &c) {
     return std::make_unique<GetGroup>(std::move(id), std::move(r), c);
 }
 std::unique_ptr<Exchange> replaceGroup(std::string id, Request r, const ServiceConfig &c) {
-    return std::make_unique<ReplaceGroup>(std::move(id), std::move(r), c);
+    return std::make_unique<WriteGroup>(std::move(id), std::move(r), c);
 }
 std::unique_ptr<Exchange> deleteGroup(std::string id, Request r, const ServiceConfig &c) {
     return std::make_unique<DeleteGroup>(std::move(id), std::move(r), c);
