@@ -110,28 +110,6 @@ public:
 
 };
 
-std::optional<std::string> groupIndexKey(const store::KeySpace &k, IndexName index) {
-    switch (index) {
-    case IndexName::DisplayName: return k.groupDisplayNameIndex();
-    case IndexName::ExternalId: return k.groupExternalIdIndex();
-    case IndexName::Created: return k.groupCreatedIndex();
-    case IndexName::LastModified: return k.groupModifiedIndex();
-    default: return std::nullopt;
-    }
-}
-
-Collection groupsQueryCollection(const Request &request, const ServiceConfig &config) {
-    Collection c;
-    c.type = &config.groupType();
-    c.endpoint = "/Groups";
-    c.keys = keysFor(request, config);
-    c.orderKey = c.keys.groups();
-    c.recordPrefix = c.keys.groupKeyPrefix();
-    c.indexKey = groupIndexKey;
-    c.memberSuffix = ":members";
-    return c;
-}
-
 // GET /Groups and POST /Groups/.search: the query engine finds, filters,
 // sorts and pages the groups (their records hold no members); when the
 // projection wants members, one more round trip reads a bounded member list
@@ -147,7 +125,7 @@ public:
             projection_ = list->projection;
             withMembers_ = membersWanted(projection_);
         }  // else the query engine reports the error
-        query_ = queryExchange(groupsQueryCollection(request_, config_), request_, config_, search_);
+        query_ = queryExchange(groupsCollection(request_, config_), request_, config_, search_);
         return fromQuery(query_->start());
     }
 

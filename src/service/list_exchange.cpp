@@ -12,17 +12,6 @@ namespace scim {
 
 namespace {
 
-std::optional<std::string> userIndexKey(const store::KeySpace &k, IndexName index) {
-    switch (index) {
-    case IndexName::UserName: return k.userNameIndex();
-    case IndexName::ExternalId: return k.externalIdIndex();
-    case IndexName::Email: return k.emailIndex();
-    case IndexName::Created: return k.createdIndex();
-    case IndexName::LastModified: return k.modifiedIndex();
-    default: return std::nullopt;
-    }
-}
-
 // One resource as the read scripts return it (store::kRecordFields).
 std::optional<Match> recordAt(const redisReply &reply, size_t i, const Collection &c,
                               const Request &request) {
@@ -394,17 +383,6 @@ Expected<ListRequest> parseListRequest(const Request &request, const ServiceConf
     auto body = parseJson(request.body, config.json);
     if (!body) return body.takeError();
     return listRequestFromSearch(*body, listLimits(config));
-}
-
-Collection usersCollection(const Request &request, const ServiceConfig &config) {
-    Collection c;
-    c.type = &config.userType();
-    c.endpoint = "/Users";
-    c.keys = keysFor(request, config);
-    c.orderKey = c.keys.users();
-    c.recordPrefix = c.keys.userKeyPrefix();
-    c.indexKey = userIndexKey;
-    return c;
 }
 
 std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
