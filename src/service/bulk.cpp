@@ -29,7 +29,7 @@ const std::string *headerOf(const Response &r, std::string_view name) {
 // Only writes to the two resource collections belong in a BulkRequest.
 std::optional<Error> notABulkTarget(const Route &route) {
     bool resource = route.endpoint == Endpoint::Users || route.endpoint == Endpoint::Groups;
-    if (resource && !route.search) return std::nullopt;
+    if (resource && route.operation != Operation::Search) return std::nullopt;
     return invalidValue("a bulk operation's path is /Users, /Groups or one of their resources");
 }
 
