@@ -125,12 +125,15 @@ public:
             projection_ = list->projection;
             withMembers_ = membersWanted(projection_);
         }  // else the query engine reports the error
-        query_ = queryExchange(groupsCollection(request_, config_), request_, config_, search_);
-        return fromQuery(query_->start());
+        PageSink sink;
+        if (withMembers_) sink = [this](JsonDoc page) { return readMembers(std::move(page)); };
+        query_ = queryExchange(groupsCollection(request_, config_), request_, config_, search_,
+                               std::move(sink));
+        return query_->start();
     }
 
     Step onReply(const redisReply &reply) override {
-        if (!readingMembers_) return fromQuery(query_->onReply(reply));
+        if (!readingMembers_) return query_->onReply(reply);
         if (store::isError(reply) || !store::isArray(reply)) return storeFailure(store::text(reply));
         return withMembers(reply);
     }
@@ -140,15 +143,14 @@ private:
         return parseListRequest(request_, config_, search_);
     }
 
-    Step fromQuery(Step step) {
-        auto *response = std::get_if<Response>(&step);
-        if (!response || !withMembers_ || response->status != 200) return step;
-        page_.Parse(response->body.c_str(), response->body.size());
-        if (page_.HasParseError() || !page_.IsObject()) return step;
+    // The page the query engine found, before its response: one more round
+    // trip reads the members of its groups.
+    Step readMembers(JsonDoc page) {
+        page_ = std::move(page);
         auto resources = page_.FindMember("Resources");
         if (resources == page_.MemberEnd() || !resources->value.IsArray() ||
             resources->value.Empty()) {
-            return step;
+            return jsonResponse(200, page_);
         }
         auto keys = keysFor(request_, config_);
         std::vector<std::string> args{keys.groupKeyPrefix(),

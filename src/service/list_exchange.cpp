@@ -44,8 +44,12 @@ private:
 
 class QueryExchange final : public RequestExchange {
 public:
-    QueryExchange(Collection c, Request r, const ServiceConfig &config, bool search)
-        : RequestExchange(std::move(r), config), c_(std::move(c)), search_(search) {}
+    QueryExchange(Collection c, Request r, const ServiceConfig &config, bool search,
+                  PageSink sink)
+        : RequestExchange(std::move(r), config),
+          c_(std::move(c)),
+          search_(search),
+          sink_(std::move(sink)) {}
 
     Step start() override {
         auto parsed = parseRequest();
@@ -323,7 +327,7 @@ private:
         return listResponse();
     }
 
-    Response listResponse() {
+    Step listResponse() {
         auto &page = collector_->page();
         JsonDoc out(rapidjson::kObjectType);
         auto &a = out.GetAllocator();
@@ -353,11 +357,13 @@ private:
             resources.PushBack(resource, a);
         }
         out.AddMember("Resources", resources, a);
+        if (sink_) return sink_(std::move(out));
         return jsonResponse(200, out);
     }
 
     Collection c_;
     bool search_;
+    PageSink sink_;
     ListRequest list_;
     size_t scanned_ = 0;  // records examined by scan batches
     Phase phase_ = Phase::Page;
@@ -386,9 +392,10 @@ Expected<ListRequest> parseListRequest(const Request &request, const ServiceConf
 }
 
 std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
-                                        const ServiceConfig &config, bool search) {
+                                        const ServiceConfig &config, bool search,
+                                        PageSink sink) {
     return std::make_unique<QueryExchange>(std::move(collection), std::move(request), config,
-                                           search);
+                                           search, std::move(sink));
 }
 
 }  // namespace scim

@@ -4,6 +4,7 @@
 // cursor.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,9 +22,14 @@ ListLimits listLimits(const ServiceConfig &config);
 Expected<ListRequest> parseListRequest(const Request &request, const ServiceConfig &config,
                                        bool search);
 
+// What becomes of a found page, a ListResponse document: by default its 200
+// response; ListGroups reads the page's members first.
+using PageSink = std::function<Exchange::Step(JsonDoc page)>;
+
 // `search`: the request body is a SearchRequest, else the query string
 // holds the parameters.
 std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
-                                        const ServiceConfig &config, bool search);
+                                        const ServiceConfig &config, bool search,
+                                        PageSink sink = nullptr);
 
 }  // namespace scim
