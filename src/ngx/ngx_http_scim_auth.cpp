@@ -1,5 +1,6 @@
 #include "ngx_http_scim_auth.hpp"
 
+#include "ngx_http_scim_clock.hpp"
 #include "ngx_http_scim_metrics.hpp"
 
 #include <algorithm>
@@ -16,23 +17,18 @@ constexpr size_t kCacheEntries = 10000;
 constexpr int64_t kNegativeTtlMillis = 1000;
 constexpr unsigned kAuditLinesPerSecond = 10;
 
-scim::TokenCache &token_cache() {
+scim::TokenCache &ngx_http_scim_token_cache() {
     static scim::TokenCache cache([] { return static_cast<int64_t>(ngx_current_msec); });
     return cache;
 }
 
-int64_t wall_millis() {
-    ngx_time_t *tp = ngx_timeofday();
-    return static_cast<int64_t>(tp->sec) * 1000 + tp->msec;
+std::string ngx_http_scim_hash_label(const std::string &sha256) {
+    return "sha256:" + sha256.substr(0, 8);
 }
-
-std::string_view view(const ngx_str_t &s) { return {reinterpret_cast<const char *>(s.data), s.len}; }
-
-std::string hash_label(const std::string &sha256) { return "sha256:" + sha256.substr(0, 8); }
 
 // One audit line, unless the throttle says the log has had enough this
 // second; the next line that gets through counts what was left out.
-void audit(ngx_http_request_t *r, ngx_uint_t level, const std::string &what) {
+void ngx_http_scim_audit(ngx_http_request_t *r, ngx_uint_t level, const std::string &what) {
     // Apart per level, so that a flood of unknown tokens cannot hide the
     // warning about a revoked one.
     static scim::LogThrottle info_throttle(kAuditLinesPerSecond), warn_throttle(kAuditLinesPerSecond);
@@ -50,7 +46,7 @@ void audit(ngx_http_request_t *r, ngx_uint_t level, const std::string &what) {
     }
 }
 
-scim::metrics::AuthFailure failure_of(scim::TokenVerdict verdict) {
+scim::metrics::AuthFailure ngx_http_scim_failure_of(scim::TokenVerdict verdict) {
     switch (verdict) {
     case scim::TokenVerdict::Revoked: return scim::metrics::AuthFailure::Revoked;
     case scim::TokenVerdict::Expired: return scim::metrics::AuthFailure::Expired;
@@ -59,13 +55,13 @@ scim::metrics::AuthFailure failure_of(scim::TokenVerdict verdict) {
     }
 }
 
-void audit_refusal(ngx_http_request_t *r, scim::TokenVerdict verdict, const scim::CachedToken &t,
-                   const ngx_http_scim_auth_t &auth) {
-    ngx_http_scim_metrics_auth_failure(failure_of(verdict));
-    std::string who = hash_label(auth.sha256);
+void ngx_http_scim_audit_refusal(ngx_http_request_t *r, scim::TokenVerdict verdict,
+                                 const scim::CachedToken &t, const ngx_http_scim_auth_t &auth) {
+    ngx_http_scim_metrics_auth_failure(ngx_http_scim_failure_of(verdict));
+    std::string who = ngx_http_scim_hash_label(auth.sha256);
     if (verdict == scim::TokenVerdict::Unknown) {
         // Scanners send these all day: informational.
-        audit(r, NGX_LOG_INFO, std::string("unknown token ") + who);
+        ngx_http_scim_audit(r, NGX_LOG_INFO, std::string("unknown token ") + who);
         return;
     }
     // A known token used where it may not be: worth an operator's attention.
@@ -74,24 +70,26 @@ void audit_refusal(ngx_http_request_t *r, scim::TokenVerdict verdict, const scim
     if (verdict == scim::TokenVerdict::WrongTenant) {
         what += " used for tenant \"" + auth.required_tenant + "\"";
     }
-    audit(r, NGX_LOG_WARN, what);
+    ngx_http_scim_audit(r, NGX_LOG_WARN, what);
 }
 
-void ignore_reply(redisReply *, void *) noexcept {}
+void ngx_http_scim_ignore_reply(redisReply *, void *) noexcept {}
 
 // Best effort and rate-limited: a lost update only makes lastUsed older.
-void touch(const ngx_http_scim_loc_conf_t *slcf, const std::string &sha256) {
-    ngx_http_scim_redis_link &link = ngx_http_scim_redis();
-    if (!link.accepting() || !token_cache().shouldTouch(sha256)) return;
+void ngx_http_scim_touch(const ngx_http_scim_loc_conf_t *slcf, const std::string &sha256) {
+    auto &link = ngx_http_scim_redis();
+    if (!link.accepting() || !ngx_http_scim_token_cache().shouldTouch(sha256)) return;
     scim::store::TokenKeys keys(slcf->service->keyPrefix);
-    link.send(scim::store::touchToken(keys, sha256, wall_millis()).argv(), ignore_reply, nullptr);
+    link.send(scim::store::touchToken(keys, sha256, ngx_http_scim_now_millis()).argv(),
+              ngx_http_scim_ignore_reply, nullptr);
 }
 
-ngx_http_scim_auth_rc decide(ngx_http_request_t *r, const scim::CachedToken &t,
-                             ngx_http_scim_auth_t &auth) {
-    scim::TokenVerdict verdict = scim::checkToken(t, wall_millis(), auth.required_tenant);
+ngx_http_scim_auth_rc ngx_http_scim_decide(ngx_http_request_t *r, const scim::CachedToken &t,
+                                           ngx_http_scim_auth_t &auth) {
+    scim::TokenVerdict verdict =
+        scim::checkToken(t, ngx_http_scim_now_millis(), auth.required_tenant);
     if (verdict != scim::TokenVerdict::Accepted) {
-        audit_refusal(r, verdict, t, auth);
+        ngx_http_scim_audit_refusal(r, verdict, t, auth);
         return ngx_http_scim_auth_rc::refused;
     }
     auth.tenant = t.tenant;
@@ -100,16 +98,17 @@ ngx_http_scim_auth_rc decide(ngx_http_request_t *r, const scim::CachedToken &t,
 }
 
 // The bearer token; a refusal for want of one is counted and logged here.
-std::optional<std::string_view> presented_token(ngx_http_request_t *r, const char *what) {
+std::optional<std::string_view> ngx_http_scim_presented_token(ngx_http_request_t *r,
+                                                              const char *what) {
     if (r->headers_in.authorization == nullptr) {
         ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure::Missing);
-        audit(r, NGX_LOG_INFO, std::string("no bearer token") + what);
+        ngx_http_scim_audit(r, NGX_LOG_INFO, std::string("no bearer token") + what);
         return std::nullopt;
     }
-    auto token = scim::bearerToken(view(r->headers_in.authorization->value));
+    auto token = scim::bearerToken(ngx_http_scim_view(r->headers_in.authorization->value));
     if (!token) {
         ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure::Malformed);
-        audit(r, NGX_LOG_INFO, std::string("malformed Authorization header") + what);
+        ngx_http_scim_audit(r, NGX_LOG_INFO, std::string("malformed Authorization header") + what);
     }
     return token;
 }
@@ -119,22 +118,22 @@ std::optional<std::string_view> presented_token(ngx_http_request_t *r, const cha
 ngx_http_scim_auth_rc ngx_http_scim_auth_start(ngx_http_request_t *r,
                                                const ngx_http_scim_loc_conf_t *slcf,
                                                ngx_http_scim_auth_t &auth) {
-    auto token = presented_token(r, "");
+    auto token = ngx_http_scim_presented_token(r, "");
     if (!token) return ngx_http_scim_auth_rc::refused;
     auth.sha256 = scim::sha256Hex(*token);
     if (const scim::TokenEntry *entry = slcf->token_set->find(*token)) {
         scim::CachedToken t{scim::CachedToken::Status::Valid, entry->tenant, entry->name, 0};
-        return decide(r, t, auth);
+        return ngx_http_scim_decide(r, t, auth);
     }
     if (!slcf->redis_tokens) {
-        audit_refusal(r, scim::TokenVerdict::Unknown, {}, auth);
+        ngx_http_scim_audit_refusal(r, scim::TokenVerdict::Unknown, {}, auth);
         return ngx_http_scim_auth_rc::refused;
     }
-    auto cached = token_cache().find(auth.sha256);
+    auto cached = ngx_http_scim_token_cache().find(auth.sha256);
     ngx_http_scim_metrics_token_cache(cached.has_value());
     if (cached) {
-        ngx_http_scim_auth_rc rc = decide(r, *cached, auth);
-        if (rc == ngx_http_scim_auth_rc::accepted) touch(slcf, auth.sha256);
+        ngx_http_scim_auth_rc rc = ngx_http_scim_decide(r, *cached, auth);
+        if (rc == ngx_http_scim_auth_rc::accepted) ngx_http_scim_touch(slcf, auth.sha256);
         return rc;
     }
     return ngx_http_scim_auth_rc::lookup;
@@ -151,19 +150,19 @@ std::optional<ngx_http_scim_auth_rc> ngx_http_scim_auth_reply(ngx_http_request_t
                                                               const redisReply &reply) {
     auto found = scim::store::parseTokenLookup(reply);
     if (!found) return std::nullopt;
-    token_cache().remember(auth.sha256, *found);
-    ngx_http_scim_auth_rc rc = decide(r, *found, auth);
-    if (rc == ngx_http_scim_auth_rc::accepted) touch(slcf, auth.sha256);
+    ngx_http_scim_token_cache().remember(auth.sha256, *found);
+    ngx_http_scim_auth_rc rc = ngx_http_scim_decide(r, *found, auth);
+    if (rc == ngx_http_scim_auth_rc::accepted) ngx_http_scim_touch(slcf, auth.sha256);
     return rc;
 }
 
 bool ngx_http_scim_admin_authenticate(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
-    auto token = presented_token(r, " for the admin API");
+    auto token = ngx_http_scim_presented_token(r, " for the admin API");
     if (!token) return false;
     if (slcf->admin_token_set->find(*token)) return true;
     ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure::Unknown);
-    audit(r, NGX_LOG_WARN,
-          "unknown admin token " + hash_label(scim::sha256Hex(*token)));
+    ngx_http_scim_audit(r, NGX_LOG_WARN,
+                        "unknown admin token " + ngx_http_scim_hash_label(scim::sha256Hex(*token)));
     return false;
 }
 
@@ -172,6 +171,6 @@ void ngx_http_scim_token_cache_init(ngx_msec_t ttl) {
     limits.ttlMillis = static_cast<int64_t>(ttl);
     limits.negativeTtlMillis = std::min<int64_t>(kNegativeTtlMillis, limits.ttlMillis);
     limits.capacity = kCacheEntries;
-    token_cache().configure(limits);
-    token_cache().clear();
+    ngx_http_scim_token_cache().configure(limits);
+    ngx_http_scim_token_cache().clear();
 }

@@ -11,10 +11,6 @@
 
 namespace {
 
-std::string_view view(const ngx_str_t &s) {
-    return {reinterpret_cast<const char *>(s.data), s.len};
-}
-
 bool ngx_http_scim_is_https(ngx_http_request_t *r) {
 #if (NGX_HTTP_SSL)
     return r->connection->ssl != nullptr;
@@ -29,7 +25,7 @@ bool ngx_http_scim_host_is_served(ngx_http_request_t *r,
     ngx_str_t host = r->headers_in.server;  // lowercase, without the port
     if (host.len == 0) return false;
     for (const std::string &name : server.names) {
-        if (scim::serverNameMatches(name, view(host))) return true;
+        if (scim::serverNameMatches(name, ngx_http_scim_view(host))) return true;
     }
 #if (NGX_PCRE)
     for (ngx_http_regex_t *re : server.regexes) {
@@ -53,7 +49,7 @@ bool ngx_http_scim_append_server_host(ngx_http_request_t *r,
     if (ngx_connection_local_sockaddr(r->connection, &addr, 0) != NGX_OK) return false;
     bool ipv6 = r->connection->local_sockaddr->sa_family == AF_INET6;
     url += ipv6 ? "[" : "";
-    url += view(addr);
+    url += ngx_http_scim_view(addr);
     url += ipv6 ? "]" : "";
     return true;
 }
@@ -76,7 +72,7 @@ std::string ngx_http_scim_computed_base_url(ngx_http_request_t *r,
     std::string url = https ? "https://" : "http://";
     const ngx_http_scim_server_names_t &server = *slcf->server_names;
     if (r->headers_in.host != nullptr && ngx_http_scim_host_is_served(r, server)) {
-        url += view(r->headers_in.host->value);  // as the client wrote it, port included
+        url += ngx_http_scim_view(r->headers_in.host->value);  // as the client wrote it, port included
         ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "scim base url: host \"%V\" is a server_name", &r->headers_in.server);
     } else {
@@ -97,7 +93,7 @@ void ngx_http_scim_warn_bad_base_url(ngx_http_request_t *r, const ngx_str_t &val
     static bool warned = false;
     if (warned) return;
     warned = true;
-    std::string shown(view(value).substr(0, 256));
+    std::string shown(ngx_http_scim_view(value).substr(0, 256));
     for (char &c : shown) {
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
     }
@@ -116,12 +112,12 @@ std::string ngx_http_scim_base_url(ngx_http_request_t *r, const ngx_http_scim_lo
     if (ngx_http_complex_value(r, slcf->base_url, &value) != NGX_OK) {
         return ngx_http_scim_computed_base_url(r, slcf, base);
     }
-    if (auto err = scim::baseUrlError(view(value))) {
+    if (auto err = scim::baseUrlError(ngx_http_scim_view(value))) {
         ngx_http_scim_warn_bad_base_url(r, value, *err);
         return ngx_http_scim_computed_base_url(r, slcf, base);
     }
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0, "scim base url: \"%V\"", &value);
-    return std::string(scim::trimBaseUrl(view(value)));
+    return std::string(scim::trimBaseUrl(ngx_http_scim_view(value)));
 }
 
 ngx_http_scim_server_names_t *ngx_http_scim_server_names(ngx_conf_t *cf) noexcept {
@@ -138,7 +134,7 @@ ngx_http_scim_server_names_t *ngx_http_scim_server_names(ngx_conf_t *cf) noexcep
                 continue;
             }
 #endif
-            std::string_view name = view(names[i].name);
+            std::string_view name = ngx_http_scim_view(names[i].name);
             server->names.emplace_back(name);
             if (server->host.empty()) server->host = std::string(scim::serverNameAsHost(name));
         }

@@ -17,10 +17,8 @@ extern "C" {
 #include <string>
 #include <string_view>
 
+#include "ngx_http_scim_clock.hpp"
 #include "scim/metrics.hpp"
-
-// A monotonic clock in microseconds (nginx's cached msec is too coarse).
-uint64_t ngx_http_scim_now_usec() noexcept;
 
 // Redis transport hooks.
 void ngx_http_scim_metrics_redis_command(scim::metrics::RedisKind kind, uint64_t usec) noexcept;

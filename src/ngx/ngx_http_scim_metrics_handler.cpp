@@ -25,31 +25,31 @@ uint64_t redis_up(const ngx_http_scim_metrics_shm_t &s) {
     return up;
 }
 
-m::TenantWrites tenant_writes(const ngx_http_scim_metrics_tenant_t &t) {
+m::TenantWrites ngx_http_scim_tenant_writes(const ngx_http_scim_metrics_tenant_t &t) {
     m::TenantWrites out;
     out.tenant.assign(t.name, t.len);
     for (unsigned i = 0; i < m::kWriteCells; i++) out.cells[i] = t.cells[i];
     return out;
 }
 
-m::Snapshot snapshot(const ngx_http_scim_metrics_shm_t &s) {
+m::Snapshot ngx_http_scim_snapshot(const ngx_http_scim_metrics_shm_t &s) {
     m::Snapshot snap;
     for (size_t i = 0; i < m::cell::kCount; i++) snap.cells[i] = s.cells[i];
     for (ngx_uint_t i = 0; i < s.capacity; i++) {
         if (s.tenants[i].state == NGX_HTTP_SCIM_TENANT_READY) {
-            snap.tenants.push_back(tenant_writes(s.tenants[i]));
+            snap.tenants.push_back(ngx_http_scim_tenant_writes(s.tenants[i]));
         }
     }
     std::sort(snap.tenants.begin(), snap.tenants.end(),
               [](const m::TenantWrites &a, const m::TenantWrites &b) { return a.tenant < b.tenant; });
-    snap.tenants.push_back(tenant_writes(s.other));
+    snap.tenants.push_back(ngx_http_scim_tenant_writes(s.other));
     snap.redisUp = redis_up(s);
     snap.version = scim::kModuleVersion;
     snap.layout = scim::store::kLayoutVersion;
     return snap;
 }
 
-ngx_int_t send_text(ngx_http_request_t *r, const std::string &text) {
+ngx_int_t ngx_http_scim_send_text(ngx_http_request_t *r, const std::string &text) {
     static ngx_str_t type = ngx_string("text/plain; version=0.0.4");
     r->headers_out.status = NGX_HTTP_OK;
     r->headers_out.content_type = type;
@@ -77,7 +77,7 @@ ngx_int_t ngx_http_scim_metrics_handler(ngx_http_request_t *r) noexcept {
     if (s == nullptr) return NGX_HTTP_SERVICE_UNAVAILABLE;
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0, "scim metrics: scrape");
     try {
-        return send_text(r, m::render(snapshot(*s)));
+        return ngx_http_scim_send_text(r, m::render(ngx_http_scim_snapshot(*s)));
     } catch (const std::exception &e) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "scim metrics: %s", e.what());
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

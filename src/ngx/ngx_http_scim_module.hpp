@@ -12,6 +12,7 @@ extern "C" {
 #include <string>
 
 #include "ngx_http_scim_redis.hpp"
+#include "ngx_http_scim_str.hpp"
 #include "scim/service/service.hpp"
 #include "scim/tokens.hpp"
 
@@ -127,8 +128,4 @@ T *ngx_http_scim_pool_new(ngx_pool_t *pool) noexcept {
     }
     cln->handler = [](void *p) { static_cast<T *>(p)->~T(); };
     return obj;
-}
-
-inline std::string ngx_http_scim_string(const ngx_str_t &s) {
-    return std::string(reinterpret_cast<const char *>(s.data), s.len);
 }

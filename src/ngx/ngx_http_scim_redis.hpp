@@ -10,6 +10,10 @@
 #include <string>
 #include <vector>
 
+// scim_redis_connect_timeout and scim_redis_timeout when not set.
+constexpr ngx_msec_t ngx_http_scim_redis_connect_timeout_default = 1000;
+constexpr ngx_msec_t ngx_http_scim_redis_timeout_default = 2000;
+
 struct ngx_http_scim_redis_conf_t {
     ngx_http_scim_redis_peer_t peer;  // fixed address (config-time resolution)
     std::string host;                 // a name to resolve at run time, else empty
@@ -19,8 +23,8 @@ struct ngx_http_scim_redis_conf_t {
     std::string username;
     std::string password;
     ngx_int_t db = 0;
-    ngx_msec_t connect_timeout = 1000;
-    ngx_msec_t command_timeout = 2000;
+    ngx_msec_t connect_timeout = ngx_http_scim_redis_connect_timeout_default;
+    ngx_msec_t command_timeout = ngx_http_scim_redis_timeout_default;
     std::string layout_key;  // "<prefix>layout"
     ngx_http_scim_redis_tls_t tls;  // tls.ssl set when scim_redis_ssl is on
 };
@@ -55,7 +59,9 @@ public:
     ngx_atomic_uint_t connection_number() const noexcept { return conn_.number(); }
 
     bool exiting() const noexcept { return exiting_; }
-    ngx_msec_t command_timeout() const noexcept { return conf_ ? conf_->command_timeout : 2000; }
+    ngx_msec_t command_timeout() const noexcept {
+        return conf_ ? conf_->command_timeout : ngx_http_scim_redis_timeout_default;
+    }
 
 private:
     enum class Step { Auth, Select, Role, Script, Layout, LayoutInit, LayoutRecheck };

@@ -185,8 +185,7 @@ char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *s
         redis.db = smcf->redis_db;
         redis.connect_timeout = smcf->redis_connect_timeout;
         redis.command_timeout = smcf->redis_timeout;
-        std::string prefix =
-            smcf->redis_prefix.data ? ngx_http_scim_string(smcf->redis_prefix) : "scim:";
+        std::string prefix = ngx_http_scim_string(smcf->redis_prefix);  // set by init_main_conf
         redis.layout_key = scim::store::KeySpace(prefix, "").layout();
     } catch (...) {
         return conf_error();

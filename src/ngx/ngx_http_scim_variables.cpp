@@ -15,7 +15,8 @@ namespace m = scim::metrics;
 
 enum class field : uintptr_t { tenant, token_name, resource, operation, resource_id, redis_time, error };
 
-ngx_int_t set_value(ngx_http_request_t *r, ngx_http_variable_value_t *v, const std::string &s) {
+ngx_int_t ngx_http_scim_set_value(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                  const std::string &s) {
     if (s.empty()) {
         v->not_found = 1;
         return NGX_OK;
@@ -32,34 +33,35 @@ ngx_int_t set_value(ngx_http_request_t *r, ngx_http_variable_value_t *v, const s
 }
 
 // Seconds with milliseconds, as $upstream_response_time.
-std::string seconds(uint64_t usec) {
+std::string ngx_http_scim_seconds(uint64_t usec) {
     char buf[32];
     uint64_t msec = usec / 1000;
     std::snprintf(buf, sizeof buf, "%" PRIu64 ".%03" PRIu64, msec / 1000, msec % 1000);
     return buf;
 }
 
-std::string value_of(const ngx_http_scim_observed_t &o, field f) {
+std::string ngx_http_scim_value_of(const ngx_http_scim_observed_t &o, field f) {
     switch (f) {
     case field::tenant: return o.tenant;
     case field::token_name: return o.token_name;
     case field::resource: return o.operation.empty() ? "" : m::label(o.resource);
     case field::operation: return o.operation;
     case field::resource_id: return o.resource_id;
-    case field::redis_time: return seconds(o.redis_usec);
+    case field::redis_time: return ngx_http_scim_seconds(o.redis_usec);
     case field::error: return o.error;
     }
     return "";
 }
 
-ngx_int_t get_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v, uintptr_t data) noexcept {
+ngx_int_t ngx_http_scim_get_variable(ngx_http_request_t *r, ngx_http_variable_value_t *v,
+                                     uintptr_t data) noexcept {
     ngx_http_scim_observed_t *o = ngx_http_scim_observed(r);
     if (o == nullptr || !o->scim) {
         v->not_found = 1;
         return NGX_OK;
     }
     try {
-        return set_value(r, v, value_of(*o, static_cast<field>(data)));
+        return ngx_http_scim_set_value(r, v, ngx_http_scim_value_of(*o, static_cast<field>(data)));
     } catch (...) {
         return NGX_ERROR;
     }
@@ -88,7 +90,7 @@ ngx_int_t ngx_http_scim_add_variables(ngx_conf_t *cf) noexcept {
         ngx_http_variable_t *var =
             ngx_http_add_variable(cf, &def.name, NGX_HTTP_VAR_NOCACHEABLE);
         if (var == nullptr) return NGX_ERROR;
-        var->get_handler = get_variable;
+        var->get_handler = ngx_http_scim_get_variable;
         var->data = static_cast<uintptr_t>(def.f);
     }
     return NGX_OK;

@@ -355,7 +355,7 @@ std::optional<Response> groupWriteFailure(const redisReply &reply, const std::st
     std::string detail(store::textAt(reply, 1));
     if (status == "ok") return std::nullopt;
     if (status == "notfound") return errorResponse(notFound("Group " + id + " not found"));
-    if (auto taken = uniqueValueConflict(reply)) return taken;
+    if (auto taken = uniqueValueConflict(store::readWriteOutcome(reply))) return taken;
     if (status == "uniqueness") {
         return errorResponse(uniqueness("displayName '" + displayName + "' is already taken"));
     }

@@ -4,6 +4,7 @@
 
 #include "query_page.hpp"
 #include "query_sort.hpp"
+#include "scim/store/query_bounds.hpp"
 #include "scim/store/query_scripts.hpp"
 #include "scim/store/reply.hpp"
 #include "user_records.hpp"
@@ -68,12 +69,12 @@ public:
         if (!list_.filter) {
             if (list_.cursorPaging) return cursorCommand();
             if (auto order = indexedOrder()) return pageCommand(order->first, order->second);
-            return scanCommand("-inf");
+            return scanCommand(store::kSeqStart);
         }
         if (auto probe = planProbe(*list_.filter, *c_.type, config_.indexes(*c_.type))) {
             if (auto cmd = candidatesCommand(*probe)) return std::move(*cmd);
         }
-        return scanCommand("-inf");
+        return scanCommand(store::kSeqStart);
     }
 
     Step onReply(const redisReply &reply) override {
@@ -130,7 +131,7 @@ private:
         phase_ = Phase::Cursor;
         const auto &cur = list_.cursor;
         bool forwards = !cur || cur->after;
-        std::string bound = cur ? "(" + std::to_string(cur->seq) : "-inf";
+        std::string bound = cur ? store::seqAfter(cur->seq) : store::kSeqStart;
         return store::scriptCall(store::scanRecordsScript(), {c_.orderKey},
                                  {bound, forwards ? "asc" : "desc", std::to_string(list_.count + 1),
                                   c_.recordPrefix});
@@ -139,9 +140,9 @@ private:
     std::optional<store::Command> candidatesCommand(const IndexProbe &probe) {
         std::string key;
         if (probe.kind == ProbeKind::Id) {
-            key = c_.recordPrefix + probe.min;
+            key = c_.recordPrefix + probe.value;
         } else if (probe.kind == ProbeKind::Set) {
-            key = c_.keys.memberOf(probe.min);
+            key = c_.keys.memberOf(probe.value);
         } else if (probe.index == IndexName::Declared) {
             key = c_.type == &config_.groupType() ? c_.keys.groupIndex(probe.path)
                                                    : c_.keys.userIndex(probe.path);
@@ -151,8 +152,9 @@ private:
             key = *k;
         }
         phase_ = Phase::Candidates;
+        store::RangeBounds range = store::rangeBounds(probe);
         return store::scriptCall(store::fetchCandidatesScript(), {key},
-                                 withProbes({probeMode(probe.kind), probe.min, probe.max,
+                                 withProbes({probeMode(probe.kind), range.min, range.max,
                                              std::to_string(config_.maxCandidates), c_.recordPrefix}));
     }
 
@@ -231,7 +233,7 @@ private:
     }
 
     Step onCandidates(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "toomany") return scanCommand("-inf");
+        if (store::textAt(reply, 0) == "toomany") return scanCommand(store::kSeqStart);
         std::vector<Match> matches;
         for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
             auto m = matchAt(reply, i, true);
@@ -256,7 +258,7 @@ private:
             if (!m) continue;
             if (auto e = take(std::move(*m))) return errorResponse(*e);
         }
-        if (records == config_.scanBatch) return scanCommand("(" + std::to_string(lastSeq));
+        if (records == config_.scanBatch) return scanCommand(store::seqAfter(lastSeq));
         return finish();
     }
 

@@ -49,6 +49,10 @@ std::optional<unsigned> ContentionBackoff::next() {
     return wait;
 }
 
+bool PatchRetry::lostRace(const store::WriteOutcome &write) const {
+    return !clientPrecondition_ && write.kind == store::WriteOutcome::Kind::Precondition;
+}
+
 bool PatchRetry::lostRace(const redisReply &writeReply) const {
     return !clientPrecondition_ && store::textAt(writeReply, 0) == "precondition";
 }

@@ -9,6 +9,7 @@
 
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
+#include "scim/store/write_outcome.hpp"
 
 namespace scim {
 
@@ -54,7 +55,8 @@ class PatchRetry {
 public:
     PatchRetry(const Request &request, const ServiceConfig &config)
         : clientPrecondition_(!request.ifMatch.empty()), backoff_(config.contentionBudgetMillis) {}
-    bool lostRace(const redisReply &writeReply) const;
+    bool lostRace(const store::WriteOutcome &write) const;
+    bool lostRace(const redisReply &writeReply) const;  // until the Group scripts are typed
     // `read` again, delayed by the next wait; or the 503.
     Exchange::Step readAgain(store::Command read);
 

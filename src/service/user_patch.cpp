@@ -5,7 +5,6 @@
 #include "scim/resource.hpp"
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
-#include "scim/store/reply.hpp"
 #include "stored_patch.hpp"
 #include "user_records.hpp"
 
@@ -40,8 +39,8 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeFailure(store::text(reply));
-        return writing_ ? afterWrite(reply) : afterRead(reply);
+        return writing_ ? afterWrite(store::readUserWriteReply(reply))
+                        : afterRead(store::readUserReply(reply));
     }
 
 private:
@@ -50,10 +49,10 @@ private:
         return readUserCommand(request_, config_, user_.id);
     }
 
-    Step afterRead(const redisReply &reply) {
-        auto stored = storedUserWithGroups(reply, user_.id);
-        if (!stored) return errorResponse(notFound("User " + user_.id + " not found"));
-        user_ = std::move(*stored);
+    Step afterRead(store::ReadOutcome<store::UserRecord> read) {
+        if (read.error) return storeFailure(*read.error);
+        if (!read.record) return errorResponse(notFound("User " + user_.id + " not found"));
+        user_ = storedUserWithGroups(std::move(*read.record), user_.id);
         JsonDoc doc;
         auto outcome = applyToStored({config_.userType(), user_.id, user_.doc, user_.version},
                                      body_, request_, doc);
@@ -68,11 +67,11 @@ private:
                                   std::to_string(user_.version), joined(outcome->changedAttributes));
     }
 
-    Step afterWrite(const redisReply &reply) {
+    Step afterWrite(const store::UserWriteResult &result) {
         // Someone wrote in between: apply again to the new version.
-        if (retry_.lostRace(reply)) return retry_.readAgain(read());
-        if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
-        readReplaceResult(reply, user_);
+        if (retry_.lostRace(result.outcome)) return retry_.readAgain(read());
+        if (auto failed = replaceFailure(result.outcome, user_.id, write_.userName)) return *failed;
+        readReplaceResult(result, user_);
         user_.doc = write_.docText;
         return respond();
     }

@@ -40,6 +40,76 @@ const std::vector<const Script *> &tokenScripts() {
     return all;
 }
 
+Command createToken(const TokenKeys &keys, const TokenIssue &t, const std::string &name) {
+    return scriptCall(createTokenScript(), {keys.token(t.sha256), keys.tenantTokens(t.tenant)},
+                      {t.sha256, t.id, name, t.tenant, std::to_string(t.nowMillis)});
+}
+
+Command rotateToken(const TokenKeys &keys, const TokenIssue &t, const std::string &oldId,
+                    int64_t graceMillis) {
+    return scriptCall(rotateTokenScript(), {keys.tenantTokens(t.tenant), keys.token(t.sha256)},
+                      {oldId, t.sha256, t.id, t.tenant, std::to_string(t.nowMillis),
+                       std::to_string(graceMillis), keys.tokenPrefix(),
+                       std::to_string(kTokenRetentionMillis)});
+}
+
+Command revokeToken(const TokenKeys &keys, const std::string &tenant, const std::string &id,
+                    int64_t nowMillis) {
+    return scriptCall(revokeTokenScript(), {keys.tenantTokens(tenant)},
+                      {id, std::to_string(nowMillis), keys.tokenPrefix(),
+                       std::to_string(kTokenRetentionMillis)});
+}
+
+Command listTokens(const TokenKeys &keys, const std::string &tenant) {
+    return scriptCall(listTokensScript(), {keys.tenantTokens(tenant)}, {keys.tokenPrefix()});
+}
+
+TokenWriteOutcome readTokenWriteReply(const redisReply &reply) {
+    using Kind = TokenWriteOutcome::Kind;
+    TokenWriteOutcome o;
+    if (isError(reply)) {
+        o.error = std::string(text(reply));
+        return o;
+    }
+    std::string_view status = textAt(reply, 0);
+    o.error = std::string(status);  // what an unexpected status reports
+    if (status == "ok") {
+        o.kind = Kind::Ok;
+        o.name = std::string(textAt(reply, 1));
+        o.oldExpires = std::string(textAt(reply, 2));
+    } else if (status == "collision") {
+        o.kind = Kind::Collision;
+    } else if (status == "notfound") {
+        o.kind = Kind::NotFound;
+    } else if (status == "revoked") {
+        o.kind = Kind::Revoked;
+    } else if (status == "expired") {
+        o.kind = Kind::Expired;
+    }
+    return o;
+}
+
+// id, name, created, lastUsed, expires, revoked for each token.
+ReadOutcome<std::vector<TokenEntry>> readTokenList(const redisReply &reply) {
+    constexpr size_t kFields = 6;
+    ReadOutcome<std::vector<TokenEntry>> out;
+    if (isError(reply)) {
+        out.error = std::string(text(reply));
+        return out;
+    }
+    if (!isArray(reply) || reply.elements % kFields != 0) {
+        out.error = "unexpected reply to list_tokens";
+        return out;
+    }
+    std::vector<TokenEntry> tokens;
+    for (size_t i = 0; i < reply.elements; i += kFields) {
+        auto at = [&](size_t f) { return std::string(textAt(reply, i + f)); };
+        tokens.push_back({at(0), at(1), at(2), at(3), at(4), at(5)});
+    }
+    out.record = std::move(tokens);
+    return out;
+}
+
 Command tokenLookup(const TokenKeys &keys, std::string_view sha256) {
     return plain({"HMGET", keys.token(sha256), "tenant", "name", "expires", "revoked"});
 }

@@ -1,0 +1,216 @@
+// Drives a request's Exchange through Redis: sends each command the
+// exchange asks for on the worker's link, feeds the reply back, re-sends a
+// script as EVAL after NOSCRIPT, bounds each round trip by a deadline and
+// sends a deferred command (a retry's backoff) on a timer. A request
+// finalized while its reply is pending detaches from the call; the reply
+// is then read and dropped.
+#include "ngx_http_scim_request.hpp"
+
+#include "scim/store/reply.hpp"
+#include "scim/store/scripts.hpp"
+
+// Lives on the heap until the link runs its callback, which it does exactly
+// once (with NULL when the connection goes away). `ctx` is cleared when the
+// request is finalized first, e.g. because the client went away.
+struct ngx_http_scim_call_t {
+    ngx_http_scim_ctx_t *ctx;
+    ngx_event_t timer;
+    uint64_t sent_usec;
+    scim::metrics::RedisKind kind;
+};
+
+namespace {
+
+void ngx_http_scim_detach_call(ngx_http_scim_call_t *call) {
+    call->ctx = nullptr;
+    if (call->timer.timer_set) ngx_del_timer(&call->timer);
+}
+
+[[maybe_unused]] const char *ngx_http_scim_reply_type(const redisReply &reply) {
+    switch (reply.type) {
+    case REDIS_REPLY_STRING: return "string";
+    case REDIS_REPLY_ARRAY: return "array";
+    case REDIS_REPLY_INTEGER: return "integer";
+    case REDIS_REPLY_NIL: return "nil";
+    case REDIS_REPLY_STATUS: return "status";
+    case REDIS_REPLY_ERROR: return "error";
+    default: return "other";
+    }
+}
+
+// The request's deadline passed: only this request gets 503. Its reply, if
+// it comes, is read and dropped; the link resets the connection only when
+// Redis sends nothing at all for scim_redis_timeout.
+void ngx_http_scim_on_command_timeout(ngx_event_t *ev) noexcept {
+    auto *call = static_cast<ngx_http_scim_call_t *>(ev->data);
+    ngx_http_scim_ctx_t *ctx = call->ctx;
+    call->ctx = nullptr;
+    ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::Timeout);
+    if (ctx == nullptr) return;
+    ctx->call = nullptr;
+    ngx_log_error(NGX_LOG_WARN, ctx->request->connection->log, 0,
+                  "scim: redis did not answer this request's command in time (connection *%uA)",
+                  ngx_http_scim_redis().connection_number());
+    try {
+        ngx_http_scim_finish(ctx, ngx_http_scim_unavailable_response(
+                                      "the store did not answer in time; retry later"));
+    } catch (...) {
+        ngx_http_finalize_request(ctx->request, NGX_HTTP_INTERNAL_SERVER_ERROR);
+    }
+}
+
+// Redis's own error text goes to the log, tied to the request, never to
+// the client. READONLY means the server was demoted: 503 with Retry-After
+// for this write, and the link goes looking for the master.
+bool ngx_http_scim_on_error_reply(ngx_http_scim_ctx_t *ctx, const redisReply &reply) {
+    std::string_view text = scim::store::text(reply);
+    bool read_only = text.substr(0, 8) == "READONLY" ||
+                     text.find("-READONLY") != std::string_view::npos ||
+                     text.find("read only replica") != std::string_view::npos;
+    ngx_uint_t level = read_only ? NGX_LOG_WARN : NGX_LOG_ERR;
+    ngx_log_error(level, ctx->request->connection->log, 0,
+                  "scim: redis (connection *%uA) answered this request with an error: %*s",
+                  ngx_http_scim_redis().connection_number(), text.size(), text.data());
+    if (!read_only) return false;
+    ngx_http_scim_redis().on_readonly_reply();
+    ngx_http_scim_finish(
+        ctx, ngx_http_scim_unavailable_response("the store is read-only for now; retry later"));
+    return true;
+}
+
+// A round trip's duration, and the kind of error it came back with.
+void ngx_http_scim_observe_reply(ngx_http_scim_call_t *call, const redisReply *reply) {
+    if (reply == nullptr) return;  // the link counts the disconnect
+    uint64_t usec = ngx_http_scim_now_usec() - call->sent_usec;
+    ngx_http_scim_metrics_redis_command(call->kind, usec);
+    if (call->ctx != nullptr) call->ctx->observed.redis_usec += usec;
+    if (scim::store::isError(*reply)) {
+        ngx_http_scim_metrics_redis_error(
+            scim::metrics::replyErrorKind(scim::store::text(*reply)));
+    }
+}
+
+scim::metrics::RedisKind ngx_http_scim_command_kind(const ngx_http_scim_ctx_t *ctx,
+                                                    const scim::store::Command &command) {
+    if (ctx->authenticating) return scim::metrics::RedisKind::Auth;
+    if (ctx->admin) return scim::metrics::RedisKind::Admin;
+    return scim::metrics::commandKind(command);
+}
+
+// The reply (or nullptr: the connection is gone) of a request's command.
+void ngx_http_scim_on_reply(redisReply *reply, void *privdata) noexcept {
+    auto *call = static_cast<ngx_http_scim_call_t *>(privdata);
+    ngx_http_scim_ctx_t *ctx = call->ctx;
+    ngx_http_scim_observe_reply(call, reply);
+    if (call->timer.timer_set) ngx_del_timer(&call->timer);
+    delete call;
+    if (ctx == nullptr || ngx_http_scim_redis().exiting()) return;  // nobody waits any more
+    ctx->call = nullptr;
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, ctx->request->connection->log, 0,
+                   "scim: redis reply: %s", reply ? ngx_http_scim_reply_type(*reply) : "none");
+
+    try {
+        if (reply == nullptr) {
+            ngx_http_scim_finish(
+                ctx, ngx_http_scim_unavailable_response("the store is unavailable; retry later"));
+            return;
+        }
+        bool no_script = scim::store::isNoScript(*reply);
+        if (scim::store::isError(*reply) && !no_script &&
+            ngx_http_scim_on_error_reply(ctx, *reply)) {
+            return;
+        }
+        if (ctx->authenticating) {
+            ngx_http_scim_on_auth_reply(ctx, *reply);
+            return;
+        }
+        if (no_script && ctx->command.script && !ctx->resent_as_eval) {
+            ctx->resent_as_eval = true;  // the script cache was flushed
+            ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ctx->request->connection->log, 0,
+                           "scim: NOSCRIPT, re-sending the script as EVAL");
+            ngx_http_scim_advance(ctx, ctx->command);
+            return;
+        }
+        ngx_http_scim_advance(ctx, ctx->exchange->onReply(*reply));
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, ctx->request->connection->log, 0, "scim: %s", e.what());
+        ngx_http_scim_finish(ctx, scim::errorResponse(scim::internalError("internal error")));
+    }
+}
+
+// The backoff wait is over: send the command the exchange deferred.
+void ngx_http_scim_on_backoff_done(ngx_event_t *ev) noexcept {
+    auto *ctx = static_cast<ngx_http_scim_ctx_t *>(ev->data);
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ev->log, 0, "scim: backoff over, sending the retry");
+    try {
+        if (!ngx_http_scim_send_command(ctx, std::move(ctx->delayed))) {
+            ngx_http_scim_finish(ctx,
+                                 ngx_http_scim_unavailable_response("the store is unavailable"));
+        }
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, ev->log, 0, "scim: %s", e.what());
+        ngx_http_scim_finish(ctx, scim::errorResponse(scim::internalError("internal error")));
+    }
+}
+
+// Waits on a timer instead of sending now. The timer belongs to the
+// request context, so a request finalized meanwhile takes it along.
+void ngx_http_scim_defer_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
+    unsigned wait = command.delayMillis;
+    command.delayMillis = 0;
+    ctx->delayed = std::move(command);
+    ctx->backoff.data = ctx;
+    ctx->backoff.handler = ngx_http_scim_on_backoff_done;
+    ctx->backoff.log = ctx->request->connection->log;
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, ctx->backoff.log, 0, "scim: retry in %ui ms",
+                   static_cast<ngx_uint_t>(wait));
+    ngx_add_timer(&ctx->backoff, wait);
+}
+
+}  // namespace
+
+ngx_http_scim_ctx_t::~ngx_http_scim_ctx_t() {
+    if (call != nullptr) ngx_http_scim_detach_call(call);
+    if (backoff.timer_set) ngx_del_timer(&backoff);
+}
+
+bool ngx_http_scim_send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
+    auto &link = ngx_http_scim_redis();
+    if (!link.accepting()) return false;
+    auto *call = new ngx_http_scim_call_t{ctx, {}, ngx_http_scim_now_usec(),
+                                          ngx_http_scim_command_kind(ctx, command)};
+    call->timer.data = call;
+    call->timer.handler = ngx_http_scim_on_command_timeout;
+    call->timer.log = ctx->request->connection->log;
+    // Not cancelable: a graceful shutdown waits for in-flight requests.
+    if (!link.send(command.argv(ctx->resent_as_eval), ngx_http_scim_on_reply, call)) {
+        delete call;
+        return false;
+    }
+    // The command's name only: its arguments may hold secrets and personal data.
+    ngx_log_debug3(NGX_LOG_DEBUG_HTTP, call->timer.log, 0,
+                   "scim: redis command %s sent on connection *%uA%s",
+                   command.script ? command.script->name
+                   : command.args.empty() ? "(none)" : command.args[0].c_str(),
+                   link.connection_number(), command.script ? " (script)" : "");
+    ngx_add_timer(&call->timer, link.command_timeout());
+    ctx->command = std::move(command);
+    ctx->call = call;
+    return true;
+}
+
+void ngx_http_scim_advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step) {
+    if (auto *response = std::get_if<scim::Response>(&step)) {
+        ngx_http_scim_finish(ctx, *response);
+        return;
+    }
+    auto &command = std::get<scim::store::Command>(step);
+    if (command.delayMillis > 0) {
+        ngx_http_scim_defer_command(ctx, std::move(command));
+        return;
+    }
+    if (!ngx_http_scim_send_command(ctx, std::move(command))) {
+        ngx_http_scim_finish(
+            ctx, ngx_http_scim_unavailable_response("the store is unavailable; retry later"));
+    }
+}
