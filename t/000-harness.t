@@ -348,3 +348,67 @@ is($r2->{body}, 'second', 'the second response');
 ok(send_raw($s, "GET /a HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"), 'send_raw');
 my $r3 = read_response($s);
 is($r3->{body}, 'first', 'a third one on the same connection');
+
+
+
+=== TEST 20: --- cases: one case a line, run by --- case and reported by name
+--- config
+    location /echo {
+        return 200 "[$arg_q]";
+    }
+--- cases
+# query => the body nginx answers
+one => [one]
+two%20words => [two%20words]
+   spaced    =>    [spaced]
+--- case
+my $r = scim_request('GET', "/echo?q=$main::case");
+is($r->{body}, $main::expect, 'body');
+--- perl
+my @c = ScimTest::Blocks::_parse_cases("# comment\n\na => 1\nb =>\nc\n  d  e   =>   x y  \n");
+is_deeply(\@c, [['a', '1'], ['b', ''], ['c', undef], ['d  e', 'x y']], 'the table');
+ok(!eval { ScimTest::Blocks::_parse_cases("a => 1\na => 2\n"); 1 }, 'a name twice is refused');
+like($@, qr/case 'a' appears twice/, '... and named');
+ok(!eval { ScimTest::Blocks::_parse_cases("# only a comment\n"); 1 }, 'an empty table is refused');
+ok(!eval { ScimTest::Blocks::_parse_cases("=> x\n"); 1 }, 'a case without a name is refused');
+
+# Run a table under a private Test::Builder: what would a failing case report?
+my $tb = Test::Builder->create;
+my $out = '';
+$tb->output(\$out);
+$tb->failure_output(\$out);
+$tb->todo_output(\$out);
+{
+    no warnings 'redefine';
+    local *Test::More::builder = sub { $tb };
+    local *Test::Builder::new = sub { $tb };
+    ScimTest::Blocks::_run_cases({ name => 'META', mod => {}, sec => {
+        cases => "passes => 1\nfails => 0\ndies => 1\nsilent => 1\n",
+        case => 'die "boom\n" if $main::case eq "dies"; '
+              . 'ok($main::expect, "checked") unless $main::case eq "silent";' } });
+}
+like($out, qr/^ok 1 - .*case 'passes': checked$/m, 'a passing case is named');
+like($out, qr/^not ok 2 - .*case 'fails': checked$/m, 'a failing case is named');
+like($out, qr/^not ok 3 - .*case 'dies'$/m, 'a case that dies fails by name');
+like($out, qr/boom/, '... with its error');
+like($out, qr/^not ok 4 - .*case 'silent' asserts something$/m, 'a case that asserts nothing fails')
+    or diag($out);
+
+
+
+=== TEST 21: more redis-servers on demand: start_redis_servers, redis_ports, stop_redis_servers
+--- perl
+my @s = start_redis_servers('extra', 2, args => sub { my ($i, $port) = @_; ('--databases', 10 + $i) });
+is(scalar @s, 2, 'two servers');
+my @ports = redis_ports(@s);
+isnt($ports[0], $ports[1], 'on two ports');
+for my $i (0, 1) {
+    my $c = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $ports[$i], Timeout => 5);
+    ok($c, "server $i answers on its port") or next;
+    print $c "CONFIG GET databases\r\n";
+    my $reply = join '', map { scalar <$c> } 1 .. 5;
+    like($reply, qr/\r\n${\ (11 + $i)}\r\n/, "server $i got its own arguments");
+}
+ok(-S $s[0]{sock}, 'and a unix socket');
+stop_redis_servers(@s);
+ok(!kill(0, $s[0]{pid}) && !kill(0, $s[1]{pid}), 'stopped');

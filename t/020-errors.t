@@ -114,11 +114,14 @@ is(redis_cmd('EXISTS', 'scim:{default}:users'), 0, 'nothing was written');
 
 
 === TEST 8: an empty body and a non-object body are 400
---- perl
-main::error_ok(scim_request('POST', '/scim/v2/Users', ''), 400, undef, 'empty body');
-main::error_ok(scim_request('POST', '/scim/v2/Users', '[{"userName":"x"}]'), 400, undef, 'an array');
-main::error_ok(scim_request('POST', '/scim/v2/Users', '"x"'), 400, undef, 'a string');
-main::error_ok(scim_request('POST', '/scim/v2/Users', 'null'), 400, undef, 'null');
+--- cases
+# what the body is => the body POSTed
+empty body =>
+an array   => [{"userName":"x"}]
+a string   => "x"
+null       => null
+--- case
+main::error_ok(scim_request('POST', '/scim/v2/Users', $main::expect), 400, undef, 'the body');
 
 
 
@@ -135,20 +138,18 @@ Content-Type: application/scim+json
 
 
 === TEST 10: other type errors name their attribute
---- perl
-my @cases = (
-    ['active', '{"userName":"x","active":"maybe"}'],
-    ['name', '{"userName":"x","name":"Barbara"}'],
-    ['givenName', '{"userName":"x","name":{"givenName":7}}'],
-    ['emails', '{"userName":"x","emails":[{"value":5}]}'],
-    ['primary', '{"userName":"x","emails":[{"value":"b@example.com","primary":"sometimes"}]}'],
-    ['employeeNumber', '{"userName":"x","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":12}}'],
-);
-for my $c (@cases) {
-    my $r = scim_request('POST', '/scim/v2/Users', $c->[1]);
-    main::error_ok($r, 400, 'invalidValue', $c->[1]);
-    like($r->{json}{detail} // '', qr/\Q$c->[0]\E/i, "the detail names $c->[0]");
-}
+--- cases
+# the attribute the detail names => the body POSTed
+active         => {"userName":"x","active":"maybe"}
+name           => {"userName":"x","name":"Barbara"}
+givenName      => {"userName":"x","name":{"givenName":7}}
+emails         => {"userName":"x","emails":[{"value":5}]}
+primary        => {"userName":"x","emails":[{"value":"b@example.com","primary":"sometimes"}]}
+employeeNumber => {"userName":"x","urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"employeeNumber":12}}
+--- case
+my $r = scim_request('POST', '/scim/v2/Users', $main::expect);
+main::error_ok($r, 400, 'invalidValue', $main::expect);
+like($r->{json}{detail} // '', qr/\Q$main::case\E/i, "the detail names $main::case");
 
 
 
@@ -274,11 +275,15 @@ Content-Type: application/scim+json
 
 
 === TEST 19: unknown paths under a known endpoint are SCIM 404s
---- perl
-for my $uri ('/scim/v2/Users/a/b', '/scim/v2/ResourceTypes/Nope', '/scim/v2/Schemas/urn:nope',
-             '/scim/v2/ServiceProviderConfig/x', '/scim/v2/') {
-    main::error_ok(scim_request('GET', $uri), 404, undef, "GET $uri");
-}
+--- cases
+# GET this URI: a SCIM 404
+/scim/v2/Users/a/b
+/scim/v2/ResourceTypes/Nope
+/scim/v2/Schemas/urn:nope
+/scim/v2/ServiceProviderConfig/x
+/scim/v2/
+--- case
+main::error_ok(scim_request('GET', $main::case), 404, undef, "GET $main::case");
 
 
 
@@ -296,15 +301,33 @@ Allow: GET
 
 
 === TEST 21: every write to a discovery endpoint is 405 with Allow
---- perl
-for my $m ('POST', 'PUT', 'PATCH', 'DELETE') {
-    for my $ep ('ServiceProviderConfig', 'Schemas', 'ResourceTypes', 'ResourceTypes/User',
-                'Schemas/urn:ietf:params:scim:schemas:core:2.0:User') {
-        my $r = scim_request($m, "/scim/v2/$ep", $m eq 'DELETE' ? undef : '{"schemas":[]}');
-        main::error_ok($r, 405, undef, "$m /$ep");
-        like($r->{headers}{allow} // '', qr/\bGET\b/, "$m /$ep: Allow names GET");
-    }
-}
+--- cases
+# METHOD /endpoint (with a body, but for DELETE)
+POST /ServiceProviderConfig
+POST /Schemas
+POST /ResourceTypes
+POST /ResourceTypes/User
+POST /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+PUT /ServiceProviderConfig
+PUT /Schemas
+PUT /ResourceTypes
+PUT /ResourceTypes/User
+PUT /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+PATCH /ServiceProviderConfig
+PATCH /Schemas
+PATCH /ResourceTypes
+PATCH /ResourceTypes/User
+PATCH /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+DELETE /ServiceProviderConfig
+DELETE /Schemas
+DELETE /ResourceTypes
+DELETE /ResourceTypes/User
+DELETE /Schemas/urn:ietf:params:scim:schemas:core:2.0:User
+--- case
+my ($m, $ep) = split ' ', $main::case;
+my $r = scim_request($m, "/scim/v2$ep", $m eq 'DELETE' ? undef : '{"schemas":[]}');
+main::error_ok($r, 405, undef, "$m $ep");
+like($r->{headers}{allow} // '', qr/\bGET\b/, "$m $ep: Allow names GET");
 
 
 

@@ -50,12 +50,14 @@ sub names {
     return join ',', map { $_->{userName} } @{ $r->{json}{Resources} || [] };
 }
 
+# $label names the assertions (default: the filter; a case's name says it).
 sub filter_is {
-    my ($filter, $expected) = @_;
+    my ($filter, $expected, $label) = @_;
+    $label //= $filter;
     my $r = list('filter=' . enc($filter));
-    is($r->{status}, 200, "status of $filter") or diag $r->{body};
-    is(names($r), $expected, $filter);
-    is($r->{json}{totalResults}, scalar(grep { length } split /,/, $expected), "total of $filter");
+    is($r->{status}, 200, "status of $label") or diag $r->{body};
+    is(names($r), $expected, "userNames of $label");
+    is($r->{json}{totalResults}, scalar(grep { length } split /,/, $expected), "total of $label");
 }
 
 run_blocks();
@@ -63,49 +65,49 @@ run_blocks();
 __DATA__
 
 === TEST 1: every operator, the RFC's example filters, case rules
---- perl
+--- init
 my @ids = main::seed();
-main::filter_is('userName eq "BJENSEN@example.com"', 'bjensen@example.com');
-main::filter_is('USERNAME EQ "zed"', 'zed');
-main::filter_is('externalId eq "E1"', 'bjensen@example.com');
-main::filter_is('externalId eq "e1"', 'alice');
-main::filter_is(qq(id eq "$ids[2]"), 'alice');
-main::filter_is('id eq "no-such-id"', '');
-main::filter_is(q(name.familyName co "O'Malley"), 'JSmith@Example.ORG');
-main::filter_is('userName sw "J"', 'JSmith@Example.ORG');
-main::filter_is('urn:ietf:params:scim:schemas:core:2.0:User:userName sw "j"', 'JSmith@Example.ORG');
-main::filter_is('nickName ew "z"', 'zed');
-main::filter_is('title pr', 'bjensen@example.com,zed');
-main::filter_is('title pr and userType eq "Employee"', 'bjensen@example.com');
-main::filter_is('title pr or userType eq "Intern"', 'bjensen@example.com,JSmith@Example.ORG,zed');
-main::filter_is('userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")',
-    'bjensen@example.com');
-main::filter_is('userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")',
-    'zed');
-main::filter_is('userType eq "Employee" and (emails.type eq "work")', 'bjensen@example.com,alice');
-main::filter_is('userType eq "Employee" and emails[type eq "work" and value co "@example.com"]',
-    'bjensen@example.com');
-main::filter_is('emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]',
-    'bjensen@example.com,alice');
-main::filter_is('emails[type eq "work"].value eq "john@example.org"', 'JSmith@Example.ORG');
-main::filter_is('emails[type eq "home"].value eq "john@example.org"', '');
-main::filter_is('emails.value eq "BABS@jensen.org"', 'bjensen@example.com');
-main::filter_is('emails eq "alice@foo.com"', 'alice');
-main::filter_is('active eq false', 'JSmith@Example.ORG');
-main::filter_is('active eq true', 'bjensen@example.com');
-main::filter_is("$main::ENTERPRISE:employeeNumber eq \"701984\"", 'bjensen@example.com');
-main::filter_is("$main::ENTERPRISE:costCenter gt \"4000\"", 'bjensen@example.com');
-main::filter_is('userName gt "b" and userName lt "k"', 'bjensen@example.com,JSmith@Example.ORG');
-main::filter_is('userName ge "zed"', 'zed');
-main::filter_is('userName le "alice"', 'alice');
-main::filter_is('meta.created gt "2000-01-01T00:00:00Z"',
-    'bjensen@example.com,JSmith@Example.ORG,alice,zed');
-main::filter_is('meta.lastModified lt "2000-01-01T00:00:00+02:00"', '');
-main::filter_is('meta.resourceType eq "User" and userName sw "a"', 'alice');
-main::filter_is('noSuchAttribute eq "x"', '');
-main::filter_is('not (noSuchAttribute eq "x") and userName eq "zed"', 'zed');
-main::filter_is('schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"',
-    'bjensen@example.com');
+%main::ID = (alice => $ids[2]);
+--- cases
+# filter ({{alice}} is alice's id)    => the userNames found, in list order
+userName eq "BJENSEN@example.com"     => bjensen@example.com
+USERNAME EQ "zed"                     => zed
+externalId eq "E1"                    => bjensen@example.com
+externalId eq "e1"                    => alice
+id eq "{{alice}}"                     => alice
+id eq "no-such-id"                    =>
+name.familyName co "O'Malley"         => JSmith@Example.ORG
+userName sw "J"                       => JSmith@Example.ORG
+urn:ietf:params:scim:schemas:core:2.0:User:userName sw "j" => JSmith@Example.ORG
+nickName ew "z"                       => zed
+title pr                              => bjensen@example.com,zed
+title pr and userType eq "Employee"   => bjensen@example.com
+title pr or userType eq "Intern"      => bjensen@example.com,JSmith@Example.ORG,zed
+userType eq "Employee" and (emails co "example.com" or emails.value co "example.org") => bjensen@example.com
+userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org") => zed
+userType eq "Employee" and (emails.type eq "work") => bjensen@example.com,alice
+userType eq "Employee" and emails[type eq "work" and value co "@example.com"] => bjensen@example.com
+emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"] => bjensen@example.com,alice
+emails[type eq "work"].value eq "john@example.org" => JSmith@Example.ORG
+emails[type eq "home"].value eq "john@example.org" =>
+emails.value eq "BABS@jensen.org"     => bjensen@example.com
+emails eq "alice@foo.com"             => alice
+active eq false                       => JSmith@Example.ORG
+active eq true                        => bjensen@example.com
+urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "701984" => bjensen@example.com
+urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:costCenter gt "4000" => bjensen@example.com
+userName gt "b" and userName lt "k"   => bjensen@example.com,JSmith@Example.ORG
+userName ge "zed"                     => zed
+userName le "alice"                   => alice
+meta.created gt "2000-01-01T00:00:00Z" => bjensen@example.com,JSmith@Example.ORG,alice,zed
+meta.lastModified lt "2000-01-01T00:00:00+02:00" =>
+meta.resourceType eq "User" and userName sw "a" => alice
+noSuchAttribute eq "x"                =>
+not (noSuchAttribute eq "x") and userName eq "zed" => zed
+schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" => bjensen@example.com
+--- case
+(my $filter = $main::case) =~ s/\{\{(\w+)\}\}/$main::ID{$1}/g;
+main::filter_is($filter, $main::expect, 'the filter');
 
 
 

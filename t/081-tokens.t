@@ -136,26 +136,26 @@ admin-secret
 === TEST 3: admin API errors
 --- config
 $TEST_NGINX_LOCATIONS
+--- cases
+# METHOD path [body]                                         => status, what the error says
+POST /tenants/acme/tokens {"name":""}                         => 400 name
+POST /tenants/acme/tokens {"nom":"x"}                         => 400 name
+POST /tenants/acme/tokens not json                            => 400 malformed JSON
+POST /tenants/a%7Bb/tokens {"name":"x"}                       => 400 tenant name
+GET /tenants/acme                                             => 404 no such admin endpoint
+GET /nothing                                                  => 404 no such admin endpoint
+PUT /tenants/acme/tokens {}                                   => 405 allowed: GET, POST
+DELETE /tenants/acme/tokens/0123456789ab                      => 404 no token 0123456789ab
+POST /tenants/acme/tokens/0123456789ab/rotate {}              => 404 no token
+POST /tenants/acme/tokens/0123456789ab/rotate {"graceSeconds":-5} => 400 graceSeconds
+--- case
+my ($method, $path, $body) = split / /, $main::case, 3;
+my ($status, $says) = split / /, $main::expect, 2;
+my $r = admin($method, $path, $body);
+is($r->{status}, $status, "$method $path: $status");
+like($r->{json}{error} // '', qr/\Q$says\E/, '... says why');
+is($r->{headers}{'content-type'}, 'application/json', '... as JSON');
 --- perl
-my @cases = (
-    ['POST', '/tenants/acme/tokens', '{"name":""}', 400, qr/name/],
-    ['POST', '/tenants/acme/tokens', '{"nom":"x"}', 400, qr/name/],
-    ['POST', '/tenants/acme/tokens', 'not json', 400, qr/malformed JSON/],
-    ['POST', '/tenants/a%7Bb/tokens', '{"name":"x"}', 400, qr/tenant name/],
-    ['GET', '/tenants/acme', undef, 404, qr/no such admin endpoint/],
-    ['GET', '/nothing', undef, 404, qr/no such admin endpoint/],
-    ['PUT', '/tenants/acme/tokens', '{}', 405, qr/allowed: GET, POST/],
-    ['DELETE', '/tenants/acme/tokens/0123456789ab', undef, 404, qr/no token 0123456789ab/],
-    ['POST', '/tenants/acme/tokens/0123456789ab/rotate', '{}', 404, qr/no token/],
-    ['POST', '/tenants/acme/tokens/0123456789ab/rotate', '{"graceSeconds":-5}', 400, qr/graceSeconds/],
-);
-for my $c (@cases) {
-    my ($method, $path, $body, $status, $re) = @$c;
-    my $r = admin($method, $path, $body);
-    is($r->{status}, $status, "$method $path: $status");
-    like($r->{json}{error} // '', $re, '... says why');
-    is($r->{headers}{'content-type'}, 'application/json', '... as JSON');
-}
 is(admin('PUT', '/tenants/acme/tokens', '{}')->{headers}{allow}, 'GET, POST', 'Allow');
 
 

@@ -38,9 +38,11 @@ public:
         if (!projection) return errorResponse(projection.error());
         cap_ = wantsResource(request_, config_) ? memberCap(config_, membersWanted(*projection))
                                                 : -1;
+        if (auto refused = memberCountRefusal(request_.body, config_)) {
+            return errorResponse(*refused);
+        }
         auto body = parseJson(request_.body, config_.json);
         if (!body) return errorResponse(body.error());
-        if (auto refused = memberCountRefusal(*body, config_)) return errorResponse(*refused);
         body_ = std::move(*body);
         return read();
     }

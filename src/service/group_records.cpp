@@ -6,6 +6,7 @@
 #include "role_context.hpp"
 #include "scim/ids.hpp"
 #include "scim/input_checks.hpp"
+#include "scim/member_count.hpp"
 #include "scim/query_string.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_index.hpp"
@@ -249,34 +250,8 @@ Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config,
     return w;
 }
 
-namespace {
-
-size_t elementsOf(const Json *v) { return v && v->IsArray() ? v->Size() : (v ? 1 : 0); }
-
-// Members a body names: its own "members", and each PATCH operation's
-// value under path "members…" or inside a path-less value.
-size_t membersNamed(const Json &body) {
-    if (!body.IsObject()) return 0;
-    size_t n = elementsOf(findMember(body, "members"));
-    const Json *ops = findMember(body, "Operations");
-    if (!ops || !ops->IsArray()) return n;
-    for (const Json &op : ops->GetArray()) {
-        const Json *value = findMember(op, "value");
-        if (!value) continue;
-        const Json *path = findMember(op, "path");
-        if (path && path->IsString()) {
-            if (istartsWith(str(*path), "members")) n += elementsOf(value);
-        } else if (value->IsObject()) {
-            n += elementsOf(findMember(*value, "members"));
-        }
-    }
-    return n;
-}
-
-}  // namespace
-
-std::optional<Error> memberCountRefusal(const Json &body, const ServiceConfig &config) {
-    size_t named = membersNamed(body);
+std::optional<Error> memberCountRefusal(std::string_view body, const ServiceConfig &config) {
+    size_t named = countNamedMembers(body);
     if (named <= config.maxMembersPerRequest) return std::nullopt;
     return payloadTooLarge("the request names " + std::to_string(named) +
                            " members; scim_max_members_per_request allows " +
@@ -284,9 +259,9 @@ std::optional<Error> memberCountRefusal(const Json &body, const ServiceConfig &c
 }
 
 Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config) {
+    if (auto refused = memberCountRefusal(request.body, config)) return *refused;
     auto parsed = parseJson(request.body, config.json);
     if (!parsed) return parsed.takeError();
-    if (auto refused = memberCountRefusal(*parsed, config)) return *refused;
     auto normalized = normalizeResource(config.groupType(), *parsed);
     if (!normalized) return normalized.takeError();
     std::vector<patch::Member> members = takeMembers(normalized->doc);

@@ -83,9 +83,10 @@ struct GroupWrite {
 };
 
 // 413 when a group body or PATCH names more members than
-// scim_max_members_per_request: counted on the parsed body, before any
-// normalising or patching work.
-std::optional<Error> memberCountRefusal(const Json &body, const ServiceConfig &config);
+// scim_max_members_per_request: counted on the body's text before it is
+// parsed (scim/member_count.hpp), so a huge list costs one pass over its
+// bytes.
+std::optional<Error> memberCountRefusal(std::string_view body, const ServiceConfig &config);
 
 // POST and PUT bodies.
 Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConfig &config);

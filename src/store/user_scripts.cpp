@@ -12,18 +12,18 @@ namespace scim::store {
 namespace {
 
 // ARGV positions, as the scripts' headers list them (1-based there).
-namespace create_argv {
-enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, Token, MaxLen, NowMillis,
-       IndexEntries, ClaimedKey, RoleContext, Count };
-}
-namespace replace_argv {
-enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token, MaxLen,
-       Changed, NowMillis, IndexEntries, ClaimedKey, RoleContext, Count };
-}
-namespace delete_argv {
-enum { Id, ExpectedVersion, Time, Token, MaxLen, GroupPrefix, NowMillis, Mode, RoleContext,
-       Count };
-}
+struct CreateArgv {
+    enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, Token, MaxLen, NowMillis,
+           IndexEntries, ClaimedKey, RoleContext, Count };
+};
+struct ReplaceArgv {
+    enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token,
+           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, RoleContext, Count };
+};
+struct DeleteArgv {
+    enum { Id, ExpectedVersion, Time, Token, MaxLen, GroupPrefix, NowMillis, Mode, RoleContext,
+           Count };
+};
 
 // The ARGV of a script call (after its KEYS); empty strings past the end.
 struct Argv {
@@ -35,95 +35,83 @@ struct Argv {
     long long number(size_t i) const { return std::strtoll((*this)[i].c_str(), nullptr, 10); }
 };
 
+// Create and replace place the same fields, at the positions of `P`.
+template <class P>
+std::vector<std::string> userArgv(const UserFields &u, const WriteStamp &stamp,
+                                  const std::string &roleContext) {
+    std::vector<std::string> argv(P::Count);
+    argv[P::Id] = u.id;
+    argv[P::UserNameLower] = lower(u.userName);
+    argv[P::UserName] = u.userName;
+    argv[P::Doc] = u.doc;
+    argv[P::Time] = stamp.time;
+    argv[P::Password] = u.passwordHash;
+    argv[P::Active] = u.active;
+    argv[P::Token] = stamp.token;
+    argv[P::MaxLen] = std::to_string(stamp.eventsMaxLen);
+    argv[P::NowMillis] = std::to_string(stamp.nowMillis);
+    argv[P::IndexEntries] = u.indexEntries;
+    argv[P::ClaimedKey] = u.claimedKey;
+    argv[P::RoleContext] = roleContext;
+    return argv;
+}
+
+template <class P>
+UserFields userFieldsOf(const Argv &v) {
+    return {v[P::Id],     v[P::UserName],     v[P::Doc],       v[P::Password],
+            v[P::Active], v[P::IndexEntries], v[P::ClaimedKey]};
+}
+
+template <class P>
+WriteStamp stampOf(const Argv &v) {
+    return {v[P::Time], v.number(P::NowMillis), v[P::Token], v.number(P::MaxLen)};
+}
+
 }  // namespace
 
 Command createUser(const KeySpace &keys, const CreateUserArgs &a) {
-    using namespace create_argv;
-    std::vector<std::string> argv(Count);
-    argv[Id] = a.user.id;
-    argv[UserNameLower] = lower(a.user.userName);
-    argv[UserName] = a.user.userName;
-    argv[Doc] = a.user.doc;
-    argv[Time] = a.stamp.time;
-    argv[Password] = a.user.passwordHash;
-    argv[Active] = a.user.active;
-    argv[Token] = a.stamp.token;
-    argv[MaxLen] = std::to_string(a.stamp.eventsMaxLen);
-    argv[NowMillis] = std::to_string(a.stamp.nowMillis);
-    argv[IndexEntries] = a.user.indexEntries;
-    argv[ClaimedKey] = a.user.claimedKey;
-    argv[RoleContext] = a.roleContext;
-    return scriptCall(createUserScript(), userWriteKeys(keys, a.user.id), std::move(argv));
+    return scriptCall(createUserScript(), userWriteKeys(keys, a.user.id),
+                      userArgv<CreateArgv>(a.user, a.stamp, a.roleContext));
 }
 
 CreateUserArgs createUserArgsOf(const Command &c) {
-    using namespace create_argv;
     Argv v{c};
-    CreateUserArgs a;
-    a.user = {v[Id], v[UserName], v[Doc], v[Password], v[Active], v[IndexEntries], v[ClaimedKey]};
-    a.stamp = {v[Time], v.number(NowMillis), v[Token], v.number(MaxLen)};
-    a.roleContext = v[RoleContext];
-    return a;
+    return {userFieldsOf<CreateArgv>(v), stampOf<CreateArgv>(v), v[CreateArgv::RoleContext]};
 }
 
 Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
-    using namespace replace_argv;
-    std::vector<std::string> argv(Count);
-    argv[Id] = a.user.id;
-    argv[UserNameLower] = lower(a.user.userName);
-    argv[UserName] = a.user.userName;
-    argv[Doc] = a.user.doc;
-    argv[Time] = a.stamp.time;
-    argv[Password] = a.user.passwordHash;
-    argv[Active] = a.user.active;
-    argv[ExpectedVersion] = a.expectedVersion;
-    argv[Token] = a.stamp.token;
-    argv[MaxLen] = std::to_string(a.stamp.eventsMaxLen);
-    argv[Changed] = a.changed;
-    argv[NowMillis] = std::to_string(a.stamp.nowMillis);
-    argv[IndexEntries] = a.user.indexEntries;
-    argv[ClaimedKey] = a.user.claimedKey;
-    argv[RoleContext] = a.roleContext;
+    std::vector<std::string> argv = userArgv<ReplaceArgv>(a.user, a.stamp, a.roleContext);
+    argv[ReplaceArgv::ExpectedVersion] = a.expectedVersion;
+    argv[ReplaceArgv::Changed] = a.changed;
     return scriptCall(replaceUserScript(), userWriteKeys(keys, a.user.id), std::move(argv));
 }
 
 ReplaceUserArgs replaceUserArgsOf(const Command &c) {
-    using namespace replace_argv;
     Argv v{c};
-    ReplaceUserArgs a;
-    a.user = {v[Id], v[UserName], v[Doc], v[Password], v[Active], v[IndexEntries], v[ClaimedKey]};
-    a.expectedVersion = v[ExpectedVersion];
-    a.changed = v[Changed];
-    a.stamp = {v[Time], v.number(NowMillis), v[Token], v.number(MaxLen)};
-    a.roleContext = v[RoleContext];
-    return a;
+    return {userFieldsOf<ReplaceArgv>(v), v[ReplaceArgv::ExpectedVersion], v[ReplaceArgv::Changed],
+            stampOf<ReplaceArgv>(v), v[ReplaceArgv::RoleContext]};
 }
 
 Command deleteUser(const KeySpace &keys, const DeleteUserArgs &a) {
-    using namespace delete_argv;
-    std::vector<std::string> argv(Count);
-    argv[Id] = a.id;
-    argv[ExpectedVersion] = a.expectedVersion;
-    argv[Time] = a.stamp.time;
-    argv[Token] = a.stamp.token;
-    argv[MaxLen] = std::to_string(a.stamp.eventsMaxLen);
-    argv[GroupPrefix] = keys.groupKeyPrefix();
-    argv[NowMillis] = std::to_string(a.stamp.nowMillis);
-    argv[Mode] = a.soft ? "soft" : "hard";
-    argv[RoleContext] = a.roleContext;
+    using P = DeleteArgv;
+    std::vector<std::string> argv(P::Count);
+    argv[P::Id] = a.id;
+    argv[P::ExpectedVersion] = a.expectedVersion;
+    argv[P::Time] = a.stamp.time;
+    argv[P::Token] = a.stamp.token;
+    argv[P::MaxLen] = std::to_string(a.stamp.eventsMaxLen);
+    argv[P::GroupPrefix] = keys.groupKeyPrefix();
+    argv[P::NowMillis] = std::to_string(a.stamp.nowMillis);
+    argv[P::Mode] = a.soft ? "soft" : "hard";
+    argv[P::RoleContext] = a.roleContext;
     return scriptCall(deleteUserScript(), userDeleteKeys(keys, a.id), std::move(argv));
 }
 
 DeleteUserArgs deleteUserArgsOf(const Command &c) {
-    using namespace delete_argv;
+    using P = DeleteArgv;
     Argv v{c};
-    DeleteUserArgs a;
-    a.id = v[Id];
-    a.expectedVersion = v[ExpectedVersion];
-    a.soft = v[Mode] == "soft";
-    a.stamp = {v[Time], v.number(NowMillis), v[Token], v.number(MaxLen)};
-    a.roleContext = v[RoleContext];
-    return a;
+    return {v[P::Id], v[P::ExpectedVersion], v[P::Mode] == "soft", stampOf<P>(v),
+            v[P::RoleContext]};
 }
 
 Command readUser(const KeySpace &keys, std::string_view id) {

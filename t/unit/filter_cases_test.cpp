@@ -2,12 +2,15 @@
 //  - FilterParseCase: filter text → normalised toString, or an error detail;
 //  - FilterEvalCase: filter → match against one fixed, rendered User;
 //  - FilterElementCase: filter → match against one email / member element.
+// Then what a row cannot say: the parse tree, literal values, the length and
+// nesting limits, and the helpers shared with the evaluator.
 #include <gtest/gtest.h>
 
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "filter_internal.hpp"
 #include "scim/filter.hpp"
 #include "scim/json.hpp"
 #include "scim/schema.hpp"
@@ -39,7 +42,7 @@ JsonDoc load(std::string_view text) {
 struct ParseCase {
     std::string name;
     std::string text;
-    std::string want;  // normalised form, or a substring of the error detail
+    std::string want;  // normalised form; or the error detail if it starts "filter: ", else a substring of it
     bool error;
 };
 
@@ -164,13 +167,13 @@ std::vector<ParseCase> parseCases() {
         ok("SpacesAfterNot", "not    (  title pr )", "not (title pr)"),
 
         // --- errors -------------------------------------------------------------
-        bad("ErrEmpty", "", "empty filter"),
-        bad("ErrBlank", " \t\r\n ", "empty filter"),
+        bad("ErrEmpty", "", "filter: empty filter"),
+        bad("ErrBlank", " \t\r\n ", "filter: empty filter"),
         bad("ErrMissingValue", "userName eq", "expected a value"),
         bad("ErrMissingValueBeforeAnd", "userName eq and title pr", "expected a value"),
         bad("ErrMissingOperator", "userName", "expected an operator at offset 8"),
         bad("ErrUnknownOperator", R"(userName like "x")", "expected an operator at offset 9"),
-        bad("ErrUnterminatedString", R"(userName eq "abc)", "unterminated string at offset 12"),
+        bad("ErrUnterminatedString", R"(userName eq "abc)", "filter: unterminated string at offset 12"),
         bad("ErrUnterminatedAfterBackslash", R"(userName eq "abc\)", "unterminated string"),
         bad("ErrEscapeX", R"(userName eq "\x41")", "invalid escape sequence in string at offset 13"),
         bad("ErrEscapeSingleQuote", R"(userName eq "\'")", "invalid escape sequence"),
@@ -183,8 +186,8 @@ std::vector<ParseCase> parseCases() {
         bad("ErrUnclosedNestedParen", "((userName pr)", "expected ')'"),
         bad("ErrExtraCloseParen", "userName pr)", "expected \"and\", \"or\" or the end of the filter"),
         bad("ErrLoneCloseParen", ")", "expected a filter expression"),
-        bad("ErrEmptyParens", "()", "expected a filter expression"),
-        bad("ErrNotWithoutOperand", "not ()", "expected a filter expression"),
+        bad("ErrEmptyParens", "()", "filter: expected a filter expression at offset 1"),
+        bad("ErrNotWithoutOperand", "not ()", "filter: expected a filter expression at offset 5"),
         bad("ErrNotWithoutParens", "not title pr", "expected an operator"),
         bad("ErrUnclosedBracket", R"(emails[type eq "work")", "expected ']'"),
         bad("ErrBracketClosedByParen", R"(emails[type eq "work"))", "expected ']'"),
@@ -201,10 +204,12 @@ std::vector<ParseCase> parseCases() {
         bad("ErrValuePathComparedDirectly", R"(emails[type eq "work"] eq "x")",
             "expected \"and\", \"or\" or the end"),
         bad("ErrTrailingExpression", "userName pr title pr", "expected \"and\", \"or\" or the end"),
-        bad("ErrTrailingWord", R"(userName eq "x" extra)", "at offset 16"),
+        bad("ErrTrailingWord", R"(userName eq "x" extra)",
+            "filter: expected \"and\", \"or\" or the end of the filter at offset 16"),
         bad("ErrKeywordGlued", "a pr andb pr", "expected \"and\", \"or\" or the end"),
-        bad("ErrPrWithValue", R"(title pr "x")", "expected \"and\", \"or\" or the end of the filter at offset 9"),
-        bad("ErrGtTrue", "active gt true", "operator gt cannot compare with true, false or null"),
+        bad("ErrPrWithValue", R"(title pr "x")", "filter: expected \"and\", \"or\" or the end of the filter at offset 9"),
+        bad("ErrGtTrue", "active gt true",
+            "filter: operator gt cannot compare with true, false or null at offset 10"),
         bad("ErrGeFalse", "active ge FALSE", "operator ge cannot compare"),
         bad("ErrLtNull", "title lt null", "operator lt cannot compare"),
         bad("ErrCoFalse", "title co false", "operator co cannot compare"),
@@ -220,6 +225,135 @@ std::vector<ParseCase> parseCases() {
         bad("ErrNumberOutOfRange", "count lt 1e400", "number out of range"),
         bad("ErrTooLong", "title eq \"" + std::string(5000, 'x') + "\"", "longer than the limit of 4096 bytes"),
         bad("ErrTooDeep", std::string(40, '(') + "a pr" + std::string(40, ')'), "nesting deeper than 32 levels"),
+
+        // --- more spellings of operators, keywords and attribute names -----
+        ok("SwMixedOnUserName", "userName Sw \"x\"", "userName sw \"x\""),
+        ok("AndUpperTwoTerms", "a pr AND b pr", "(a pr and b pr)"),
+        ok("OrMixedTwoTerms", "a pr Or b pr", "(a pr or b pr)"),
+        ok("NotUpper", "NOT (a pr)", "not (a pr)"),
+        ok("FalseCapitalised", "active eq False", "active eq false"),
+        ok("UpperAttributeEq", "USERNAME eq \"x\"", "USERNAME eq \"x\""),
+        ok("MixedCaseSubAttribute", "Name.FamilyName co \"x\"", "Name.FamilyName co \"x\""),
+        ok("DollarRef", "groups.$ref pr", "groups.$ref pr"),
+        ok("DashAndUnderscoreInName", "x-custom_attr1 pr", "x-custom_attr1 pr"),
+
+        // --- more precedence, chains and not --------------------------------
+        ok("AndBeforeOrWithValues", "a eq 1 or b eq 2 and c eq 3", "(a eq 1 or (b eq 2 and c eq 3))"),
+        ok("AndThenOrWithValues", "a eq 1 and b eq 2 or c eq 3", "((a eq 1 and b eq 2) or c eq 3)"),
+        ok("TwoAndsJoinedByOr", "a pr and b pr or c pr and d pr", "((a pr and b pr) or (c pr and d pr))"),
+        ok("ParensOverridePrecedenceWithValues", "(a eq 1 or b eq 2) and c eq 3",
+           "((a eq 1 or b eq 2) and c eq 3)"),
+        ok("OrChainOfFourBalanced", "a pr or b pr or c pr or d pr", "((a pr or b pr) or (c pr or d pr))"),
+        ok("AndChainOfThree", "a pr and b pr and c pr", "((a pr and b pr) and c pr)"),
+        ok("NotLowerNoSpace", "not(a pr)", "not (a pr)"),
+        ok("NotSpacesInside", "not   (  a pr  )", "not (a pr)"),
+        ok("NotOfOr", "not (a pr or b pr)", "not (a pr or b pr)"),
+        ok("AndNot", "a pr and not (b pr)", "(a pr and not (b pr))"),
+        ok("KeywordsAsAttributeNames", "and pr and or pr", "(and pr and or pr)"),
+
+        // --- more value paths and URNs ----------------------------------------
+        ok("ValuePathThenPrUpper", R"(emails[type eq "work"].value PR)", R"(emails[type eq "work"].value pr)"),
+        ok("ValuePathGroupAndNotInside", R"(emails[(type eq "a" or type eq "b") and not (value pr)])",
+           R"(emails[(type eq "a" or type eq "b") and not (value pr)])"),
+        ok("EnterpriseUrnManagerValueEq", kEnt + R"(manager.value eq "m")", kEnt + R"(manager.value eq "m")"),
+        ok("CoreUrnValuePath", kCore + R"(emails[type eq "work"])", kCore + R"(emails[type eq "work"])"),
+
+        // --- more literals -----------------------------------------------------
+        ok("EscapesAllInOne", R"(a eq "q\"b\\s\/\b\f\n\r\t")", R"(a eq "q\"b\\s/\b\f\n\r\t")"),
+        ok("EscapeControlsPrintedAsUnicode", R"(a eq "\u0001\u001f")", R"(a eq "\u0001\u001f")"),
+        ok("NumberInteger", "a eq 42", "a eq 42"),
+        ok("NumberIntegralDecimal", "a eq 42.0", "a eq 42"),
+        ok("NumberNegativeExponent", "a eq -1.5e3", "a eq -1500"),
+        ok("NumberOneTenth", "a eq 0.1", "a eq 0.1"),
+        ok("NumberHuge", "a eq 1e300", "a eq 1e+300"),
+        ok("NumberGtDecimal", "a gt 3.25", "a gt 3.25"),
+        ok("NeTrue", "active ne true", "active ne true"),
+        // Not JSON numbers: bare words, read as strings (docs/idp-quirks.md).
+        ok("BareWordLeadingZero", "a eq 01", "a eq \"01\""),
+        ok("BareWordTrailingDot", "a eq 1.", "a eq \"1.\""),
+        ok("BareWordDigitsThenLetters", "a eq 1abc", "a eq \"1abc\""),
+        ok("BareWordMinus", "a eq -", "a eq \"-\""),
+        ok("BareWordExponentWithoutDigits", "a eq 1e", "a eq \"1e\""),
+        ok("BareWordPlus", "a eq +1", "a eq \"+1\""),
+
+        // --- more whitespace -----------------------------------------------------
+        ok("TabsAndNewlinesAround", "\tuserName\teq\n\"x\"\r\n", R"(userName eq "x")"),
+        ok("SpacesAroundGroups", "( a pr )   and   ( b pr )", "(a pr and b pr)"),
+        ok("NoSpaceBeforeString", R"(userName eq"x")", R"(userName eq "x")"),
+
+        // --- the examples of RFC 7644 §3.4.2.2 ------------------------------------
+        ok("RfcUserNameEq", R"(userName eq "bjensen")", R"(userName eq "bjensen")"),
+        ok("RfcFamilyNameCo", R"(name.familyName co "O'Malley")", R"(name.familyName co "O'Malley")"),
+        ok("RfcUserNameSw", R"(userName sw "J")", R"(userName sw "J")"),
+        ok("RfcTitlePr", "title pr", "title pr"),
+        ok("RfcLastModifiedGt", R"(meta.lastModified gt "2011-05-13T04:42:34Z")",
+           R"(meta.lastModified gt "2011-05-13T04:42:34Z")"),
+        ok("RfcLastModifiedLt", R"(meta.lastModified lt "2011-05-13T04:42:34Z")",
+           R"(meta.lastModified lt "2011-05-13T04:42:34Z")"),
+        ok("RfcLastModifiedLe", R"(meta.lastModified le "2011-05-13T04:42:34Z")",
+           R"(meta.lastModified le "2011-05-13T04:42:34Z")"),
+        ok("RfcTitlePrAndUserType", R"(title pr and userType eq "Employee")",
+           R"((title pr and userType eq "Employee"))"),
+        ok("RfcTitlePrOrUserType", R"(title pr or userType eq "Intern")",
+           R"((title pr or userType eq "Intern"))"),
+        ok("RfcSchemasEq", R"(schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")",
+           R"(schemas eq "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User")"),
+        ok("RfcEmployeeAndEmails",
+           R"(userType eq "Employee" and (emails co "example.com" or emails.value co "example.org"))",
+           R"((userType eq "Employee" and (emails co "example.com" or emails.value co "example.org")))"),
+        ok("RfcNotEmployeeAndNotEmails",
+           R"(userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org"))",
+           R"((userType ne "Employee" and not (emails co "example.com" or emails.value co "example.org")))"),
+        ok("RfcEmployeeAndWorkEmails", R"(userType eq "Employee" and (emails.type eq "work"))",
+           R"((userType eq "Employee" and emails.type eq "work"))"),
+        ok("RfcEmployeeAndWorkEmailValuePath",
+           R"(userType eq "Employee" and emails[type eq "work" and value co "@example.com"])",
+           R"((userType eq "Employee" and emails[type eq "work" and value co "@example.com"]))"),
+        ok("RfcEmailsOrIms",
+           R"(emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"])",
+           R"((emails[type eq "work" and value co "@example.com"] or ims[type eq "xmpp" and value co "@foo.com"]))"),
+
+        // --- more errors (a want starting "filter: " is the whole detail) -------
+        bad("ErrNestedBracketOffset", "emails[x[y eq 1]]",
+            "filter: '[' inside '[\xe2\x80\xa6]' is not allowed at offset 8"),
+        bad("ErrMissingValueAtEnd", "a eq",
+            "filter: expected a value (a string, number, true, false or null) at offset 4"),
+        bad("ErrCloseParenForValue", "a eq )",
+            "filter: expected a value (a string, number, true, false or null) at offset 5"),
+        bad("ErrDanglingAndOffset", "a pr and", "filter: expected a filter expression at offset 8"),
+        bad("ErrUnclosedParenShort", "(a pr", "filter: expected ')' at offset 5 to close the '(' at offset 0"),
+        bad("ErrUnclosedBracketOffsets", R"(emails[type eq "x")",
+            "filter: expected ']' at offset 18 to close the '[' at offset 6"),
+        bad("ErrPathStartsWithDigitBeforeOp", "1abc eq 2", "filter: expected an attribute path at offset 0"),
+        bad("ErrEqualsSignInPath", "a=b eq 1", "filter: unexpected character in attribute path at offset 1"),
+        bad("ErrDotAfterValuePathAtEnd", "emails[type pr].",
+            "filter: expected a sub-attribute name after ']' at offset 16"),
+        bad("ErrSubAttributeAtEnd", "emails[type pr].value", "filter: expected an operator at offset 21"),
+        bad("ErrNumberAfterPr", "title pr 5",
+            "filter: expected \"and\", \"or\" or the end of the filter at offset 9"),
+        bad("ErrCloseParenAfterPr", "a pr)", "filter: expected \"and\", \"or\" or the end of the filter at offset 4"),
+        bad("ErrCloseBracketAfterPr", "a pr]", "filter: expected \"and\", \"or\" or the end of the filter at offset 4"),
+        bad("ErrTwoComparisons", "a eq 1 b eq 2",
+            "filter: expected \"and\", \"or\" or the end of the filter at offset 7"),
+        bad("ErrOperatorGlued", "a pror b pr", ""),
+        bad("ErrLtTrueUpper", "active lt TRUE", "cannot compare"),
+        bad("ErrLeFalse", "active le false", "cannot compare"),
+        bad("ErrCoTrue", "active co true", "cannot compare"),
+        bad("ErrSwFalse", "active sw false", "cannot compare"),
+        bad("ErrEwTrueOnBoolean", "active ew true", "cannot compare"),
+        bad("ErrGtNull", "title gt null", "cannot compare"),
+        bad("ErrCoNull", "title co null", "cannot compare"),
+        bad("ErrNumberOutOfRangeOffset", "a eq 1e999", "filter: number out of range at offset 5"),
+        bad("ErrEscapeXOffset", R"(a eq "\x")", "filter: invalid escape sequence in string at offset 6"),
+        bad("ErrUnicodeTooShortOffset", R"(a eq "\u12")", "filter: expected four hex digits after \\u at offset 6"),
+        bad("ErrLoneLowSurrogateOffset", R"(a eq "\udc00")",
+            "filter: unpaired low surrogate in \\u escape at offset 6"),
+        bad("ErrHighSurrogateThenLetter", R"(a eq "\ud83dx")",
+            "filter: unpaired high surrogate in \\u escape at offset 6"),
+        bad("ErrHighSurrogateThenNonLowOffset", R"(a eq "\ud83d\u0041")",
+            "filter: unpaired high surrogate in \\u escape at offset 6"),
+        bad("ErrBackslashAtEnd", "a eq \"\\", "filter: unterminated string at offset 6"),
+        bad("ErrEscapedQuoteAtEnd", "a eq \"abc\\\"", "filter: unterminated string at offset 5"),
     };
 }
 
@@ -232,8 +366,12 @@ TEST_P(FilterParseCase, Parses) {
         ASSERT_FALSE(node) << "parsed as " << toString(**node);
         EXPECT_EQ(node.error().status, 400);
         EXPECT_EQ(node.error().scimType, "invalidFilter");
-        EXPECT_NE(node.error().detail.find(c.want), std::string::npos)
-            << "detail: " << node.error().detail << "\nwanted: " << c.want;
+        if (c.want.rfind("filter: ", 0) == 0) {
+            EXPECT_EQ(node.error().detail, c.want);
+        } else {
+            EXPECT_NE(node.error().detail.find(c.want), std::string::npos)
+                << "detail: " << node.error().detail << "\nwanted: " << c.want;
+        }
         return;
     }
     ASSERT_TRUE(node) << node.error().detail;
@@ -706,3 +844,278 @@ INSTANTIATE_TEST_SUITE_P(Unquoted, FilterEvalCase, ::testing::ValuesIn(unquotedE
                          caseName<EvalCase>);
 
 }  // namespace
+
+// ============================================================================
+// Parse trees, literal values and limits: checks a table row cannot express
+// ============================================================================
+
+namespace {
+
+// The normalised form, or "error: <detail>".
+std::string norm(std::string_view text, const Limits &limits = {}) {
+    auto node = parse(text, limits);
+    if (!node) return "error: " + node.error().detail;
+    return toString(**node);
+}
+
+Error errorOf(std::string_view text, const Limits &limits = {}) {
+    auto node = parse(text, limits);
+    if (node) return Error{0, "", "parsed as " + toString(**node)};
+    return node.error();
+}
+
+std::string detailOf(std::string_view text, const Limits &limits = {}) {
+    return errorOf(text, limits).detail;
+}
+
+NodePtr parsed(std::string_view text) {
+    auto node = parse(text);
+    EXPECT_TRUE(node) << text << ": " << node.error().detail;
+    return node ? std::move(*node) : nullptr;
+}
+
+const Comparison &comparison(const Node &n) { return std::get<Comparison>(n.v); }
+
+Literal valueOf(std::string_view text) {
+    NodePtr n = parsed(text);
+    return n ? comparison(*n).value : Literal{};
+}
+
+std::string repeat(std::string_view s, size_t n) {
+    std::string out;
+    out.reserve(s.size() * n);
+    for (size_t i = 0; i < n; ++i) out += s;
+    return out;
+}
+
+}  // namespace
+
+// --- operators and keywords ------------------------------------------------
+
+TEST(FilterParse, EveryComparisonOperator) {
+    const std::vector<std::pair<std::string, CompareOp>> ops = {
+        {"eq", CompareOp::Eq}, {"ne", CompareOp::Ne}, {"co", CompareOp::Co},
+        {"sw", CompareOp::Sw}, {"ew", CompareOp::Ew}, {"gt", CompareOp::Gt},
+        {"ge", CompareOp::Ge}, {"lt", CompareOp::Lt}, {"le", CompareOp::Le}};
+    for (const auto &[name, op] : ops) {
+        NodePtr n = parsed("userName " + name + " \"x\"");
+        ASSERT_TRUE(n);
+        const Comparison &c = comparison(*n);
+        EXPECT_EQ(c.path, "userName");
+        EXPECT_EQ(c.op, op) << name;
+        EXPECT_EQ(std::get<std::string>(c.value), "x");
+        EXPECT_EQ(toString(*n), "userName " + name + " \"x\"");
+    }
+}
+
+TEST(FilterParse, PresentTakesNoValue) {
+    NodePtr n = parsed("title pr");
+    ASSERT_TRUE(n);
+    EXPECT_EQ(comparison(*n).op, CompareOp::Pr);
+    EXPECT_EQ(comparison(*n).path, "title");
+    EXPECT_EQ(toString(*n), "title pr");
+}
+
+// --- precedence and grouping -------------------------------------------------
+
+TEST(FilterParse, AndBindsTighterThanOr) {
+    NodePtr n = parsed("a eq 1 or b eq 2 and c eq 3");
+    ASSERT_TRUE(n);
+    const auto &top = std::get<Logical>(n->v);
+    EXPECT_EQ(top.kind, Logical::Kind::Or);
+    EXPECT_EQ(comparison(*top.left).path, "a");
+    const auto &right = std::get<Logical>(top.right->v);
+    EXPECT_EQ(right.kind, Logical::Kind::And);
+    EXPECT_EQ(comparison(*right.left).path, "b");
+    EXPECT_EQ(comparison(*right.right).path, "c");
+}
+
+TEST(FilterParse, Not) {
+    NodePtr n = parsed("not (a pr)");
+    ASSERT_TRUE(n);
+    ASSERT_TRUE(std::holds_alternative<Not>(n->v));
+    EXPECT_EQ(comparison(*std::get<Not>(n->v).operand).path, "a");
+}
+
+// --- value paths -------------------------------------------------------------
+
+TEST(FilterParse, ValuePath) {
+    NodePtr n = parsed("emails[type eq \"work\" and value co \"@x\"]");
+    ASSERT_TRUE(n);
+    const auto &vp = std::get<ValuePath>(n->v);
+    EXPECT_EQ(vp.attr, "emails");
+    EXPECT_EQ(vp.then, nullptr);
+    const auto &inner = std::get<Logical>(vp.filter->v);
+    EXPECT_EQ(inner.kind, Logical::Kind::And);
+    EXPECT_EQ(comparison(*inner.left).path, "type");
+    EXPECT_EQ(comparison(*inner.right).path, "value");
+    EXPECT_EQ(toString(*n), "emails[type eq \"work\" and value co \"@x\"]");
+}
+
+TEST(FilterParse, ValuePathWithSubAttributeComparison) {
+    NodePtr n = parsed("emails[type eq \"work\"].value eq \"a@x\"");
+    ASSERT_TRUE(n);
+    const auto &vp = std::get<ValuePath>(n->v);
+    EXPECT_EQ(vp.attr, "emails");
+    ASSERT_NE(vp.then, nullptr);
+    EXPECT_EQ(vp.then->path, "value");
+    EXPECT_EQ(vp.then->op, CompareOp::Eq);
+    EXPECT_EQ(std::get<std::string>(vp.then->value), "a@x");
+    EXPECT_EQ(toString(*n), "emails[type eq \"work\"].value eq \"a@x\"");
+}
+
+// --- attribute paths with schema URNs ------------------------------------------
+
+TEST(FilterParse, UrnPrefixedPathsAreKeptWhole) {
+    const char *core = "urn:ietf:params:scim:schemas:core:2.0:User:userName sw \"J\"";
+    EXPECT_EQ(comparison(*parsed(core)).path, "urn:ietf:params:scim:schemas:core:2.0:User:userName");
+
+    const char *ent =
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq \"701984\"";
+    EXPECT_EQ(comparison(*parsed(ent)).path,
+              "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber");
+}
+
+// --- literals ----------------------------------------------------------------
+
+TEST(FilterParse, StringEscapes) {
+    EXPECT_EQ(std::get<std::string>(valueOf(R"(a eq "q\"b\\s\/\b\f\n\r\t")")),
+              "q\"b\\s/\b\f\n\r\t");
+    EXPECT_EQ(std::get<std::string>(valueOf(R"(a eq "caf\u00e9")")), "caf\xc3\xa9");
+    EXPECT_EQ(std::get<std::string>(valueOf(R"(a eq "\u20AC")")), "\xe2\x82\xac");
+    EXPECT_EQ(std::get<std::string>(valueOf(R"(a eq "\ud83d\ude00")")), "\xf0\x9f\x98\x80");
+    EXPECT_EQ(std::get<std::string>(valueOf(R"(a eq "\u0000x")")), std::string("\0x", 2));
+    EXPECT_EQ(std::get<std::string>(valueOf(R"(a eq "")")), "");
+    EXPECT_EQ(std::get<std::string>(valueOf("a eq \"O'Malley (Jr) [x] and or\"")),
+              "O'Malley (Jr) [x] and or");
+    EXPECT_EQ(std::get<std::string>(valueOf("a eq \"caf\xc3\xa9\"")), "caf\xc3\xa9");
+}
+
+TEST(FilterParse, Numbers) {
+    EXPECT_EQ(std::get<double>(valueOf("a eq 42")), 42.0);
+    EXPECT_EQ(std::get<double>(valueOf("a eq -1.5e3")), -1500.0);
+    EXPECT_EQ(std::get<double>(valueOf("a eq 0")), 0.0);
+    EXPECT_EQ(std::get<double>(valueOf("a eq 0.25")), 0.25);
+    EXPECT_EQ(std::get<double>(valueOf("a eq 2E+2")), 200.0);
+}
+
+TEST(FilterParse, BooleansAndNull) {
+    EXPECT_EQ(std::get<bool>(valueOf("active eq true")), true);
+    EXPECT_EQ(std::get<bool>(valueOf("active eq FALSE")), false);
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(valueOf("title eq null")));
+}
+
+TEST(FilterParse, PrintedFormParsesBackToTheSameText) {
+    for (const char *f :
+         {"a eq 1 or b eq 2 and c eq 3", "not (a pr or b pr and c pr)",
+          "emails[type eq \"w\" or type eq \"h\" or value pr].value ne \"x\"",
+          "a pr or b pr or c pr or d pr or e pr", "x eq \"\\u0002\\\"\" and y eq -0.5e-7",
+          "not (not (emails[not (type pr)]))", "((a pr and b pr) and (c pr or d pr)) or e eq null"}) {
+        std::string once = norm(f);
+        ASSERT_EQ(once.rfind("error", 0), std::string::npos) << f << ": " << once;
+        EXPECT_EQ(norm(once), once) << f;
+    }
+}
+
+// --- limits --------------------------------------------------------------------
+
+TEST(FilterLimits, LengthIsBounded) {
+    std::string atLimit = "a eq \"" + std::string(4096 - 7, 'x') + "\"";
+    ASSERT_EQ(atLimit.size(), 4096u);
+    EXPECT_TRUE(parse(atLimit));
+    std::string over = atLimit + " ";
+    EXPECT_EQ(detailOf(over), "filter: longer than the limit of 4096 bytes");
+    EXPECT_EQ(errorOf(over).scimType, "invalidFilter");
+
+    Limits small;
+    small.maxLength = 10;
+    EXPECT_EQ(detailOf("userName eq \"x\"", small), "filter: longer than the limit of 10 bytes");
+    EXPECT_TRUE(parse("title pr", small));
+}
+
+TEST(FilterLimits, NestingIsBounded) {
+    std::string ok = std::string(32, '(') + "a pr" + std::string(32, ')');
+    EXPECT_EQ(norm(ok), "a pr");
+    std::string deep = std::string(33, '(') + "a pr" + std::string(33, ')');
+    EXPECT_EQ(detailOf(deep), "filter: nesting deeper than 32 levels at offset 32");
+
+    Limits three;
+    three.maxDepth = 3;
+    EXPECT_TRUE(parse("not (not (not (a pr)))", three));
+    EXPECT_EQ(detailOf("not (not (not (not (a pr))))", three),
+              "filter: nesting deeper than 3 levels at offset 19");
+    EXPECT_EQ(detailOf("a[b[c pr]]", three), "filter: '[' inside '[…]' is not allowed at offset 3");
+    EXPECT_TRUE(parse("((emails[type pr]))", three));
+    EXPECT_EQ(errorOf("(((emails[type pr])))", three).scimType, "invalidFilter");
+}
+
+TEST(FilterLimits, LongChainsCountTheirBalancedHeight) {
+    Limits three;
+    three.maxDepth = 3;
+    // Eight operands make a tree three levels high, nine make four.
+    EXPECT_TRUE(parse(repeat("a pr or ", 7) + "a pr", three));
+    EXPECT_EQ(errorOf(repeat("a pr or ", 8) + "a pr", three).scimType, "invalidFilter");
+
+    // With the default limits a chain as long as the length allows is fine.
+    std::string chain = repeat("a pr or ", 500) + "a pr";
+    ASSERT_LE(chain.size(), 4096u);
+    auto node = parse(chain);
+    ASSERT_TRUE(node) << node.error().detail;
+    Limits roomy;
+    roomy.maxLength = 1 << 20;
+    roomy.maxDepth = 64;
+    std::string printed = toString(**node);
+    auto again = parse(printed, roomy);
+    ASSERT_TRUE(again) << again.error().detail;
+    EXPECT_EQ(toString(**again), printed);
+}
+
+TEST(FilterLimits, HugeNestingFailsWithoutCrashing) {
+    std::string parens(100000, '(');
+    Error e = errorOf(parens);
+    EXPECT_EQ(e.scimType, "invalidFilter");
+    EXPECT_EQ(e.detail, "filter: longer than the limit of 4096 bytes");
+
+    Limits huge;
+    huge.maxLength = 2 << 20;
+    EXPECT_EQ(detailOf(parens, huge), "filter: nesting deeper than 32 levels at offset 32");
+    EXPECT_EQ(detailOf(std::string(1 << 20, '('), huge),
+              "filter: nesting deeper than 32 levels at offset 32");
+    EXPECT_EQ(detailOf(repeat("not(", 1 << 18), huge),
+              "filter: nesting deeper than 32 levels at offset 131");
+    EXPECT_EQ(errorOf(repeat("a[", 1 << 18), huge).scimType, "invalidFilter");
+
+    // 100001 operands: a tree only 17 levels high.
+    auto chain = parse(repeat("a pr and ", 100000) + "a pr", huge);
+    ASSERT_TRUE(chain) << chain.error().detail;
+    EXPECT_FALSE(toString(**chain).empty());
+}
+
+TEST(FilterLimits, WithinLimitsAtDepth) {
+    Limits huge;
+    huge.maxLength = 2 << 20;
+    huge.maxDepth = 1000;
+    std::string deep = repeat("not (", 1000) + "a pr" + std::string(1000, ')');
+    auto node = parse(deep, huge);
+    ASSERT_TRUE(node) << node.error().detail;
+    EXPECT_EQ(toString(**node).size(), deep.size());
+}
+
+// --- helpers shared with the evaluator -------------------------------------------
+
+TEST(FilterHelpers, OperatorNames) {
+    EXPECT_EQ(detail::opFromName("Eq"), CompareOp::Eq);
+    EXPECT_EQ(detail::opFromName("PR"), CompareOp::Pr);
+    EXPECT_EQ(detail::opFromName("lE"), CompareOp::Le);
+    EXPECT_FALSE(detail::opFromName("equals"));
+    EXPECT_FALSE(detail::opFromName(""));
+    EXPECT_STREQ(detail::opName(CompareOp::Ge), "ge");
+}
+
+TEST(FilterHelpers, FormatNumber) {
+    EXPECT_EQ(detail::formatNumber(1), "1");
+    EXPECT_EQ(detail::formatNumber(-2.5), "-2.5");
+    EXPECT_EQ(detail::formatNumber(1e21), "1e+21");
+    EXPECT_EQ(detail::formatNumber(0.1 + 0.2), "0.30000000000000004");
+    EXPECT_EQ(detail::formatNumber(123456789012), "123456789012");
+}

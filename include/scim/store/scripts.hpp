@@ -19,7 +19,7 @@ const Script &createUserScript();
 const Script &replaceUserScript();
 const Script &deleteUserScript();
 
-// Read-only scripts of the query engine (query_scripts.cpp).
+// Read-only scripts of the query engine (query_scripts.hpp).
 const std::vector<const Script *> &queryScripts();
 
 // Every script, for SCRIPT LOAD at connect.

@@ -1,4 +1,4 @@
-// The query engine: planning filters onto indexes, list parameters, paging
+// List queries: planning filters onto indexes, list parameters, paging
 // and the list exchange driven with canned Redis replies.
 #include <gtest/gtest.h>
 

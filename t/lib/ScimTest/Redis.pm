@@ -1,0 +1,305 @@
+package ScimTest::Redis;
+
+# Redis for the tests: the per-file redis-server (unix socket only, `save ""`,
+# `appendonly no`), more servers on demand, the modes that change how nginx
+# reaches the per-file store (TLS), and a RESP client on the per-file socket.
+#
+# SERVERS. A server is a hash { pid, dir, sock, port }:
+#   start_redis_servers($name, $n, %opt) -> $n servers, each in
+#       <file dir>/redis-$name-<i>/ with a unix socket and a free TCP port on
+#       $opt{bind} (127.0.0.1); $opt{args} are more redis-server arguments,
+#       or a code ref called with (index from 1, port) that returns them.
+#   stop_redis_servers(@servers); whatever is left is stopped at the end of
+#       the file. redis_ports(@servers) -> their TCP ports.
+#   spawn_redis($dir, @args) -> the pid of one more server (unix socket
+#       $dir/redis.sock plus @args), kill_pid($pid).
+#   start_redis(), stop_redis(), redis_running(): the per-file server.
+#
+# MODES. A mode is switched on by an environment variable and changes the
+# per-file store and the default `scim_redis` directives of every block:
+#   redis_mode(NAME, { env => 'TEST_NGINX_REDIS_X',
+#       server_args => sub { more arguments for the per-file server },
+#       started     => sub { after the per-file server answers PING },
+#       stopping    => sub { before it is stopped },
+#       directives  => sub { the http{} lines that point nginx at the store } });
+# TEST_NGINX_REDIS_TLS=1 is the mode `tls`, registered below. redis_cmd()
+# always uses the per-file unix socket.
+
+use strict;
+use warnings;
+
+use Digest::SHA qw(sha256_hex);
+use Exporter qw(import);
+use File::Path qw(make_path);
+use IO::Select;
+use IO::Socket::UNIX;
+use Socket qw(SOCK_STREAM);
+use Time::HiRes qw(sleep time);
+
+use ScimTest::Base;
+
+our @EXPORT = qw(
+    redis_running start_redis stop_redis redis_cmd redis_digest redis_tls make_tls_certs
+    spawn_redis start_redis_servers stop_redis_servers redis_ports redis_mode
+    redis_directives
+);
+
+# --- modes -------------------------------------------------------------------
+
+my @MODES;
+
+sub redis_mode {
+    my ($name, $mode) = @_;
+    push @MODES, { name => $name, %$mode };
+}
+
+sub _active_modes { return grep { $ENV{ $_->{env} } } @MODES }
+
+sub _mode_hooks {
+    my ($hook) = @_;
+    return map { $_->{$hook}->() } grep { $_->{$hook} } _active_modes();
+}
+
+# The http{} lines of a block that does not set scim_redis itself.
+sub redis_directives {
+    my ($mode) = grep { $_->{directives} } _active_modes();
+    return $mode ? $mode->{directives}->() : ("scim_redis unix:$S{redis_sock};");
+}
+
+redis_mode(tls => {
+    env => 'TEST_NGINX_REDIS_TLS',
+    server_args => sub {
+        my $tls = redis_tls();
+        return ('--bind', '127.0.0.1', '--tls-port', $tls->{port},
+                '--tls-cert-file', $tls->{cert}, '--tls-key-file', $tls->{key},
+                '--tls-ca-cert-file', $tls->{ca}, '--tls-auth-clients', 'no');
+    },
+    directives => sub {
+        my $tls = redis_tls();
+        return ("scim_redis 127.0.0.1:$tls->{port};", "scim_redis_ssl on;",
+                "scim_redis_ssl_trusted_certificate $tls->{ca};",
+                "scim_redis_ssl_server_name localhost;");
+    },
+});
+
+# --- the per-file server -------------------------------------------------------
+
+sub redis_running { return $S{redis_pid} && _alive($S{redis_pid}) ? 1 : 0 }
+
+sub start_redis {
+    return 1 if $S{redis_pid} && _alive($S{redis_pid});
+    unlink $S{redis_sock};
+    my $pid = _launch_redis($S{redis_dir}, $S{redis_sock}, _mode_hooks('server_args'));
+    $S{redis_pid} = $pid;
+    my $deadline = time + 10;
+    while (time < $deadline) {
+        if (!_alive($pid)) {
+            waitpid($pid, 0);
+            delete $S{redis_pid};
+            die "ScimTest: redis-server exited at start:\n" . _tail("$S{redis_dir}/redis.stderr", 10)
+                . _tail("$S{redis_dir}/redis.log", 20);
+        }
+        if (-S $S{redis_sock}) {
+            my $pong = eval { _redis_connect(); redis_cmd('PING') };
+            if (defined $pong && $pong eq 'PONG') {
+                _mode_hooks('started');
+                return 1;
+            }
+        }
+        sleep 0.02;
+    }
+    die "ScimTest: redis-server did not answer within 10 s\n";
+}
+
+sub stop_redis {
+    my $pid = delete $S{redis_pid} or return;
+    _mode_hooks('stopping');
+    close $S{redis_conn} if $S{redis_conn};
+    delete $S{redis_conn};
+    kill_pid($pid);
+    return 1;
+}
+
+# --- more servers --------------------------------------------------------------
+
+# redis-server on the unix socket $sock, its files in $dir, plus @args.
+sub _launch_redis {
+    my ($dir, $sock, @args) = @_;
+    my @cmd = ('redis-server', '--port', '0', '--unixsocket', $sock, '--unixsocketperm', '700',
+               '--save', '', '--appendonly', 'no', '--dir', $dir, '--daemonize', 'no',
+               '--logfile', "$dir/redis.log", @args);
+    return _spawn(\@cmd, "$dir/redis.stderr", {});
+}
+
+# Another redis-server (replicas, ACL or TLS variants): a unix socket
+# $dir/redis.sock plus @args; returns its pid once the socket exists.
+sub spawn_redis {
+    my ($dir, @args) = @_;
+    make_path($dir);
+    my $sock = "$dir/redis.sock";
+    unlink $sock;
+    my $pid = _launch_redis($dir, $sock, @args);
+    my $deadline = time + 10;
+    while (time < $deadline) {
+        die "ScimTest: redis-server @args exited:\n" . _tail("$dir/redis.log", 20)
+            unless _alive($pid);
+        return $pid if -S $sock;
+        sleep 0.02;
+    }
+    die "ScimTest: redis-server @args did not start\n";
+}
+
+sub start_redis_servers {
+    my ($name, $n, %opt) = @_;
+    my @servers;
+    for my $i (1 .. $n) {
+        my $dir = "$S{dir}/redis-$name-$i";
+        my $port = free_port();
+        my $args = $opt{args} // [];
+        my @args = ref $args eq 'CODE' ? $args->($i, $port) : @$args;
+        my $pid = spawn_redis($dir, '--bind', $opt{bind} // '127.0.0.1', '--port', $port, @args);
+        my $server = { pid => $pid, dir => $dir, sock => "$dir/redis.sock", port => $port };
+        push @servers, $server;
+        push @{ $S{redis_servers} }, $server;
+    }
+    return @servers;
+}
+
+sub stop_redis_servers {
+    my (@servers) = @_;
+    my %stop = map { $_->{pid} => 1 } @servers;
+    kill_pid($_->{pid}) for @servers;
+    $S{redis_servers} = [ grep { !$stop{ $_->{pid} } } @{ $S{redis_servers} || [] } ];
+    return 1;
+}
+
+sub redis_ports { return map { $_->{port} } @_ }
+
+# --- TLS -----------------------------------------------------------------------
+
+# The per-file redis-server's TLS side (TEST_NGINX_REDIS_TLS=1), else undef.
+sub redis_tls {
+    return undef unless $ENV{TEST_NGINX_REDIS_TLS};
+    $S{redis_tls} //= { %{ make_tls_certs("$S{redis_dir}/tls", 'scim-test-ca') },
+                        port => free_port() };
+    return $S{redis_tls};
+}
+
+# A CA, a server certificate for localhost / 127.0.0.1 / 127.0.0.2 and a
+# client certificate, made once per directory with the openssl CLI.
+sub make_tls_certs {
+    my ($dir, $ca_name) = @_;
+    my %f = (ca => "$dir/ca.pem", cert => "$dir/server.pem", key => "$dir/server.key",
+             client_cert => "$dir/client.pem", client_key => "$dir/client.key");
+    return \%f if -e $f{client_cert};
+    make_path($dir);
+    _write_file("$dir/san.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:127.0.0.2\n");
+    my @ec = ('-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes');
+    my @steps = (
+        ['openssl', 'req', '-x509', @ec, '-keyout', "$dir/ca.key", '-out', $f{ca},
+         '-days', '2', '-subj', "/CN=$ca_name"],
+        ['openssl', 'req', @ec, '-keyout', $f{key}, '-out', "$dir/server.csr",
+         '-subj', '/CN=localhost'],
+        ['openssl', 'x509', '-req', '-in', "$dir/server.csr", '-CA', $f{ca}, '-CAkey',
+         "$dir/ca.key", '-CAcreateserial', '-out', $f{cert}, '-days', '2',
+         '-extfile', "$dir/san.ext"],
+        ['openssl', 'req', @ec, '-keyout', $f{client_key}, '-out', "$dir/client.csr",
+         '-subj', '/CN=scim-client'],
+        ['openssl', 'x509', '-req', '-in', "$dir/client.csr", '-CA', $f{ca}, '-CAkey',
+         "$dir/ca.key", '-CAcreateserial', '-out', $f{client_cert}, '-days', '2'],
+    );
+    for my $cmd (@steps) {
+        my $pid = _spawn($cmd, "$dir/openssl.log", {});
+        waitpid($pid, 0);
+        die "ScimTest: @$cmd failed:\n" . _tail("$dir/openssl.log", 10) if $? != 0;
+    }
+    return \%f;
+}
+
+# --- the RESP client on the per-file socket ------------------------------------
+
+sub _redis_connect {
+    close $S{redis_conn} if $S{redis_conn};
+    $S{redis_conn} = IO::Socket::UNIX->new(Type => SOCK_STREAM, Peer => $S{redis_sock})
+        or die "ScimTest: cannot connect to redis at $S{redis_sock}: $!\n";
+    $S{redis_buf} = '';
+}
+
+sub redis_cmd {
+    my (@args) = @_;
+    _redis_connect() unless $S{redis_conn} && $S{redis_conn}->connected;
+    my $req = '*' . scalar(@args) . "\r\n";
+    $req .= '$' . length($_) . "\r\n$_\r\n" for map { defined $_ ? "$_" : '' } @args;
+    if (!_send_all($S{redis_conn}, $req, 10)) {
+        # a restarted server: reconnect once
+        _redis_connect();
+        _send_all($S{redis_conn}, $req, 10) or die "ScimTest: cannot write to redis: $!\n";
+    }
+    my $reply = _redis_read(time + 10 * $S{factor});
+    die "redis: $reply->{error}\n" if ref $reply eq 'HASH' && exists $reply->{error};
+    return $reply;
+}
+
+sub redis_digest {
+    my $keys = redis_cmd('KEYS', '*');
+    my $all = '';
+    for my $key (sort @$keys) {
+        my $dump = redis_cmd('DUMP', $key) // '';
+        $all .= length($key) . ":$key" . length($dump) . ":$dump";
+    }
+    return sha256_hex($all);
+}
+
+sub _redis_line {
+    my ($deadline) = @_;
+    for (;;) {
+        my $i = index($S{redis_buf}, "\r\n");
+        if ($i >= 0) {
+            my $line = substr($S{redis_buf}, 0, $i);
+            substr($S{redis_buf}, 0, $i + 2) = '';
+            return $line;
+        }
+        _redis_fill($deadline);
+    }
+}
+
+sub _redis_fill {
+    my ($deadline) = @_;
+    my $sel = IO::Select->new($S{redis_conn});
+    my $left = $deadline - time;
+    die "ScimTest: redis did not answer in time\n" if $left <= 0 || !$sel->can_read($left);
+    my $n = sysread($S{redis_conn}, my $chunk, 65536);
+    if (!$n) {
+        delete $S{redis_conn};
+        die "ScimTest: redis closed the connection\n";
+    }
+    $S{redis_buf} .= $chunk;
+}
+
+sub _redis_read {
+    my ($deadline) = @_;
+    my $line = _redis_line($deadline);
+    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
+    return $rest if $type eq '+';
+    return { error => $rest } if $type eq '-';
+    return 0 + $rest if $type eq ':';
+    if ($type eq '$') {
+        return undef if $rest < 0;
+        _redis_fill($deadline) while length($S{redis_buf}) < $rest + 2;
+        my $s = substr($S{redis_buf}, 0, $rest);
+        substr($S{redis_buf}, 0, $rest + 2) = '';
+        return $s;
+    }
+    if ($type eq '*') {
+        return undef if $rest < 0;
+        my @a;
+        for (1 .. $rest) {
+            my $e = _redis_read($deadline);
+            push @a, $e;
+        }
+        return \@a;
+    }
+    die "ScimTest: bad redis reply line '$line'\n";
+}
+
+1;

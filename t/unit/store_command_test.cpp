@@ -1,0 +1,24 @@
+// Redis commands: scripts go out as EVALSHA (or EVAL), plain commands as-is.
+#include <gtest/gtest.h>
+
+#include "scim/store/command.hpp"
+#include "scim/store/scripts.hpp"
+
+using namespace scim;
+
+TEST(StoreCommand, ScriptsGoOutAsEvalshaOrEval) {
+    const auto &script = store::createUserScript();
+    auto c = store::scriptCall(script, {"k1", "k2"}, {"a"});
+    auto sha = c.argv();
+    ASSERT_EQ(sha.size(), 6u);
+    EXPECT_EQ(sha[0], "EVALSHA");
+    EXPECT_EQ(sha[1], script.sha1);
+    EXPECT_EQ(sha[1].size(), 40u);
+    EXPECT_EQ(sha[2], "2");
+    EXPECT_EQ(sha[3], "k1");
+    EXPECT_EQ(sha[5], "a");
+    auto eval = c.argv(true);
+    EXPECT_EQ(eval[0], "EVAL");
+    EXPECT_EQ(eval[1], script.source);
+    EXPECT_EQ(store::plain({"GET", "x"}).argv(), (std::vector<std::string>{"GET", "x"}));
+}
