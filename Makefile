@@ -2,7 +2,8 @@
 #
 #   make          build build/ngx_http_scim_module.so
 #   make run      build, start redis-server + nginx on localhost, print a curl line
-#   make test     unit tests (GoogleTest) + integration tests (prove t/)
+#   make test     Lua lint, unit tests (GoogleTest) + integration tests (prove t/)
+#   make lint-lua luacheck over the store's Lua scripts (src/store/lua)
 #   make deb      the Debian package, build/libnginx-mod-http-scim_<version>_<arch>.deb
 #   make test-deb install that package, serve a request through it, purge it (root)
 #
@@ -20,15 +21,20 @@ CXXFLAGS    ?= -O2 -g
 CXXFLAGS    += -std=c++17 -Wall -Wextra -Werror -fPIC -Iinclude -Isrc -MMD -MP
 LDLIBS      := -lhiredis -lcrypto -pthread
 
+# The store's Lua scripts, embedded at build time by tools/lua-embed into a
+# generated .cpp (the nginx build makes its own copy: config.make).
+LUA_SRCS    := $(wildcard src/store/lua/*.lua src/store/lua/lib/*.lua)
+LUA_CPP     := $(BUILD)/gen/lua_sources.cpp
+
 # The plain C++ core and the store layer: everything but the nginx edge.
 CORE_SRCS   := $(wildcard src/*.cpp src/store/*.cpp src/service/*.cpp)
-CORE_OBJS   := $(CORE_SRCS:%.cpp=$(BUILD)/obj/%.o)
+CORE_OBJS   := $(CORE_SRCS:%.cpp=$(BUILD)/obj/%.o) $(BUILD)/obj/$(LUA_CPP:.cpp=.o)
 UNIT_SRCS   := $(wildcard t/unit/*.cpp)
 UNIT_OBJS   := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
 UNIT_BIN    := $(BUILD)/unit-tests
 FUZZ_SRCS   := $(wildcard fuzz/*.cpp)
 
-MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
+MODULE_SRCS := ngx_http_scim_module.c++ config config.make tools/lua-embed $(LUA_SRCS) \
                $(wildcard src/*.cpp src/*.hpp src/store/*.cpp src/store/*.hpp \
                           src/service/*.cpp src/service/*.hpp src/ngx/*.cpp src/ngx/*.hpp \
                           include/scim/*.hpp include/scim/store/*.hpp include/scim/service/*.hpp)
@@ -36,9 +42,10 @@ MODULE_SRCS := ngx_http_scim_module.c++ config config.make \
 DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 libssl-dev libpcre3-dev zlib1g-dev googletest libgtest-dev libgmock-dev \
                 g++ make perl clang libclang-rt-dev valgrind wrk curl python3-redis \
-                debhelper dpkg-dev fakeroot lintian python3-prometheus-client openssl
+                debhelper dpkg-dev fakeroot lintian python3-prometheus-client openssl \
+                lua-check
 
-.PHONY: all deps module unit integration test test-asan test-valgrind run start stop \
+.PHONY: all deps module unit lint-lua integration test test-asan test-valgrind run start stop \
         bench bench-full fuzz fuzz-short clean deb test-deb test-demo
 
 all: module
@@ -59,7 +66,8 @@ deps:
 # (or the addon config) changes, not on every edit.
 $(BUILD)/module-srcs.list: FORCE | deps
 	@mkdir -p $(BUILD)
-	@ls config config.make src/*.cpp src/store/*.cpp src/service/*.cpp src/ngx/*.cpp 2>/dev/null | sort > $@.tmp
+	@ls config config.make src/*.cpp src/store/*.cpp src/service/*.cpp src/ngx/*.cpp \
+	    src/store/lua/*.lua src/store/lua/lib/*.lua 2>/dev/null | sort > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 $(NGX_BUILD)/objs/Makefile: $(BUILD)/module-srcs.list config config.make
@@ -73,6 +81,24 @@ $(MODULE): $(NGX_BUILD)/objs/Makefile $(MODULE_SRCS)
 	cp $(NGX_BUILD)/objs/ngx_http_scim_module.so $@
 
 module: deps $(MODULE)
+
+# --- the Lua scripts ----------------------------------------------------------
+
+$(LUA_CPP): $(LUA_SRCS) tools/lua-embed
+	@mkdir -p $(dir $@)
+	tools/lua-embed $@ src/store/lua
+
+$(BUILD)/obj/$(LUA_CPP:.cpp=.o): $(LUA_CPP)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+# luacheck over each script as Redis runs it (includes expanded), then the
+# embedder's own checks (t/make/lua-embed).
+lint-lua: deps
+	rm -rf $(BUILD)/lua-lint
+	tools/lua-embed --lint $(BUILD)/lua-lint src/store/lua
+	luacheck --no-color -q $(BUILD)/lua-lint
+	t/make/lua-embed
 
 # --- unit tests -------------------------------------------------------------
 
@@ -92,7 +118,7 @@ unit: deps $(UNIT_BIN)
 # archive, so each target links (and instruments the coverage of) only the
 # objects it uses; -O2 because these objects are the hot path.
 FUZZ_CXXFLAGS := -std=c++17 -g -O2 -fsanitize=address,undefined -Iinclude -Isrc -MMD -MP
-FUZZ_OBJS := $(CORE_SRCS:%.cpp=$(BUILD)/fuzz/obj/%.o)
+FUZZ_OBJS := $(CORE_SRCS:%.cpp=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/$(LUA_CPP:.cpp=.o)
 FUZZ_LIB  := $(BUILD)/fuzz/libscim-core.a
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.cpp=$(BUILD)/fuzz/%)
 $(BUILD)/fuzz/obj/%.o: %.cpp | deps
@@ -155,7 +181,7 @@ integration: module
 	TEST_NGINX_REDIS_TLS=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib $(TLS_TESTS)
 	TEST_NGINX_REDIS_CLUSTER=1 TEST_NGINX_MODULE=$(CURDIR)/$(MODULE) prove -I t/lib $(CLUSTER_TESTS)
 
-test: deps unit fuzz-short integration test-demo test-deb
+test: deps lint-lua unit fuzz-short integration test-demo test-deb
 
 # The demo keeps its users across `make stop` and `make start`.
 test-demo: module

@@ -133,7 +133,7 @@ std::string operationName(const Route &route, std::string_view method) {
     bool one = !route.id.empty();
     Method m = methodOf(method);
     const char *verb = "other";
-    if (route.search) {
+    if (route.operation == Operation::Search) {
         verb = "query";
     } else if (route.endpoint == Endpoint::Bulk) {
         verb = "post";
@@ -152,7 +152,7 @@ std::string operationName(const Route &route, std::string_view method) {
 }
 
 bool writeOp(const Route &route, std::string_view method, WriteOp &op) {
-    if (route.search) return false;
+    if (route.operation == Operation::Search) return false;
     if (route.endpoint != Endpoint::Users && route.endpoint != Endpoint::Groups) return false;
     switch (methodOf(method)) {
     case Method::Post: op = WriteOp::Create; return route.id.empty();

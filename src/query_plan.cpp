@@ -21,7 +21,7 @@ int cost(const IndexProbe &p) {
     if (p.kind == ProbeKind::Set) return 1;
     // A declared index's values need not be unique: after userName's.
     if (p.index == IndexName::Declared) return 2;
-    if (p.kind == ProbeKind::Lex && p.min.back() == '\0') return 1;
+    if (p.kind == ProbeKind::Lex && !p.prefix) return 1;
     if (p.kind == ProbeKind::Lex) return 2;
     return 3;
 }
@@ -68,15 +68,15 @@ std::optional<IndexProbe> timeProbe(IndexName index, const Comparison &c) {
     // re-checks the exact bound.
     long long floorMs = static_cast<long long>(std::floor(*micros / 1000.0));
     long long ceilMs = static_cast<long long>(std::ceil(*micros / 1000.0));
-    IndexProbe p{index, ProbeKind::Score, "-inf", "+inf"};
+    IndexProbe p{index, ProbeKind::Score};
     switch (c.op) {
     case CompareOp::Gt:
-    case CompareOp::Ge: p.min = std::to_string(floorMs); break;
+    case CompareOp::Ge: p.minMillis = floorMs; break;
     case CompareOp::Lt:
-    case CompareOp::Le: p.max = std::to_string(ceilMs); break;
+    case CompareOp::Le: p.maxMillis = ceilMs; break;
     case CompareOp::Eq:
-        p.min = std::to_string(floorMs);
-        p.max = std::to_string(ceilMs);
+        p.minMillis = floorMs;
+        p.maxMillis = ceilMs;
         break;
     default: return std::nullopt;
     }
@@ -101,7 +101,7 @@ std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceTyp
     AttrPath p = resolvePath(rt, c.path);
     if (!p.attr) return std::nullopt;
     if (p.attr->name == "id" && c.op == CompareOp::Eq) {
-        if (const std::string *v = stringLiteral(c)) return IndexProbe{IndexName::Id, ProbeKind::Id, *v, ""};
+        if (const std::string *v = stringLiteral(c)) return IndexProbe{IndexName::Id, ProbeKind::Id, *v};
         return std::nullopt;
     }
     if (p.attr->name == "meta" && p.subAttr) {
@@ -110,7 +110,7 @@ std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceTyp
         return std::nullopt;
     }
     if (isMemberValue(rt, p) && c.op == CompareOp::Eq) {
-        if (const std::string *v = stringLiteral(c)) return IndexProbe{IndexName::MemberOf, ProbeKind::Set, *v, ""};
+        if (const std::string *v = stringLiteral(c)) return IndexProbe{IndexName::MemberOf, ProbeKind::Set, *v};
         return std::nullopt;
     }
     std::string path;
@@ -120,11 +120,11 @@ std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceTyp
     if (!lex || !v) return std::nullopt;
     std::string key = lex->folded ? lower(*v) : *v;
     if (c.op == CompareOp::Eq) {
-        return IndexProbe{lex->index, ProbeKind::Lex, lexEqualMin(key), lexEqualMax(key), path};
+        return IndexProbe{lex->index, ProbeKind::Lex, key, false, {}, {}, path};
     }
     // A case-sensitive prefix of a folded index still narrows correctly.
     if (c.op == CompareOp::Sw && !key.empty()) {
-        return IndexProbe{lex->index, ProbeKind::Lex, lexPrefixMin(key), lexPrefixMax(key), path};
+        return IndexProbe{lex->index, ProbeKind::Lex, key, true, {}, {}, path};
     }
     return std::nullopt;
 }
@@ -181,21 +181,6 @@ std::vector<std::string> memberValues(const filter::Node &node, const ResourceTy
     }
     return out;
 }
-
-std::string lexEqualMin(std::string_view value) {
-    std::string s = "[" + std::string(value);
-    s.push_back('\0');
-    return s;
-}
-
-std::string lexEqualMax(std::string_view value) {
-    return "(" + std::string(value) + "\x01";
-}
-
-std::string lexPrefixMin(std::string_view prefix) { return "[" + std::string(prefix); }
-
-// UTF-8 never holds 0xFF, so every member with the prefix sorts below it.
-std::string lexPrefixMax(std::string_view prefix) { return "(" + std::string(prefix) + "\xff"; }
 
 std::optional<IndexedAttribute> indexedAttribute(const ResourceType &rt, std::string_view path,
                                                  std::string &error) {

@@ -40,17 +40,22 @@ struct IndexedAttribute {
 std::optional<IndexedAttribute> indexedAttribute(const ResourceType &rt, std::string_view path,
                                                  std::string &error);
 
+// What the index is asked; the store turns it into Redis range bounds
+// (store/query_bounds.hpp).
 enum class ProbeKind {
-    Id,     // `min` is the id itself
-    Lex,    // ZRANGEBYLEX index min max over "<value>\0<id>" members
-    Score,  // ZRANGEBYSCORE index min max over millisecond scores
-    Set,    // SMEMBERS of the reverse membership index of the member `min`
+    Id,     // `value` is the id itself
+    Lex,    // the "<value>\0<id>" members of a lexicographic index with
+            // `value` (or, with `prefix`, starting with it)
+    Score,  // the members of a time index scored within [minMillis, maxMillis]
+    Set,    // the reverse membership index of the member `value`
 };
 
 struct IndexProbe {
     IndexName index;
     ProbeKind kind;
-    std::string min, max;
+    std::string value = {};  // Id, Set, Lex (already case-folded for a folded index)
+    bool prefix = false;     // Lex: `value` is a prefix (sw), not the whole value (eq)
+    std::optional<long long> minMillis = {}, maxMillis = {};  // Score: absent is open
     std::string path = {};  // IndexName::Declared: IndexedAttribute::path()
 };
 
@@ -64,11 +69,5 @@ std::optional<IndexProbe> planProbe(const filter::Node &node, const ResourceType
 // (`eq`, anywhere in the filter). The store reports, per group, which of
 // them it holds, since group records carry no member list.
 std::vector<std::string> memberValues(const filter::Node &node, const ResourceType &rt);
-
-// ZRANGEBYLEX bounds for exact values and prefixes of a lexicographic index.
-std::string lexEqualMin(std::string_view value);
-std::string lexEqualMax(std::string_view value);
-std::string lexPrefixMin(std::string_view prefix);
-std::string lexPrefixMax(std::string_view prefix);
 
 }  // namespace scim

@@ -9,14 +9,12 @@
 #include "scim/service/admin.hpp"
 #include "scim/ids.hpp"
 #include "scim/json.hpp"
-#include "scim/store/reply.hpp"
 #include "scim/store/token_scripts.hpp"
 
 namespace scim {
 
 namespace {
 
-using store::textAt;
 
 constexpr int kIssueAttempts = 3;  // id collisions (48 bits) are retried with a new secret
 
@@ -120,9 +118,8 @@ public:
           source_(std::move(s)) {}
 
     Step onReply(const redisReply &reply) final {
-        if (store::isError(reply)) return storeError(store::text(reply));
-        std::string_view status = textAt(reply, 0);
-        if (status != "collision") return onIssued(reply, status);
+        store::TokenWriteOutcome outcome = store::readTokenWriteReply(reply);
+        if (outcome.kind != store::TokenWriteOutcome::Kind::Collision) return onIssued(outcome);
         if (attempts_ >= kIssueAttempts) {
             return adminError(internalError("could not draw a unique token id"));
         }
@@ -132,7 +129,11 @@ public:
 protected:
     virtual store::Command issueCommand() = 0;
     // The script's answer other than an id collision.
-    virtual Step onIssued(const redisReply &reply, std::string_view status) = 0;
+    virtual Step onIssued(const store::TokenWriteOutcome &outcome) = 0;
+
+    store::TokenIssue issued() const {
+        return {token_->sha256, token_->id, route_.tenant, request_.nowMillis};
+    }
 
     Step issue() {
         attempts_++;
@@ -161,17 +162,12 @@ public:
     }
 
 private:
-    Step onIssued(const redisReply &, std::string_view status) override {
-        if (status != "ok") return storeError(status);
+    Step onIssued(const store::TokenWriteOutcome &outcome) override {
+        if (outcome.kind != store::TokenWriteOutcome::Kind::Ok) return storeError(outcome.error);
         return adminJson(201, issuedBody(*token_, name_, route_.tenant, request_.nowMillis));
     }
 
-    store::Command issueCommand() override {
-        return store::scriptCall(
-            store::createTokenScript(),
-            {keys_.token(token_->sha256), keys_.tenantTokens(route_.tenant)},
-            {token_->sha256, token_->id, name_, route_.tenant, std::to_string(request_.nowMillis)});
-    }
+    store::Command issueCommand() override { return store::createToken(keys_, issued(), name_); }
 
     std::string name_;
 };
@@ -188,29 +184,27 @@ public:
     }
 
 private:
-    Step onIssued(const redisReply &reply, std::string_view status) override {
-        if (status == "notfound") return adminError(notFound("no token " + route_.tokenId));
-        if (status == "revoked" || status == "expired") {
+    Step onIssued(const store::TokenWriteOutcome &outcome) override {
+        using Kind = store::TokenWriteOutcome::Kind;
+        if (outcome.kind == Kind::NotFound) return adminError(notFound("no token " + route_.tokenId));
+        if (outcome.kind == Kind::Revoked || outcome.kind == Kind::Expired) {
             return adminError(Error{409, "", "token " + route_.tokenId + " is " +
-                                                 std::string(status) + " and cannot be rotated"});
+                                                 (outcome.kind == Kind::Revoked ? "revoked"
+                                                                                : "expired") +
+                                                 " and cannot be rotated"});
         }
-        if (status != "ok") return storeError(status);
-        JsonDoc d = issuedBody(*token_, textAt(reply, 1), route_.tenant, request_.nowMillis);
+        if (outcome.kind != Kind::Ok) return storeError(outcome.error);
+        JsonDoc d = issuedBody(*token_, outcome.name, route_.tenant, request_.nowMillis);
         auto &a = d.GetAllocator();
         Json previous(rapidjson::kObjectType);
         previous.AddMember("id", jstr(route_.tokenId, a), a);
-        previous.AddMember("expires", timeOrNull(textAt(reply, 2), a), a);
+        previous.AddMember("expires", timeOrNull(outcome.oldExpires, a), a);
         d.AddMember("previous", previous, a);
         return adminJson(201, d);
     }
 
     store::Command issueCommand() override {
-        return store::scriptCall(
-            store::rotateTokenScript(),
-            {keys_.tenantTokens(route_.tenant), keys_.token(token_->sha256)},
-            {route_.tokenId, token_->sha256, token_->id, route_.tenant,
-             std::to_string(request_.nowMillis), std::to_string(graceMillis_),
-             keys_.tokenPrefix(), std::to_string(store::kTokenRetentionMillis)});
+        return store::rotateToken(keys_, issued(), route_.tokenId, graceMillis_);
     }
 
     int64_t graceMillis_ = 0;
@@ -222,17 +216,14 @@ public:
         : route_(route), request_(std::move(r)), keys_(c.keyPrefix) {}
 
     Step start() override {
-        return store::scriptCall(store::revokeTokenScript(), {keys_.tenantTokens(route_.tenant)},
-                                 {route_.tokenId, std::to_string(request_.nowMillis),
-                                  keys_.tokenPrefix(),
-                                  std::to_string(store::kTokenRetentionMillis)});
+        return store::revokeToken(keys_, route_.tenant, route_.tokenId, request_.nowMillis);
     }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeError(store::text(reply));
-        std::string_view status = textAt(reply, 0);
-        if (status == "notfound") return adminError(notFound("no token " + route_.tokenId));
-        if (status != "ok") return storeError(status);
+        using Kind = store::TokenWriteOutcome::Kind;
+        store::TokenWriteOutcome outcome = store::readTokenWriteReply(reply);
+        if (outcome.kind == Kind::NotFound) return adminError(notFound("no token " + route_.tokenId));
+        if (outcome.kind != Kind::Ok) return storeError(outcome.error);
         Response r;
         r.status = 204;
         return r;
@@ -250,50 +241,38 @@ public:
         : route_(route), request_(std::move(r)), keys_(c.keyPrefix) {}
 
     Step start() override {
-        return store::scriptCall(store::listTokensScript(), {keys_.tenantTokens(route_.tenant)},
-                                 {keys_.tokenPrefix()});
+        return store::listTokens(keys_, route_.tenant);
     }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeError(store::text(reply));
-        if (!store::isArray(reply) || reply.elements % kFields != 0) {
-            return storeError("unexpected reply to list_tokens");
-        }
+        auto list = store::readTokenList(reply);
+        if (list.error) return storeError(*list.error);
+        std::vector<store::TokenEntry> &all = *list.record;
+        std::sort(all.begin(), all.end(), [](const store::TokenEntry &x, const store::TokenEntry &y) {
+            long long cx = std::atoll(x.created.c_str()), cy = std::atoll(y.created.c_str());
+            return cx != cy ? cx < cy : x.id < y.id;
+        });
         JsonDoc d(rapidjson::kObjectType);
         auto &a = d.GetAllocator();
         d.AddMember("tenant", jstr(route_.tenant, a), a);
         Json tokens(rapidjson::kArrayType);
-        for (size_t at : orderByCreation(reply)) tokens.PushBack(entry(reply, at, a), a);
+        for (const store::TokenEntry &t : all) tokens.PushBack(entry(t, a), a);
         d.AddMember("tokens", tokens, a);
         return adminJson(200, d);
     }
 
 private:
-    // id, name, created, lastUsed, expires, revoked
-    static constexpr size_t kFields = 6;
-
-    static std::vector<size_t> orderByCreation(const redisReply &reply) {
-        std::vector<size_t> starts;
-        for (size_t i = 0; i < reply.elements; i += kFields) starts.push_back(i);
-        auto created = [&](size_t i) { return std::atoll(std::string(textAt(reply, i + 2)).c_str()); };
-        std::sort(starts.begin(), starts.end(), [&](size_t x, size_t y) {
-            long long cx = created(x), cy = created(y);
-            return cx != cy ? cx < cy : textAt(reply, x) < textAt(reply, y);
-        });
-        return starts;
-    }
-
-    Json entry(const redisReply &reply, size_t at, JsonAlloc &a) const {
-        long long expires = std::atoll(std::string(textAt(reply, at + 4)).c_str());
-        bool revoked = textAt(reply, at + 5) != "0";
+    Json entry(const store::TokenEntry &e, JsonAlloc &a) const {
+        long long expires = std::atoll(e.expires.c_str());
+        bool revoked = e.revoked != "0";
         bool active = !revoked && (expires == 0 || expires > request_.nowMillis);
         Json t(rapidjson::kObjectType);
-        t.AddMember("id", jstr(textAt(reply, at), a), a);
-        t.AddMember("name", jstr(textAt(reply, at + 1), a), a);
-        t.AddMember("created", timeOrNull(textAt(reply, at + 2), a), a);
-        t.AddMember("lastUsed", timeOrNull(textAt(reply, at + 3), a), a);
-        t.AddMember("expires", timeOrNull(textAt(reply, at + 4), a), a);
-        t.AddMember("revoked", timeOrNull(textAt(reply, at + 5), a), a);
+        t.AddMember("id", jstr(e.id, a), a);
+        t.AddMember("name", jstr(e.name, a), a);
+        t.AddMember("created", timeOrNull(e.created, a), a);
+        t.AddMember("lastUsed", timeOrNull(e.lastUsed, a), a);
+        t.AddMember("expires", timeOrNull(e.expires, a), a);
+        t.AddMember("revoked", timeOrNull(e.revoked, a), a);
         t.AddMember("active", active, a);
         return t;
     }

@@ -29,13 +29,13 @@ const std::string *headerOf(const Response &r, std::string_view name) {
 // Only writes to the two resource collections belong in a BulkRequest.
 std::optional<Error> notABulkTarget(const Route &route) {
     bool resource = route.endpoint == Endpoint::Users || route.endpoint == Endpoint::Groups;
-    if (resource && !route.search) return std::nullopt;
+    if (resource && route.operation != Operation::Search) return std::nullopt;
     return invalidValue("a bulk operation's path is /Users, /Groups or one of their resources");
 }
 
-class BulkExchange final : public Exchange {
+class BulkExchange final : public RequestExchange {
 public:
-    BulkExchange(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
+    using RequestExchange::RequestExchange;
 
     Step start() override {
         auto parsed = parseBulkRequest(request_.body, config_);
@@ -164,8 +164,6 @@ private:
         return jsonResponse(200, d);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     BulkRequest bulk_;
     std::vector<size_t> order_;
     size_t next_ = 0;

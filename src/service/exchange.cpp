@@ -12,39 +12,43 @@ Response notImplemented(const std::string &what) {
     return errorResponse(e);
 }
 
-std::unique_ptr<Exchange> users(const Route &route, Request request, const ServiceConfig &config) {
-    const std::string &m = request.method;
-    if (route.search) return listUsers(std::move(request), config, true);
-    if (route.id.empty()) {
-        if (m == "POST") return createUser(std::move(request), config);
-        return listUsers(std::move(request), config, false);
-    }
-    if (m == "GET") return getUser(route.id, std::move(request), config);
-    if (m == "PUT") return replaceUser(route.id, std::move(request), config);
-    if (m == "DELETE") return deleteUser(route.id, std::move(request), config);
-    return patchUser(route.id, std::move(request), config);
-}
+// The exchanges of one resource type, one per operation.
+struct ResourceExchanges {
+    std::unique_ptr<Exchange> (*list)(Request, const ServiceConfig &, bool search);
+    std::unique_ptr<Exchange> (*create)(Request, const ServiceConfig &);
+    std::unique_ptr<Exchange> (*get)(std::string, Request, const ServiceConfig &);
+    std::unique_ptr<Exchange> (*replace)(std::string, Request, const ServiceConfig &);
+    std::unique_ptr<Exchange> (*patch)(std::string, Request, const ServiceConfig &);
+    std::unique_ptr<Exchange> (*remove)(std::string, Request, const ServiceConfig &);
+};
 
-std::unique_ptr<Exchange> groups(const Route &route, Request request, const ServiceConfig &config) {
-    const std::string &m = request.method;
-    if (route.search) return listGroups(std::move(request), config, true);
-    if (route.id.empty()) {
-        if (m == "POST") return createGroup(std::move(request), config);
-        return listGroups(std::move(request), config, false);
+constexpr ResourceExchanges kUsers{listUsers,   createUser, getUser,
+                                   replaceUser, patchUser,  deleteUser};
+constexpr ResourceExchanges kGroups{listGroups,   createGroup, getGroup,
+                                    replaceGroup, patchGroup,  deleteGroup};
+
+std::unique_ptr<Exchange> resource(const ResourceExchanges &x, const Route &route,
+                                   Request request, const ServiceConfig &config) {
+    switch (route.operation) {
+    case Operation::List: return x.list(std::move(request), config, false);
+    case Operation::Search: return x.list(std::move(request), config, true);
+    case Operation::Create: return x.create(std::move(request), config);
+    case Operation::Get: return x.get(route.id, std::move(request), config);
+    case Operation::Replace: return x.replace(route.id, std::move(request), config);
+    case Operation::Patch: return x.patch(route.id, std::move(request), config);
+    case Operation::Delete: return x.remove(route.id, std::move(request), config);
+    case Operation::Bulk: break;
     }
-    if (m == "GET") return getGroup(route.id, std::move(request), config);
-    if (m == "PUT") return replaceGroup(route.id, std::move(request), config);
-    if (m == "DELETE") return deleteGroup(route.id, std::move(request), config);
-    return patchGroup(route.id, std::move(request), config);
+    return immediate(errorResponse(notFound("no such endpoint")));
 }
 
 // Resource endpoints first make sure the tenant's synthetic groups exist.
 std::unique_ptr<Exchange> resources(const Route &route, Request request,
                                     const ServiceConfig &config) {
     return withSyntheticGroups(request, config, [&]() -> std::unique_ptr<Exchange> {
-        if (route.endpoint == Endpoint::Users) return users(route, std::move(request), config);
-        if (route.endpoint == Endpoint::Groups) return groups(route, std::move(request), config);
-        return rootSearch(std::move(request), config);
+        if (route.endpoint == Endpoint::Search) return rootSearch(std::move(request), config);
+        const ResourceExchanges &x = route.endpoint == Endpoint::Users ? kUsers : kGroups;
+        return resource(x, route, std::move(request), config);
     });
 }
 

@@ -9,7 +9,43 @@
 
 namespace scim {
 
+// What an exchange keeps: its request and the location's configuration
+// (which outlives every exchange).
+class RequestExchange : public Exchange {
+public:  // derived classes inherit it (`using`), and the access with it
+    RequestExchange(Request request, const ServiceConfig &config)
+        : request_(std::move(request)), config_(config) {}
+
+protected:
+    Request request_;
+    const ServiceConfig &config_;
+};
+
+// … and the id of the resource the request names, /Users/{id} or /Groups/{id}.
+class ResourceExchange : public RequestExchange {
+public:
+    ResourceExchange(std::string id, Request request, const ServiceConfig &config)
+        : RequestExchange(std::move(request), config), id_(std::move(id)) {}
+
+protected:
+    const std::string id_;
+};
+
 Response jsonResponse(int status, const Json &body);
+
+// A read or written resource: 200/201 with the rendered body and its ETag,
+// and for 201 its Location; the rendering's error otherwise.
+Response resourceResponse(int status, const Expected<JsonDoc> &rendered, uint64_t version,
+                          const std::string &location);
+// The same for a body already written as text (a stored document spliced
+// without a DOM, src/render_text.cpp).
+Response resourceResponse(int status, Expected<std::string> rendered, uint64_t version,
+                          const std::string &location);
+// 204 with the ETag of the version now stored (a PATCH asked for no body).
+Response noContent(uint64_t version);
+// GET with If-None-Match naming the current version, or "*": 304 and the
+// ETag, nullopt when the resource is to be sent.
+std::optional<Response> notModified(const Request &request, uint64_t version);
 std::unique_ptr<Exchange> immediate(Response response);
 
 std::unique_ptr<Exchange> discovery(const Route &route, const Request &request,

@@ -28,14 +28,12 @@ bool wantsResource(const Request &request, const ServiceConfig &config) {
     return params.count("attributes") || params.count("excludedattributes");
 }
 
-class PatchGroup final : public Exchange {
+class PatchGroup final : public ResourceExchange {
 public:
-    PatchGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c), backoff_(c.contentionBudgetMillis) {
-        group_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
+        group_.id = id_;
         auto projection = requestedProjection(request_);
         if (!projection) return errorResponse(projection.error());
         cap_ = wantsResource(request_, config_) ? memberCap(config_, membersWanted(*projection))
@@ -62,7 +60,7 @@ public:
 private:
     enum class Phase { Read, Write, Render };
 
-    Step read() {
+    store::Command read() {
         phase_ = Phase::Read;
         return readGroupCommand(request_, config_, group_.id, false);
     }
@@ -103,14 +101,8 @@ private:
     }
 
     Step afterWrite(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
-            // Someone wrote in between: apply again to the new version.
-            auto wait = backoff_.next();
-            if (!wait) return contendedResponse();
-            auto again = read();
-            std::get<store::Command>(again).delayMillis = *wait;
-            return again;
-        }
+        // Someone wrote in between: apply again to the new version.
+        if (retry_.lostRace(reply)) return retry_.readAgain(read());
         if (auto failed = readGroupWrite(reply, group_, displayName_)) return *failed;
         return respond();
     }
@@ -131,20 +123,15 @@ private:
 
     Response respond() {
         if (wantsResource(request_, config_)) return groupResponse(200, group_, request_, config_);
-        Response r;
-        r.status = 204;
-        r.headers.emplace_back("ETag", etagFor(group_.version));
-        return r;
+        return noContent(group_.version);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     JsonDoc body_;
     StoredGroup group_;
     std::string displayName_;
     long long cap_ = -1;
     Phase phase_ = Phase::Read;
-    ContentionBackoff backoff_;
+    PatchRetry retry_{request_, config_};
 };
 
 }  // namespace

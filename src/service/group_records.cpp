@@ -229,24 +229,8 @@ Expected<JsonDoc> renderStoredGroup(const StoredGroup &g, const Request &request
 
 Response groupResponse(int status, const StoredGroup &g, const Request &request,
                        const ServiceConfig &config) {
-    auto rendered = renderStoredGroup(g, request, config);
-    if (!rendered) return errorResponse(rendered.error());
-    Response r = jsonResponse(status, *rendered);
-    r.headers.emplace_back("ETag", etagFor(g.version));
-    if (status == 201) r.headers.emplace_back("Location", groupLocation(request, g.id));
-    return r;
-}
-
-Response notModifiedOrGroup(const StoredGroup &g, const Request &request,
-                            const ServiceConfig &config) {
-    const std::string &tag = request.ifNoneMatch;
-    if (!tag.empty() && (tag == "*" || versionFromEtag(tag) == std::to_string(g.version))) {
-        Response r;
-        r.status = 304;
-        r.headers.emplace_back("ETag", etagFor(g.version));
-        return r;
-    }
-    return groupResponse(200, g, request, config);
+    return resourceResponse(status, renderStoredGroup(g, request, config), g.version,
+                            groupLocation(request, g.id));
 }
 
 Expected<GroupWrite> finishGroupWrite(JsonDoc doc, const ServiceConfig &config,
@@ -346,7 +330,7 @@ std::optional<Response> groupWriteFailure(const redisReply &reply, const std::st
     std::string detail(store::textAt(reply, 1));
     if (status == "ok") return std::nullopt;
     if (status == "notfound") return errorResponse(notFound("Group " + id + " not found"));
-    if (auto taken = uniqueValueConflict(reply)) return taken;
+    if (auto taken = uniqueValueConflict(store::readWriteOutcome(reply))) return taken;
     if (status == "uniqueness") {
         return errorResponse(uniqueness("displayName '" + displayName + "' is already taken"));
     }

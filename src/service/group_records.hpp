@@ -73,8 +73,6 @@ Expected<JsonDoc> renderStoredGroup(const StoredGroup &group, const Request &req
 // 200/201 with the body, ETag and (for 201) Location.
 Response groupResponse(int status, const StoredGroup &group, const Request &request,
                        const ServiceConfig &config);
-Response notModifiedOrGroup(const StoredGroup &group, const Request &request,
-                            const ServiceConfig &config);
 
 // A group document ready to be written.
 struct GroupWrite {

@@ -14,9 +14,12 @@ namespace {
 
 using store::textAt;
 
-class CreateGroup final : public Exchange {
+// POST /Groups creates (the route names no id); PUT /Groups/{id} replaces
+// the document and the whole member list, which the script applies as a
+// diff against the stored one. Both take a whole body the same way.
+class WriteGroup final : public ResourceExchange {
 public:
-    CreateGroup(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
@@ -25,36 +28,42 @@ public:
         auto write = prepareGroupWrite(request_, config_);
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
-        if (auto refused = syntheticGroupRefusal(request_, config_, "", &write_.displayName)) {
+        if (auto refused = syntheticGroupRefusal(request_, config_, id_, &write_.displayName)) {
             return errorResponse(*refused);
         }
-        group_.id = newResourceId();
-        return createGroupCommand(request_, config_, group_.id, write_,
-                                  memberCap(config_, membersWanted(*projection)));
+        long long cap = memberCap(config_, membersWanted(*projection));
+        if (creating()) {
+            group_.id = newResourceId();
+            return createGroupCommand(request_, config_, group_.id, write_, cap);
+        }
+        group_.id = id_;
+        patch::MembersChange all;
+        all.clearFirst = true;
+        all.add = std::move(write_.members);
+        return updateGroupCommand(request_, config_, group_.id, &write_, all,
+                                  {versionFromEtag(request_.ifMatch), ""}, cap);
     }
 
     Step onReply(const redisReply &reply) override {
         if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
-        return groupResponse(201, group_, request_, config_);
+        return groupResponse(creating() ? 201 : 200, group_, request_, config_);
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
+    bool creating() const { return id_.empty(); }
+
     GroupWrite write_;
     StoredGroup group_;
 };
 
-class GetGroup final : public Exchange {
+class GetGroup final : public ResourceExchange {
 public:
-    GetGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
-        group_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     // excludedAttributes=members reads the group hash alone: a group of any
     // size costs the same.
     Step start() override {
+        group_.id = id_;
         auto projection = requestedProjection(request_);
         if (!projection) return errorResponse(projection.error());
         withMembers_ = membersWanted(*projection);
@@ -66,60 +75,18 @@ public:
         bool found = withMembers_ ? readGroupRecord(reply, 0, group_).has_value()
                                   : readGroupHead(reply, 0, group_);
         if (!found) return errorResponse(notFound("Group " + group_.id + " not found"));
-        return notModifiedOrGroup(group_, request_, config_);
-    }
-
-private:
-    Request request_;
-    const ServiceConfig &config_;
-    StoredGroup group_;
-    bool withMembers_ = false;
-};
-
-// PUT replaces the document and the whole member list; the script applies
-// the member list as a diff against the stored one.
-class ReplaceGroup final : public Exchange {
-public:
-    ReplaceGroup(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
-        group_.id = std::move(id);
-    }
-
-    Step start() override {
-        if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
-        auto projection = requestedProjection(request_);
-        if (!projection) return errorResponse(projection.error());
-        auto write = prepareGroupWrite(request_, config_);
-        if (!write) return errorResponse(write.error());
-        write_ = std::move(*write);
-        if (auto refused =
-                syntheticGroupRefusal(request_, config_, group_.id, &write_.displayName)) {
-            return errorResponse(*refused);
-        }
-        patch::MembersChange all;
-        all.clearFirst = true;
-        all.add = std::move(write_.members);
-        return updateGroupCommand(request_, config_, group_.id, &write_, all,
-                                  {versionFromEtag(request_.ifMatch), ""},
-                                  memberCap(config_, membersWanted(*projection)));
-    }
-
-    Step onReply(const redisReply &reply) override {
-        if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
+        if (auto unchanged = notModified(request_, group_.version)) return *unchanged;
         return groupResponse(200, group_, request_, config_);
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
-    GroupWrite write_;
     StoredGroup group_;
+    bool withMembers_ = false;
 };
 
-class DeleteGroup final : public Exchange {
+class DeleteGroup final : public ResourceExchange {
 public:
-    DeleteGroup(std::string id, Request r, const ServiceConfig &c)
-        : id_(std::move(id)), request_(std::move(r)), config_(c) {}
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
         if (auto refused = syntheticGroupRefusal(request_, config_, id_, nullptr)) {
@@ -141,55 +108,32 @@ public:
         return r;
     }
 
-private:
-    std::string id_;
-    Request request_;
-    const ServiceConfig &config_;
 };
-
-std::optional<std::string> groupIndexKey(const store::KeySpace &k, IndexName index) {
-    switch (index) {
-    case IndexName::DisplayName: return k.groupDisplayNameIndex();
-    case IndexName::ExternalId: return k.groupExternalIdIndex();
-    case IndexName::Created: return k.groupCreatedIndex();
-    case IndexName::LastModified: return k.groupModifiedIndex();
-    default: return std::nullopt;
-    }
-}
-
-Collection groupsQueryCollection(const Request &request, const ServiceConfig &config) {
-    Collection c;
-    c.type = &config.groupType();
-    c.endpoint = "/Groups";
-    c.keys = keysFor(request, config);
-    c.orderKey = c.keys.groups();
-    c.recordPrefix = c.keys.groupKeyPrefix();
-    c.indexKey = groupIndexKey;
-    c.memberSuffix = ":members";
-    return c;
-}
 
 // GET /Groups and POST /Groups/.search: the query engine finds, filters,
 // sorts and pages the groups (their records hold no members); when the
 // projection wants members, one more round trip reads a bounded member list
 // for each group of the page and adds it. `members eq` filters are answered
 // by the engine from the membership hashes.
-class ListGroups final : public Exchange {
+class ListGroups final : public RequestExchange {
 public:
     ListGroups(Request r, const ServiceConfig &c, bool search)
-        : request_(std::move(r)), config_(c), search_(search) {}
+        : RequestExchange(std::move(r), c), search_(search) {}
 
     Step start() override {
         if (auto list = listRequest()) {
             projection_ = list->projection;
             withMembers_ = membersWanted(projection_);
         }  // else the query engine reports the error
-        query_ = queryExchange(groupsQueryCollection(request_, config_), request_, config_, search_);
-        return fromQuery(query_->start());
+        PageSink sink;
+        if (withMembers_) sink = [this](JsonDoc page) { return readMembers(std::move(page)); };
+        query_ = queryExchange(groupsCollection(request_, config_), request_, config_, search_,
+                               std::move(sink));
+        return query_->start();
     }
 
     Step onReply(const redisReply &reply) override {
-        if (!readingMembers_) return fromQuery(query_->onReply(reply));
+        if (!readingMembers_) return query_->onReply(reply);
         if (store::isError(reply) || !store::isArray(reply)) return storeFailure(store::text(reply));
         return withMembers(reply);
     }
@@ -199,15 +143,14 @@ private:
         return parseListRequest(request_, config_, search_);
     }
 
-    Step fromQuery(Step step) {
-        auto *response = std::get_if<Response>(&step);
-        if (!response || !withMembers_ || response->status != 200) return step;
-        page_.Parse(response->body.c_str(), response->body.size());
-        if (page_.HasParseError() || !page_.IsObject()) return step;
+    // The page the query engine found, before its response: one more round
+    // trip reads the members of its groups.
+    Step readMembers(JsonDoc page) {
+        page_ = std::move(page);
         auto resources = page_.FindMember("Resources");
         if (resources == page_.MemberEnd() || !resources->value.IsArray() ||
             resources->value.Empty()) {
-            return step;
+            return jsonResponse(200, page_);
         }
         auto keys = keysFor(request_, config_);
         std::vector<std::string> args{keys.groupKeyPrefix(),
@@ -233,8 +176,6 @@ private:
         return jsonResponse(200, page_);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     bool search_;
     Projection projection_;
     bool withMembers_ = false;
@@ -246,13 +187,13 @@ private:
 }  // namespace
 
 std::unique_ptr<Exchange> createGroup(Request r, const ServiceConfig &c) {
-    return std::make_unique<CreateGroup>(std::move(r), c);
+    return std::make_unique<WriteGroup>("", std::move(r), c);
 }
 std::unique_ptr<Exchange> getGroup(std::string id, Request r, const ServiceConfig &c) {
     return std::make_unique<GetGroup>(std::move(id), std::move(r), c);
 }
 std::unique_ptr<Exchange> replaceGroup(std::string id, Request r, const ServiceConfig &c) {
-    return std::make_unique<ReplaceGroup>(std::move(id), std::move(r), c);
+    return std::make_unique<WriteGroup>(std::move(id), std::move(r), c);
 }
 std::unique_ptr<Exchange> deleteGroup(std::string id, Request r, const ServiceConfig &c) {
     return std::make_unique<DeleteGroup>(std::move(id), std::move(r), c);

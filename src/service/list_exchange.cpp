@@ -4,6 +4,7 @@
 
 #include "query_page.hpp"
 #include "query_sort.hpp"
+#include "scim/store/query_bounds.hpp"
 #include "scim/store/query_scripts.hpp"
 #include "scim/filter_prefilter.hpp"
 #include "scim/render_text.hpp"
@@ -13,17 +14,6 @@
 namespace scim {
 
 namespace {
-
-std::optional<std::string> userIndexKey(const store::KeySpace &k, IndexName index) {
-    switch (index) {
-    case IndexName::UserName: return k.userNameIndex();
-    case IndexName::ExternalId: return k.externalIdIndex();
-    case IndexName::Email: return k.emailIndex();
-    case IndexName::Created: return k.createdIndex();
-    case IndexName::LastModified: return k.modifiedIndex();
-    default: return std::nullopt;
-    }
-}
 
 // One resource as the read scripts return it (store::kRecordFields).
 std::optional<Match> recordAt(const redisReply &reply, size_t i, const Collection &c,
@@ -60,10 +50,14 @@ private:
     JsonAlloc pool_;
 };
 
-class QueryExchange final : public Exchange {
+class QueryExchange final : public RequestExchange {
 public:
-    QueryExchange(Collection c, Request r, const ServiceConfig &config, bool search)
-        : c_(std::move(c)), request_(std::move(r)), config_(config), search_(search) {}
+    QueryExchange(Collection c, Request r, const ServiceConfig &config, bool search,
+                  PageSink sink)
+        : RequestExchange(std::move(r), config),
+          c_(std::move(c)),
+          search_(search),
+          sink_(std::move(sink)) {}
 
     Step start() override {
         auto parsed = parseRequest();
@@ -82,12 +76,12 @@ public:
         if (!list_.filter) {
             if (list_.cursorPaging) return cursorCommand();
             if (auto order = indexedOrder()) return pageCommand(order->first, order->second);
-            return scanCommand("-inf");
+            return scanCommand(store::kSeqStart);
         }
         if (auto probe = planProbe(*list_.filter, *c_.type, config_.indexes(*c_.type))) {
             if (auto cmd = candidatesCommand(*probe)) return std::move(*cmd);
         }
-        return scanCommand("-inf");
+        return scanCommand(store::kSeqStart);
     }
 
     Step onReply(const redisReply &reply) override {
@@ -144,7 +138,7 @@ private:
         phase_ = Phase::Cursor;
         const auto &cur = list_.cursor;
         bool forwards = !cur || cur->after;
-        std::string bound = cur ? "(" + std::to_string(cur->seq) : "-inf";
+        std::string bound = cur ? store::seqAfter(cur->seq) : store::kSeqStart;
         return store::scriptCall(store::scanRecordsScript(), {c_.orderKey},
                                  {bound, forwards ? "asc" : "desc", std::to_string(list_.count + 1),
                                   c_.recordPrefix});
@@ -153,9 +147,9 @@ private:
     std::optional<store::Command> candidatesCommand(const IndexProbe &probe) {
         std::string key;
         if (probe.kind == ProbeKind::Id) {
-            key = c_.recordPrefix + probe.min;
+            key = c_.recordPrefix + probe.value;
         } else if (probe.kind == ProbeKind::Set) {
-            key = c_.keys.memberOf(probe.min);
+            key = c_.keys.memberOf(probe.value);
         } else if (probe.index == IndexName::Declared) {
             key = c_.type == &config_.groupType() ? c_.keys.groupIndex(probe.path)
                                                    : c_.keys.userIndex(probe.path);
@@ -165,8 +159,9 @@ private:
             key = *k;
         }
         phase_ = Phase::Candidates;
+        store::RangeBounds range = store::rangeBounds(probe);
         return store::scriptCall(store::fetchCandidatesScript(), {key},
-                                 withProbes({probeMode(probe.kind), probe.min, probe.max,
+                                 withProbes({probeMode(probe.kind), range.min, range.max,
                                              std::to_string(config_.maxCandidates), c_.recordPrefix}));
     }
 
@@ -250,7 +245,7 @@ private:
     }
 
     Step onCandidates(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "toomany") return scanCommand("-inf");
+        if (store::textAt(reply, 0) == "toomany") return scanCommand(store::kSeqStart);
         std::vector<Match> matches;
         for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
             auto m = matchAt(reply, i, true);
@@ -276,7 +271,7 @@ private:
             if (!m) continue;
             if (auto e = take(std::move(*m))) return errorResponse(*e);
         }
-        if (records == config_.scanBatch) return scanCommand("(" + std::to_string(lastSeq));
+        if (records == config_.scanBatch) return scanCommand(store::seqAfter(lastSeq));
         return finish();
     }
 
@@ -346,8 +341,10 @@ private:
 
     // Written straight to text: each record is copied from its stored text
     // (scim/render_text.hpp) when no projection is asked and the record
-    // allows it, else rendered and projected in the scratch pool.
-    Response listResponse() {
+    // allows it, else rendered and projected in the scratch pool. A page
+    // that goes on to a sink (groups whose members are wanted) is a document.
+    Step listResponse() {
+        if (sink_) return sink_(pageDocument());
         auto &page = collector_->page();
         // Sized for the whole body at once: no regrowth while writing.
         size_t estimate = 512;
@@ -397,10 +394,41 @@ private:
         resource.Accept(w);
     }
 
+    JsonDoc pageDocument() {
+        auto &page = collector_->page();
+        JsonDoc out(rapidjson::kObjectType);
+        auto &a = out.GetAllocator();
+        Json schemas(rapidjson::kArrayType);
+        schemas.PushBack(jstr(kListResponseUrn, a), a);
+        out.AddMember("schemas", schemas, a);
+        out.AddMember("totalResults", Json(static_cast<int64_t>(total_)), a);
+        out.AddMember("itemsPerPage", Json(static_cast<int64_t>(page.size())), a);
+        if (!list_.cursorPaging) {
+            out.AddMember("startIndex", Json(static_cast<int64_t>(list_.startIndex)), a);
+        } else {
+            if (moreAfter_ && !page.empty()) {
+                out.AddMember("nextCursor", jstr(encodeCursor({true, page.back().seq}), a), a);
+            }
+            if (moreBefore_ && !page.empty()) {
+                out.AddMember("previousCursor", jstr(encodeCursor({false, page.front().seq}), a), a);
+            }
+        }
+        Json resources(rapidjson::kArrayType);
+        for (const Match &m : page) {
+            ScratchPool::Lease lease{scratch_};
+            Json resource;
+            if (!renderRecord(m, a, resource)) continue;
+            // Even when empty: it drops what is returned only on request.
+            applyProjection(resource, *c_.type, list_.projection, a);
+            resources.PushBack(resource, a);
+        }
+        out.AddMember("Resources", resources, a);
+        return out;
+    }
+
     Collection c_;
-    Request request_;
-    const ServiceConfig &config_;
     bool search_;
+    PageSink sink_;
     ListRequest list_;
     size_t scanned_ = 0;  // records examined by scan batches
     Phase phase_ = Phase::Page;
@@ -429,21 +457,11 @@ Expected<ListRequest> parseListRequest(const Request &request, const ServiceConf
     return listRequestFromSearch(*body, listLimits(config));
 }
 
-Collection usersCollection(const Request &request, const ServiceConfig &config) {
-    Collection c;
-    c.type = &config.userType();
-    c.endpoint = "/Users";
-    c.keys = keysFor(request, config);
-    c.orderKey = c.keys.users();
-    c.recordPrefix = c.keys.userKeyPrefix();
-    c.indexKey = userIndexKey;
-    return c;
-}
-
 std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
-                                        const ServiceConfig &config, bool search) {
+                                        const ServiceConfig &config, bool search,
+                                        PageSink sink) {
     return std::make_unique<QueryExchange>(std::move(collection), std::move(request), config,
-                                           search);
+                                           search, std::move(sink));
 }
 
 }  // namespace scim

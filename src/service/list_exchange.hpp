@@ -4,31 +4,16 @@
 // cursor.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
+#include "collections.hpp"
 #include "exchanges.hpp"
 #include "scim/list_request.hpp"
 #include "scim/query_plan.hpp"
-#include "scim/store/keys.hpp"
 
 namespace scim {
-
-// One resource type's records in Redis.
-struct Collection {
-    const ResourceType *type = nullptr;
-    std::string endpoint;      // "/Users"
-    std::string orderKey;      // ids scored by creation sequence
-    std::string recordPrefix;  // "<base>user:" + id is a record hash
-    // The key of an index this collection keeps, or nullopt.
-    std::optional<std::string> (*indexKey)(const store::KeySpace &, IndexName) = nullptr;
-    store::KeySpace keys{"", ""};
-    // Groups: the suffix of a group's members hash, so that filters on
-    // `members` can be answered (records carry no member list).
-    std::string memberSuffix;
-};
-
-Collection usersCollection(const Request &request, const ServiceConfig &config);
 
 // The configured limits on list parameters.
 ListLimits listLimits(const ServiceConfig &config);
@@ -37,9 +22,14 @@ ListLimits listLimits(const ServiceConfig &config);
 Expected<ListRequest> parseListRequest(const Request &request, const ServiceConfig &config,
                                        bool search);
 
+// What becomes of a found page, a ListResponse document: by default its 200
+// response; ListGroups reads the page's members first.
+using PageSink = std::function<Exchange::Step(JsonDoc page)>;
+
 // `search`: the request body is a SearchRequest, else the query string
 // holds the parameters.
 std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
-                                        const ServiceConfig &config, bool search);
+                                        const ServiceConfig &config, bool search,
+                                        PageSink sink = nullptr);
 
 }  // namespace scim

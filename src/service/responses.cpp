@@ -30,6 +30,48 @@ Response jsonResponse(int status, const Json &body) {
     return r;
 }
 
+namespace {
+
+Response withResourceHeaders(Response r, uint64_t version, const std::string &location) {
+    r.headers.emplace_back("ETag", etagFor(version));
+    if (r.status == 201) r.headers.emplace_back("Location", location);
+    return r;
+}
+
+}  // namespace
+
+Response resourceResponse(int status, const Expected<JsonDoc> &rendered, uint64_t version,
+                          const std::string &location) {
+    if (!rendered) return errorResponse(rendered.error());
+    return withResourceHeaders(jsonResponse(status, *rendered), version, location);
+}
+
+Response resourceResponse(int status, Expected<std::string> rendered, uint64_t version,
+                          const std::string &location) {
+    if (!rendered) return errorResponse(rendered.error());
+    Response r;
+    r.status = status;
+    r.body = std::move(*rendered);
+    return withResourceHeaders(std::move(r), version, location);
+}
+
+Response noContent(uint64_t version) {
+    Response r;
+    r.status = 204;
+    r.headers.emplace_back("ETag", etagFor(version));
+    return r;
+}
+
+std::optional<Response> notModified(const Request &request, uint64_t version) {
+    const std::string &tag = request.ifNoneMatch;
+    if (tag.empty() || (tag != "*" && versionFromEtag(tag) != std::to_string(version))) {
+        return std::nullopt;
+    }
+    Response r = noContent(version);
+    r.status = 304;
+    return r;
+}
+
 std::unique_ptr<Exchange> immediate(Response response) {
     return std::make_unique<Immediate>(std::move(response));
 }

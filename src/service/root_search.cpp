@@ -13,9 +13,9 @@ namespace scim {
 
 namespace {
 
-class RootSearch final : public Exchange {
+class RootSearch final : public RequestExchange {
 public:
-    RootSearch(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
+    using RequestExchange::RequestExchange;
 
     Step start() override {
         auto body = parseJson(request_.body, config_.json);
@@ -88,8 +88,6 @@ private:
         return jsonResponse(200, merged_);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     JsonDoc body_;
     JsonDoc merged_;
     Json resources_{rapidjson::kArrayType};

@@ -49,29 +49,23 @@ bool is(std::string_view method, const char *name) { return method == name; }
 // Collection endpoints: /Users, /Users/.search, /Users/{id}.
 std::variant<Route, Response> matchResource(Endpoint ep, std::string_view method,
                                             std::string_view rest) {
-    Route route{ep, "", false, false};
     if (rest.empty()) {
-        if (is(method, "GET")) return route;
-        if (is(method, "POST")) {
-            route.needsBody = true;
-            return route;
-        }
+        if (is(method, "GET")) return Route{ep, "", Operation::List, false};
+        if (is(method, "POST")) return Route{ep, "", Operation::Create, true};
         return methodNotAllowedFor(method, "GET, POST");
     }
     if (rest == ".search") {
         if (!is(method, "POST")) return methodNotAllowedFor(method, "POST");
-        route.search = route.needsBody = true;
-        return route;
+        return Route{ep, "", Operation::Search, true};
     }
     if (rest.find('/') != std::string_view::npos) {
         return errorResponse(notFound("no such resource path"));
     }
-    route.id = std::string(rest);
-    if (is(method, "GET") || is(method, "DELETE")) return route;
-    if (is(method, "PUT") || is(method, "PATCH")) {
-        route.needsBody = true;
-        return route;
-    }
+    std::string id(rest);
+    if (is(method, "GET")) return Route{ep, std::move(id), Operation::Get, false};
+    if (is(method, "DELETE")) return Route{ep, std::move(id), Operation::Delete, false};
+    if (is(method, "PUT")) return Route{ep, std::move(id), Operation::Replace, true};
+    if (is(method, "PATCH")) return Route{ep, std::move(id), Operation::Patch, true};
     return methodNotAllowedFor(method, "GET, PUT, PATCH, DELETE");
 }
 
@@ -82,7 +76,7 @@ std::variant<Route, Response> matchDiscovery(Endpoint ep, std::string_view metho
     if (!rest.empty() && (!allowId || rest.find('/') != std::string_view::npos)) {
         return errorResponse(notFound("no such discovery resource"));
     }
-    return Route{ep, std::string(rest), false, false};
+    return Route{ep, std::string(rest), Operation::Get, false};
 }
 
 }  // namespace
@@ -127,12 +121,12 @@ std::variant<Route, Response> matchRoute(std::string_view method, std::string_vi
     case Endpoint::Search:
         if (!rest.empty()) return errorResponse(notFound("no such endpoint"));
         if (!is(method, "POST")) return methodNotAllowedFor(method, "POST");
-        return Route{Endpoint::Search, "", true, true};
+        return Route{Endpoint::Search, "", Operation::Search, true};
     case Endpoint::Bulk:
         if (!is(method, "POST")) return methodNotAllowedFor(method, "POST");
-        return Route{Endpoint::Bulk, "", false, true};
+        return Route{Endpoint::Bulk, "", Operation::Bulk, true};
     case Endpoint::Me:
-        return Route{Endpoint::Me, std::string(rest), false, false};
+        return Route{Endpoint::Me, std::string(rest), Operation::Get, false};
     }
     return errorResponse(notFound("no such endpoint"));
 }

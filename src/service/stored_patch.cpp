@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <random>
 
-#include "exchanges.hpp"
+#include "scim/store/reply.hpp"
 
 namespace scim {
 
@@ -47,6 +47,21 @@ std::optional<unsigned> ContentionBackoff::next() {
                                             : std::max(ceiling_ / 2, 2u);
     left_ -= wait;
     return wait;
+}
+
+bool PatchRetry::lostRace(const store::WriteOutcome &write) const {
+    return !clientPrecondition_ && write.kind == store::WriteOutcome::Kind::Precondition;
+}
+
+bool PatchRetry::lostRace(const redisReply &writeReply) const {
+    return !clientPrecondition_ && store::textAt(writeReply, 0) == "precondition";
+}
+
+Exchange::Step PatchRetry::readAgain(store::Command read) {
+    auto wait = backoff_.next();
+    if (!wait) return contendedResponse();
+    read.delayMillis = *wait;
+    return read;
 }
 
 }  // namespace scim

@@ -1,13 +1,15 @@
 // What a User and a Group PATCH share: the If-Match check against the
-// version read, and the operations applied to the stored document.
+// version read, the operations applied to the stored document, and the
+// retry of a write that lost a race.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "exchanges.hpp"
 #include "scim/patch.hpp"
-#include "scim/service/service.hpp"
+#include "scim/store/write_outcome.hpp"
 
 namespace scim {
 
@@ -42,6 +44,25 @@ private:
     int64_t left_;
     unsigned ceiling_ = 2;
     unsigned attempts_ = 0;
+};
+
+// The compare-and-set loop of a PATCH: read, apply, write conditionally on
+// what was read. A write refused as "precondition" when the client sent no
+// If-Match lost the race to a concurrent writer (the refusal is the client's
+// 412 otherwise): the exchange reads again after a backoff wait, or answers
+// 503 (contendedResponse) once the budget is spent.
+class PatchRetry {
+public:
+    PatchRetry(const Request &request, const ServiceConfig &config)
+        : clientPrecondition_(!request.ifMatch.empty()), backoff_(config.contentionBudgetMillis) {}
+    bool lostRace(const store::WriteOutcome &write) const;
+    bool lostRace(const redisReply &writeReply) const;  // until the Group scripts are typed
+    // `read` again, delayed by the next wait; or the 503.
+    Exchange::Step readAgain(store::Command read);
+
+private:
+    bool clientPrecondition_;
+    ContentionBackoff backoff_;
 };
 
 }  // namespace scim

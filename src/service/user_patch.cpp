@@ -5,7 +5,6 @@
 #include "scim/resource.hpp"
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
-#include "scim/store/reply.hpp"
 #include "stored_patch.hpp"
 #include "user_records.hpp"
 
@@ -27,14 +26,12 @@ bool wantsNoContent(const Request &request, const ServiceConfig &config) {
     return config.patchResponse == PatchResponse::NoContent;
 }
 
-class PatchUser final : public Exchange {
+class PatchUser final : public ResourceExchange {
 public:
-    PatchUser(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c), backoff_(c.contentionBudgetMillis) {
-        user_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
+        user_.id = id_;
         auto body = parseJson(request_.body, config_.json);
         if (!body) return errorResponse(body.error());
         body_ = std::move(*body);
@@ -42,20 +39,20 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeFailure(store::text(reply));
-        return writing_ ? afterWrite(reply) : afterRead(reply);
+        return writing_ ? afterWrite(store::readUserWriteReply(reply))
+                        : afterRead(store::readUserReply(reply));
     }
 
 private:
-    Step read() {
+    store::Command read() {
         writing_ = false;
         return readUserCommand(request_, config_, user_.id);
     }
 
-    Step afterRead(const redisReply &reply) {
-        auto stored = storedUserWithGroups(reply, user_.id);
-        if (!stored) return errorResponse(notFound("User " + user_.id + " not found"));
-        user_ = std::move(*stored);
+    Step afterRead(store::ReadOutcome<store::UserRecord> read) {
+        if (read.error) return storeFailure(*read.error);
+        if (!read.record) return errorResponse(notFound("User " + user_.id + " not found"));
+        user_ = storedUserWithGroups(std::move(*read.record), user_.id);
         JsonDoc doc;
         auto outcome = applyToStored({config_.userType(), user_.id, user_.doc, user_.version},
                                      body_, request_, doc);
@@ -70,36 +67,25 @@ private:
                                   std::to_string(user_.version), joined(outcome->changedAttributes));
     }
 
-    Step afterWrite(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "precondition" && request_.ifMatch.empty()) {
-            // Someone wrote in between: apply again to the new version.
-            auto wait = backoff_.next();
-            if (!wait) return contendedResponse();
-            auto again = read();
-            std::get<store::Command>(again).delayMillis = *wait;
-            return again;
-        }
-        if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
-        readReplaceResult(reply, user_);
+    Step afterWrite(const store::UserWriteResult &result) {
+        // Someone wrote in between: apply again to the new version.
+        if (retry_.lostRace(result.outcome)) return retry_.readAgain(read());
+        if (auto failed = replaceFailure(result.outcome, user_.id, write_.userName)) return *failed;
+        readReplaceResult(result, user_);
         user_.doc = write_.docText;
         return respond();
     }
 
     Response respond() {
         if (!wantsNoContent(request_, config_)) return userResponse(200, user_, request_, config_);
-        Response r;
-        r.status = 204;
-        r.headers.emplace_back("ETag", etagFor(user_.version));
-        return r;
+        return noContent(user_.version);
     }
 
-    Request request_;
-    const ServiceConfig &config_;
     JsonDoc body_;
     StoredUser user_;
     UserWrite write_;
     bool writing_ = false;
-    ContentionBackoff backoff_;
+    PatchRetry retry_{request_, config_};
 };
 
 }  // namespace

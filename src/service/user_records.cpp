@@ -9,7 +9,6 @@
 #include "scim/render_text.hpp"
 #include "scim/resource.hpp"
 #include "scim/store/group_scripts.hpp"
-#include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 #include "scim/store/user_index.hpp"
 #include "role_context.hpp"
@@ -87,14 +86,8 @@ Expected<std::string> renderStoredUser(const StoredUser &user, const Request &re
 
 Response userResponse(int status, const StoredUser &user, const Request &request,
                       const ServiceConfig &config) {
-    auto rendered = renderStoredUser(user, request, config);
-    if (!rendered) return errorResponse(rendered.error());
-    Response r;
-    r.status = status;
-    r.body = std::move(*rendered);
-    r.headers.emplace_back("ETag", etagFor(user.version));
-    if (status == 201) r.headers.emplace_back("Location", userLocation(request, user.id));
-    return r;
+    return resourceResponse(status, renderStoredUser(user, request, config), user.version,
+                            userLocation(request, user.id));
 }
 
 std::string activeFlag(const Json &doc) {
@@ -114,35 +107,23 @@ Response storeFailure(std::string_view what) {
 
 store::Command readUserCommand(const Request &request, const ServiceConfig &config,
                                const std::string &id) {
-    auto keys = keysFor(request, config);
-    return store::scriptCall(store::readUserWithGroupsScript(), {keys.user(id), keys.memberOf(id)},
-                             {keys.groupKeyPrefix()});
+    return store::readUser(keysFor(request, config), id);
 }
 
-std::optional<StoredUser> storedUserWithGroups(const redisReply &reply, std::string id) {
-    auto user = storedUserFrom(reply, std::move(id));
-    if (!user) return user;
-    for (size_t i = 4; i + 2 <= reply.elements; i += 2) {
-        user->groups.push_back({std::string(store::textAt(reply, i)),
-                                std::string(store::textAt(reply, i + 1))});
-    }
-    // Redis sets have no order; a stable one keeps ETag-equal bodies equal.
-    std::sort(user->groups.begin(), user->groups.end(), [](const UserGroup &a, const UserGroup &b) {
-        return std::tie(a.display, a.id) < std::tie(b.display, b.id);
-    });
-    return user;
-}
-
-std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id, size_t offset) {
-    if (!store::isArray(reply) || reply.elements < offset + 4) return std::nullopt;
-    const redisReply *doc = store::element(reply, offset);
-    if (!doc || doc->type != REDIS_REPLY_STRING) return std::nullopt;
+StoredUser storedUserWithGroups(store::UserRecord record, std::string id) {
     StoredUser u;
     u.id = std::move(id);
-    u.doc = std::string(store::text(*doc));
-    u.version = static_cast<uint64_t>(store::integer(*store::element(reply, offset + 1)).value_or(1));
-    u.created = std::string(store::textAt(reply, offset + 2));
-    u.lastModified = std::string(store::textAt(reply, offset + 3));
+    u.doc = std::move(record.doc);
+    u.version = record.version;
+    u.created = std::move(record.created);
+    u.lastModified = std::move(record.lastModified);
+    for (auto &[groupId, display] : record.groups) {
+        u.groups.push_back({std::move(groupId), std::move(display)});
+    }
+    // Redis sets have no order; a stable one keeps ETag-equal bodies equal.
+    std::sort(u.groups.begin(), u.groups.end(), [](const UserGroup &a, const UserGroup &b) {
+        return std::tie(a.display, a.id) < std::tie(b.display, b.id);
+    });
     return u;
 }
 
@@ -173,18 +154,29 @@ Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &co
     return finishWrite(std::move(normalized->doc), normalized->password, config);
 }
 
+store::UserFields userFields(const Request &request, const ServiceConfig &config,
+                             const std::string &id, const UserWrite &w) {
+    auto keys = keysFor(request, config);
+    return {id,
+            w.userName,
+            w.docText,
+            w.passwordHash,
+            activeFlag(w.doc),
+            store::userIndexEntries(w.doc, id, uniqueIndexes(keys, config, config.userType())),
+            claimedKeyArg(request, config)};
+}
+
+store::WriteStamp writeStamp(const Request &request, const ServiceConfig &config) {
+    return {formatTimestamp(request.nowMillis), request.nowMillis, request.tokenName,
+            config.eventsMaxLen};
+}
+
 store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const UserWrite &w,
                                   const std::string &expectedVersion, const std::string &changed) {
-    return store::scriptCall(
-        store::replaceUserScript(), store::userWriteKeys(keysFor(request, config), id),
-        {id, lower(w.userName), w.userName, w.docText, formatTimestamp(request.nowMillis),
-         w.passwordHash, activeFlag(w.doc), expectedVersion, request.tokenName,
-         std::to_string(config.eventsMaxLen), changed, std::to_string(request.nowMillis),
-         store::userIndexEntries(w.doc, id, uniqueIndexes(keysFor(request, config), config,
-                                                          config.userType())),
-         claimedKeyArg(request, config),
-         roleContextArg(request, config)});
+    return store::replaceUser(keysFor(request, config),
+                              {userFields(request, config, id, w), expectedVersion, changed,
+                               writeStamp(request, config), roleContextArg(request, config)});
 }
 
 Response uniquenessConflict(const std::string &userName) {
@@ -209,11 +201,12 @@ std::vector<store::UniqueIndex> uniqueIndexes(const store::KeySpace &keys,
     return out;
 }
 
-std::optional<Response> uniqueValueConflict(const redisReply &reply) {
-    if (store::textAt(reply, 0) != "uniqueness" || reply.elements < 4) return std::nullopt;
-    return errorResponse(uniqueness("attribute '" + std::string(store::textAt(reply, 2)) +
-                                    "' value '" + std::string(store::textAt(reply, 3)) +
-                                    "' is already taken"));
+std::optional<Response> uniqueValueConflict(const store::WriteOutcome &outcome) {
+    if (outcome.kind != store::WriteOutcome::Kind::Uniqueness || outcome.attribute.empty()) {
+        return std::nullopt;
+    }
+    return errorResponse(uniqueness("attribute '" + outcome.attribute + "' value '" +
+                                    outcome.value + "' is already taken"));
 }
 
 std::string claimedKeyArg(const Request &request, const ServiceConfig &config) {
@@ -221,31 +214,32 @@ std::string claimedKeyArg(const Request &request, const ServiceConfig &config) {
 }
 
 // The identifier is named: the IdP admin must learn which one to change.
-Response claimedConflict(const redisReply &reply) {
-    return errorResponse(uniqueness(std::string(store::textAt(reply, 1)) + " '" +
-                                    std::string(store::textAt(reply, 2)) +
+Response claimedConflict(const store::WriteOutcome &outcome) {
+    return errorResponse(uniqueness(outcome.attribute + " '" + outcome.value +
                                     "' belongs to an account this organisation does not manage"));
 }
 
-std::optional<Response> replaceFailure(const redisReply &reply, const std::string &id,
+std::optional<Response> replaceFailure(const store::WriteOutcome &outcome, const std::string &id,
                                        const std::string &userName) {
-    std::string_view status = store::textAt(reply, 0);
-    if (status == "ok") return std::nullopt;
-    if (status == "notfound") return errorResponse(notFound("User " + id + " not found"));
-    if (auto taken = uniqueValueConflict(reply)) return taken;
-    if (status == "uniqueness") return uniquenessConflict(userName);
-    if (status == "claimed") return claimedConflict(reply);
-    if (status == "precondition") {
+    using Kind = store::WriteOutcome::Kind;
+    switch (outcome.kind) {
+    case Kind::Ok: return std::nullopt;
+    case Kind::NotFound: return errorResponse(notFound("User " + id + " not found"));
+    case Kind::Uniqueness:
+        if (auto taken = uniqueValueConflict(outcome)) return taken;
+        return uniquenessConflict(userName);
+    case Kind::Claimed: return claimedConflict(outcome);
+    case Kind::Precondition:
         return errorResponse(preconditionFailed("If-Match does not match the current version W/\"" +
-                                                std::string(store::textAt(reply, 1)) + "\""));
+                                                outcome.version + "\""));
+    default: return storeFailure(outcome.error);
     }
-    return storeFailure(store::text(reply));
 }
 
-void readReplaceResult(const redisReply &reply, StoredUser &user) {
-    user.version = store::integer(*store::element(reply, 1)).value_or(1);
-    user.created = std::string(store::textAt(reply, 2));
-    user.lastModified = std::string(store::textAt(reply, 3));
+void readReplaceResult(const store::UserWriteResult &result, StoredUser &user) {
+    user.version = result.version;
+    user.created = result.created;
+    user.lastModified = result.lastModified;
 }
 
 }  // namespace scim

@@ -8,6 +8,7 @@
 #include "exchanges.hpp"
 #include "scim/store/keys.hpp"
 #include "scim/store/user_index.hpp"
+#include "scim/store/user_scripts.hpp"
 
 namespace scim {
 
@@ -27,17 +28,11 @@ struct StoredUser {
     std::vector<UserGroup> groups;  // from the memberof index, when it was read
 };
 
-// HMGET fields, in the order StoredUser expects them after the id.
-inline const char *const kUserFields[] = {"doc", "version", "created", "lastModified"};
-
-// Reads a user and the groups it is in (store::readUserWithGroupsScript):
-// the command and its reply.
+// Reads a user and the groups it is in (store::readUser).
 store::Command readUserCommand(const Request &request, const ServiceConfig &config,
                                const std::string &id);
-std::optional<StoredUser> storedUserWithGroups(const redisReply &reply, std::string id);
-// The kUserFields of a user from element `offset` of a reply.
-std::optional<StoredUser> storedUserFrom(const redisReply &reply, std::string id,
-                                         size_t offset = 0);
+// The user a read found, its groups in a stable order.
+StoredUser storedUserWithGroups(store::UserRecord record, std::string id);
 
 // A user document ready to be written: what POST, PUT and PATCH share.
 struct UserWrite {
@@ -56,6 +51,12 @@ Expected<UserWrite> prepareWrite(const Request &request, const ServiceConfig &co
 Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &password,
                                 const ServiceConfig &config, bool checkExtensions = true);
 
+// What create and replace store of `write` as user `id`.
+store::UserFields userFields(const Request &request, const ServiceConfig &config,
+                             const std::string &id, const UserWrite &write);
+// The time, token and stream cap every write script stamps.
+store::WriteStamp writeStamp(const Request &request, const ServiceConfig &config);
+
 // The replace script for PUT and PATCH; `expectedVersion` "" writes
 // unconditionally, `changed` lists attributes for the change event.
 store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
@@ -67,18 +68,18 @@ Response uniquenessConflict(const std::string &userName);
 std::vector<store::UniqueIndex> uniqueIndexes(const store::KeySpace &keys,
                                               const ServiceConfig &config,
                                               const ResourceType &rt);
-// 409 for a write script's {'uniqueness', holder, path, value} reply (a
-// unique extension attribute), nullopt for any other reply.
-std::optional<Response> uniqueValueConflict(const redisReply &reply);
+// 409 for a write refused by a unique extension attribute, nullopt for any
+// other outcome.
+std::optional<Response> uniqueValueConflict(const store::WriteOutcome &outcome);
 // The claimed set's key for the write scripts, "" when the guard is off.
 std::string claimedKeyArg(const Request &request, const ServiceConfig &config);
-// 409 for a write script's {'claimed', attribute, value} reply.
-Response claimedConflict(const redisReply &reply);
-// The error response for a replace script's reply, or nullopt on "ok".
-std::optional<Response> replaceFailure(const redisReply &reply, const std::string &id,
+// 409 for a write refused by the claim guard.
+Response claimedConflict(const store::WriteOutcome &outcome);
+// The error response for a replace script's outcome, or nullopt on Ok.
+std::optional<Response> replaceFailure(const store::WriteOutcome &outcome, const std::string &id,
                                        const std::string &userName);
-// Fills version, created and lastModified from an "ok" reply.
-void readReplaceResult(const redisReply &reply, StoredUser &user);
+// Fills version, created and lastModified from an Ok result.
+void readReplaceResult(const store::UserWriteResult &result, StoredUser &user);
 
 // Renders a stored user (the response body), applying the request's
 // projection parameters. Returns an error for a projection the client got

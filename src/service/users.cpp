@@ -4,10 +4,7 @@
 #include "scim/ids.hpp"
 #include "scim/query_string.hpp"
 #include "scim/resource.hpp"
-#include "scim/store/reply.hpp"
-#include "scim/store/scripts.hpp"
-#include "scim/store/user_index.hpp"
-#include "scim/strings.hpp"
+#include "scim/store/user_scripts.hpp"
 #include "list_exchange.hpp"
 #include "role_context.hpp"
 #include "user_records.hpp"
@@ -16,11 +13,9 @@ namespace scim {
 
 namespace {
 
-using store::textAt;
-
-class CreateUser final : public Exchange {
+class CreateUser final : public RequestExchange {
 public:
-    CreateUser(Request r, const ServiceConfig &c) : request_(std::move(r)), config_(c) {}
+    using RequestExchange::RequestExchange;
 
     Step start() override {
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
@@ -29,74 +24,55 @@ public:
         write_ = std::move(*write);
         user_.id = newResourceId();
         user_.doc = write_.docText;
-        std::string now = formatTimestamp(request_.nowMillis);
-        auto keys = keysFor(request_, config_);
-        return store::scriptCall(
-            store::createUserScript(), store::userWriteKeys(keys, user_.id),
-            {user_.id, lower(write_.userName), write_.userName, write_.docText, now,
-             write_.passwordHash, activeFlag(write_.doc), request_.tokenName,
-             std::to_string(config_.eventsMaxLen), std::to_string(request_.nowMillis),
-             store::userIndexEntries(write_.doc, user_.id,
-                                     uniqueIndexes(keys, config_, config_.userType())),
-             claimedKeyArg(request_, config_),
-             roleContextArg(request_, config_)});
+        return store::createUser(keysFor(request_, config_),
+                                 {userFields(request_, config_, user_.id, write_),
+                                  writeStamp(request_, config_), roleContextArg(request_, config_)});
     }
 
     Step onReply(const redisReply &reply) override {
-        std::string_view status = textAt(reply, 0);
-        if (auto taken = uniqueValueConflict(reply)) return *taken;
-        if (status == "uniqueness") return uniquenessConflict(write_.userName);
-        if (status == "claimed") return claimedConflict(reply);
-        if (status != "ok") return storeFailure(store::text(reply));
+        using Kind = store::WriteOutcome::Kind;
+        store::UserWriteResult result = store::readUserWriteReply(reply);
+        switch (result.outcome.kind) {
+        case Kind::Ok: break;
+        case Kind::Uniqueness:
+            if (auto taken = uniqueValueConflict(result.outcome)) return *taken;
+            return uniquenessConflict(write_.userName);
+        case Kind::Claimed: return claimedConflict(result.outcome);
+        default: return storeFailure(result.outcome.error);
+        }
         user_.version = 1;
-        user_.created = std::string(textAt(reply, 2));
-        user_.lastModified = std::string(textAt(reply, 3));
+        user_.created = result.created;
+        user_.lastModified = result.lastModified;
         return userResponse(201, user_, request_, config_);
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
     UserWrite write_;
     StoredUser user_;
 };
 
-class GetUser final : public Exchange {
+class GetUser final : public ResourceExchange {
 public:
-    GetUser(std::string id, Request r, const ServiceConfig &c)
-        : id_(std::move(id)), request_(std::move(r)), config_(c) {}
+    using ResourceExchange::ResourceExchange;
 
     Step start() override { return readUserCommand(request_, config_, id_); }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeFailure(store::text(reply));
-        auto user = storedUserWithGroups(reply, id_);
-        if (!user) return errorResponse(notFound("User " + id_ + " not found"));
-        if (!request_.ifNoneMatch.empty() &&
-            (request_.ifNoneMatch == "*" ||
-             versionFromEtag(request_.ifNoneMatch) == std::to_string(user->version))) {
-            Response r;
-            r.status = 304;
-            r.headers.emplace_back("ETag", etagFor(user->version));
-            return r;
-        }
-        return userResponse(200, *user, request_, config_);
+        auto read = store::readUserReply(reply);
+        if (read.error) return storeFailure(*read.error);
+        if (!read.record) return errorResponse(notFound("User " + id_ + " not found"));
+        auto user = storedUserWithGroups(std::move(*read.record), id_);
+        if (auto unchanged = notModified(request_, user.version)) return *unchanged;
+        return userResponse(200, user, request_, config_);
     }
-
-private:
-    std::string id_;
-    Request request_;
-    const ServiceConfig &config_;
 };
 
-class ReplaceUser final : public Exchange {
+class ReplaceUser final : public ResourceExchange {
 public:
-    ReplaceUser(std::string id, Request r, const ServiceConfig &c)
-        : request_(std::move(r)), config_(c) {
-        user_.id = std::move(id);
-    }
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
+        user_.id = id_;
         if (auto refused = replacePreconditionRefusal(request_)) return errorResponse(*refused);
         auto write = prepareWrite(request_, config_);
         if (!write) return errorResponse(write.error());
@@ -109,51 +85,43 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (auto failed = replaceFailure(reply, user_.id, write_.userName)) return *failed;
-        readReplaceResult(reply, user_);
+        store::UserWriteResult result = store::readUserWriteReply(reply);
+        if (auto failed = replaceFailure(result.outcome, user_.id, write_.userName)) return *failed;
+        readReplaceResult(result, user_);
         return userResponse(200, user_, request_, config_);
     }
 
 private:
-    Request request_;
-    const ServiceConfig &config_;
     UserWrite write_;
     StoredUser user_;
 };
 
-class DeleteUser final : public Exchange {
+class DeleteUser final : public ResourceExchange {
 public:
-    DeleteUser(std::string id, Request r, const ServiceConfig &c)
-        : id_(std::move(id)), request_(std::move(r)), config_(c) {}
+    using ResourceExchange::ResourceExchange;
 
     Step start() override {
-        auto keys = keysFor(request_, config_);
         // The user leaves its groups in the same script.
-        bool soft = config_.userDelete == UserDelete::Soft;
-        return store::scriptCall(
-            store::deleteUserScript(), store::userDeleteKeys(keys, id_),
-            {id_, versionFromEtag(request_.ifMatch), formatTimestamp(request_.nowMillis),
-             request_.tokenName, std::to_string(config_.eventsMaxLen), keys.groupKeyPrefix(),
-             std::to_string(request_.nowMillis), soft ? "soft" : "hard",
-             roleContextArg(request_, config_)});
+        return store::deleteUser(keysFor(request_, config_),
+                                 {id_, versionFromEtag(request_.ifMatch),
+                                  config_.userDelete == UserDelete::Soft,
+                                  writeStamp(request_, config_), roleContextArg(request_, config_)});
     }
 
     Step onReply(const redisReply &reply) override {
-        std::string_view status = textAt(reply, 0);
-        if (status == "notfound") return errorResponse(notFound("User " + id_ + " not found"));
-        if (status == "precondition") {
+        using Kind = store::WriteOutcome::Kind;
+        store::WriteOutcome outcome = store::readWriteOutcome(reply);
+        if (outcome.kind == Kind::NotFound) {
+            return errorResponse(notFound("User " + id_ + " not found"));
+        }
+        if (outcome.kind == Kind::Precondition) {
             return errorResponse(preconditionFailed("If-Match does not match the current version"));
         }
-        if (status != "ok") return storeFailure(store::text(reply));
+        if (!outcome.ok()) return storeFailure(outcome.error);
         Response r;
         r.status = 204;
         return r;
     }
-
-private:
-    std::string id_;
-    Request request_;
-    const ServiceConfig &config_;
 };
 
 }  // namespace

@@ -8,129 +8,28 @@
 
 namespace scim::store {
 
-namespace {
-
-// Shared: a token hash as the registry keeps it.
-const char *const kTokenLua = R"lua(
-local function new_token(key, index, sha, id, name, tenant, now)
-  redis.call('HSET', key, 'id', id, 'name', name, 'tenant', tenant, 'created', now,
-             'lastUsed', '0', 'expires', '0', 'revoked', '0')
-  redis.call('HSET', index, id, sha)
-end
-local function taken(key, index, id)
-  return redis.call('EXISTS', key) == 1 or redis.call('HEXISTS', index, id) == 1
-end
-)lua";
-
-// KEYS: 1 token:<sha>, 2 tenant:<tenant>
-// ARGV: 1 sha, 2 id, 3 name, 4 tenant, 5 now
-const char *const kCreateToken = R"lua(
-if taken(KEYS[1], KEYS[2], ARGV[2]) then return {'collision'} end
-new_token(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5])
-return {'ok'}
-)lua";
-
-// KEYS: 1 tenant:<tenant>, 2 token:<new sha>
-// ARGV: 1 old id, 2 new sha, 3 new id, 4 tenant, 5 now, 6 grace, 7 token key
-//       prefix, 8 retention
-// The old token keeps working until now + grace (or its own earlier
-// expiry), then stays listed for the retention period.
-const char *const kRotateToken = R"lua(
-local oldSha = redis.call('HGET', KEYS[1], ARGV[1])
-if not oldSha then return {'notfound'} end
-local oldKey = ARGV[7] .. oldSha
-local cur = redis.call('HMGET', oldKey, 'name', 'expires', 'revoked')
-if not cur[1] then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  return {'notfound'}
-end
-if (cur[3] or '0') ~= '0' then return {'revoked'} end
-local now = tonumber(ARGV[5])
-local expires = tonumber(cur[2] or '0') or 0
-if expires ~= 0 and expires <= now then return {'expired'} end
-if taken(KEYS[2], KEYS[1], ARGV[3]) then return {'collision'} end
-local until_ = now + tonumber(ARGV[6])
-if expires ~= 0 and expires < until_ then until_ = expires end
-local text = string.format('%.0f', until_)
-redis.call('HSET', oldKey, 'expires', text)
-redis.call('PEXPIREAT', oldKey, string.format('%.0f', until_ + tonumber(ARGV[8])))
-new_token(KEYS[2], KEYS[1], ARGV[2], ARGV[3], cur[1], ARGV[4], ARGV[5])
-return {'ok', cur[1], text}
-)lua";
-
-// KEYS: 1 tenant:<tenant>
-// ARGV: 1 id, 2 now, 3 token key prefix, 4 retention
-// Revoking twice is not an error; the first time counts.
-const char *const kRevokeToken = R"lua(
-local sha = redis.call('HGET', KEYS[1], ARGV[1])
-if not sha then return {'notfound'} end
-local key = ARGV[3] .. sha
-local cur = redis.call('HMGET', key, 'name', 'revoked')
-if not cur[1] then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-  return {'notfound'}
-end
-if (cur[2] or '0') == '0' then
-  redis.call('HSET', key, 'revoked', ARGV[2])
-  redis.call('PEXPIRE', key, ARGV[4])
-end
-return {'ok', cur[1]}
-)lua";
-
-// KEYS: 1 tenant:<tenant>
-// ARGV: 1 token key prefix
-// Entries whose token hash has expired out of Redis are dropped on the way.
-const char *const kListTokens = R"lua(
-local out = {}
-local all = redis.call('HGETALL', KEYS[1])
-for i = 1, #all, 2 do
-  local t = redis.call('HMGET', ARGV[1] .. all[i + 1], 'name', 'created', 'lastUsed', 'expires',
-                       'revoked')
-  if t[1] then
-    out[#out + 1] = all[i]
-    for j = 1, 5 do out[#out + 1] = t[j] or '0' end
-  else
-    redis.call('HDEL', KEYS[1], all[i])
-  end
-end
-return out
-)lua";
-
-// KEYS: 1 token:<sha>
-// ARGV: 1 now
-const char *const kTouchToken = R"lua(
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'lastUsed', ARGV[1]) end
-return 0
-)lua";
-
-Script tokenScript(const char *name, const char *body) {
-    return makeScript(name, (std::string(kTokenLua) + body).c_str(), false);
-}
-
-}  // namespace
-
 const Script &createTokenScript() {
-    static const Script s = tokenScript("create_token", kCreateToken);
+    static const Script s = embeddedScript("create_token");
     return s;
 }
 
 const Script &rotateTokenScript() {
-    static const Script s = tokenScript("rotate_token", kRotateToken);
+    static const Script s = embeddedScript("rotate_token");
     return s;
 }
 
 const Script &revokeTokenScript() {
-    static const Script s = makeScript("revoke_token", kRevokeToken, false);
+    static const Script s = embeddedScript("revoke_token");
     return s;
 }
 
 const Script &listTokensScript() {
-    static const Script s = makeScript("list_tokens", kListTokens, false);
+    static const Script s = embeddedScript("list_tokens");
     return s;
 }
 
 const Script &touchTokenScript() {
-    static const Script s = makeScript("touch_token", kTouchToken, false);
+    static const Script s = embeddedScript("touch_token");
     return s;
 }
 
@@ -139,6 +38,76 @@ const std::vector<const Script *> &tokenScripts() {
                                                  &revokeTokenScript(), &listTokensScript(),
                                                  &touchTokenScript()};
     return all;
+}
+
+Command createToken(const TokenKeys &keys, const TokenIssue &t, const std::string &name) {
+    return scriptCall(createTokenScript(), {keys.token(t.sha256), keys.tenantTokens(t.tenant)},
+                      {t.sha256, t.id, name, t.tenant, std::to_string(t.nowMillis)});
+}
+
+Command rotateToken(const TokenKeys &keys, const TokenIssue &t, const std::string &oldId,
+                    int64_t graceMillis) {
+    return scriptCall(rotateTokenScript(), {keys.tenantTokens(t.tenant), keys.token(t.sha256)},
+                      {oldId, t.sha256, t.id, t.tenant, std::to_string(t.nowMillis),
+                       std::to_string(graceMillis), keys.tokenPrefix(),
+                       std::to_string(kTokenRetentionMillis)});
+}
+
+Command revokeToken(const TokenKeys &keys, const std::string &tenant, const std::string &id,
+                    int64_t nowMillis) {
+    return scriptCall(revokeTokenScript(), {keys.tenantTokens(tenant)},
+                      {id, std::to_string(nowMillis), keys.tokenPrefix(),
+                       std::to_string(kTokenRetentionMillis)});
+}
+
+Command listTokens(const TokenKeys &keys, const std::string &tenant) {
+    return scriptCall(listTokensScript(), {keys.tenantTokens(tenant)}, {keys.tokenPrefix()});
+}
+
+TokenWriteOutcome readTokenWriteReply(const redisReply &reply) {
+    using Kind = TokenWriteOutcome::Kind;
+    TokenWriteOutcome o;
+    if (isError(reply)) {
+        o.error = std::string(text(reply));
+        return o;
+    }
+    std::string_view status = textAt(reply, 0);
+    o.error = std::string(status);  // what an unexpected status reports
+    if (status == "ok") {
+        o.kind = Kind::Ok;
+        o.name = std::string(textAt(reply, 1));
+        o.oldExpires = std::string(textAt(reply, 2));
+    } else if (status == "collision") {
+        o.kind = Kind::Collision;
+    } else if (status == "notfound") {
+        o.kind = Kind::NotFound;
+    } else if (status == "revoked") {
+        o.kind = Kind::Revoked;
+    } else if (status == "expired") {
+        o.kind = Kind::Expired;
+    }
+    return o;
+}
+
+// id, name, created, lastUsed, expires, revoked for each token.
+ReadOutcome<std::vector<TokenEntry>> readTokenList(const redisReply &reply) {
+    constexpr size_t kFields = 6;
+    ReadOutcome<std::vector<TokenEntry>> out;
+    if (isError(reply)) {
+        out.error = std::string(text(reply));
+        return out;
+    }
+    if (!isArray(reply) || reply.elements % kFields != 0) {
+        out.error = "unexpected reply to list_tokens";
+        return out;
+    }
+    std::vector<TokenEntry> tokens;
+    for (size_t i = 0; i < reply.elements; i += kFields) {
+        auto at = [&](size_t f) { return std::string(textAt(reply, i + f)); };
+        tokens.push_back({at(0), at(1), at(2), at(3), at(4), at(5)});
+    }
+    out.record = std::move(tokens);
+    return out;
 }
 
 Command tokenLookup(const TokenKeys &keys, std::string_view sha256) {

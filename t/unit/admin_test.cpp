@@ -110,9 +110,10 @@ TEST(AdminCreate, StoresOnlyTheHashAndShowsTheSecretOnce) {
     ASSERT_EQ(cmd.numKeys, 2u);
     EXPECT_EQ(cmd.args[0], "scim:{#tokens}:token:" + sha);
     EXPECT_EQ(cmd.args[1], "scim:{#tokens}:tenant:acme");
-    EXPECT_EQ(cmd.args[2], sha);
-    EXPECT_EQ(cmd.args[3], sha.substr(0, 12));
-    EXPECT_EQ(cmd.args[4], "okta prod");
+    store::TokenKeys keys(c.keyPrefix);
+    // The hash, its 12-digit id, the tenant and the time, by name.
+    EXPECT_EQ(cmd.args,
+              store::createToken(keys, {sha, sha.substr(0, 12), "acme", kNow}, "okta prod").args);
     for (const std::string &a : cmd.args) EXPECT_EQ(a.find("secret-one"), std::string::npos);
 
     Response r = responseOf(ex->onReply(*FakeReply::strings({"ok"})));
@@ -133,7 +134,10 @@ TEST(AdminCreate, DrawsAnotherSecretOnAnIdCollision) {
                                 fixedSecrets({"first", "second", "third", "fourth"}));
     ex->start();
     store::Command again = commandOf(ex->onReply(*FakeReply::strings({"collision"})));
-    EXPECT_EQ(again.args[2], sha256Hex("second"));
+    std::string second = sha256Hex("second");
+    EXPECT_EQ(again.args, store::createToken(store::TokenKeys(c.keyPrefix),
+                                             {second, second.substr(0, 12), "acme", kNow}, "x")
+                              .args);
     ex->onReply(*FakeReply::strings({"collision"}));
     Response r = responseOf(ex->onReply(*FakeReply::strings({"collision"})));
     EXPECT_EQ(r.status, 500);
@@ -166,9 +170,10 @@ TEST(AdminRotate, GivesTheOldTokenItsGraceAndReturnsTheNewOne) {
     EXPECT_EQ(cmd.script, &store::rotateTokenScript());
     EXPECT_EQ(cmd.args[0], "scim:{#tokens}:tenant:acme");
     EXPECT_EQ(cmd.args[1], "scim:{#tokens}:token:" + sha);
-    EXPECT_EQ(cmd.args[2], "0123456789ab");
-    EXPECT_EQ(cmd.args[7], "600000");
-    EXPECT_EQ(cmd.args[8], "scim:{#tokens}:token:");
+    EXPECT_EQ(cmd.args, store::rotateToken(store::TokenKeys(c.keyPrefix),
+                                           {sha, sha.substr(0, 12), "acme", kNow},
+                                           "0123456789ab", 600000)
+                            .args);
 
     std::string expires = std::to_string(kNow + 600000);
     Response r = responseOf(ex->onReply(*FakeReply::strings({"ok", "okta", expires.c_str()})));
@@ -184,7 +189,11 @@ TEST(AdminRotate, DefaultsTheGraceAndRefusesBadOnes) {
     ServiceConfig c = config();
     AdminRoute rotate = route("POST", "/tenants/acme/tokens/0123456789ab/rotate");
     auto ex = makeAdminExchange(rotate, request("POST"), c, fixedSecrets({"s"}));
-    EXPECT_EQ(commandOf(ex->start()).args[7], std::to_string(kDefaultGraceSeconds * 1000));
+    std::string sha = sha256Hex("s");
+    EXPECT_EQ(commandOf(ex->start()).args,
+              store::rotateToken(store::TokenKeys(c.keyPrefix), {sha, sha.substr(0, 12), "acme", kNow},
+                                 "0123456789ab", kDefaultGraceSeconds * 1000)
+                  .args);
 
     for (const char *body : {R"({"graceSeconds":-1})", R"({"graceSeconds":"60"})",
                              R"({"graceSeconds":1.5})", R"({"graceSeconds":99999999})"}) {

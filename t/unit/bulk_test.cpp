@@ -7,6 +7,7 @@
 #include "exchange_support.hpp"
 #include "fake_reply.hpp"
 #include "scim/store/scripts.hpp"
+#include "scim/store/user_scripts.hpp"
 #include "service/bulk_plan.hpp"
 
 using namespace exchange_test;
@@ -181,7 +182,7 @@ TEST(BulkExchange, ACreatedIdFeedsTheLaterPathAndTheResponse) {
         c);
     auto first = std::get<store::Command>(ex->start());
     ASSERT_EQ(first.script, &store::createUserScript());  // the referenced one runs first
-    std::string id = first.args[10];
+    std::string id = store::createUserArgsOf(first).user.id;
     auto second = std::get<store::Command>(ex->onReply(
         *FakeReply::strings({"ok", "1", "2026-11-28T13:44:18.123Z", "2026-11-28T13:44:18.123Z"})));
     ASSERT_EQ(second.script, &store::deleteUserScript());

@@ -97,17 +97,18 @@ TEST(DeclaredIndex, PlansEqualityAndPrefixOnlyWhenIndexed) {
     EXPECT_EQ(p->index, IndexName::Declared);
     EXPECT_EQ(p->kind, ProbeKind::Lex);
     EXPECT_EQ(p->path, "title");
-    EXPECT_EQ(p->min, lexEqualMin("boss"));  // title is not caseExact: folded
-    EXPECT_EQ(p->max, lexEqualMax("boss"));
+    EXPECT_EQ(p->value, "boss");  // title is not caseExact: folded
+    EXPECT_FALSE(p->prefix);
     p = probeFor(R"(title sw "Bo")", u, idx);
     ASSERT_TRUE(p);
-    EXPECT_EQ(p->min, lexPrefixMin("bo"));
+    EXPECT_EQ(p->value, "bo");
+    EXPECT_TRUE(p->prefix);
     // An extension path, caseExact: the value keeps its case.
     std::string ext = std::string(kAcmeUrn) + ":costCenter";
     p = probeFor(ext + R"( eq "CC-12")", u, idx);
     ASSERT_TRUE(p);
     EXPECT_EQ(p->path, ext);
-    EXPECT_EQ(p->min, lexEqualMin("CC-12"));
+    EXPECT_EQ(p->value, "CC-12");
     EXPECT_FALSE(probeFor(ext + R"( eq "CC-12")", u, {}));
     // Other operators, `or`, and non-string literals scan.
     EXPECT_FALSE(probeFor(R"(title co "Bo")", u, idx));

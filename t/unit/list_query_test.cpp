@@ -8,6 +8,7 @@
 #include "scim/list_request.hpp"
 #include "scim/query_plan.hpp"
 #include "scim/service/service.hpp"
+#include "scim/store/query_bounds.hpp"
 #include "scim/store/query_scripts.hpp"
 
 using namespace scim;
@@ -74,22 +75,22 @@ TEST(QueryPlan, UserNameEqualityUsesTheFoldedIndex) {
     ASSERT_TRUE(p);
     EXPECT_EQ(p->index, IndexName::UserName);
     EXPECT_EQ(p->kind, ProbeKind::Lex);
-    EXPECT_EQ(p->min, lexEqualMin("bjensen@example.com"));
-    EXPECT_EQ(p->max, lexEqualMax("bjensen@example.com"));
+    EXPECT_EQ(p->value, "bjensen@example.com");
+    EXPECT_FALSE(p->prefix);
 }
 
 TEST(QueryPlan, ExternalIdIsCaseExact) {
     auto p = probeFor(R"(externalId eq "AbC")");
     ASSERT_TRUE(p);
     EXPECT_EQ(p->index, IndexName::ExternalId);
-    EXPECT_EQ(p->min, lexEqualMin("AbC"));
+    EXPECT_EQ(p->value, "AbC");
 }
 
 TEST(QueryPlan, IdIsADirectLookUp) {
     auto p = probeFor(R"(id eq "2819c223")");
     ASSERT_TRUE(p);
     EXPECT_EQ(p->kind, ProbeKind::Id);
-    EXPECT_EQ(p->min, "2819c223");
+    EXPECT_EQ(p->value, "2819c223");
 }
 
 TEST(QueryPlan, EmailFormsShareTheEmailIndex) {
@@ -99,15 +100,15 @@ TEST(QueryPlan, EmailFormsShareTheEmailIndex) {
         auto p = probeFor(f);
         ASSERT_TRUE(p) << f;
         EXPECT_EQ(p->index, IndexName::Email) << f;
-        EXPECT_EQ(p->min, lexEqualMin("a@x.org")) << f;
+        EXPECT_EQ(p->value, "a@x.org") << f;
     }
 }
 
 TEST(QueryPlan, PrefixUsesARange) {
     auto p = probeFor(R"(userName sw "Jo")");
     ASSERT_TRUE(p);
-    EXPECT_EQ(p->min, "[jo");
-    EXPECT_EQ(p->max, std::string("(jo\xff"));
+    EXPECT_EQ(p->value, "jo");
+    EXPECT_TRUE(p->prefix);
 }
 
 TEST(QueryPlan, TimeComparisonsUseMillisecondScores) {
@@ -115,13 +116,32 @@ TEST(QueryPlan, TimeComparisonsUseMillisecondScores) {
     ASSERT_TRUE(gt);
     EXPECT_EQ(gt->index, IndexName::LastModified);
     EXPECT_EQ(gt->kind, ProbeKind::Score);
-    EXPECT_EQ(gt->min, "1305261754000");
-    EXPECT_EQ(gt->max, "+inf");
+    EXPECT_EQ(gt->minMillis, 1305261754000LL);
+    EXPECT_FALSE(gt->maxMillis);
     auto le = probeFor(R"(meta.created le "2011-05-13T06:42:34.0005+02:00")");
     ASSERT_TRUE(le);
     EXPECT_EQ(le->index, IndexName::Created);
-    EXPECT_EQ(le->min, "-inf");
-    EXPECT_EQ(le->max, "1305261754001");  // widened up; the core re-checks
+    EXPECT_FALSE(le->minMillis);
+    EXPECT_EQ(le->maxMillis, 1305261754001LL);  // widened up; the core re-checks
+}
+
+// The store turns a probe into the Redis range fetch_candidates.lua reads.
+TEST(QueryBounds, ProbesBecomeRedisRanges) {
+    auto eq = store::rangeBounds(*probeFor(R"(userName eq "BJensen")"));
+    EXPECT_EQ(eq.min, std::string("[bjensen\0", 9));
+    EXPECT_EQ(eq.max, std::string("(bjensen\x01"));
+    EXPECT_EQ(eq.min, store::lexEqualMin("bjensen"));
+    auto sw = store::rangeBounds(*probeFor(R"(userName sw "Jo")"));
+    EXPECT_EQ(sw.min, "[jo");
+    EXPECT_EQ(sw.max, std::string("(jo\xff"));
+    auto gt = store::rangeBounds(*probeFor(R"(meta.lastModified gt "2011-05-13T04:42:34Z")"));
+    EXPECT_EQ(gt.min, "1305261754000");
+    EXPECT_EQ(gt.max, "+inf");
+    auto le = store::rangeBounds(*probeFor(R"(meta.created le "2011-05-13T04:42:34Z")"));
+    EXPECT_EQ(le.min, "-inf");
+    EXPECT_EQ(le.max, "1305261754000");
+    EXPECT_EQ(store::rangeBounds(*probeFor(R"(id eq "u1")")).min, "u1");
+    EXPECT_EQ(store::seqAfter(41), "(41");
 }
 
 TEST(QueryPlan, AndPicksTheCheapestIndexedTerm) {
@@ -143,7 +163,7 @@ TEST(QueryPlan, GroupsUseDisplayName) {
     auto p = probeFor(R"(displayName eq "Admins")", groupResourceType());
     ASSERT_TRUE(p);
     EXPECT_EQ(p->index, IndexName::DisplayName);
-    EXPECT_EQ(p->min, lexEqualMin("admins"));
+    EXPECT_EQ(p->value, "admins");
     EXPECT_FALSE(probeFor(R"(userName eq "x")", groupResourceType()));
 }
 
@@ -384,7 +404,7 @@ TEST(QueryPlan, GroupMemberEqualityUsesTheReverseIndex) {
         auto p = probeFor(f, groupResourceType());
         ASSERT_TRUE(p) << f;
         EXPECT_EQ(p->kind, ProbeKind::Set) << f;
-        EXPECT_EQ(p->min, "u1") << f;
+        EXPECT_EQ(p->value, "u1") << f;
     }
     auto node = filter::parse(R"(not (members eq "a") or members[value eq "b"] or members.value eq "a")");
     auto values = memberValues(**node, groupResourceType());

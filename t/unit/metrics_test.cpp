@@ -59,10 +59,10 @@ TEST(MetricsLayout, BucketOfIsTheFirstBoundNotBelow) {
 }
 
 TEST(MetricsClassify, OperationsAndWrites) {
-    scim::Route users{scim::Endpoint::Users, "", false, true};
-    scim::Route user{scim::Endpoint::Users, "2819c223", false, false};
-    scim::Route groupSearch{scim::Endpoint::Groups, "", true, true};
-    scim::Route schemas{scim::Endpoint::Schemas, "", false, false};
+    scim::Route users{scim::Endpoint::Users, "", scim::Operation::Create, true};
+    scim::Route user{scim::Endpoint::Users, "2819c223", scim::Operation::Get, false};
+    scim::Route groupSearch{scim::Endpoint::Groups, "", scim::Operation::Search, true};
+    scim::Route schemas{scim::Endpoint::Schemas, "", scim::Operation::Get, false};
     EXPECT_EQ(m::operationName(users, "POST"), "users.create");
     EXPECT_EQ(m::operationName(users, "GET"), "users.list");
     EXPECT_EQ(m::operationName(user, "GET"), "users.get");

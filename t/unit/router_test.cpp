@@ -36,7 +36,15 @@ TEST(Router, ResourceRoutes) {
     EXPECT_EQ(routeOf("GET", "/Users/abc").id, "abc");
     EXPECT_EQ(routeOf("DELETE", "/users/abc/").id, "abc");
     EXPECT_TRUE(routeOf("PATCH", "/Users/abc").needsBody);
-    EXPECT_TRUE(routeOf("POST", "/Users/.search").search);
+    EXPECT_EQ(routeOf("POST", "/Users/.search").operation, Operation::Search);
+    EXPECT_EQ(routeOf("GET", "/Users").operation, Operation::List);
+    EXPECT_EQ(routeOf("POST", "/Groups").operation, Operation::Create);
+    EXPECT_EQ(routeOf("GET", "/Users/abc").operation, Operation::Get);
+    EXPECT_EQ(routeOf("PUT", "/Groups/abc").operation, Operation::Replace);
+    EXPECT_EQ(routeOf("PATCH", "/Users/abc").operation, Operation::Patch);
+    EXPECT_EQ(routeOf("DELETE", "/Users/abc").operation, Operation::Delete);
+    EXPECT_EQ(routeOf("POST", "/.search").operation, Operation::Search);
+    EXPECT_EQ(routeOf("POST", "/Bulk").operation, Operation::Bulk);
     EXPECT_EQ(routeOf("GET", "/Groups").endpoint, Endpoint::Groups);
     EXPECT_EQ(responseOf("PUT", "/Users").status, 405);
     EXPECT_EQ(responseOf("POST", "/Users/abc").status, 405);

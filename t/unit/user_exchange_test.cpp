@@ -7,6 +7,7 @@
 #include "scim/service/service.hpp"
 #include "scim/store/group_scripts.hpp"
 #include "scim/store/scripts.hpp"
+#include "scim/store/user_scripts.hpp"
 
 using namespace scim;
 using namespace exchange_test;
@@ -22,19 +23,20 @@ TEST(CreateUser, SendsOneAtomicScriptWithTenantKeys) {
     const auto &cmd = std::get<store::Command>(step);
     EXPECT_EQ(cmd.script, &store::createUserScript());
     ASSERT_EQ(cmd.numKeys, 10u);
-    std::string id = cmd.args[10];
+    store::CreateUserArgs args = store::createUserArgsOf(cmd);
+    std::string id = args.user.id;
     EXPECT_EQ(cmd.args[0], "scim:{acme}:user:" + id);
     EXPECT_EQ(cmd.args[1], "scim:{acme}:users:by-name");
     EXPECT_EQ(cmd.args[4], "scim:{acme}:events");
     EXPECT_EQ(cmd.args[5], "scim:{acme}:users:idx:userName");
-    EXPECT_EQ(cmd.args[11], "bjensen");    // uniqueness key
-    EXPECT_EQ(cmd.args[12], "BJensen");
-    EXPECT_EQ(cmd.args[13].find("secret"), std::string::npos);  // doc has no password
-    EXPECT_EQ(cmd.args[15].rfind("pbkdf2-sha256$", 0), 0u);
-    EXPECT_EQ(cmd.args[16], "1");  // active
-    EXPECT_EQ(cmd.args[17], "okta");
-    EXPECT_EQ(cmd.args[19], "1795873458123");
-    EXPECT_EQ(cmd.args[20], std::string("[[0,\"bjensen\\u0000") + id + "\"]]");
+    EXPECT_EQ(cmd.args[cmd.numKeys + 1], "bjensen");  // the uniqueness key, lowered by the builder
+    EXPECT_EQ(args.user.userName, "BJensen");
+    EXPECT_EQ(args.user.doc.find("secret"), std::string::npos);  // doc has no password
+    EXPECT_EQ(args.user.passwordHash.rfind("pbkdf2-sha256$", 0), 0u);
+    EXPECT_EQ(args.user.active, "1");
+    EXPECT_EQ(args.stamp.token, "okta");
+    EXPECT_EQ(args.stamp.nowMillis, 1795873458123LL);
+    EXPECT_EQ(args.user.indexEntries, std::string("[[0,\"bjensen\\u0000") + id + "\"]]");
 
     auto done = ex->onReply(*FakeReply::strings({"ok", "1", "2026-11-28T13:44:18.123Z",
                                                  "2026-11-28T13:44:18.123Z"}));
@@ -57,7 +59,7 @@ TEST(CreateUser, PasswordsAreDiscardedWhenConfigured) {
     c.storePasswords = false;
     auto ex = exchangeFor(request("POST", "/Users", R"({"userName":"a","password":"p"})"), c);
     auto step = ex->start();
-    EXPECT_EQ(std::get<store::Command>(step).args[15], "");
+    EXPECT_EQ(store::createUserArgsOf(std::get<store::Command>(step)).user.passwordHash, "");
 }
 
 TEST(CreateUser, DuplicateAnswers409Uniqueness) {
@@ -166,9 +168,11 @@ TEST(DeleteUser, LeavesItsGroupsInTheSameScript) {
     EXPECT_EQ(cmd.args[10], "scim:{acme}:memberof:u1");
     EXPECT_EQ(cmd.args[11], "scim:{acme}:groups:idx:lastModified");
     ASSERT_EQ(cmd.args.size(), 14u + 9u);  // the last is the role context
-    EXPECT_EQ(cmd.args[14], "u1");  // the first ARGV keep their places
-    EXPECT_EQ(cmd.args[14 + 5], "scim:{acme}:group:");
-    EXPECT_EQ(cmd.args[14 + 6], "1795873458123");
+    store::DeleteUserArgs args = store::deleteUserArgsOf(cmd);
+    EXPECT_EQ(args.id, "u1");
+    EXPECT_EQ(cmd.args[14 + 5], "scim:{acme}:group:");  // the group key prefix
+    EXPECT_EQ(args.stamp.nowMillis, 1795873458123LL);
+    EXPECT_EQ(args.roleContext, cmd.args.back());
 }
 
 TEST(GetUser, IfNoneMatchGives304) {
@@ -189,7 +193,7 @@ TEST(ReplaceUser, PassesIfMatchVersionAndMaps412And404) {
     auto ex = exchangeFor(req, c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::replaceUserScript());
-    EXPECT_EQ(cmd.args[10 + 7], "4");
+    EXPECT_EQ(store::replaceUserArgsOf(cmd).expectedVersion, "4");
     auto r = std::get<Response>(ex->onReply(*FakeReply::strings({"precondition", "5"})));
     EXPECT_EQ(r.status, 412);
 

@@ -6,6 +6,7 @@
 #include "exchange_support.hpp"
 #include "fake_reply.hpp"
 #include "scim/service/service.hpp"
+#include "scim/store/user_scripts.hpp"
 #include "scim/store/scripts.hpp"
 
 using namespace scim;
@@ -15,11 +16,6 @@ namespace {
 
 constexpr size_t kUserKeys = 10;  // store::userWriteKeys
 constexpr size_t kDeleteKeys = 14;
-
-// ARGV[n] (1-based, as the scripts number them) of a call with `keys` KEYS.
-const std::string &argv(const store::Command &cmd, size_t keys, size_t n) {
-    return cmd.args.at(keys + n - 1);
-}
 
 store::Command startOf(Exchange &ex) { return std::get<store::Command>(ex.start()); }
 
@@ -32,7 +28,7 @@ TEST(DeleteUser, SoftByDefaultNamesTheTombstone) {
     ASSERT_EQ(cmd.numKeys, kDeleteKeys);
     EXPECT_EQ(cmd.args[12], "scim:{acme}:deleted-user:u1");
     EXPECT_EQ(cmd.args[13], "scim:{acme}:users:deleted");
-    EXPECT_EQ(argv(cmd, kDeleteKeys, 8), "soft");
+    EXPECT_TRUE(store::deleteUserArgsOf(cmd).soft);
     EXPECT_EQ(cmd.args.size(), kDeleteKeys + 9);  // then the role context
 }
 
@@ -40,15 +36,15 @@ TEST(DeleteUser, HardWhenConfigured) {
     ServiceConfig c = config();
     c.userDelete = UserDelete::Hard;
     auto ex = exchangeFor(request("DELETE", "/Users/u1"), c);
-    EXPECT_EQ(argv(startOf(*ex), kDeleteKeys, 8), "hard");
+    EXPECT_FALSE(store::deleteUserArgsOf(startOf(*ex)).soft);
 }
 
 TEST(ClaimGuard, OffByDefault) {
     ServiceConfig c = config();
     auto create = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
-    EXPECT_EQ(argv(startOf(*create), kUserKeys, 12), "");
+    EXPECT_EQ(store::createUserArgsOf(startOf(*create)).user.claimedKey, "");
     auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
-    EXPECT_EQ(argv(startOf(*put), kUserKeys, 14), "");
+    EXPECT_EQ(store::replaceUserArgsOf(startOf(*put)).user.claimedKey, "");
 }
 
 TEST(ClaimGuard, WritesNameTheTenantsClaimedSet) {
@@ -57,11 +53,11 @@ TEST(ClaimGuard, WritesNameTheTenantsClaimedSet) {
     auto create = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
     auto cmd = startOf(*create);
     EXPECT_EQ(cmd.args.size(), kUserKeys + 13);  // then the role context
-    EXPECT_EQ(argv(cmd, kUserKeys, 12), "scim:{acme}:claimed");
+    EXPECT_EQ(store::createUserArgsOf(cmd).user.claimedKey, "scim:{acme}:claimed");
     auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
     auto putCmd = startOf(*put);
     EXPECT_EQ(putCmd.args.size(), kUserKeys + 15);  // then the role context
-    EXPECT_EQ(argv(putCmd, kUserKeys, 14), "scim:{acme}:claimed");
+    EXPECT_EQ(store::replaceUserArgsOf(putCmd).user.claimedKey, "scim:{acme}:claimed");
 }
 
 TEST(ClaimGuard, PatchWritesNameTheClaimedSet) {
@@ -76,8 +72,9 @@ TEST(ClaimGuard, PatchWritesNameTheClaimedSet) {
     auto write = std::get<store::Command>(
         ex->onReply(*FakeReply::strings({R"({"userName":"a"})", "3", "t1", "t2"})));
     EXPECT_EQ(write.script, &store::replaceUserScript());
-    EXPECT_EQ(argv(write, kUserKeys, 11), "emails");  // the changed attributes it knows
-    EXPECT_EQ(argv(write, kUserKeys, 14), "scim:{acme}:claimed");
+    auto args = store::replaceUserArgsOf(write);
+    EXPECT_EQ(args.changed, "emails");  // the changed attributes it knows
+    EXPECT_EQ(args.user.claimedKey, "scim:{acme}:claimed");
 }
 
 TEST(ClaimGuard, ClaimedAnswers409UniquenessNamingTheIdentifier) {
@@ -103,9 +100,9 @@ TEST(ClaimGuard, ClaimedAnswers409UniquenessNamingTheIdentifier) {
 TEST(ReplaceUser, TellsTheEventAboutAPasswordTheDocumentDoesNotHold) {
     ServiceConfig c = config();
     auto plain = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
-    EXPECT_EQ(argv(startOf(*plain), kUserKeys, 11), "");
+    EXPECT_EQ(store::replaceUserArgsOf(startOf(*plain)).changed, "");
     c.storePasswords = false;  // not kept, but still a change the app may care about
     auto withPassword =
         exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a","password":"p"})"), c);
-    EXPECT_EQ(argv(startOf(*withPassword), kUserKeys, 11), "password");
+    EXPECT_EQ(store::replaceUserArgsOf(startOf(*withPassword)).changed, "password");
 }

@@ -117,10 +117,23 @@ enum class Endpoint {
     Me,
 };
 
+// What the request asks of its endpoint, decided with the route so that no
+// one looks at the method again.
+enum class Operation {
+    Get,      // GET /Users/{id}; every discovery read; /Me, which is not implemented
+    List,     // GET /Users
+    Search,   // POST /Users/.search, POST /.search
+    Create,   // POST /Users
+    Replace,  // PUT /Users/{id}
+    Patch,    // PATCH /Users/{id}
+    Delete,   // DELETE /Users/{id}
+    Bulk,     // POST /Bulk
+};
+
 struct Route {
     Endpoint endpoint;
     std::string id;        // resource id, resource type name or schema URN
-    bool search = false;   // POST …/.search
+    Operation operation = Operation::Get;
     bool needsBody = false;
 };
 

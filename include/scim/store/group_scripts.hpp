@@ -1,6 +1,6 @@
 // The Lua scripts behind /Groups and the user→groups reverse index. Write
-// scripts take the KEYS of store::groupWriteKeys; their ARGV are listed in
-// src/store/group_scripts.cpp. Members live in a hash per group, so adding
+// scripts take the KEYS of store::groupWriteKeys; their KEYS and ARGV are listed in
+// src/store/lua/<name>.lua. Members live in a hash per group, so adding
 // or removing one member is O(1) whatever the group's size.
 #pragma once
 
@@ -34,10 +34,5 @@ const std::vector<const Script *> &groupScripts();
 // Create, update and delete take the role context (store::roleContext) as
 // their last ARGV and recompute the roles of the users whose memberships
 // they changed.
-//
-// Lua pieces other scripts build on: delete_user uses leave_all_groups();
-// group_record(out, group_key, cap) appends a group record to `out`.
-const char *groupMembershipLua();
-const char *groupRecordLua();
 
 }  // namespace scim::store

@@ -1,5 +1,5 @@
-// The query engine's read scripts (see src/store/query_scripts.cpp for their
-// KEYS and ARGV). They return records of kRecordFields replies each.
+// The query engine's read scripts (src/store/lua/<name>.lua lists their KEYS
+// and ARGV). They return records of kRecordFields replies each.
 #pragma once
 
 #include "scim/store/scripts.hpp"

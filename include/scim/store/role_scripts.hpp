@@ -10,7 +10,8 @@
 
 namespace scim::store {
 
-// Lua helpers, prepended to the scripts that change memberships:
+// The Lua helpers of src/store/lua/lib/roles.lua, included by the scripts
+// that change memberships:
 //   role_context()          decodes the last ARGV (roleContext below)
 //   update_roles(R, ids)    recomputes the role of each user among `ids`
 //   renamed_roles(R, a, b)  whether renaming a group from lowercased `a`
@@ -19,7 +20,6 @@ namespace scim::store {
 //   drop_role(R, id)        takes a leaving user's role away
 // Each change of a user's role is stored in `roles` and appended to the
 // stream as user.role_changed.
-const char *roleLua();
 
 // What the role events carry besides the change.
 struct RoleEventFields {

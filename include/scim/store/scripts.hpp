@@ -1,6 +1,7 @@
 // The Lua scripts that make every SCIM write one atomic Redis step: each
 // checks uniqueness and version, writes, maintains the indexes and appends
-// the change event together.
+// the change event together. Their text lives in src/store/lua/<name>.lua,
+// whose header lists KEYS and ARGV; the build embeds it (tools/lua-embed).
 #pragma once
 
 #include <string>
@@ -18,14 +19,14 @@ const Script &createUserScript();
 const Script &replaceUserScript();
 const Script &deleteUserScript();
 
-// Read-only scripts of the query engine (query_scripts.cpp).
+// Read-only scripts of the query engine (query_scripts.hpp).
 const std::vector<const Script *> &queryScripts();
 
 // Every script, for SCRIPT LOAD at connect.
 const std::vector<const Script *> &allScripts();
 
-// A script with its SHA-1; write scripts get the shared prelude (emit(),
-// the index helpers) prepended.
-Script makeScript(const char *name, const char *body, bool withPrelude);
+// The embedded script src/store/lua/<name>.lua (lua_sources.hpp); aborts
+// when the build did not embed it.
+Script embeddedScript(const char *name);
 
 }  // namespace scim::store

@@ -15,6 +15,7 @@
 
 #include "scim/store/command.hpp"
 #include "scim/store/scripts.hpp"
+#include "scim/store/write_outcome.hpp"
 #include "scim/token_cache.hpp"
 
 struct redisReply;
@@ -53,6 +54,39 @@ const Script &listTokensScript();
 const Script &touchTokenScript();
 
 const std::vector<const Script *> &tokenScripts();
+
+// Typed calls of the admin scripts (src/store/lua/*_token*.lua).
+struct TokenIssue {
+    std::string sha256;  // of the secret
+    std::string id;      // its first kTokenIdLength hex digits
+    std::string tenant;
+    int64_t nowMillis = 0;
+};
+Command createToken(const TokenKeys &keys, const TokenIssue &token, const std::string &name);
+// The new token takes the old one's name; the old keeps working for `graceMillis`.
+Command rotateToken(const TokenKeys &keys, const TokenIssue &token, const std::string &oldId,
+                    int64_t graceMillis);
+Command revokeToken(const TokenKeys &keys, const std::string &tenant, const std::string &id,
+                    int64_t nowMillis);
+Command listTokens(const TokenKeys &keys, const std::string &tenant);
+
+// What create, rotate and revoke answered.
+struct TokenWriteOutcome {
+    enum class Kind { Ok, Collision, NotFound, Revoked, Expired, Failed };
+    Kind kind = Kind::Failed;
+    std::string name;        // Ok (rotate, revoke): the token's name
+    std::string oldExpires;  // Ok (rotate): when the old token stops working, ms
+    std::string error;       // Redis's error text, else the reply's status
+};
+TokenWriteOutcome readTokenWriteReply(const redisReply &reply);
+
+// One token of list_tokens; times in ms since the epoch, "0" for never.
+struct TokenEntry {
+    std::string id, name, created, lastUsed, expires, revoked;
+};
+// The tenant's tokens, in the registry's order; an error for a reply of
+// the wrong shape.
+ReadOutcome<std::vector<TokenEntry>> readTokenList(const redisReply &reply);
 
 // Authentication: one HMGET of the token's hash.
 Command tokenLookup(const TokenKeys &keys, std::string_view sha256);

@@ -17,7 +17,7 @@ enum class LexIndex { UserName = 0, ExternalId = 1, Email = 2 };
 // An extension attribute unique per tenant (`uniqueness: server`): the
 // hash that maps its values to ids, and where the value sits in a
 // canonical document. Its entries ride along with the index entries
-// (index_lua.cpp), so every write script maintains them.
+// (src/store/lua/lib/index.lua), so every write script maintains them.
 //
 // An operator-declared index (scim_index, `sorted`) travels the same way:
 // its key is a lexicographic sorted set of "<value>\0<id>" members

@@ -1,10 +1,5 @@
-#include "index_lua.hpp"
-
-namespace scim::store {
-
-namespace {
-
-const char *const kIndexLua = R"lua(
+-- The index helpers of every write. The including script defines LEX
+-- first: a numeric entry e[1] names the sorted set KEYS[LEX + e[1]].
 -- An entry is [index, member] for a sorted set in KEYS, [hash key, value,
 -- attribute path] for an extension attribute unique per tenant (the hash
 -- maps the value to the id holding it), or [sorted set key, member] for
@@ -48,10 +43,3 @@ local function unique_taken(entries, id)
   end
   return nil
 end
-)lua";
-
-}  // namespace
-
-const char *indexLua() { return kIndexLua; }
-
-}  // namespace scim::store

@@ -1,10 +1,4 @@
-#include "diff_lua.hpp"
-
-namespace scim::store {
-
-namespace {
-
-const char *const kDocDiffLua = R"lua(
+-- changed_attributes(): the events' `changed` list, from two documents.
 -- Deep equality of decoded JSON. Encoded strings cannot be compared:
 -- cjson writes an object's keys in table order, which equal tables need
 -- not share.
@@ -50,10 +44,3 @@ local function changed_attributes(old_doc, new_doc, known)
   table.sort(names)
   return table.concat(names, ',')
 end
-)lua";
-
-}  // namespace
-
-const char *docDiffLua() { return kDocDiffLua; }
-
-}  // namespace scim::store

@@ -1,10 +1,11 @@
-#include "user_lua.hpp"
-
-namespace scim::store {
-
-namespace {
-
-const char *const kUserLifecycleLua = R"lua(
+-- Helpers of the user write scripts: the lifecycle event kind, the claim
+-- guard and the soft-delete tombstone.
+-- 'deactivated'/'reactivated' when `active` flips, else the plain kind.
+local function lifecycle(old, new, plain)
+  if old ~= '0' and new == '0' then return 'user.deactivated' end
+  if old == '0' and new ~= '0' then return 'user.reactivated' end
+  return plain
+end
 -- The claim guard (scim_claim_guard). `claimed_key` is the tenant's set of
 -- lowercased userNames and emails of accounts the tenant does not manage,
 -- '' when the guard is off. A write may not give the user one of them
@@ -41,10 +42,3 @@ local function bury(user_key, tomb_key, deleted_key, id, version, now, now_ms, t
   redis.call('HSET', tomb_key, 'version', version, 'deletedAt', now, 'deletedBy', token)
   redis.call('ZADD', deleted_key, now_ms, id)
 end
-)lua";
-
-}  // namespace
-
-const char *userLifecycleLua() { return kUserLifecycleLua; }
-
-}  // namespace scim::store

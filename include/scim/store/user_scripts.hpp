@@ -1,0 +1,82 @@
+// Typed calls of the user scripts (src/store/lua/create_user.lua,
+// replace_user.lua, delete_user.lua, read_user.lua): each argument is a
+// named field here, placed in KEYS and ARGV only by the builders, and each
+// reply is read into named fields only by the readers.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scim/store/command.hpp"
+#include "scim/store/keys.hpp"
+#include "scim/store/write_outcome.hpp"
+
+struct redisReply;
+
+namespace scim::store {
+
+// What create and replace store of a user.
+struct UserFields {
+    std::string id;
+    std::string userName;      // as sent; the builder adds the lowercased form
+    std::string doc;           // canonical JSON
+    std::string passwordHash;  // "" when none is stored
+    std::string active;        // '1', '0' or '' (unset)
+    std::string indexEntries;  // store::userIndexEntries
+    std::string claimedKey;    // the claimed set, "" when the claim guard is off
+};
+
+struct CreateUserArgs {
+    UserFields user;
+    WriteStamp stamp;
+    std::string roleContext;  // store::roleContext
+};
+
+struct ReplaceUserArgs {
+    UserFields user;
+    std::string expectedVersion;  // "" writes unconditionally
+    std::string changed;  // attributes the service knows changed (e.g. password)
+    WriteStamp stamp;
+    std::string roleContext;
+};
+
+struct DeleteUserArgs {
+    std::string id;
+    std::string expectedVersion;
+    bool soft = false;  // keep a tombstone (scim_user_delete soft)
+    WriteStamp stamp;
+    std::string roleContext;
+};
+
+Command createUser(const KeySpace &keys, const CreateUserArgs &args);
+Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &args);
+Command deleteUser(const KeySpace &keys, const DeleteUserArgs &args);
+// A user and the groups it is directly in.
+Command readUser(const KeySpace &keys, std::string_view id);
+
+// The arguments a command above carries (tests, logs).
+CreateUserArgs createUserArgsOf(const Command &command);
+ReplaceUserArgs replaceUserArgsOf(const Command &command);
+DeleteUserArgs deleteUserArgsOf(const Command &command);
+
+// create_user and replace_user: on Ok, the version and times now stored.
+struct UserWriteResult {
+    WriteOutcome outcome;
+    uint64_t version = 0;
+    std::string created, lastModified;
+};
+UserWriteResult readUserWriteReply(const redisReply &reply);
+
+struct UserRecord {
+    std::string doc;
+    uint64_t version = 0;
+    std::string created, lastModified;
+    std::vector<std::pair<std::string, std::string>> groups;  // (id, displayName), unordered
+};
+ReadOutcome<UserRecord> readUserReply(const redisReply &reply);
+
+}  // namespace scim::store

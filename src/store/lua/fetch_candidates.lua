@@ -1,0 +1,34 @@
+-- fetch_candidates: the records an indexed filter can match.
+-- KEYS: 1 the index (for 'id': the resource key itself; for 'set': the
+--   reverse membership set)
+-- ARGV: 1 mode ('id', 'lex', 'score', 'set'), 2 min, 3 max, 4 limit,
+--   5 resource key prefix, 6 members' key suffix, 7... probed member ids
+-- Returns {'ok', records...} or {'toomany'} when more than `limit` members
+-- match: the caller then scans instead.
+--@include lib/query_record.lua
+local mode, limit, prefix = ARGV[1], tonumber(ARGV[4]), ARGV[5]
+local suffix, probes = probesFrom(6)
+local out = {'ok'}
+if mode == 'id' then
+  record(out, prefix, ARGV[2], suffix, probes)
+  return out
+end
+local members
+if mode == 'set' then
+  if redis.call('SCARD', KEYS[1]) > limit then return {'toomany'} end
+  members = redis.call('SMEMBERS', KEYS[1])
+elseif mode == 'lex' then
+  members = redis.call('ZRANGEBYLEX', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', 0, limit + 1)
+else
+  members = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', 0, limit + 1)
+end
+if #members > limit then return {'toomany'} end
+local seen = {}
+for _, m in ipairs(members) do
+  local id = idOf(m, mode)
+  if not seen[id] then
+    seen[id] = true
+    record(out, prefix, id, suffix, probes)
+  end
+end
+return out

@@ -1,0 +1,156 @@
+#include "scim/store/user_scripts.hpp"
+
+#include <cstdlib>
+
+#include "scim/store/reply.hpp"
+#include "scim/store/group_scripts.hpp"
+#include "scim/store/scripts.hpp"
+#include "scim/strings.hpp"
+
+namespace scim::store {
+
+namespace {
+
+// ARGV positions, as the scripts' headers list them (1-based there).
+struct CreateArgv {
+    enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, Token, MaxLen, NowMillis,
+           IndexEntries, ClaimedKey, RoleContext, Count };
+};
+struct ReplaceArgv {
+    enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token,
+           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, RoleContext, Count };
+};
+struct DeleteArgv {
+    enum { Id, ExpectedVersion, Time, Token, MaxLen, GroupPrefix, NowMillis, Mode, RoleContext,
+           Count };
+};
+
+// The ARGV of a script call (after its KEYS); empty strings past the end.
+struct Argv {
+    const Command &command;
+    std::string operator[](size_t i) const {
+        size_t at = command.numKeys + i;
+        return at < command.args.size() ? command.args[at] : std::string();
+    }
+    long long number(size_t i) const { return std::strtoll((*this)[i].c_str(), nullptr, 10); }
+};
+
+// Create and replace place the same fields, at the positions of `P`.
+template <class P>
+std::vector<std::string> userArgv(const UserFields &u, const WriteStamp &stamp,
+                                  const std::string &roleContext) {
+    std::vector<std::string> argv(P::Count);
+    argv[P::Id] = u.id;
+    argv[P::UserNameLower] = lower(u.userName);
+    argv[P::UserName] = u.userName;
+    argv[P::Doc] = u.doc;
+    argv[P::Time] = stamp.time;
+    argv[P::Password] = u.passwordHash;
+    argv[P::Active] = u.active;
+    argv[P::Token] = stamp.token;
+    argv[P::MaxLen] = std::to_string(stamp.eventsMaxLen);
+    argv[P::NowMillis] = std::to_string(stamp.nowMillis);
+    argv[P::IndexEntries] = u.indexEntries;
+    argv[P::ClaimedKey] = u.claimedKey;
+    argv[P::RoleContext] = roleContext;
+    return argv;
+}
+
+template <class P>
+UserFields userFieldsOf(const Argv &v) {
+    return {v[P::Id],     v[P::UserName],     v[P::Doc],       v[P::Password],
+            v[P::Active], v[P::IndexEntries], v[P::ClaimedKey]};
+}
+
+template <class P>
+WriteStamp stampOf(const Argv &v) {
+    return {v[P::Time], v.number(P::NowMillis), v[P::Token], v.number(P::MaxLen)};
+}
+
+}  // namespace
+
+Command createUser(const KeySpace &keys, const CreateUserArgs &a) {
+    return scriptCall(createUserScript(), userWriteKeys(keys, a.user.id),
+                      userArgv<CreateArgv>(a.user, a.stamp, a.roleContext));
+}
+
+CreateUserArgs createUserArgsOf(const Command &c) {
+    Argv v{c};
+    return {userFieldsOf<CreateArgv>(v), stampOf<CreateArgv>(v), v[CreateArgv::RoleContext]};
+}
+
+Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
+    std::vector<std::string> argv = userArgv<ReplaceArgv>(a.user, a.stamp, a.roleContext);
+    argv[ReplaceArgv::ExpectedVersion] = a.expectedVersion;
+    argv[ReplaceArgv::Changed] = a.changed;
+    return scriptCall(replaceUserScript(), userWriteKeys(keys, a.user.id), std::move(argv));
+}
+
+ReplaceUserArgs replaceUserArgsOf(const Command &c) {
+    Argv v{c};
+    return {userFieldsOf<ReplaceArgv>(v), v[ReplaceArgv::ExpectedVersion], v[ReplaceArgv::Changed],
+            stampOf<ReplaceArgv>(v), v[ReplaceArgv::RoleContext]};
+}
+
+Command deleteUser(const KeySpace &keys, const DeleteUserArgs &a) {
+    using P = DeleteArgv;
+    std::vector<std::string> argv(P::Count);
+    argv[P::Id] = a.id;
+    argv[P::ExpectedVersion] = a.expectedVersion;
+    argv[P::Time] = a.stamp.time;
+    argv[P::Token] = a.stamp.token;
+    argv[P::MaxLen] = std::to_string(a.stamp.eventsMaxLen);
+    argv[P::GroupPrefix] = keys.groupKeyPrefix();
+    argv[P::NowMillis] = std::to_string(a.stamp.nowMillis);
+    argv[P::Mode] = a.soft ? "soft" : "hard";
+    argv[P::RoleContext] = a.roleContext;
+    return scriptCall(deleteUserScript(), userDeleteKeys(keys, a.id), std::move(argv));
+}
+
+DeleteUserArgs deleteUserArgsOf(const Command &c) {
+    using P = DeleteArgv;
+    Argv v{c};
+    return {v[P::Id], v[P::ExpectedVersion], v[P::Mode] == "soft", stampOf<P>(v),
+            v[P::RoleContext]};
+}
+
+Command readUser(const KeySpace &keys, std::string_view id) {
+    return scriptCall(readUserWithGroupsScript(), {keys.user(id), keys.memberOf(id)},
+                      {keys.groupKeyPrefix()});
+}
+
+// {'ok', version, created, lastModified}
+UserWriteResult readUserWriteReply(const redisReply &reply) {
+    UserWriteResult r;
+    r.outcome = readWriteOutcome(reply);
+    if (!r.outcome.ok()) return r;
+    const redisReply *version = element(reply, 1);
+    r.version = static_cast<uint64_t>((version ? integer(*version) : std::nullopt).value_or(1));
+    r.created = std::string(textAt(reply, 2));
+    r.lastModified = std::string(textAt(reply, 3));
+    return r;
+}
+
+// {doc, version, created, lastModified, (group id, displayName)…} or {}.
+ReadOutcome<UserRecord> readUserReply(const redisReply &reply) {
+    ReadOutcome<UserRecord> out;
+    if (isError(reply)) {
+        out.error = std::string(text(reply));
+        return out;
+    }
+    if (!isArray(reply) || reply.elements < 4) return out;
+    const redisReply *doc = element(reply, 0);
+    if (!doc || doc->type != REDIS_REPLY_STRING) return out;
+    UserRecord u;
+    u.doc = std::string(text(*doc));
+    u.version = static_cast<uint64_t>(integer(*element(reply, 1)).value_or(1));
+    u.created = std::string(textAt(reply, 2));
+    u.lastModified = std::string(textAt(reply, 3));
+    for (size_t i = 4; i + 2 <= reply.elements; i += 2) {
+        u.groups.emplace_back(std::string(textAt(reply, i)), std::string(textAt(reply, i + 1)));
+    }
+    out.record = std::move(u);
+    return out;
+}
+
+}  // namespace scim::store

@@ -1,0 +1,91 @@
+// The store's reply readers: each script's reply, as the .lua file's
+// "Returns" line describes it, read into named fields.
+#include <gtest/gtest.h>
+
+#include "fake_reply.hpp"
+#include "scim/store/token_scripts.hpp"
+#include "scim/store/user_scripts.hpp"
+#include "scim/store/write_outcome.hpp"
+
+namespace store = scim::store;
+using Kind = store::WriteOutcome::Kind;
+
+TEST(WriteOutcome, NamesEveryRefusal) {
+    EXPECT_EQ(store::readWriteOutcome(*FakeReply::strings({"ok"})).kind, Kind::Ok);
+    EXPECT_EQ(store::readWriteOutcome(*FakeReply::strings({"notfound"})).kind, Kind::NotFound);
+    EXPECT_EQ(store::readWriteOutcome(*FakeReply::strings({"exists"})).kind, Kind::Exists);
+
+    auto pre = store::readWriteOutcome(*FakeReply::strings({"precondition", "7"}));
+    EXPECT_EQ(pre.kind, Kind::Precondition);
+    EXPECT_EQ(pre.version, "7");
+
+    auto name = store::readWriteOutcome(*FakeReply::strings({"uniqueness", "u2"}));
+    EXPECT_EQ(name.kind, Kind::Uniqueness);
+    EXPECT_EQ(name.holder, "u2");
+    EXPECT_EQ(name.attribute, "");  // the resource's own unique name
+    auto ext = store::readWriteOutcome(
+        *FakeReply::strings({"uniqueness", "u2", "urn:x:badge", "B-1"}));
+    EXPECT_EQ(ext.attribute, "urn:x:badge");
+    EXPECT_EQ(ext.value, "B-1");
+
+    auto claimed = store::readWriteOutcome(*FakeReply::strings({"claimed", "email", "a@x.org"}));
+    EXPECT_EQ(claimed.kind, Kind::Claimed);
+    EXPECT_EQ(claimed.attribute, "email");
+    EXPECT_EQ(claimed.value, "a@x.org");
+
+    for (auto [status, kind] : {std::pair{"nomember", Kind::NoMember}, std::pair{"cycle", Kind::Cycle},
+                                std::pair{"toodeep", Kind::TooDeep}}) {
+        auto o = store::readWriteOutcome(*FakeReply::strings({status, "g9"}));
+        EXPECT_EQ(o.kind, kind) << status;
+        EXPECT_EQ(o.member, "g9") << status;
+    }
+}
+
+TEST(WriteOutcome, ErrorsAndUnknownShapesFail) {
+    auto err = store::readWriteOutcome(*FakeReply::error("OOM command not allowed"));
+    EXPECT_EQ(err.kind, Kind::Failed);
+    EXPECT_EQ(err.error, "OOM command not allowed");
+    EXPECT_EQ(store::readWriteOutcome(*FakeReply::strings({"what"})).kind, Kind::Failed);
+    EXPECT_EQ(store::readWriteOutcome(*FakeReply::nil()).kind, Kind::Failed);
+    EXPECT_EQ(store::readWriteOutcome(*FakeReply::integer(1)).kind, Kind::Failed);
+}
+
+TEST(UserReplies, WriteAndReadCarryNamedFields) {
+    auto w = store::readUserWriteReply(*FakeReply::strings({"ok", "4", "t1", "t2"}));
+    EXPECT_TRUE(w.outcome.ok());
+    EXPECT_EQ(w.version, 4u);
+    EXPECT_EQ(w.created, "t1");
+    EXPECT_EQ(w.lastModified, "t2");
+
+    auto r = store::readUserReply(*FakeReply::strings({"{}", "3", "t1", "t2", "g1", "Admins"}));
+    ASSERT_TRUE(r.record);
+    EXPECT_EQ(r.record->version, 3u);
+    ASSERT_EQ(r.record->groups.size(), 1u);
+    EXPECT_EQ(r.record->groups[0].first, "g1");
+    EXPECT_EQ(r.record->groups[0].second, "Admins");
+
+    auto none = store::readUserReply(*FakeReply::array({}));
+    EXPECT_FALSE(none.record);
+    EXPECT_FALSE(none.error);
+    auto failed = store::readUserReply(*FakeReply::error("LOADING"));
+    EXPECT_FALSE(failed.record);
+    EXPECT_EQ(failed.error, "LOADING");
+}
+
+TEST(TokenReplies, RotateAndListCarryNamedFields) {
+    auto rotated = store::readTokenWriteReply(*FakeReply::strings({"ok", "okta", "1700"}));
+    EXPECT_EQ(rotated.kind, store::TokenWriteOutcome::Kind::Ok);
+    EXPECT_EQ(rotated.name, "okta");
+    EXPECT_EQ(rotated.oldExpires, "1700");
+    EXPECT_EQ(store::readTokenWriteReply(*FakeReply::strings({"revoked"})).kind,
+              store::TokenWriteOutcome::Kind::Revoked);
+
+    auto list = store::readTokenList(
+        *FakeReply::strings({"0123456789ab", "okta", "1", "0", "0", "0"}));
+    ASSERT_TRUE(list.record);
+    ASSERT_EQ(list.record->size(), 1u);
+    EXPECT_EQ((*list.record)[0].id, "0123456789ab");
+    EXPECT_EQ((*list.record)[0].name, "okta");
+    EXPECT_EQ((*list.record)[0].revoked, "0");
+    EXPECT_TRUE(store::readTokenList(*FakeReply::strings({"a", "b"})).error);
+}
