@@ -170,10 +170,10 @@ TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t
 
 # And the suite with the store on a three-master Redis Cluster, but for the
 # files about the single link itself (its outages, timeouts, DNS failover,
-# harness self-test), its nginx -t checks, and the example consumer (it
-# reads one Redis server); t/110 is the cluster's own.
+# harness self-test), its nginx -t checks, the example consumer (it
+# reads one Redis server), and Sentinel's own file; t/110 is the cluster's own.
 CLUSTER_SKIP  := t/000-harness.t t/030-redis.t t/031-redis-tls.t t/032-redis-failover.t \
-                 t/040-config.t t/091-consumer.t t/110-redis-cluster.t
+                 t/033-redis-sentinel.t t/040-config.t t/091-consumer.t t/110-redis-cluster.t
 CLUSTER_TESTS := $(filter-out $(CLUSTER_SKIP),$(wildcard t/*.t))
 
 integration: module
