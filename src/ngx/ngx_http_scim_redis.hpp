@@ -68,7 +68,7 @@ public:
     bool read_only() const noexcept { return read_only_; }
     // A write got NOREPLICAS: under Sentinel, the master may have been
     // replaced (min-replicas-to-write); ask the sentinels again.
-    void on_noreplicas_reply() noexcept;
+    void on_noreplicas_reply() noexcept override;
 
     // The connection number, for log lines that name a request's command.
     ngx_atomic_uint_t connection_number() const noexcept override { return conn_.number(); }

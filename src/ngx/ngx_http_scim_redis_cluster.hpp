@@ -28,6 +28,9 @@ public:
     bool send(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
               void *privdata) noexcept override;
     void on_readonly_reply() noexcept override { schedule_refresh(); }
+    // A cluster master without enough replicas: the write fails (503), the
+    // slot map is unchanged.
+    void on_noreplicas_reply() noexcept override {}
     ngx_atomic_uint_t connection_number() const noexcept override { return last_number_; }
     bool exiting() const noexcept override { return exiting_; }
     ngx_msec_t command_timeout() const noexcept override {

@@ -1,6 +1,7 @@
 // What the rest of the edge calls to reach the store, whatever stands
-// behind it: one link to one server (ngx_http_scim_redis_link) or a
-// router over a Redis Cluster's masters (ngx_http_scim_redis_cluster).
+// behind it: one link to one server (ngx_http_scim_redis_link, which may
+// find its master through sentinels) or a router over a Redis Cluster's
+// masters (ngx_http_scim_redis_cluster).
 #pragma once
 
 #include "ngx_http_scim_redis_conn.hpp"
@@ -30,6 +31,9 @@ public:
 
     // A command got READONLY: the server was demoted.
     virtual void on_readonly_reply() noexcept = 0;
+    // A write got NOREPLICAS (min-replicas-to-write): under Sentinel, maybe
+    // a master that has been replaced.
+    virtual void on_noreplicas_reply() noexcept = 0;
 
     // The connection number, for log lines that name a request's command.
     virtual ngx_atomic_uint_t connection_number() const noexcept = 0;
