@@ -15,7 +15,7 @@ namespace {
 
 namespace m = scim::metrics;
 
-uint64_t redis_up(const ngx_http_scim_metrics_shm_t &s) {
+uint64_t ngx_http_scim_redis_up_workers(const ngx_http_scim_metrics_shm_t &s) {
     uint64_t up = 0;
     for (const ngx_http_scim_metrics_worker_t &w : s.workers) {
         if (w.pid == 0 || !w.up) continue;
@@ -43,7 +43,7 @@ m::Snapshot ngx_http_scim_snapshot(const ngx_http_scim_metrics_shm_t &s) {
     std::sort(snap.tenants.begin(), snap.tenants.end(),
               [](const m::TenantWrites &a, const m::TenantWrites &b) { return a.tenant < b.tenant; });
     snap.tenants.push_back(ngx_http_scim_tenant_writes(s.other));
-    snap.redisUp = redis_up(s);
+    snap.redisUp = ngx_http_scim_redis_up_workers(s);
     snap.version = scim::kModuleVersion;
     snap.layout = scim::store::kLayoutVersion;
     return snap;

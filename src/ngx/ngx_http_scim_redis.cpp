@@ -18,7 +18,7 @@ constexpr ngx_msec_t kRefreshMax = 1000;
 constexpr ngx_msec_t kRefreshWait = 20;
 constexpr ngx_uint_t kRefreshWaits = 10;
 
-const char *step_name(int step) {
+const char *ngx_http_scim_redis_step_name(int step) {
     static const char *const names[] = {"AUTH",        "SELECT", "ROLE", "SCRIPT LOAD",
                                         "layout check", "layout init", "layout check"};
     return names[step];
@@ -26,7 +26,7 @@ const char *step_name(int step) {
 
 // Exponential, capped, with ±25 % jitter so that workers do not move in
 // lockstep.
-ngx_msec_t jittered(ngx_uint_t step, ngx_msec_t cap) {
+ngx_msec_t ngx_http_scim_redis_jittered(ngx_uint_t step, ngx_msec_t cap) {
     ngx_msec_t delay = kBackoffBase << (step < 7 ? step : 7);
     if (delay > cap) delay = cap;
     return delay * 3 / 4 + static_cast<ngx_msec_t>(ngx_random()) % (delay / 2 + 1);
@@ -289,7 +289,7 @@ void ngx_http_scim_redis_link::on_step_reply(redisReply *reply, Step step) noexc
     if (reply == nullptr) return;  // the connection is going away; its owner knows
     try {
         if (scim::store::isError(*reply)) {
-            std::string why = std::string(step_name(static_cast<int>(step))) +
+            std::string why = std::string(ngx_http_scim_redis_step_name(static_cast<int>(step))) +
                               " failed: " + std::string(scim::store::text(*reply));
             fail(why.c_str(), step == Step::Auth);
             return;
@@ -392,7 +392,7 @@ void ngx_http_scim_redis_link::refuses_writes(const char *what) noexcept {
 
 void ngx_http_scim_redis_link::schedule_refresh() noexcept {
     if (exiting_ || refresh_timer_.timer_set) return;
-    ngx_msec_t delay = jittered(refresh_step_++, kRefreshMax);
+    ngx_msec_t delay = ngx_http_scim_redis_jittered(refresh_step_++, kRefreshMax);
     next_delay_ = delay;
     refresh_waits_ = 0;
     ngx_add_timer(&refresh_timer_, delay);
@@ -470,7 +470,7 @@ void ngx_http_scim_redis_link::abandon_attempt() noexcept {
 
 void ngx_http_scim_redis_link::schedule_reconnect() noexcept {
     if (exiting_ || reconnect_timer_.timer_set) return;
-    next_delay_ = jittered(attempts_++, kBackoffMax);
+    next_delay_ = ngx_http_scim_redis_jittered(attempts_++, kBackoffMax);
     ngx_add_timer(&reconnect_timer_, next_delay_);
 }
 

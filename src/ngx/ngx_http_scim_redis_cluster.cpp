@@ -15,7 +15,7 @@ constexpr ngx_msec_t kDiscoveryBackoffMax = 2000;
 constexpr ngx_msec_t kRetryLaterBase = 25;  // TRYAGAIN / CLUSTERDOWN
 constexpr ngx_msec_t kRetryLaterMax = 200;
 
-ngx_msec_t backoff(ngx_uint_t step, ngx_msec_t base, ngx_msec_t cap) {
+ngx_msec_t ngx_http_scim_redis_cluster_backoff(ngx_uint_t step, ngx_msec_t base, ngx_msec_t cap) {
     ngx_msec_t delay = base << (step < 7 ? step : 7);
     if (delay > cap) delay = cap;
     return delay * 3 / 4 + static_cast<ngx_msec_t>(ngx_random()) % (delay / 2 + 1);
@@ -250,7 +250,7 @@ bool ngx_http_scim_redis_cluster::on_redirect(call_t *call, const scim::store::R
 // moment later, while the request's deadline allows.
 bool ngx_http_scim_redis_cluster::retry_later(call_t *call) noexcept {
     ngx_http_scim_metrics_redis_error(scim::metrics::RedisError::ClusterDown);
-    ngx_msec_t delay = backoff(call->retries++, kRetryLaterBase, kRetryLaterMax);
+    ngx_msec_t delay = ngx_http_scim_redis_cluster_backoff(call->retries++, kRetryLaterBase, kRetryLaterMax);
     if (static_cast<ngx_msec_int_t>(call->deadline - ngx_current_msec - delay) <= 0) return false;
     call->redirects = 0;  // ASK, TRYAGAIN, ASK … is a migration, not a loop
     ngx_add_timer(&call->retry_timer, delay);
@@ -393,7 +393,7 @@ void ngx_http_scim_redis_cluster::discovery_failed(const char *why) noexcept {
         release_waiting();
     }
     if (refresh_timer_.timer_set) ngx_del_timer(&refresh_timer_);
-    ngx_add_timer(&refresh_timer_, backoff(attempts_, 100, kDiscoveryBackoffMax));
+    ngx_add_timer(&refresh_timer_, ngx_http_scim_redis_cluster_backoff(attempts_, 100, kDiscoveryBackoffMax));
 }
 
 // GET, then SET NX where no layout key exists yet, on the master that owns

@@ -9,7 +9,7 @@ char *conf_error() { return static_cast<char *>(NGX_CONF_ERROR); }
 
 // Seeds are resolved now, as nginx does for proxy_pass; the nodes the
 // cluster names later are used as given.
-bool add_seed(ngx_conf_t *cf, const ngx_str_t &text, ngx_http_scim_redis_conf_t &redis) {
+bool ngx_http_scim_redis_cluster_add_seed(ngx_conf_t *cf, const ngx_str_t &text, ngx_http_scim_redis_conf_t &redis) {
     ngx_url_t u;
     ngx_memzero(&u, sizeof(ngx_url_t));
     u.url = text;
@@ -69,7 +69,7 @@ char *ngx_http_scim_redis_cluster_configure(ngx_conf_t *cf, ngx_http_scim_main_c
     try {
         auto *seeds = static_cast<ngx_str_t *>(smcf->redis_cluster->elts);
         for (ngx_uint_t i = 0; i < smcf->redis_cluster->nelts; i++) {
-            if (!add_seed(cf, seeds[i], *smcf->redis)) return conf_error();
+            if (!ngx_http_scim_redis_cluster_add_seed(cf, seeds[i], *smcf->redis)) return conf_error();
         }
     } catch (...) {
         return conf_error();

@@ -15,7 +15,7 @@ namespace {
 
 char *conf_error() { return static_cast<char *>(NGX_CONF_ERROR); }
 
-bool is_address(const ngx_str_t &host) {
+bool ngx_http_scim_redis_is_address(const ngx_str_t &host) {
     if (ngx_inet_addr(host.data, host.len) != INADDR_NONE) return true;
 #if (NGX_HAVE_INET6)
     struct in6_addr a6;
@@ -25,13 +25,13 @@ bool is_address(const ngx_str_t &host) {
     return false;
 }
 
-void set_peer(ngx_http_scim_redis_peer_t &peer, const ngx_addr_t &addr) {
+void ngx_http_scim_redis_set_peer(ngx_http_scim_redis_peer_t &peer, const ngx_addr_t &addr) {
     ngx_memcpy(&peer.sockaddr, addr.sockaddr, addr.socklen);
     peer.socklen = addr.socklen;
     peer.name = ngx_http_scim_string(addr.name);
 }
 
-char *configure_address(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
+char *ngx_http_scim_redis_configure_address(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
     ngx_http_scim_redis_conf_t &redis = *smcf->redis;
     static ngx_str_t fallback = ngx_string("127.0.0.1:6379");
     ngx_url_t u;
@@ -46,11 +46,11 @@ char *configure_address(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
     }
     redis.display = ngx_http_scim_string(u.url);
     if (u.family == AF_UNIX) {
-        set_peer(redis.peer, u.addrs[0]);
+        ngx_http_scim_redis_set_peer(redis.peer, u.addrs[0]);
         return NGX_CONF_OK;
     }
     redis.port = u.port;
-    redis.resolver = is_address(u.host) ? nullptr : ngx_http_scim_http_resolver(cf);
+    redis.resolver = ngx_http_scim_redis_is_address(u.host) ? nullptr : ngx_http_scim_http_resolver(cf);
     if (redis.resolver != nullptr) {
         redis.host = ngx_http_scim_string(u.host);
         return NGX_CONF_OK;
@@ -64,11 +64,11 @@ char *configure_address(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
                            &u.host, u.err ? ": " : "", u.err ? u.err : "");
         return conf_error();
     }
-    set_peer(redis.peer, u.addrs[0]);
+    ngx_http_scim_redis_set_peer(redis.peer, u.addrs[0]);
     return NGX_CONF_OK;
 }
 
-char *configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
+char *ngx_http_scim_redis_configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
     ngx_http_scim_redis_conf_t &redis = *smcf->redis;
     bool tls_directive = smcf->redis_ssl_trusted_certificate.data ||
                          smcf->redis_ssl_certificate.data || smcf->redis_ssl_server_name.data ||
@@ -184,9 +184,9 @@ char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *s
         }
         char *rv = smcf->redis_cluster    ? ngx_http_scim_redis_cluster_configure(cf, smcf)
                    : smcf->redis_sentinel ? ngx_http_scim_redis_sentinel_configure(cf, smcf)
-                                          : configure_address(cf, smcf);
+                                          : ngx_http_scim_redis_configure_address(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;
-        rv = configure_tls(cf, smcf);
+        rv = ngx_http_scim_redis_configure_tls(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;
         redis.username = ngx_http_scim_string(smcf->redis_username);
         redis.password = ngx_http_scim_string(smcf->redis_password);

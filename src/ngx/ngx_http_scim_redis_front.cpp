@@ -2,12 +2,12 @@
 
 namespace {
 
-ngx_http_scim_redis_link &single_link() {
+ngx_http_scim_redis_link &ngx_http_scim_redis_single_link() {
     static ngx_http_scim_redis_link link;
     return link;
 }
 
-ngx_http_scim_redis_cluster &cluster_router() {
+ngx_http_scim_redis_cluster &ngx_http_scim_redis_cluster_router() {
     static ngx_http_scim_redis_cluster router;
     return router;
 }
@@ -17,14 +17,14 @@ ngx_http_scim_redis_front *current = nullptr;
 }  // namespace
 
 ngx_http_scim_redis_front &ngx_http_scim_redis() {
-    return current != nullptr ? *current : single_link();
+    return current != nullptr ? *current : ngx_http_scim_redis_single_link();
 }
 
 void ngx_http_scim_redis_start(const ngx_http_scim_redis_conf_t *conf, ngx_log_t *log) noexcept {
     if (conf->cluster_seeds.empty()) {
-        current = &single_link();
+        current = &ngx_http_scim_redis_single_link();
     } else {
-        current = &cluster_router();
+        current = &ngx_http_scim_redis_cluster_router();
     }
     current->start(conf, log);
 }

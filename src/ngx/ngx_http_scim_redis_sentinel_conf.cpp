@@ -10,7 +10,7 @@ constexpr ngx_uint_t kMaxSentinels = 32;
 
 char *conf_error() { return static_cast<char *>(NGX_CONF_ERROR); }
 
-bool parse_sentinel(ngx_conf_t *cf, const ngx_str_t &text, ngx_url_t &u, bool resolve) {
+bool ngx_http_scim_redis_parse_sentinel(ngx_conf_t *cf, const ngx_str_t &text, ngx_url_t &u, bool resolve) {
     ngx_memzero(&u, sizeof(ngx_url_t));
     u.url = text;
     u.default_port = 26379;
@@ -19,7 +19,7 @@ bool parse_sentinel(ngx_conf_t *cf, const ngx_str_t &text, ngx_url_t &u, bool re
 }
 
 // A master name as Sentinel accepts it in `sentinel monitor`: one word.
-bool valid_master_name(const ngx_str_t &name) {
+bool ngx_http_scim_redis_valid_master_name(const ngx_str_t &name) {
     if (name.len == 0 || name.len > 128) return false;
     for (size_t i = 0; i < name.len; i++) {
         if (name.data[i] <= ' ' || name.data[i] == 0x7f) return false;
@@ -27,9 +27,9 @@ bool valid_master_name(const ngx_str_t &name) {
     return true;
 }
 
-bool add_sentinel(ngx_conf_t *cf, ngx_http_scim_redis_sentinel_conf_t &conf, ngx_str_t text) {
+bool ngx_http_scim_redis_add_sentinel(ngx_conf_t *cf, ngx_http_scim_redis_sentinel_conf_t &conf, ngx_str_t text) {
     ngx_url_t u;
-    parse_sentinel(cf, text, u, false);  // checked by the directive
+    ngx_http_scim_redis_parse_sentinel(cf, text, u, false);  // checked by the directive
     ngx_http_scim_redis_sentinel_conf_t::sentinel_t s;
     s.display = ngx_http_scim_string(text);
     if (u.family != AF_UNIX) {
@@ -40,7 +40,7 @@ bool add_sentinel(ngx_conf_t *cf, ngx_http_scim_redis_sentinel_conf_t &conf, ngx
             s.peer.name = s.display;
         } else if (conf.resolver != nullptr) {
             s.host = host;  // resolved at each question
-        } else if (!parse_sentinel(cf, text, u, true) || u.naddrs == 0) {
+        } else if (!ngx_http_scim_redis_parse_sentinel(cf, text, u, true) || u.naddrs == 0) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "scim_redis_sentinel host \"%V\" has no address%s%s",
                                &u.host, u.err ? ": " : "", u.err ? u.err : "");
             return false;
@@ -64,7 +64,7 @@ char *ngx_http_scim_redis_sentinel_directive(ngx_conf_t *cf, ngx_command_t *, vo
     auto *smcf = static_cast<ngx_http_scim_main_conf_t *>(conf);
     if (smcf->redis_sentinel != nullptr) return const_cast<char *>("is duplicate");
     auto *value = static_cast<ngx_str_t *>(cf->args->elts);
-    if (!valid_master_name(value[1])) {
+    if (!ngx_http_scim_redis_valid_master_name(value[1])) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "invalid scim_redis_sentinel master name \"%V\": one word of up to 128 "
                            "bytes is expected",
@@ -78,7 +78,7 @@ char *ngx_http_scim_redis_sentinel_directive(ngx_conf_t *cf, ngx_command_t *, vo
     }
     for (ngx_uint_t i = 2; i < cf->args->nelts; i++) {
         ngx_url_t u;
-        if (!parse_sentinel(cf, value[i], u, false)) {
+        if (!ngx_http_scim_redis_parse_sentinel(cf, value[i], u, false)) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "invalid scim_redis_sentinel address \"%V\": %s",
                                &value[i], u.err ? u.err : "cannot parse");
             return conf_error();
@@ -127,7 +127,7 @@ char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_
     conf->password = ngx_http_scim_string(smcf->redis_sentinel_password);
     conf->timeout = smcf->redis_connect_timeout;
     for (ngx_uint_t i = 1; i < smcf->redis_sentinel->nelts; i++) {
-        if (!add_sentinel(cf, *conf, value[i])) return conf_error();
+        if (!ngx_http_scim_redis_add_sentinel(cf, *conf, value[i])) return conf_error();
     }
     redis.display = "master \"" + conf->master_name + "\"";
     redis.sentinel = conf;
