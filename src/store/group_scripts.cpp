@@ -224,6 +224,19 @@ bool readRecord(const redisReply &reply, size_t offset, GroupRecord &g) {
     return readHead(reply, offset, g) && readMembers(reply, offset + 4, g.members);
 }
 
+// The group `read` finds at element 0, none, or Redis's error.
+ReadOutcome<GroupRecord> readGroupAt(const redisReply &reply,
+                                     bool (*read)(const redisReply &, size_t, GroupRecord &)) {
+    ReadOutcome<GroupRecord> out;
+    if (isError(reply)) {
+        out.error = std::string(text(reply));
+        return out;
+    }
+    GroupRecord g;
+    if (read(reply, 0, g)) out.record = std::move(g);
+    return out;
+}
+
 }  // namespace
 
 Command createGroup(const KeySpace &keys, const CreateGroupArgs &a) {
@@ -337,26 +350,12 @@ ReadGroupMembersArgs readGroupMembersArgsOf(const Command &c) {
 
 // {doc, version, created, lastModified} (HMGET: nil doc when missing).
 ReadOutcome<GroupRecord> readGroupHeadReply(const redisReply &reply) {
-    ReadOutcome<GroupRecord> out;
-    if (isError(reply)) {
-        out.error = std::string(text(reply));
-        return out;
-    }
-    GroupRecord g;
-    if (readHead(reply, 0, g)) out.record = std::move(g);
-    return out;
+    return readGroupAt(reply, readHead);
 }
 
 // A group record (kGroupRecordHead) or {}.
 ReadOutcome<GroupRecord> readGroupReply(const redisReply &reply) {
-    ReadOutcome<GroupRecord> out;
-    if (isError(reply)) {
-        out.error = std::string(text(reply));
-        return out;
-    }
-    GroupRecord g;
-    if (readRecord(reply, 0, g)) out.record = std::move(g);
-    return out;
+    return readGroupAt(reply, readRecord);
 }
 
 // For each id asked: member total, n, n (id, member JSON) pairs.
