@@ -10,7 +10,6 @@
 #include "synthetic_groups.hpp"
 #include "stored_patch.hpp"
 #include "scim/query_string.hpp"
-#include "scim/store/reply.hpp"
 
 namespace scim {
 
@@ -48,7 +47,6 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeFailure(store::text(reply));
         switch (phase_) {
         case Phase::Read: return afterRead(reply);
         case Phase::Write: return afterWrite(reply);
@@ -66,9 +64,10 @@ private:
     }
 
     Step afterRead(const redisReply &reply) {
-        if (!readGroupHead(reply, 0, group_)) {
-            return errorResponse(notFound("Group " + group_.id + " not found"));
-        }
+        auto read = store::readGroupHeadReply(reply);
+        if (read.error) return storeFailure(*read.error);
+        if (!read.record) return errorResponse(notFound("Group " + group_.id + " not found"));
+        group_ = storedGroup(std::move(*read.record), std::move(group_.id));
         std::string expected = versionFromEtag(request_.ifMatch);
         JsonDoc doc;
         auto outcome = applyToStored({config_.groupType(), group_.id, group_.doc, group_.version},
@@ -102,8 +101,9 @@ private:
 
     Step afterWrite(const redisReply &reply) {
         // Someone wrote in between: apply again to the new version.
-        if (retry_.lostRace(reply)) return retry_.readAgain(read());
-        if (auto failed = readGroupWrite(reply, group_, displayName_)) return *failed;
+        auto result = store::readGroupWriteReply(reply);
+        if (retry_.lostRace(result.outcome)) return retry_.readAgain(read());
+        if (auto failed = takeGroupWrite(std::move(result), group_, displayName_)) return *failed;
         return respond();
     }
 
@@ -115,9 +115,10 @@ private:
     }
 
     Step afterRender(const redisReply &reply) {
-        if (!readGroupRecord(reply, 0, group_)) {
-            return errorResponse(notFound("Group " + group_.id + " not found"));
-        }
+        auto read = store::readGroupReply(reply);
+        if (read.error) return storeFailure(*read.error);
+        if (!read.record) return errorResponse(notFound("Group " + group_.id + " not found"));
+        group_ = storedGroup(std::move(*read.record), std::move(group_.id));
         return respond();
     }
 

@@ -11,7 +11,6 @@
 #include "scim/resource.hpp"
 #include "scim/store/group_index.hpp"
 #include "scim/store/group_scripts.hpp"
-#include "scim/store/reply.hpp"
 #include "scim/strings.hpp"
 
 namespace scim {
@@ -29,21 +28,6 @@ bool namesMembers(const std::vector<std::string> &names, bool wholeOnly) {
         if (p.attr == &membersAttribute() && (!wholeOnly || !p.subAttr)) return true;
     }
     return false;
-}
-
-// Stored member JSON is {"type":"User"|"Group","display":"…"}.
-StoredMember memberFrom(std::string id, std::string_view stored) {
-    StoredMember m{std::move(id), "User", ""};
-    JsonDoc d;
-    d.Parse(stored.data(), stored.size());
-    if (d.HasParseError() || !d.IsObject()) return m;
-    if (auto t = d.FindMember("type"); t != d.MemberEnd() && t->value.IsString()) {
-        m.type = std::string(str(t->value));
-    }
-    if (auto n = d.FindMember("display"); n != d.MemberEnd() && n->value.IsString()) {
-        m.display = std::string(str(n->value));
-    }
-    return m;
 }
 
 Json membersJson(const StoredGroup &g, const Request &request, JsonAlloc &a) {
@@ -81,24 +65,6 @@ void flagTruncation(Json &resource, const StoredGroup &g, JsonAlloc &a) {
     insertBeforeMeta(resource, kGroupMembersExtensionUrn, std::move(flag), a);
 }
 
-// [[id, display], …] for the write scripts.
-std::string addsJson(const std::vector<patch::Member> &members) {
-    JsonDoc out(rapidjson::kArrayType);
-    auto &a = out.GetAllocator();
-    for (const patch::Member &m : members) {
-        Json pair(rapidjson::kArrayType);
-        pair.PushBack(jstr(m.value, a), a).PushBack(jstr(m.display, a), a);
-        out.PushBack(pair, a);
-    }
-    return toString(out);
-}
-
-std::string idsJson(const std::vector<std::string> &ids) {
-    JsonDoc out(rapidjson::kArrayType);
-    for (const std::string &id : ids) out.PushBack(jstr(id, out.GetAllocator()), out.GetAllocator());
-    return toString(out);
-}
-
 // Members of a POST/PUT body, taken out of the document. A member listed
 // twice is kept once, with the last display sent.
 std::vector<patch::Member> takeMembers(JsonDoc &doc) {
@@ -126,12 +92,11 @@ std::vector<patch::Member> takeMembers(JsonDoc &doc) {
     return out;
 }
 
-// ARGV that every group write shares at its end.
-void appendContext(std::vector<std::string> &args, const store::KeySpace &keys, long long cap) {
-    args.push_back(keys.userKeyPrefix());
-    args.push_back(keys.groupKeyPrefix());
-    args.push_back(keys.memberOfPrefix());
-    args.push_back(std::to_string(cap));
+std::vector<store::MemberAdd> memberAdds(const std::vector<patch::Member> &members) {
+    std::vector<store::MemberAdd> out;
+    out.reserve(members.size());
+    for (const patch::Member &m : members) out.push_back({m.value, m.display});
+    return out;
 }
 
 }  // namespace
@@ -140,38 +105,21 @@ std::string groupLocation(const Request &request, std::string_view id) {
     return request.baseUrl + "/Groups/" + std::string(id);
 }
 
-bool readGroupHead(const redisReply &reply, size_t offset, StoredGroup &g) {
-    const redisReply *doc = store::element(reply, offset);
-    if (!doc || doc->type != REDIS_REPLY_STRING) return false;
-    g.doc = std::string(store::text(*doc));
-    const redisReply *version = store::element(reply, offset + 1);
-    g.version = version ? store::integer(*version).value_or(1) : 1;
-    g.created = std::string(store::textAt(reply, offset + 2));
-    g.lastModified = std::string(store::textAt(reply, offset + 3));
-    return true;
+StoredGroup storedGroup(store::GroupRecord record, std::string id) {
+    StoredGroup g;
+    g.id = std::move(id);
+    g.doc = std::move(record.doc);
+    g.version = record.version;
+    g.created = std::move(record.created);
+    g.lastModified = std::move(record.lastModified);
+    takeMembers(g, std::move(record.members));
+    return g;
 }
 
-std::optional<size_t> readGroupMembers(const redisReply &reply, size_t offset, StoredGroup &g) {
-    const redisReply *total = store::element(reply, offset);
-    const redisReply *count = store::element(reply, offset + 1);
-    if (!total || !count) return std::nullopt;
-    g.memberTotal = store::integer(*total).value_or(-1);
-    long long n = store::integer(*count).value_or(-1);
-    size_t end = offset + 2 + 2 * static_cast<size_t>(std::max(n, 0LL));
-    if (n < 0 || end > reply.elements) return std::nullopt;
-    g.membersRead = g.memberTotal >= 0;
-    g.members.clear();
-    g.members.reserve(static_cast<size_t>(n));
-    for (size_t i = offset + 2; i < end; i += 2) {
-        g.members.push_back(
-            memberFrom(std::string(store::textAt(reply, i)), store::textAt(reply, i + 1)));
-    }
-    return end;
-}
-
-std::optional<size_t> readGroupRecord(const redisReply &reply, size_t offset, StoredGroup &g) {
-    if (!readGroupHead(reply, offset, g)) return std::nullopt;
-    return readGroupMembers(reply, offset + 4, g);
+void takeMembers(StoredGroup &g, store::GroupMembers members) {
+    g.memberTotal = members.total;
+    g.membersRead = members.total >= 0;
+    g.members = std::move(members.members);
 }
 
 Expected<Projection> requestedProjection(const Request &request) {
@@ -191,11 +139,8 @@ long long memberCap(const ServiceConfig &config, bool wanted) {
 store::Command readGroupCommand(const Request &request, const ServiceConfig &config,
                                 const std::string &id, bool withMembers) {
     auto keys = keysFor(request, config);
-    if (!withMembers) {
-        return store::plain({"HMGET", keys.group(id), "doc", "version", "created", "lastModified"});
-    }
-    return store::scriptCall(store::readGroupScript(), {keys.group(id)},
-                             {std::to_string(memberCap(config, true))});
+    if (!withMembers) return store::readGroupHead(keys, id);
+    return store::readGroup(keys, id, memberCap(config, true));
 }
 
 void addMembersTo(Json &resource, const StoredGroup &g, const Projection &projection,
@@ -270,24 +215,23 @@ Expected<GroupWrite> prepareGroupWrite(const Request &request, const ServiceConf
     return write;
 }
 
+namespace {
+
+store::GroupFields groupFields(const store::KeySpace &keys, const ServiceConfig &config,
+                               const std::string &id, const GroupWrite &w) {
+    return {id, w.docText, w.displayName,
+            store::groupIndexEntries(w.doc, id, uniqueIndexes(keys, config, config.groupType()))};
+}
+
+}  // namespace
+
 store::Command createGroupCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const GroupWrite &w, long long cap) {
     auto keys = keysFor(request, config);
-    std::vector<std::string> args{id,
-                                  w.docText,
-                                  w.displayName,
-                                  lower(w.displayName),
-                                  store::groupIndexEntries(w.doc, id, uniqueIndexes(keys, config, config.groupType())),
-                                  addsJson(w.members),
-                                  formatTimestamp(request.nowMillis),
-                                  std::to_string(request.nowMillis),
-                                  request.tokenName,
-                                  std::to_string(config.eventsMaxLen),
-                                  config.groupDisplayNameUnique ? "1" : "0"};
-    appendContext(args, keys, cap);
-    args.push_back(roleContextArg(request, config));
-    return store::scriptCall(store::createGroupScript(), store::groupWriteKeys(keys, id),
-                             std::move(args));
+    return store::createGroup(keys, {groupFields(keys, config, id, w), memberAdds(w.members),
+                                     config.groupDisplayNameUnique, cap,
+                                     writeStamp(request, config),
+                                     roleContextArg(request, config)});
 }
 
 store::Command updateGroupCommand(const Request &request, const ServiceConfig &config,
@@ -295,66 +239,55 @@ store::Command updateGroupCommand(const Request &request, const ServiceConfig &c
                                   const patch::MembersChange &members,
                                   const GroupPreconditions &expected, long long cap) {
     auto keys = keysFor(request, config);
-    std::vector<std::string> args{id,
-                                  expected.version,
-                                  w ? w->docText : "",
-                                  w ? w->displayName : "",
-                                  w ? lower(w->displayName) : "",
-                                  w ? store::groupIndexEntries(w->doc, id, uniqueIndexes(keys, config, config.groupType()))
-                                    : "[]",
-                                  members.clearFirst ? "1" : "0",
-                                  addsJson(members.add),
-                                  idsJson(members.remove),
-                                  formatTimestamp(request.nowMillis),
-                                  std::to_string(request.nowMillis),
-                                  request.tokenName,
-                                  std::to_string(config.eventsMaxLen),
-                                  config.groupDisplayNameUnique ? "1" : "0"};
-    appendContext(args, keys, cap);
-    args.push_back(expected.doc);
-    args.push_back(roleContextArg(request, config));
-    return store::scriptCall(store::updateGroupScript(), store::groupWriteKeys(keys, id),
-                             std::move(args));
+    store::UpdateGroupArgs args;
+    args.group = w ? groupFields(keys, config, id, *w) : store::GroupFields{id, "", "", "[]"};
+    args.expectedVersion = expected.version;
+    args.expectedDoc = expected.doc;
+    args.replaceMembers = members.clearFirst;
+    args.add = memberAdds(members.add);
+    args.remove = members.remove;
+    args.uniqueDisplayName = config.groupDisplayNameUnique;
+    args.memberCap = cap;
+    args.stamp = writeStamp(request, config);
+    args.roleContext = roleContextArg(request, config);
+    return store::updateGroup(keys, args);
 }
 
-std::optional<Response> readGroupWrite(const redisReply &reply, StoredGroup &group,
+std::optional<Response> takeGroupWrite(store::GroupWriteResult result, StoredGroup &group,
                                        const std::string &displayName) {
-    if (auto failed = groupWriteFailure(reply, group.id, displayName)) return failed;
-    if (!readGroupRecord(reply, 1, group)) return storeFailure("malformed group record");
+    if (auto failed = groupWriteFailure(result.outcome, group.id, displayName)) return failed;
+    group = storedGroup(std::move(result.group), std::move(group.id));
     return std::nullopt;
 }
 
-std::optional<Response> groupWriteFailure(const redisReply &reply, const std::string &id,
-                                          const std::string &displayName) {
-    std::string_view status = store::textAt(reply, 0);
-    std::string detail(store::textAt(reply, 1));
-    if (status == "ok") return std::nullopt;
-    if (status == "notfound") return errorResponse(notFound("Group " + id + " not found"));
-    if (auto taken = uniqueValueConflict(store::readWriteOutcome(reply))) return taken;
-    if (status == "uniqueness") {
+std::optional<Response> groupWriteFailure(const store::WriteOutcome &outcome,
+                                          const std::string &id, const std::string &displayName) {
+    using Kind = store::WriteOutcome::Kind;
+    const std::string &member = outcome.member;
+    switch (outcome.kind) {
+    case Kind::Ok: return std::nullopt;
+    case Kind::NotFound: return errorResponse(notFound("Group " + id + " not found"));
+    case Kind::Uniqueness:
+        if (auto taken = uniqueValueConflict(outcome)) return taken;
         return errorResponse(uniqueness("displayName '" + displayName + "' is already taken"));
-    }
-    if (status == "precondition") {
+    case Kind::Precondition:
         return errorResponse(preconditionFailed(
-            "If-Match does not match the current version W/\"" + detail + "\""));
-    }
-    if (status == "nomember") {
-        return errorResponse(invalidValue("members: no User or Group with id '" + detail +
+            "If-Match does not match the current version W/\"" + outcome.version + "\""));
+    case Kind::NoMember:
+        return errorResponse(invalidValue("members: no User or Group with id '" + member +
                                           "' exists"));
-    }
-    if (status == "cycle" && detail == id) {
-        return errorResponse(invalidValue("members: a group cannot be a member of itself"));
-    }
-    if (status == "cycle") {
-        return errorResponse(invalidValue("members: group '" + detail + "' contains group " + id +
+    case Kind::Cycle:
+        if (member == id) {
+            return errorResponse(invalidValue("members: a group cannot be a member of itself"));
+        }
+        return errorResponse(invalidValue("members: group '" + member + "' contains group " + id +
                                           ", so adding it would make a cycle"));
-    }
-    if (status == "toodeep") {
-        return errorResponse(invalidValue("members: group '" + detail +
+    case Kind::TooDeep:
+        return errorResponse(invalidValue("members: group '" + member +
                                           "' cannot be added: the groups above " + id +
                                           " are too many to check for cycles"));
+    default: return storeFailure(outcome.error);
     }
-    return storeFailure(store::text(reply));
 }
 
 }  // namespace scim

@@ -10,6 +10,7 @@
 
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
+#include "scim/store/group_scripts.hpp"
 #include "scim/store/keys.hpp"
 #include "user_records.hpp"  // keysFor, storeFailure
 
@@ -20,11 +21,7 @@ namespace scim {
 inline constexpr std::string_view kGroupMembersExtensionUrn =
     "urn:ngx-scim:params:scim:schemas:extension:2.0:GroupMembers";
 
-struct StoredMember {
-    std::string id;
-    std::string type;  // "User" or "Group"
-    std::string display;
-};
+using StoredMember = store::GroupMember;
 
 struct StoredGroup {
     std::string id;
@@ -41,15 +38,10 @@ struct StoredGroup {
     }
 };
 
-// Parses doc, version, created, lastModified from element `offset`;
-// false when there is no document (no such group).
-bool readGroupHead(const redisReply &reply, size_t offset, StoredGroup &group);
-// Parses "member total, n, n pairs" from element `offset` (see
-// store::kGroupRecordHead); returns the offset past them, nullopt when
-// malformed. A total below 0 means the members were not read.
-std::optional<size_t> readGroupMembers(const redisReply &reply, size_t offset, StoredGroup &group);
-// A whole group record: head and members.
-std::optional<size_t> readGroupRecord(const redisReply &reply, size_t offset, StoredGroup &group);
+// A group as the store read it; `members.total` below 0: not read.
+StoredGroup storedGroup(store::GroupRecord record, std::string id);
+// Member lists read apart (the /Groups list) into `group`.
+void takeMembers(StoredGroup &group, store::GroupMembers members);
 
 // `attributes` and `excludedAttributes` from the query string.
 Expected<Projection> requestedProjection(const Request &request);
@@ -59,8 +51,8 @@ bool membersWanted(const Projection &projection);
 // The member cap a script gets: -1 leaves the member hash alone.
 long long memberCap(const ServiceConfig &config, bool wanted);
 
-// GET /Groups/{id}: HMGET of the group hash without members, or the
-// read_group script with a bounded member list.
+// GET /Groups/{id}: the group hash without members, or the group with a
+// bounded member list.
 store::Command readGroupCommand(const Request &request, const ServiceConfig &config,
                                 const std::string &id, bool withMembers);
 
@@ -109,11 +101,11 @@ store::Command updateGroupCommand(const Request &request, const ServiceConfig &c
                                   const std::string &id, const GroupWrite *write,
                                   const patch::MembersChange &members,
                                   const GroupPreconditions &expected, long long cap);
-// The error response for a write script's reply, or nullopt on "ok".
-std::optional<Response> groupWriteFailure(const redisReply &reply, const std::string &id,
-                                          const std::string &displayName);
-// Reads an "ok" write reply into `group`; the error response otherwise.
-std::optional<Response> readGroupWrite(const redisReply &reply, StoredGroup &group,
+// The error response for a write script's outcome, or nullopt on Ok.
+std::optional<Response> groupWriteFailure(const store::WriteOutcome &outcome,
+                                          const std::string &id, const std::string &displayName);
+// Takes an Ok write's record into `group`; the error response otherwise.
+std::optional<Response> takeGroupWrite(store::GroupWriteResult result, StoredGroup &group,
                                        const std::string &displayName);
 
 std::string groupLocation(const Request &request, std::string_view id);

@@ -6,13 +6,10 @@
 #include "scim/ids.hpp"
 #include "scim/list_request.hpp"
 #include "scim/store/group_scripts.hpp"
-#include "scim/store/reply.hpp"
 
 namespace scim {
 
 namespace {
-
-using store::textAt;
 
 // POST /Groups creates (the route names no id); PUT /Groups/{id} replaces
 // the document and the whole member list, which the script applies as a
@@ -45,7 +42,10 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (auto failed = readGroupWrite(reply, group_, write_.displayName)) return *failed;
+        auto result = store::readGroupWriteReply(reply);
+        if (auto failed = takeGroupWrite(std::move(result), group_, write_.displayName)) {
+            return *failed;
+        }
         return groupResponse(creating() ? 201 : 200, group_, request_, config_);
     }
 
@@ -71,10 +71,10 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply)) return storeFailure(store::text(reply));
-        bool found = withMembers_ ? readGroupRecord(reply, 0, group_).has_value()
-                                  : readGroupHead(reply, 0, group_);
-        if (!found) return errorResponse(notFound("Group " + group_.id + " not found"));
+        auto read = withMembers_ ? store::readGroupReply(reply) : store::readGroupHeadReply(reply);
+        if (read.error) return storeFailure(*read.error);
+        if (!read.record) return errorResponse(notFound("Group " + group_.id + " not found"));
+        group_ = storedGroup(std::move(*read.record), std::move(group_.id));
         if (auto unchanged = notModified(request_, group_.version)) return *unchanged;
         return groupResponse(200, group_, request_, config_);
     }
@@ -92,17 +92,15 @@ public:
         if (auto refused = syntheticGroupRefusal(request_, config_, id_, nullptr)) {
             return errorResponse(*refused);
         }
-        auto keys = keysFor(request_, config_);
-        return store::scriptCall(
-            store::deleteGroupScript(), store::groupWriteKeys(keys, id_),
-            {id_, versionFromEtag(request_.ifMatch), formatTimestamp(request_.nowMillis),
-             std::to_string(request_.nowMillis), request_.tokenName,
-             std::to_string(config_.eventsMaxLen), keys.groupKeyPrefix(), keys.memberOfPrefix(),
-             roleContextArg(request_, config_)});
+        return store::deleteGroup(keysFor(request_, config_),
+                                  {id_, versionFromEtag(request_.ifMatch),
+                                   writeStamp(request_, config_), roleContextArg(request_, config_)});
     }
 
     Step onReply(const redisReply &reply) override {
-        if (auto failed = groupWriteFailure(reply, id_, "")) return *failed;
+        if (auto failed = groupWriteFailure(store::readGroupDeleteReply(reply), id_, "")) {
+            return *failed;
+        }
         Response r;
         r.status = 204;
         return r;
@@ -134,8 +132,9 @@ public:
 
     Step onReply(const redisReply &reply) override {
         if (!readingMembers_) return query_->onReply(reply);
-        if (store::isError(reply) || !store::isArray(reply)) return storeFailure(store::text(reply));
-        return withMembers(reply);
+        auto read = store::readGroupMembersReply(reply);
+        if (read.error) return storeFailure(*read.error);
+        return withMembers(std::move(*read.record));
     }
 
 private:
@@ -152,25 +151,23 @@ private:
             resources->value.Empty()) {
             return jsonResponse(200, page_);
         }
-        auto keys = keysFor(request_, config_);
-        std::vector<std::string> args{keys.groupKeyPrefix(),
-                                      std::to_string(memberCap(config_, true))};
+        std::vector<std::string> ids;
         for (const Json &group : resources->value.GetArray()) {
             const Json *id = group.IsObject() ? findMember(group, "id") : nullptr;
-            args.push_back(id && id->IsString() ? std::string(str(*id)) : "");
+            ids.push_back(id && id->IsString() ? std::string(str(*id)) : "");
         }
         readingMembers_ = true;
-        return store::scriptCall(store::readGroupMembersScript(), {keys.groups()}, std::move(args));
+        return store::readGroupMembers(keysFor(request_, config_), memberCap(config_, true), ids);
     }
 
-    Step withMembers(const redisReply &reply) {
+    Step withMembers(std::vector<store::GroupMembers> lists) {
         auto &a = page_.GetAllocator();
-        size_t offset = 0;
-        for (Json &resource : page_["Resources"].GetArray()) {
+        auto resources = page_["Resources"].GetArray();
+        if (lists.size() < resources.Size()) return storeFailure("malformed member list");
+        size_t i = 0;
+        for (Json &resource : resources) {
             StoredGroup group;
-            auto next = readGroupMembers(reply, offset, group);
-            if (!next) return storeFailure("malformed member list");
-            offset = *next;
+            takeMembers(group, std::move(lists[i++]));
             if (resource.IsObject()) addMembersTo(resource, group, projection_, request_, a);
         }
         return jsonResponse(200, page_);

@@ -8,27 +8,25 @@
 #include "scim/store/query_scripts.hpp"
 #include "scim/filter_prefilter.hpp"
 #include "scim/render_text.hpp"
-#include "scim/store/reply.hpp"
 #include "user_records.hpp"
 
 namespace scim {
 
 namespace {
 
-// One resource as the read scripts return it (store::kRecordFields).
-std::optional<Match> recordAt(const redisReply &reply, size_t i, const Collection &c,
-                              const Request &request) {
-    const redisReply *doc = store::element(reply, i + 2);
-    if (!doc || doc->type != REDIS_REPLY_STRING) return std::nullopt;
+// One resource as the read scripts return it; nullopt when it is gone.
+std::optional<Match> matchOf(store::QueryRecord &record, const Collection &c,
+                             const Request &request) {
+    if (!record.doc) return std::nullopt;
     Match m;
-    m.meta.id = std::string(store::textAt(reply, i));
-    m.seq = store::integer(*store::element(reply, i + 1)).value_or(0);
-    m.doc = std::string(store::text(*doc));
-    m.meta.version = store::integer(*store::element(reply, i + 3)).value_or(1);
-    m.meta.created = std::string(store::textAt(reply, i + 4));
-    m.meta.lastModified = std::string(store::textAt(reply, i + 5));
+    m.meta.id = std::move(record.id);
+    m.seq = record.seq.value_or(0);
+    m.doc = std::move(*record.doc);
+    m.meta.version = record.version;
+    m.meta.created = std::move(record.created);
+    m.meta.lastModified = std::move(record.lastModified);
     m.meta.location = request.baseUrl + c.endpoint + "/" + m.meta.id;
-    m.memberships = std::string(store::textAt(reply, i + 6));
+    m.memberships = std::move(record.memberships);
     return m;
 }
 
@@ -85,12 +83,13 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (store::isError(reply) || !store::isArray(reply)) return storeFailure(store::text(reply));
+        store::RecordsReply records = store::readRecordsReply(reply);
+        if (records.error) return storeFailure(*records.error);
         switch (phase_) {
-        case Phase::Page: return onPage(reply);
-        case Phase::Cursor: return onCursorPage(reply);
-        case Phase::Candidates: return onCandidates(reply);
-        case Phase::Scan: return onScan(reply);
+        case Phase::Page: return onPage(records);
+        case Phase::Cursor: return onCursorPage(records);
+        case Phase::Candidates: return onCandidates(records);
+        case Phase::Scan: return onScan(records);
         }
         return storeFailure("unexpected phase");
     }
@@ -126,10 +125,8 @@ private:
 
     store::Command pageCommand(const std::string &key, bool lex) {
         phase_ = Phase::Page;
-        return store::scriptCall(store::pageRecordsScript(), {key},
-                                 {std::to_string(list_.startIndex - 1), std::to_string(list_.count),
-                                  list_.descending ? "1" : "0", c_.recordPrefix,
-                                  lex ? "lex" : "id"});
+        return store::pageRecords({key, list_.startIndex - 1, list_.count, list_.descending,
+                                   c_.recordPrefix, lex});
     }
 
     // Unfiltered cursor pages read straight from the creation-order set:
@@ -139,9 +136,8 @@ private:
         const auto &cur = list_.cursor;
         bool forwards = !cur || cur->after;
         std::string bound = cur ? store::seqAfter(cur->seq) : store::kSeqStart;
-        return store::scriptCall(store::scanRecordsScript(), {c_.orderKey},
-                                 {bound, forwards ? "asc" : "desc", std::to_string(list_.count + 1),
-                                  c_.recordPrefix});
+        return store::scanRecords(
+            {c_.orderKey, bound, !forwards, list_.count + 1, c_.recordPrefix, std::nullopt});
     }
 
     std::optional<store::Command> candidatesCommand(const IndexProbe &probe) {
@@ -160,9 +156,9 @@ private:
         }
         phase_ = Phase::Candidates;
         store::RangeBounds range = store::rangeBounds(probe);
-        return store::scriptCall(store::fetchCandidatesScript(), {key},
-                                 withProbes({probeMode(probe.kind), range.min, range.max,
-                                             std::to_string(config_.maxCandidates), c_.recordPrefix}));
+        return store::fetchCandidates({key, probe.kind, range.min, range.max,
+                                       static_cast<long long>(config_.maxCandidates),
+                                       c_.recordPrefix, memberProbe()});
     }
 
     store::Command scanCommand(const std::string &bound) {
@@ -172,28 +168,13 @@ private:
         if (list_.filter && memberProbes_.empty()) {
             required_ = filter::requiredTexts(*list_.filter, *c_.type);
         }
-        return store::scriptCall(
-            store::scanRecordsScript(), {c_.orderKey},
-            withProbes({bound, "asc", std::to_string(config_.scanBatch), c_.recordPrefix}));
+        return store::scanRecords({c_.orderKey, bound, false,
+                                   static_cast<long long>(config_.scanBatch), c_.recordPrefix,
+                                   memberProbe()});
     }
 
-    static const char *probeMode(ProbeKind kind) {
-        switch (kind) {
-        case ProbeKind::Id: return "id";
-        case ProbeKind::Lex: return "lex";
-        case ProbeKind::Score: return "score";
-        case ProbeKind::Set: return "set";
-        }
-        return "id";
-    }
-
-    // The members' key suffix and the member ids to probe, after the
-    // script's own arguments.
-    std::vector<std::string> withProbes(std::vector<std::string> args) const {
-        args.push_back(c_.memberSuffix);
-        args.insert(args.end(), memberProbes_.begin(), memberProbes_.end());
-        return args;
-    }
+    // The member ids a `members eq` filter probes.
+    store::MemberProbe memberProbe() const { return {c_.memberSuffix, memberProbes_}; }
 
     // Group records carry no members: the probed ids a group holds stand in
     // for its member list while the filter is evaluated.
@@ -213,24 +194,23 @@ private:
         if (!members.Empty()) resource.AddMember("members", members, a);
     }
 
-    Step onPage(const redisReply &reply) {
-        const redisReply *total = store::element(reply, 0);
-        if (!total) return storeFailure("a page reply without its total");  // found by request_fuzz
-        total_ = store::integer(*total).value_or(0);
-        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
-            auto m = matchAt(reply, i, false);
+    Step onPage(store::RecordsReply &reply) {
+        if (!reply.total) return storeFailure("a page reply without its total");  // request_fuzz
+        total_ = *reply.total;
+        for (store::QueryRecord &record : reply.records) {
+            auto m = matchAt(record, false);
             if (m) collector_->page().push_back(std::move(*m));
         }
         return listResponse();
     }
 
-    Step onCursorPage(const redisReply &reply) {
-        total_ = store::integer(*reply.element[0]).value_or(0);
+    Step onCursorPage(store::RecordsReply &reply) {
+        total_ = reply.total.value_or(0);
         auto &page = collector_->page();
         const auto &cur = list_.cursor;
         bool forwards = !cur || cur->after;
-        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
-            auto m = matchAt(reply, i, false);
+        for (store::QueryRecord &record : reply.records) {
+            auto m = matchAt(record, false);
             if (!m) continue;
             if (static_cast<long long>(page.size()) == list_.count) {
                 (forwards ? moreAfter_ : moreBefore_) = true;
@@ -244,11 +224,11 @@ private:
         return listResponse();
     }
 
-    Step onCandidates(const redisReply &reply) {
-        if (store::textAt(reply, 0) == "toomany") return scanCommand(store::kSeqStart);
+    Step onCandidates(store::RecordsReply &reply) {
+        if (reply.tooMany) return scanCommand(store::kSeqStart);
         std::vector<Match> matches;
-        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
-            auto m = matchAt(reply, i, true);
+        for (store::QueryRecord &record : reply.records) {
+            auto m = matchAt(record, true);
             if (m) matches.push_back(std::move(*m));
         }
         std::sort(matches.begin(), matches.end(),
@@ -259,15 +239,18 @@ private:
         return finish();
     }
 
-    Step onScan(const redisReply &reply) {
+    Step onScan(store::RecordsReply &reply) {
         size_t records = 0;
         int64_t lastSeq = 0;
-        for (size_t i = 1; i + store::kRecordFields <= reply.elements; i += store::kRecordFields) {
+        for (store::QueryRecord &record : reply.records) {
             ++records;
             if (++scanned_ > config_.maxScan) return errorResponse(scanBudgetExceeded());
-            lastSeq = store::integer(*reply.element[i + 1]).value_or(lastSeq);
-            if (!filter::mayMatch(store::textAt(reply, i + 2), required_)) continue;
-            auto m = matchAt(reply, i, true);
+            lastSeq = record.seq.value_or(lastSeq);
+            if (!filter::mayMatch(record.doc ? std::string_view(*record.doc) : std::string_view(),
+                                  required_)) {
+                continue;
+            }
+            auto m = matchAt(record, true);
             if (!m) continue;
             if (auto e = take(std::move(*m))) return errorResponse(*e);
         }
@@ -275,10 +258,10 @@ private:
         return finish();
     }
 
-    // The record at `i`; nullopt when it is gone or, with `filtered`,
-    // does not match. Sorting keeps its key, taken from the rendering.
-    std::optional<Match> matchAt(const redisReply &reply, size_t i, bool filtered) {
-        auto m = recordAt(reply, i, c_, request_);
+    // The record; nullopt when it is gone or, with `filtered`, does not
+    // match. Sorting keeps its key, taken from the rendering.
+    std::optional<Match> matchAt(store::QueryRecord &record, bool filtered) {
+        auto m = matchOf(record, c_, request_);
         if (!m || (!filtered && !sorting())) return m;
         ScratchPool::Lease lease{scratch_};
         Json resource;

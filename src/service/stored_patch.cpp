@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <random>
 
-#include "scim/store/reply.hpp"
 
 namespace scim {
 
@@ -51,10 +50,6 @@ std::optional<unsigned> ContentionBackoff::next() {
 
 bool PatchRetry::lostRace(const store::WriteOutcome &write) const {
     return !clientPrecondition_ && write.kind == store::WriteOutcome::Kind::Precondition;
-}
-
-bool PatchRetry::lostRace(const redisReply &writeReply) const {
-    return !clientPrecondition_ && store::textAt(writeReply, 0) == "precondition";
 }
 
 Exchange::Step PatchRetry::readAgain(store::Command read) {

@@ -56,7 +56,6 @@ public:
     PatchRetry(const Request &request, const ServiceConfig &config)
         : clientPrecondition_(!request.ifMatch.empty()), backoff_(config.contentionBudgetMillis) {}
     bool lostRace(const store::WriteOutcome &write) const;
-    bool lostRace(const redisReply &writeReply) const;  // until the Group scripts are typed
     // `read` again, delayed by the next wait; or the 503.
     Exchange::Step readAgain(store::Command read);
 

@@ -10,7 +10,6 @@
 #include "scim/ids.hpp"
 #include "scim/store/group_index.hpp"
 #include "scim/store/group_scripts.hpp"
-#include "scim/store/reply.hpp"
 #include "scim/strings.hpp"
 #include "scim/token_cache.hpp"  // ExpiringLru
 #include "user_records.hpp"         // keysFor, storeFailure
@@ -56,34 +55,17 @@ std::string ensuredKey(const Request &request, const ServiceConfig &config) {
     return key;
 }
 
-// [[id, displayName, lowercased, index entries, doc], …]
-std::string syntheticGroupsJson(const Request &request, const ServiceConfig &config) {
-    JsonDoc out(rapidjson::kArrayType);
-    auto &a = out.GetAllocator();
+store::Command ensureCommand(const Request &request, const ServiceConfig &config) {
+    store::EnsureSyntheticGroupsArgs args;
     for (const SyntheticGroup &g : config.roles.synthetic) {
         std::string id = syntheticGroupId(request.tenant, g.displayName);
         JsonDoc doc(rapidjson::kObjectType);
         doc.AddMember("displayName", jstr(g.displayName, doc.GetAllocator()), doc.GetAllocator());
-        Json row(rapidjson::kArrayType);
-        row.PushBack(jstr(id, a), a)
-            .PushBack(jstr(g.displayName, a), a)
-            .PushBack(jstr(lower(g.displayName), a), a)
-            .PushBack(jstr(store::groupIndexEntries(doc, id), a), a)
-            .PushBack(jstr(toString(doc), a), a);
-        out.PushBack(row, a);
+        args.groups.push_back(
+            {id, g.displayName, store::groupIndexEntries(doc, id), toString(doc)});
     }
-    return toString(out);
-}
-
-store::Command ensureCommand(const Request &request, const ServiceConfig &config) {
-    auto keys = keysFor(request, config);
-    std::string first = syntheticGroupId(request.tenant, config.roles.synthetic.front().displayName);
-    return store::scriptCall(store::ensureSyntheticGroupsScript(),
-                             store::groupWriteKeys(keys, first),
-                             {syntheticGroupsJson(request, config),
-                              formatTimestamp(request.nowMillis),
-                              std::to_string(request.nowMillis),
-                              std::to_string(config.eventsMaxLen), keys.groupKeyPrefix()});
+    args.stamp = writeStamp(request, config);
+    return store::ensureSyntheticGroups(keysFor(request, config), args);
 }
 
 class SyntheticGroupsFirst final : public Exchange {
@@ -96,7 +78,8 @@ public:
 
     Step onReply(const redisReply &reply) override {
         if (!ensured_) {
-            if (store::isError(reply)) return storeFailure(store::text(reply));
+            auto ensured = store::readEnsureSyntheticGroupsReply(reply);
+            if (!ensured.ok()) return storeFailure(ensured.error);
             ensuredTenants().put(key_, true, now_ + kEnsureEveryMillis);
             ensured_ = true;
             return inner_->start();

@@ -1,11 +1,10 @@
 #include "scim/store/user_scripts.hpp"
 
-#include <cstdlib>
-
-#include "scim/store/reply.hpp"
 #include "scim/store/group_scripts.hpp"
+#include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 #include "scim/strings.hpp"
+#include "script_argv.hpp"
 
 namespace scim::store {
 
@@ -23,16 +22,6 @@ struct ReplaceArgv {
 struct DeleteArgv {
     enum { Id, ExpectedVersion, Time, Token, MaxLen, GroupPrefix, NowMillis, Mode, RoleContext,
            Count };
-};
-
-// The ARGV of a script call (after its KEYS); empty strings past the end.
-struct Argv {
-    const Command &command;
-    std::string operator[](size_t i) const {
-        size_t at = command.numKeys + i;
-        return at < command.args.size() ? command.args[at] : std::string();
-    }
-    long long number(size_t i) const { return std::strtoll((*this)[i].c_str(), nullptr, 10); }
 };
 
 // Create and replace place the same fields, at the positions of `P`.
@@ -60,11 +49,6 @@ template <class P>
 UserFields userFieldsOf(const Argv &v) {
     return {v[P::Id],     v[P::UserName],     v[P::Doc],       v[P::Password],
             v[P::Active], v[P::IndexEntries], v[P::ClaimedKey]};
-}
-
-template <class P>
-WriteStamp stampOf(const Argv &v) {
-    return {v[P::Time], v.number(P::NowMillis), v[P::Token], v.number(P::MaxLen)};
 }
 
 }  // namespace

@@ -150,6 +150,7 @@ TEST(DeclaredIndex, ListUsesTheDeclaredKey) {
     auto ex = makeExchange(std::get<Route>(m), std::move(r), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::fetchCandidatesScript());
-    EXPECT_EQ(cmd.args[0], "scim:{acme}:users:index:title");
-    EXPECT_EQ(cmd.args[1], "lex");
+    auto probe = store::fetchCandidatesArgsOf(cmd);
+    EXPECT_EQ(probe.indexKey, "scim:{acme}:users:index:title");
+    EXPECT_EQ(probe.mode, ProbeKind::Lex);
 }

@@ -16,15 +16,11 @@ namespace {
 constexpr const char *kPatchOp = R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],)";
 constexpr const char *kTruncatedUrn = "urn:ngx-scim:params:scim:schemas:extension:2.0:GroupMembers";
 
-// Positions in a group write command: 11 KEYS, then ARGV.
+// A group write command has the 11 KEYS of store::groupWriteKeys.
 constexpr size_t kKeys = 11;
-enum CreateArg { cId, cDoc, cName, cLower, cIdx, cAdds, cNow, cNowMs, cToken, cMaxLen, cUnique,
-                 cUserPrefix, cGroupPrefix, cMemberOfPrefix, cCap };
-enum UpdateArg { uId, uExpected, uDoc, uName, uLower, uIdx, uClear, uAdds, uRemoves, uNow, uNowMs,
-                 uToken, uMaxLen, uUnique, uUserPrefix, uGroupPrefix, uMemberOfPrefix, uCap,
-                 uExpectedDoc };
 
-const std::string &arg(const store::Command &c, size_t i) { return c.args.at(kKeys + i); }
+using Adds = std::vector<store::MemberAdd>;
+using Ids = std::vector<std::string>;
 
 std::string scimType(const Response &r) {
     JsonDoc d = bodyOf(r);
@@ -75,7 +71,7 @@ TEST(CreateGroup, SendsOneScriptWithTheMembersAndTenantKeys) {
     auto cmd = commandOf(ex->start());
     EXPECT_EQ(cmd.script, &store::createGroupScript());
     ASSERT_EQ(cmd.numKeys, kKeys);
-    std::string id = arg(cmd, cId);
+    std::string id = store::createGroupArgsOf(cmd).group.id;
     EXPECT_EQ(cmd.args[0], "scim:{acme}:group:" + id);
     EXPECT_EQ(cmd.args[1], "scim:{acme}:group:" + id + ":members");
     EXPECT_EQ(cmd.args[2], "scim:{acme}:groups:by-name");
@@ -86,19 +82,15 @@ TEST(CreateGroup, SendsOneScriptWithTheMembersAndTenantKeys) {
     EXPECT_EQ(cmd.args[7], "scim:{acme}:groups:idx:externalId");
     EXPECT_EQ(cmd.args[10], "scim:{acme}:memberof:" + id);
     // The document holds neither members nor schemas.
-    EXPECT_EQ(arg(cmd, cDoc), R"({"externalId":"x1","displayName":"Eng"})");
-    EXPECT_EQ(arg(cmd, cName), "Eng");
-    EXPECT_EQ(arg(cmd, cLower), "eng");
-    EXPECT_EQ(arg(cmd, cIdx), "[[0,\"eng\\u0000" + id + "\"],[1,\"x1\\u0000" + id + "\"]]");
+    EXPECT_EQ(store::createGroupArgsOf(cmd).group.doc, R"({"externalId":"x1","displayName":"Eng"})");
+    EXPECT_EQ(store::createGroupArgsOf(cmd).group.displayName, "Eng");
+    EXPECT_EQ(store::createGroupArgsOf(cmd).group.indexEntries, "[[0,\"eng\\u0000" + id + "\"],[1,\"x1\\u0000" + id + "\"]]");
     // A member listed twice is added once, with the last display.
-    EXPECT_EQ(arg(cmd, cAdds), R"([["u1","Ann B"],["u2",""]])");
-    EXPECT_EQ(arg(cmd, cNowMs), "1795873458123");
-    EXPECT_EQ(arg(cmd, cToken), "okta");
-    EXPECT_EQ(arg(cmd, cUnique), "1");
-    EXPECT_EQ(arg(cmd, cUserPrefix), "scim:{acme}:user:");
-    EXPECT_EQ(arg(cmd, cGroupPrefix), "scim:{acme}:group:");
-    EXPECT_EQ(arg(cmd, cMemberOfPrefix), "scim:{acme}:memberof:");
-    EXPECT_EQ(arg(cmd, cCap), "10000");
+    EXPECT_EQ(store::createGroupArgsOf(cmd).members, (Adds{{"u1", "Ann B"}, {"u2", ""}}));
+    EXPECT_EQ(store::createGroupArgsOf(cmd).stamp.nowMillis, 1795873458123LL);
+    EXPECT_EQ(store::createGroupArgsOf(cmd).stamp.token, "okta");
+    EXPECT_TRUE(store::createGroupArgsOf(cmd).uniqueDisplayName);
+    EXPECT_EQ(store::createGroupArgsOf(cmd).memberCap, 10000);
 
     auto r = responseOf(ex->onReply(*okRecord(
         R"({"externalId":"x1","displayName":"Eng"})", "1", 2,
@@ -126,8 +118,8 @@ TEST(CreateGroup, OktaEmptyMembersAndTheUniquenessSwitch) {
     c.groupDisplayNameUnique = false;
     auto ex = exchangeFor(request("POST", "/Groups", R"({"displayName":"Eng","members":[]})"), c);
     auto cmd = commandOf(ex->start());
-    EXPECT_EQ(arg(cmd, cAdds), "[]");
-    EXPECT_EQ(arg(cmd, cUnique), "0");
+    EXPECT_EQ(store::createGroupArgsOf(cmd).members, (Adds{}));
+    EXPECT_FALSE(store::createGroupArgsOf(cmd).uniqueDisplayName);
     auto r = responseOf(ex->onReply(*okRecord(R"({"displayName":"Eng"})", "1", 0)));
     EXPECT_EQ(r.status, 201);
     EXPECT_FALSE(bodyOf(r).HasMember("members"));
@@ -263,18 +255,18 @@ TEST(ReplaceGroup, ReplacesMembersAsOneDiffAndHonoursIfMatch) {
     auto cmd = commandOf(ex->start());
     EXPECT_EQ(cmd.script, &store::updateGroupScript());
     EXPECT_EQ(cmd.args[0], "scim:{acme}:group:g1");
-    EXPECT_EQ(arg(cmd, uId), "g1");
-    EXPECT_EQ(arg(cmd, uExpected), "4");
-    EXPECT_EQ(arg(cmd, uDoc), R"({"displayName":"Eng"})");
-    EXPECT_EQ(arg(cmd, uClear), "1");
-    EXPECT_EQ(arg(cmd, uAdds), R"([["u3",""]])");
-    EXPECT_EQ(arg(cmd, uRemoves), "[]");
-    EXPECT_EQ(arg(cmd, uExpectedDoc), "");
+    EXPECT_EQ(store::updateGroupArgsOf(cmd).group.id, "g1");
+    EXPECT_EQ(store::updateGroupArgsOf(cmd).expectedVersion, "4");
+    EXPECT_EQ(store::updateGroupArgsOf(cmd).group.doc, R"({"displayName":"Eng"})");
+    EXPECT_TRUE(store::updateGroupArgsOf(cmd).replaceMembers);
+    EXPECT_EQ(store::updateGroupArgsOf(cmd).add, (Adds{{"u3", ""}}));
+    EXPECT_TRUE(store::updateGroupArgsOf(cmd).remove.empty());
+    EXPECT_EQ(store::updateGroupArgsOf(cmd).expectedDoc, "");
     auto r412 = responseOf(ex->onReply(*FakeReply::strings({"precondition", "5"})));
     EXPECT_EQ(r412.status, 412);
 
     auto ok = exchangeFor(request("PUT", "/Groups/g1", R"({"displayName":"Eng"})"), c);
-    EXPECT_EQ(arg(commandOf(ok->start()), uExpected), "");
+    EXPECT_EQ(store::updateGroupArgsOf(commandOf(ok->start())).expectedVersion, "");
     auto r = responseOf(ok->onReply(*okRecord(R"({"displayName":"Eng"})", "5", 0)));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(header(r, "ETag"), "W/\"5\"");
@@ -300,13 +292,13 @@ TEST(PatchGroup, MembershipChangesAreDeltasWithoutAVersionCheck) {
     auto write = commandOf(
         ex->onReply(*FakeReply::strings({R"({"displayName":"Eng"})", "7", "t0", "t1"})));
     EXPECT_EQ(write.script, &store::updateGroupScript());
-    EXPECT_EQ(arg(write, uExpected), "");     // a pure delta applies to any version
-    EXPECT_EQ(arg(write, uExpectedDoc), "");  // and to any document
-    EXPECT_EQ(arg(write, uDoc), "");          // the document is kept
-    EXPECT_EQ(arg(write, uClear), "0");
-    EXPECT_EQ(arg(write, uAdds), R"([["u1",""],["u2","Bo"]])");
-    EXPECT_EQ(arg(write, uRemoves), R"(["u9","u8"])");
-    EXPECT_EQ(arg(write, uCap), "-1");  // 204: the reply needs no members
+    EXPECT_EQ(store::updateGroupArgsOf(write).expectedVersion, "");     // a pure delta applies to any version
+    EXPECT_EQ(store::updateGroupArgsOf(write).expectedDoc, "");  // and to any document
+    EXPECT_EQ(store::updateGroupArgsOf(write).group.doc, "");          // the document is kept
+    EXPECT_FALSE(store::updateGroupArgsOf(write).replaceMembers);
+    EXPECT_EQ(store::updateGroupArgsOf(write).add, (Adds{{"u1", ""}, {"u2", "Bo"}}));
+    EXPECT_EQ(store::updateGroupArgsOf(write).remove, (Ids{"u9", "u8"}));
+    EXPECT_EQ(store::updateGroupArgsOf(write).memberCap, -1);  // 204: the reply needs no members
     auto r = responseOf(ex->onReply(*okRecord(R"({"displayName":"Eng"})", "8", -1)));
     EXPECT_EQ(r.status, 204);  // groups default to 204
     EXPECT_EQ(header(r, "ETag"), "W/\"8\"");
@@ -323,18 +315,18 @@ TEST(PatchGroup, OktaRenameWritesOnTheDocumentReadAndRetriesAConflict) {
     ex->start();
     auto write = commandOf(
         ex->onReply(*FakeReply::strings({R"({"displayName":"Eng"})", "7", "t0", "t1"})));
-    EXPECT_EQ(arg(write, uExpected), "");
-    EXPECT_EQ(arg(write, uExpectedDoc), R"({"displayName":"Eng"})");
-    EXPECT_EQ(arg(write, uDoc), R"({"displayName":"Eng 2"})");
-    EXPECT_EQ(arg(write, uLower), "eng 2");
-    EXPECT_EQ(arg(write, uAdds), "[]");
+    EXPECT_EQ(store::updateGroupArgsOf(write).expectedVersion, "");
+    EXPECT_EQ(store::updateGroupArgsOf(write).expectedDoc, R"({"displayName":"Eng"})");
+    EXPECT_EQ(store::updateGroupArgsOf(write).group.doc, R"({"displayName":"Eng 2"})");
+    EXPECT_EQ(store::updateGroupArgsOf(write).group.displayName, "Eng 2");
+    EXPECT_EQ(store::updateGroupArgsOf(write).add, (Adds{}));
     // Someone wrote in between: read again, apply again.
     auto reread = commandOf(ex->onReply(*FakeReply::strings({"precondition", "8"})));
     EXPECT_EQ(reread.args[0], "HMGET");
     auto again = commandOf(
         ex->onReply(*FakeReply::strings({R"({"displayName":"Eng","externalId":"e"})", "8", "t0", "t1"})));
-    EXPECT_EQ(arg(again, uExpectedDoc), R"({"displayName":"Eng","externalId":"e"})");
-    EXPECT_EQ(arg(again, uDoc), R"({"externalId":"e","displayName":"Eng 2"})");
+    EXPECT_EQ(store::updateGroupArgsOf(again).expectedDoc, R"({"displayName":"Eng","externalId":"e"})");
+    EXPECT_EQ(store::updateGroupArgsOf(again).group.doc, R"({"externalId":"e","displayName":"Eng 2"})");
     auto r = responseOf(ex->onReply(*okRecord(R"({"displayName":"Eng 2"})", "9", -1)));
     EXPECT_EQ(r.status, 204);
 }
@@ -348,8 +340,8 @@ TEST(PatchGroup, ReplaceOfAllMembersClearsFirst) {
         c);
     ex->start();
     auto write = commandOf(ex->onReply(*FakeReply::strings({R"({"displayName":"E"})", "2", "t", "t"})));
-    EXPECT_EQ(arg(write, uClear), "1");
-    EXPECT_EQ(arg(write, uAdds), R"([["u5",""]])");
+    EXPECT_TRUE(store::updateGroupArgsOf(write).replaceMembers);
+    EXPECT_EQ(store::updateGroupArgsOf(write).add, (Adds{{"u5", ""}}));
 }
 
 TEST(PatchGroup, AnswersTheResourceWhenAskedAndRefusesBadOperations) {
@@ -361,7 +353,7 @@ TEST(PatchGroup, AnswersTheResourceWhenAskedAndRefusesBadOperations) {
     auto ex = exchangeFor(req, c);
     ex->start();
     auto write = commandOf(ex->onReply(*FakeReply::strings({R"({"displayName":"E"})", "2", "t", "t"})));
-    EXPECT_EQ(arg(write, uCap), "10000");
+    EXPECT_EQ(store::updateGroupArgsOf(write).memberCap, 10000);
     auto r = responseOf(ex->onReply(
         *okRecord(R"({"displayName":"E"})", "3", 1, {{"u1", R"({"type":"User","display":"a"})"}})));
     EXPECT_EQ(r.status, 200);
@@ -371,10 +363,9 @@ TEST(PatchGroup, AnswersTheResourceWhenAskedAndRefusesBadOperations) {
     resource.patchResponse = PatchResponse::Resource;
     auto configured = exchangeFor(request("PATCH", "/Groups/g1", req.body), resource);
     configured->start();
-    EXPECT_EQ(arg(commandOf(configured->onReply(
-                      *FakeReply::strings({R"({"displayName":"E"})", "2", "t", "t"}))),
-                  uCap),
-              "10000");
+    auto configuredWrite =
+        commandOf(configured->onReply(*FakeReply::strings({R"({"displayName":"E"})", "2", "t", "t"})));
+    EXPECT_EQ(store::updateGroupArgsOf(configuredWrite).memberCap, 10000);
 
     auto bad = exchangeFor(
         request("PATCH", "/Groups/g1",
@@ -422,7 +413,7 @@ TEST(PatchGroup, IfMatchIsCheckedAndPassedOn) {
     auto ex2 = exchangeFor(current, c);
     ex2->start();
     auto write = commandOf(ex2->onReply(*FakeReply::strings({R"({"displayName":"E"})", "2", "t", "t"})));
-    EXPECT_EQ(arg(write, uExpected), "2");
+    EXPECT_EQ(store::updateGroupArgsOf(write).expectedVersion, "2");
     // With If-Match, a conflict is the client's to resolve: no retry.
     EXPECT_EQ(responseOf(ex2->onReply(*FakeReply::strings({"precondition", "3"}))).status, 412);
 
@@ -441,10 +432,9 @@ TEST(DeleteGroup, OneScriptThen204Or404Or412) {
     EXPECT_EQ(cmd.script, &store::deleteGroupScript());
     ASSERT_EQ(cmd.numKeys, kKeys);
     EXPECT_EQ(cmd.args[10], "scim:{acme}:memberof:g1");
-    EXPECT_EQ(cmd.args.size(), kKeys + 9);  // the last is the role context
-    EXPECT_EQ(arg(cmd, 1), "3");
-    EXPECT_EQ(arg(cmd, 6), "scim:{acme}:group:");
-    EXPECT_EQ(arg(cmd, 7), "scim:{acme}:memberof:");
+    auto args = store::deleteGroupArgsOf(cmd);
+    EXPECT_EQ(args.id, "g1");
+    EXPECT_EQ(args.expectedVersion, "3");
     auto r = responseOf(ex->onReply(*FakeReply::strings({"ok"})));
     EXPECT_EQ(r.status, 204);
     EXPECT_TRUE(r.body.empty());
@@ -484,13 +474,15 @@ TEST(ListGroups, PagesThroughTheQueryEngineThenAddsBoundedMembers) {
     auto ex = exchangeFor(request("GET", "/Groups"), c);
     auto page = commandOf(ex->start());
     EXPECT_EQ(page.script, &store::pageRecordsScript());
-    EXPECT_EQ(page.args[0], "scim:{acme}:groups");
+    EXPECT_EQ(store::pageRecordsArgsOf(page).orderKey, "scim:{acme}:groups");
     auto members = commandOf(ex->onReply(
         *groupPage({{"g1", R"({"displayName":"A"})"}, {"g2", R"({"displayName":"B"})"}})));
     EXPECT_EQ(members.script, &store::readGroupMembersScript());
     EXPECT_EQ(members.numKeys, 1u);
-    EXPECT_EQ(members.args, (std::vector<std::string>{"scim:{acme}:groups", "scim:{acme}:group:",
-                                                      "1", "g1", "g2"}));
+    EXPECT_EQ(members.args[0], "scim:{acme}:groups");  // KEYS: the tenant's slot
+    auto asked = store::readGroupMembersArgsOf(members);
+    EXPECT_EQ(asked.memberCap, 1);
+    EXPECT_EQ(asked.ids, (Ids{"g1", "g2"}));
     std::vector<FakeReply> lists{FakeReply::integer(2), FakeReply::integer(1),
                                  FakeReply::string("u1"), FakeReply::string(R"({"type":"User","display":"a"})"),
                                  FakeReply::integer(0), FakeReply::integer(0)};
@@ -511,7 +503,7 @@ TEST(ListGroups, EntraMatchingNeedsOneRoundTrip) {
     auto ex = exchangeFor(req, c);
     auto probe = commandOf(ex->start());
     EXPECT_EQ(probe.script, &store::fetchCandidatesScript());
-    EXPECT_EQ(probe.args[0], "scim:{acme}:groups:idx:displayName");
+    EXPECT_EQ(store::fetchCandidatesArgsOf(probe).indexKey, "scim:{acme}:groups:idx:displayName");
     std::vector<FakeReply> none{FakeReply::string("ok")};
     auto r = responseOf(ex->onReply(*FakeReply::array(none)));
     EXPECT_EQ(r.status, 200);

@@ -240,10 +240,13 @@ TEST(ListExchange, UnfilteredPagesByRank) {
     auto ex = exchangeFor(listRequest("startIndex=3&count=2"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::pageRecordsScript());
-    EXPECT_EQ(cmd.args[0], "scim:{acme}:users");
-    EXPECT_EQ(cmd.args[1], "2");
-    EXPECT_EQ(cmd.args[2], "2");
-    EXPECT_EQ(cmd.args[3], "0");
+    auto page = store::pageRecordsArgsOf(cmd);
+    EXPECT_EQ(page.orderKey, "scim:{acme}:users");
+    EXPECT_EQ(page.start, 2);
+    EXPECT_EQ(page.count, 2);
+    EXPECT_FALSE(page.descending);
+    EXPECT_EQ(page.recordPrefix, "scim:{acme}:user:");
+    EXPECT_FALSE(page.lex);
     std::vector<FakeReply> items{FakeReply::integer(9)};
     addRecord(items, "c", 3, userDoc("carol"));
     addRecord(items, "d", 4, userDoc("dave"));
@@ -261,9 +264,10 @@ TEST(ListExchange, SortByUserNameUsesTheIndex) {
     auto ex = exchangeFor(listRequest("sortBy=userName&sortOrder=descending"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::pageRecordsScript());
-    EXPECT_EQ(cmd.args[0], "scim:{acme}:users:idx:userName");
-    EXPECT_EQ(cmd.args[3], "1");
-    EXPECT_EQ(cmd.args[5], "lex");
+    auto page = store::pageRecordsArgsOf(cmd);
+    EXPECT_EQ(page.orderKey, "scim:{acme}:users:idx:userName");
+    EXPECT_TRUE(page.descending);
+    EXPECT_TRUE(page.lex);
 }
 
 TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
@@ -271,8 +275,11 @@ TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
     auto ex = exchangeFor(listRequest("filter=userName%20sw%20%22a%22%20and%20title%20eq%20%22x%22"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::fetchCandidatesScript());
-    EXPECT_EQ(cmd.args[0], "scim:{acme}:users:idx:userName");
-    EXPECT_EQ(cmd.args[1], "lex");
+    auto probe = store::fetchCandidatesArgsOf(cmd);
+    EXPECT_EQ(probe.indexKey, "scim:{acme}:users:idx:userName");
+    EXPECT_EQ(probe.mode, ProbeKind::Lex);
+    EXPECT_EQ(probe.limit, 10000);
+    EXPECT_TRUE(probe.probe.ids.empty());
     std::vector<FakeReply> items{FakeReply::string("ok")};
     addRecord(items, "z", 9, userDoc("amy", "x"));
     addRecord(items, "y", 2, userDoc("al", "x"));
@@ -288,7 +295,7 @@ TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
     ex->start();
     auto next = std::get<store::Command>(ex->onReply(*FakeReply::strings({"toomany"})));
     EXPECT_EQ(next.script, &store::scanRecordsScript());
-    EXPECT_EQ(next.args[1], "-inf");
+    EXPECT_EQ(store::scanRecordsArgsOf(next).bound, "-inf");
 }
 
 TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
@@ -297,12 +304,13 @@ TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
     auto ex = exchangeFor(listRequest("filter=title%20eq%20%22x%22&startIndex=2&count=1"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::scanRecordsScript());
-    EXPECT_EQ(cmd.args[3], "2");
+    EXPECT_EQ(store::scanRecordsArgsOf(cmd).batch, 2);
+    ASSERT_TRUE(store::scanRecordsArgsOf(cmd).probe);  // a filtered scan says which ids it probes
     std::vector<FakeReply> first{FakeReply::integer(3)};
     addRecord(first, "a", 1, userDoc("a", "x"));
     addRecord(first, "b", 4, userDoc("b", "y"));
     auto again = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
-    EXPECT_EQ(again.args[1], "(4");  // continues after the last sequence seen
+    EXPECT_EQ(store::scanRecordsArgsOf(again).bound, "(4");  // continues after the last sequence seen
     std::vector<FakeReply> second{FakeReply::integer(3)};
     addRecord(second, "c", 7, userDoc("c", "x"));
     JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(second))));
@@ -339,8 +347,11 @@ TEST(ListExchange, CursorPagesForwardAndBack) {
     ServiceConfig c;
     auto ex = exchangeFor(listRequest("cursor=&count=2"), c);
     auto cmd = std::get<store::Command>(ex->start());
-    EXPECT_EQ(cmd.args[1], "-inf");
-    EXPECT_EQ(cmd.args[3], "3");  // one more than the page
+    auto scan = store::scanRecordsArgsOf(cmd);
+    EXPECT_EQ(scan.bound, "-inf");
+    EXPECT_FALSE(scan.descending);
+    EXPECT_EQ(scan.batch, 3);  // one more than the page
+    EXPECT_FALSE(scan.probe);  // an unfiltered page probes nothing
     std::vector<FakeReply> items{FakeReply::integer(5)};
     addRecord(items, "a", 1, userDoc("a"));
     addRecord(items, "b", 2, userDoc("b"));
@@ -353,8 +364,8 @@ TEST(ListExchange, CursorPagesForwardAndBack) {
 
     auto back = exchangeFor(listRequest("cursor=c1b3&count=2"), c);
     auto bcmd = std::get<store::Command>(back->start());
-    EXPECT_EQ(bcmd.args[1], "(3");
-    EXPECT_EQ(bcmd.args[2], "desc");
+    EXPECT_EQ(store::scanRecordsArgsOf(bcmd).bound, "(3");
+    EXPECT_TRUE(store::scanRecordsArgsOf(bcmd).descending);
     std::vector<FakeReply> rev{FakeReply::integer(5)};
     addRecord(rev, "b", 2, userDoc("b"));
     addRecord(rev, "a", 1, userDoc("a"));
@@ -385,7 +396,7 @@ TEST(ListExchange, SearchEndpointReadsTheBody) {
     auto ex = exchangeFor(r, c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::fetchCandidatesScript());
-    EXPECT_EQ(cmd.args[0], "scim:{acme}:users:idx:externalId");
+    EXPECT_EQ(store::fetchCandidatesArgsOf(cmd).indexKey, "scim:{acme}:users:idx:externalId");
     r.body = "{";
     EXPECT_EQ(std::get<Response>(exchangeFor(r, c)->start()).status, 400);
 }
@@ -420,9 +431,11 @@ TEST(ListExchange, GroupMembershipFilterChecksWhatTheStoreHolds) {
                                       "excludedAttributes=members", "/Groups"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::fetchCandidatesScript());
-    EXPECT_EQ(cmd.args[0], "scim:{acme}:group:g1");  // the id is the cheaper probe
-    EXPECT_EQ(cmd.args[6], ":members");
-    EXPECT_EQ(cmd.args[7], "u1");
+    auto probe = store::fetchCandidatesArgsOf(cmd);
+    EXPECT_EQ(probe.indexKey, "scim:{acme}:group:g1");  // the id is the cheaper probe
+    EXPECT_EQ(probe.mode, ProbeKind::Id);
+    EXPECT_EQ(probe.probe.keySuffix, ":members");
+    EXPECT_EQ(probe.probe.ids, (std::vector<std::string>{"u1"}));
     std::vector<FakeReply> held{FakeReply::string("ok")};
     addRecord(held, "g1", 1, R"({"displayName":"Admins"})");
     held.back() = FakeReply::string(R"(["u1"])");
@@ -447,12 +460,12 @@ TEST(RootSearch, UsersThenGroupsInOnePage) {
     r.body = R"({"filter":"title pr","startIndex":2,"count":2,"attributes":["id"]})";
     auto ex = exchangeFor(r, c);
     auto users = std::get<store::Command>(ex->start());
-    EXPECT_EQ(users.args[0], "scim:{acme}:users");
+    EXPECT_EQ(store::scanRecordsArgsOf(users).orderKey, "scim:{acme}:users");
     std::vector<FakeReply> u{FakeReply::integer(2)};
     addRecord(u, "u1", 1, userDoc("a", "x"));
     addRecord(u, "u2", 2, userDoc("b", "x"));
     auto groups = std::get<store::Command>(ex->onReply(*FakeReply::array(u)));
-    EXPECT_EQ(groups.args[0], "scim:{acme}:groups");
+    EXPECT_EQ(store::scanRecordsArgsOf(groups).orderKey, "scim:{acme}:groups");
     std::vector<FakeReply> g{FakeReply::integer(0)};
     JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(g))));
     EXPECT_EQ(d["totalResults"].GetInt(), 2);

@@ -7,6 +7,7 @@
 #include "fake_reply.hpp"
 #include "scim/roles.hpp"
 #include "scim/store/group_scripts.hpp"
+#include "scim/store/user_scripts.hpp"
 #include "scim/store/role_scripts.hpp"
 #include "scim/store/scripts.hpp"
 
@@ -31,10 +32,23 @@ std::string scimType(const Response &r) {
     return d.IsObject() && d.HasMember("scimType") ? d["scimType"].GetString() : "";
 }
 
-JsonDoc lastArgJson(const store::Command &c) {
+// The role context (store::roleContext) a write command carries.
+std::string roleContextOf(const store::Command &c) {
+    if (c.script == &store::createUserScript()) return store::createUserArgsOf(c).roleContext;
+    if (c.script == &store::replaceUserScript()) return store::replaceUserArgsOf(c).roleContext;
+    if (c.script == &store::deleteUserScript()) return store::deleteUserArgsOf(c).roleContext;
+    if (c.script == &store::createGroupScript()) return store::createGroupArgsOf(c).roleContext;
+    if (c.script == &store::updateGroupScript()) return store::updateGroupArgsOf(c).roleContext;
+    if (c.script == &store::deleteGroupScript()) return store::deleteGroupArgsOf(c).roleContext;
+    ADD_FAILURE() << "not a write script";
+    return "";
+}
+
+JsonDoc roleContextJson(const store::Command &c) {
+    std::string context = roleContextOf(c);
     JsonDoc d;
-    d.Parse(c.args.back().c_str());
-    EXPECT_TRUE(d.IsObject()) << c.args.back();
+    d.Parse(context.c_str());
+    EXPECT_TRUE(d.IsObject()) << context;
     return d;
 }
 
@@ -131,7 +145,7 @@ TEST(RoleContext, IsTheLastArgumentOfEveryMembershipWrite) {
     for (auto &[req, script] : writes) {
         auto cmd = commandOf(exchangeFor(req, c)->start());
         EXPECT_EQ(cmd.script, script) << req.method << " " << req.path;
-        JsonDoc d = lastArgJson(cmd);
+        JsonDoc d = roleContextJson(cmd);
         EXPECT_STREQ(d["rolesKey"].GetString(), "scim:{acme}:roles") << req.path;
         EXPECT_STREQ(d["default"].GetString(), "user") << req.path;
         EXPECT_STREQ(d["token"].GetString(), "okta") << req.path;
@@ -145,7 +159,7 @@ TEST(RoleContext, IsTheLastArgumentOfEveryMembershipWrite) {
     auto write = commandOf(
         patch->onReply(*FakeReply::strings({R"({"displayName":"Eng"})", "7", "t0", "t1"})));
     EXPECT_EQ(write.script, &store::updateGroupScript());
-    EXPECT_STREQ(lastArgJson(write)["mapKey"].GetString(), "scim:{acme}:roles:map");
+    EXPECT_STREQ(roleContextJson(write)["mapKey"].GetString(), "scim:{acme}:roles:map");
 }
 
 TEST(SyntheticGroups, FirstRequestOfATenantCreatesThemThenGoesOn) {
@@ -156,20 +170,16 @@ TEST(SyntheticGroups, FirstRequestOfATenantCreatesThemThenGoesOn) {
     EXPECT_EQ(ensure.script, &store::ensureSyntheticGroupsScript());
     ASSERT_EQ(ensure.numKeys, kGroupKeys);
     std::string admins = syntheticGroupId("acme", "Admins");
-    EXPECT_EQ(ensure.args[0], "scim:{acme}:group:" + admins);
+    EXPECT_EQ(ensure.args[0], "scim:{acme}:group:" + admins);  // KEYS of the first group
     EXPECT_EQ(ensure.args[2], "scim:{acme}:groups:by-name");
-    JsonDoc groups;
-    groups.Parse(ensure.args[kGroupKeys].c_str());
-    ASSERT_TRUE(groups.IsArray());
-    ASSERT_EQ(groups.Size(), 2u);
-    EXPECT_EQ(groups[0][0].GetString(), admins);
-    EXPECT_STREQ(groups[0][1].GetString(), "Admins");
-    EXPECT_STREQ(groups[0][2].GetString(), "admins");
-    EXPECT_EQ(groups[0][3].GetString(), "[[0,\"admins\\u0000" + admins + "\"]]");
-    EXPECT_STREQ(groups[0][4].GetString(), R"({"displayName":"Admins"})");
-    EXPECT_STREQ(groups[1][1].GetString(), "All staff");
-    EXPECT_EQ(ensure.args[kGroupKeys + 1], "2026-11-28T13:44:18.123Z");
-    EXPECT_EQ(ensure.args[kGroupKeys + 4], "scim:{acme}:group:");
+    auto args = store::ensureSyntheticGroupsArgsOf(ensure);
+    ASSERT_EQ(args.groups.size(), 2u);
+    EXPECT_EQ(args.groups[0].id, admins);
+    EXPECT_EQ(args.groups[0].displayName, "Admins");
+    EXPECT_EQ(args.groups[0].indexEntries, "[[0,\"admins\\u0000" + admins + "\"]]");
+    EXPECT_EQ(args.groups[0].doc, R"({"displayName":"Admins"})");
+    EXPECT_EQ(args.groups[1].displayName, "All staff");
+    EXPECT_EQ(args.stamp.time, "2026-11-28T13:44:18.123Z");
 
     // Then the request itself.
     auto read = commandOf(ex->onReply(*FakeReply::integer(2)));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_reply.hpp"
+#include "scim/store/query_scripts.hpp"
 #include "scim/store/token_scripts.hpp"
 #include "scim/store/user_scripts.hpp"
 #include "scim/store/write_outcome.hpp"
@@ -88,4 +89,33 @@ TEST(TokenReplies, RotateAndListCarryNamedFields) {
     EXPECT_EQ((*list.record)[0].name, "okta");
     EXPECT_EQ((*list.record)[0].revoked, "0");
     EXPECT_TRUE(store::readTokenList(*FakeReply::strings({"a", "b"})).error);
+}
+
+TEST(QueryReplies, RecordsCarryNamedFieldsAndGoneOnesStay) {
+    std::vector<FakeReply> items{FakeReply::integer(7),
+                                 FakeReply::string("u1"), FakeReply::integer(4),
+                                 FakeReply::string("{}"), FakeReply::string("2"),
+                                 FakeReply::string("t0"), FakeReply::string("t1"),
+                                 FakeReply::string(R"(["g1"])"),
+                                 FakeReply::string("u2"), FakeReply::integer(5),
+                                 FakeReply::nil(),        FakeReply::nil(),
+                                 FakeReply::nil(),        FakeReply::nil(),
+                                 FakeReply::string("")};
+    auto page = store::readRecordsReply(*FakeReply::array(items));
+    EXPECT_FALSE(page.error);
+    EXPECT_EQ(page.total, 7);
+    EXPECT_FALSE(page.tooMany);
+    ASSERT_EQ(page.records.size(), 2u);
+    EXPECT_EQ(page.records[0].id, "u1");
+    EXPECT_EQ(page.records[0].seq, 4);
+    EXPECT_EQ(page.records[0].doc, "{}");
+    EXPECT_EQ(page.records[0].version, 2u);
+    EXPECT_EQ(page.records[0].lastModified, "t1");
+    EXPECT_EQ(page.records[0].memberships, R"(["g1"])");
+    EXPECT_EQ(page.records[1].seq, 5);  // a scan still advances past it
+    EXPECT_FALSE(page.records[1].doc);  // gone
+
+    EXPECT_TRUE(store::readRecordsReply(*FakeReply::strings({"toomany"})).tooMany);
+    EXPECT_FALSE(store::readRecordsReply(*FakeReply::array({})).total);
+    EXPECT_EQ(store::readRecordsReply(*FakeReply::error("LOADING")).error, "LOADING");
 }

@@ -1,8 +1,19 @@
-// The query engine's read scripts (src/store/lua/<name>.lua lists their KEYS
-// and ARGV). They return records of kRecordFields replies each.
+// The query engine's read scripts (src/store/lua/fetch_candidates.lua,
+// page_records.lua, scan_records.lua). Each argument is a named field here,
+// placed in KEYS and ARGV only by the builders, and each reply is read into
+// named fields only by readRecordsReply.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scim/query_plan.hpp"
+#include "scim/store/command.hpp"
 #include "scim/store/scripts.hpp"
+
+struct redisReply;
 
 namespace scim::store {
 
@@ -12,5 +23,70 @@ inline constexpr size_t kRecordFields = 7;
 const Script &fetchCandidatesScript();
 const Script &scanRecordsScript();
 const Script &pageRecordsScript();
+
+// Member ids a `members eq` filter probes: a record then says which of them
+// its resource holds (QueryRecord::memberships).
+struct MemberProbe {
+    std::string keySuffix;  // the members' key suffix (":members")
+    std::vector<std::string> ids;
+};
+
+// One page by rank of an ordering set.
+struct PageRecordsArgs {
+    std::string orderKey;  // creation order, a lexicographic or a time index
+    long long start = 0;   // 0-based
+    long long count = 0;
+    bool descending = false;
+    std::string recordPrefix;  // the resource key prefix
+    bool lex = false;          // members are "<value>\0<id>"
+};
+
+// A batch of records in creation order past a bound.
+struct ScanRecordsArgs {
+    std::string orderKey;  // the creation-order set
+    std::string bound;     // store::seqAfter or store::kSeqStart
+    bool descending = false;
+    long long batch = 0;
+    std::string recordPrefix;
+    std::optional<MemberProbe> probe;  // none: nothing sent after the prefix
+};
+
+// The records an index probe can match.
+struct FetchCandidatesArgs {
+    std::string indexKey;  // Id: the resource key itself; Set: the memberof set
+    ProbeKind mode = ProbeKind::Id;
+    std::string min, max;  // store::rangeBounds
+    long long limit = 0;   // more than this answers `tooMany`
+    std::string recordPrefix;
+    MemberProbe probe;
+};
+
+Command pageRecords(const PageRecordsArgs &args);
+Command scanRecords(const ScanRecordsArgs &args);
+Command fetchCandidates(const FetchCandidatesArgs &args);
+
+// The arguments a command above carries (tests, logs).
+PageRecordsArgs pageRecordsArgsOf(const Command &command);
+ScanRecordsArgs scanRecordsArgsOf(const Command &command);
+FetchCandidatesArgs fetchCandidatesArgsOf(const Command &command);
+
+struct QueryRecord {
+    std::string id;
+    std::optional<long long> seq;
+    std::optional<std::string> doc;  // none: the resource is gone
+    uint64_t version = 1;
+    std::string created, lastModified;
+    std::string memberships;  // JSON array of the probed ids it holds, or ""
+};
+
+// What the three scripts return: a head (a total for page_records and
+// scan_records, 'ok' or 'toomany' for fetch_candidates), then records.
+struct RecordsReply {
+    std::optional<std::string> error;  // Redis's error, or a reply that is no array
+    std::optional<long long> total;    // none when the head is missing
+    bool tooMany = false;
+    std::vector<QueryRecord> records;
+};
+RecordsReply readRecordsReply(const redisReply &reply);
 
 }  // namespace scim::store
