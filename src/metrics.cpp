@@ -196,6 +196,12 @@ public:
         out_ += '\n';
     }
 
+    // A family of one sample without labels.
+    void single(const char *name, const char *type, const char *help, uint64_t value) {
+        family(name, type, help);
+        sample(name, "", value);
+    }
+
     // `labels` is already escaped: `a="x",b="y"`, or empty.
     void sample(const std::string &name, const std::string &labels, uint64_t value) {
         char num[24];
@@ -304,17 +310,18 @@ void renderRedis(Writer &w, const Snapshot &s) {
         auto err = static_cast<RedisError>(e);
         w.sample("scim_redis_errors_total", pair("kind", label(err)), s.cells[cell::redisError(err)]);
     }
-    w.family("scim_redis_reconnects_total", "counter",
-             "Connections to Redis restored after a loss, summed over workers.");
-    w.sample("scim_redis_reconnects_total", "", s.cells[cell::kReconnects]);
-    w.family("scim_redis_sentinel_switches_total", "counter",
-             "Redis masters replaced, as the sentinels named them, summed over workers.");
-    w.sample("scim_redis_sentinel_switches_total", "", s.cells[cell::kMasterSwitches]);
-    w.family("scim_redis_cluster_refreshes_total", "counter",
-             "Redis Cluster slot maps loaded (CLUSTER SLOTS), summed over workers.");
-    w.sample("scim_redis_cluster_refreshes_total", "", s.cells[cell::kClusterRefreshes]);
-    w.family("scim_redis_up", "gauge", "Workers whose Redis connection is ready.");
-    w.sample("scim_redis_up", "", s.redisUp);
+    w.single("scim_redis_reconnects_total", "counter",
+             "Connections to Redis restored after a loss, summed over workers.",
+             s.cells[cell::kReconnects]);
+    w.single("scim_redis_sentinel_switches_total", "counter",
+             "Redis masters replaced, as the sentinels named them, summed over workers.",
+             s.cells[cell::kMasterSwitches]);
+    w.single("scim_redis_cluster_refreshes_total", "counter",
+             "Redis Cluster slot maps loaded (CLUSTER SLOTS), summed over workers.",
+             s.cells[cell::kClusterRefreshes]);
+    w.single("scim_redis_up", "gauge",
+             "Workers whose Redis connection is ready.",
+             s.redisUp);
 }
 
 void renderAuth(Writer &w, const Snapshot &s) {
@@ -324,12 +331,12 @@ void renderAuth(Writer &w, const Snapshot &s) {
         w.sample("scim_auth_failures_total", pair("reason", label(reason)),
                  s.cells[cell::authFailure(reason)]);
     }
-    w.family("scim_token_cache_hits_total", "counter",
-             "Redis token look-ups answered by the worker's cache.");
-    w.sample("scim_token_cache_hits_total", "", s.cells[cell::kCacheHits]);
-    w.family("scim_token_cache_misses_total", "counter",
-             "Redis token look-ups that went to Redis.");
-    w.sample("scim_token_cache_misses_total", "", s.cells[cell::kCacheMisses]);
+    w.single("scim_token_cache_hits_total", "counter",
+             "Redis token look-ups answered by the worker's cache.",
+             s.cells[cell::kCacheHits]);
+    w.single("scim_token_cache_misses_total", "counter",
+             "Redis token look-ups that went to Redis.",
+             s.cells[cell::kCacheMisses]);
 }
 
 void renderWrites(Writer &w, const Snapshot &s) {
