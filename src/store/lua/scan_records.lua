@@ -10,24 +10,24 @@
 -- up to `batch` records examined past the bound.
 --@include lib/query_record.lua
 --@include lib/text_prefilter.lua
+-- (No WITHSCORES: formatting 500 scores costs more than one ZSCORE.)
 local ids
 if ARGV[2] == 'asc' then
-  ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0,
-                   tonumber(ARGV[3]))
+  ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf', 'LIMIT', 0, tonumber(ARGV[3]))
 else
-  ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'WITHSCORES', 'LIMIT', 0,
-                   tonumber(ARGV[3]))
+  ids = redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], '-inf', 'LIMIT', 0, tonumber(ARGV[3]))
 end
 local texts, probesAt = requiredTexts(5)
 local suffix, probes = probesFrom(probesAt)
 local prefix = ARGV[4]
-local out = {redis.call('ZCARD', KEYS[1]), #ids / 2, ids[#ids] or ''}
-local n = 3
-for i = 1, #ids, 2 do
+local last = #ids > 0 and redis.call('ZSCORE', KEYS[1], ids[#ids]) or ''
+local out = {redis.call('ZCARD', KEYS[1]), #ids, last}
+local n, call = 3, redis.call
+for i = 1, #ids do
   if #texts == 0 then
     n = record(out, n, prefix, ids[i], suffix, probes)
   else
-    local doc = redis.call('HGET', prefix .. ids[i], 'doc')
+    local doc = call('HGET', prefix .. ids[i], 'doc')
     if doc and mayMatch(doc, texts) then n = record(out, n, prefix, ids[i], suffix, probes, doc) end
   end
 end

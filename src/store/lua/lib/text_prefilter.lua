@@ -14,36 +14,38 @@ local function requiredTexts(first)
   end
   return texts, first + 1 + 3 * count
 end
+local find, byte, lower = string.find, string.byte, string.lower
 -- The first index at or after i that is not JSON whitespace.
 local function skipSpace(s, i)
-  local c = string.byte(s, i)
+  local c = byte(s, i)
   if c ~= 32 and c ~= 9 and c ~= 10 and c ~= 13 then return i end
-  local _, e = string.find(s, '^[ \t\n\r]*', i)
+  local _, e = find(s, '^[ \t\n\r]*', i)
   return e + 1
 end
 local function someValueMayHold(doc, folded, t)
+  local name, text = t.name, t.text
   local hay = t.exact and doc or folded
-  local at = string.find(folded, t.name, 1, true)
+  local at = find(folded, name, 1, true)
   while at do
-    local i = skipSpace(doc, at + #t.name)
-    if string.byte(doc, i) == 58 then  -- ':' : a member, not a string value
+    local i = skipSpace(doc, at + #name)
+    if byte(doc, i) == 58 then  -- ':' : a member, not a string value
       i = skipSpace(doc, i + 1)
-      if string.byte(doc, i) ~= 34 then return true end  -- not a string
-      local close = string.find(doc, '"', i + 1, true)
+      if byte(doc, i) ~= 34 then return true end  -- not a string
+      local close = find(doc, '"', i + 1, true)
       if not close then return true end
       -- The text has no '"': a match that starts inside the value ends there.
-      local s = string.find(hay, t.text, i + 1, true)
+      local s = find(hay, text, i + 1, true)
       if s and s < close then return true end
     end
-    at = string.find(folded, t.name, at + 1, true)
+    at = find(folded, name, at + 1, true)
   end
   return false
 end
 local function mayMatch(doc, texts)
-  if #texts == 0 or string.find(doc, '\\', 1, true) then return true end
-  local folded = string.lower(doc)
-  for _, t in ipairs(texts) do
-    if not someValueMayHold(doc, folded, t) then return false end
+  if #texts == 0 or find(doc, '\\', 1, true) then return true end
+  local folded = lower(doc)
+  for i = 1, #texts do
+    if not someValueMayHold(doc, folded, texts[i]) then return false end
   end
   return true
 end
