@@ -19,8 +19,7 @@ make_path($dir);
 $dir = Cwd::abs_path($dir);
 our $cluster = ScimTest::RedisCluster->start("$dir/open", 3);
 # A second one that wants a password (TEST 9).
-our $secure = ScimTest::RedisCluster->start("$dir/secure", 3, '--requirepass', 'cluster-secret',
-                                            '--masterauth', 'cluster-secret');
+our $secure = ScimTest::RedisCluster->start("$dir/secure", 3, password => 'cluster-secret');
 END {
     local $?;
     $_->stop for grep { $_ } $cluster, $secure;
