@@ -43,6 +43,7 @@ use ScimTest::Base;
 
 our @EXPORT = qw(
     redis_running start_redis stop_redis redis_cmd redis_digest redis_tls make_tls_certs
+    make_server_cert
     spawn_redis start_redis_servers stop_redis_servers redis_ports redis_mode
     redis_directives resp_connect resp_call
 );
@@ -215,6 +216,29 @@ sub make_tls_certs {
          '-subj', '/CN=scim-client'],
         ['openssl', 'x509', '-req', '-in', "$dir/client.csr", '-CA', $f{ca}, '-CAkey',
          "$dir/ca.key", '-CAcreateserial', '-out', $f{client_cert}, '-days', '2'],
+    );
+    for my $cmd (@steps) {
+        my $pid = _spawn($cmd, "$dir/openssl.log", {});
+        waitpid($pid, 0);
+        die "ScimTest: @$cmd failed:\n" . _tail("$dir/openssl.log", 10) if $? != 0;
+    }
+    return \%f;
+}
+
+# Another server certificate from the CA of make_tls_certs($ca_dir): the
+# subjectAltName $san (e.g. "IP:127.0.0.3"), files in $dir. -> {cert, key}.
+sub make_server_cert {
+    my ($ca_dir, $dir, $san) = @_;
+    my %f = (cert => "$dir/server.pem", key => "$dir/server.key");
+    return \%f if -e $f{cert};
+    make_path($dir);
+    _write_file("$dir/san.ext", "subjectAltName=$san\n");
+    my @steps = (
+        ['openssl', 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+         '-keyout', $f{key}, '-out', "$dir/server.csr", '-subj', '/CN=node'],
+        ['openssl', 'x509', '-req', '-in', "$dir/server.csr", '-CA', "$ca_dir/ca.pem", '-CAkey',
+         "$ca_dir/ca.key", '-CAcreateserial', '-out', $f{cert}, '-days', '2',
+         '-extfile', "$dir/san.ext"],
     );
     for my $cmd (@steps) {
         my $pid = _spawn($cmd, "$dir/openssl.log", {});

@@ -22,6 +22,7 @@ package ScimTest::RedisCluster;
 #   $c->node_of_key($key)             # index of the master owning it
 #   $c->migrate_slot($slot, $to)      # IMPORTING/MIGRATING, MIGRATE, NODE
 #   $c->stop_node($i); $c->stop;
+#   $c->add_master(host => H, cert => C)  # one more, empty, met: its index
 #   $c->seeds                         # "127.0.0.1:P1 127.0.0.1:P2 …"
 #   $c->tls_directives                # scim_redis_ssl* lines for its CA
 #
@@ -128,7 +129,7 @@ sub _node_args {
     push @args, '--requirepass', $opt{password}, '--masterauth', $opt{password}
         if defined $opt{password};
     if (my $tls = $opt{tls}) {
-        my $own = $opt{node_certs} ? $opt{node_certs}[$i] : $tls;
+        my $own = $opt{node_certs}[$i] // $tls;
         push @args, '--port', 0, '--tls-port', $port, '--tls-cluster', 'yes',
             '--tls-replication', 'yes', '--tls-cert-file', $own->{cert},
             '--tls-key-file', $own->{key}, '--tls-ca-cert-file', $tls->{ca},
@@ -141,11 +142,16 @@ sub _node_args {
 
 sub _spawn_nodes {
     my ($self, $n) = @_;
-    for my $i (0 .. $n - 1) {
+    $self->_spawn_node($_) for 0 .. $n - 1;
+}
+
+sub _spawn_node {
+    my ($self, $i) = @_;
+    {
         my $ndir = "$self->{dir}/node$i";
         make_path($ndir);
         unlink "$ndir/nodes.conf", "$ndir/redis.sock";
-        my $host = $self->{opt}{hosts} ? $self->{opt}{hosts}[$i] : '127.0.0.1';
+        my $host = $self->{opt}{hosts}[$i] // '127.0.0.1';
         my $port = _free_pair($host);
         my @cmd = ('redis-server', '--unixsocket', "$ndir/redis.sock", '--unixsocketperm', '700',
                    '--save', '', '--appendonly', 'no', '--dir', $ndir, '--daemonize', 'no',
@@ -176,6 +182,28 @@ sub _wait_nodes {
         }
     }
     return 1;
+}
+
+# One more master, empty (no slot), met by the others: index of the node.
+# %o: host (a loopback address), cert (its own certificate, with tls).
+sub add_master {
+    my ($self, %o) = @_;
+    my $i = scalar @{ $self->{nodes} };
+    $self->{opt}{hosts}[$i] = $o{host} if $o{host};
+    $self->{opt}{node_certs}[$i] = $o{cert} if $o{cert};
+    $self->_spawn_node($i);
+    $self->_wait_nodes;
+    my $node = $self->{nodes}[$i];
+    _call($self->{nodes}[0], 'CLUSTER', 'MEET', $node->{host}, $node->{port});
+    for my $other (grep { $_->{pid} } @{ $self->{nodes} }) {
+        $self->_wait(sub {
+            my $known = eval { _call($other, 'CLUSTER', 'NODES') } // '';
+            my $n = () = $known =~ /master/g;
+            $n == $i + 1 && $known !~ /handshake|noaddr/ ? 'met' : '';
+        }, 'met', 20) or die "ScimTest::RedisCluster: node $node->{port} was not met\n";
+    }
+    $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not settle\n";
+    return $i;
 }
 
 # Starts the stopped masters again on their ports, with their nodes.conf
