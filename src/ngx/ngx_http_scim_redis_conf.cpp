@@ -98,7 +98,8 @@ char *ngx_http_scim_redis_configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_
     if (smcf->redis_ssl != 1 && smcf->redis_sentinel_ssl != 1) {
         if (tls_directive) {
             ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
-                               "scim_redis_ssl_* directives have no effect without scim_redis_ssl on");
+                               "scim_redis_ssl_* directives have no effect without scim_redis_ssl "
+                               "on or scim_redis_sentinel_ssl on");
         }
         return NGX_CONF_OK;
     }
