@@ -5,7 +5,6 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use Digest::SHA qw(sha256_hex);
 use File::Path qw(make_path remove_tree);
 use JSON::PP ();
 use POSIX ();
@@ -30,14 +29,9 @@ END {
 our @tenants = map { "t$_" } 1 .. 12;
 $ENV{TEST_NGINX_CLUSTER_SEEDS} = $cluster->seeds;
 $ENV{TEST_NGINX_SECURE_SEED} = (split ' ', $secure->seeds)[0];
-$ENV{TEST_NGINX_TENANT_LOCATION} = join "\n", "    location /scim/v2/ {", "        scim;",
-    (map { "        scim_token " . sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants), "    }",
-    "    location = /metrics { scim_metrics; }";
+$ENV{TEST_NGINX_TENANT_LOCATION} = ScimTest::RedisCluster->tenant_location(scalar @tenants);
 
-sub as_tenant {
-    my ($tenant, $method, $uri, $body) = @_;
-    return scim_request($method, $uri, $body, { Authorization => "Bearer tok-$tenant" });
-}
+sub as_tenant { ScimTest::RedisCluster->as_tenant(@_) }
 
 sub tenant_node { $cluster->node_of_key("scim:{$_[0]}:users") }
 

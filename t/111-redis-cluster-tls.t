@@ -8,7 +8,6 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use Digest::SHA qw(sha256_hex);
 use File::Path qw(make_path remove_tree);
 use ScimTest;
 use ScimTest::RedisCluster;
@@ -31,18 +30,17 @@ END {
 
 our @tenants = map { "t$_" } 1 .. 12;
 $ENV{TEST_NGINX_SEED} = (split ' ', $cluster->seeds)[0];
+($ENV{TEST_NGINX_SEED_PORT}) = $ENV{TEST_NGINX_SEED} =~ /:(\d+)$/;
 $ENV{TEST_NGINX_CA} = $certs->{ca};
 $ENV{TEST_NGINX_OTHER_CA} = $other->{ca};
-$ENV{TEST_NGINX_CLIENT_CERT} = $certs->{client_cert};
-$ENV{TEST_NGINX_CLIENT_KEY} = $certs->{client_key};
-$ENV{TEST_NGINX_TENANT_LOCATION} = join "\n", "    location /scim/v2/ {", "        scim;",
-    (map { "        scim_token " . sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants), "    }",
-    "    location = /metrics { scim_metrics; }";
+# The cluster and its login, then each block's trust settings.
+$ENV{TEST_NGINX_TLS_CLUSTER} = join "\n", "    scim_redis_cluster $ENV{TEST_NGINX_SEED};",
+    '    scim_redis_username scim;', '    scim_redis_password scim-secret;', '    scim_redis_ssl on;';
+$ENV{TEST_NGINX_CLIENT_CERT} = join "\n", "    scim_redis_ssl_certificate $certs->{client_cert};",
+    "    scim_redis_ssl_certificate_key $certs->{client_key};";
+$ENV{TEST_NGINX_TENANT_LOCATION} = ScimTest::RedisCluster->tenant_location(scalar @tenants);
 
-sub as_tenant {
-    my ($tenant, $method, $uri, $body) = @_;
-    return scim_request($method, $uri, $body, { Authorization => "Bearer tok-$tenant" });
-}
+sub as_tenant { ScimTest::RedisCluster->as_tenant(@_) }
 
 sub tenant_node { $cluster->node_of_key("scim:{$_[0]}:users") }
 
@@ -59,13 +57,9 @@ __DATA__
 
 === TEST 1: one seed, TLS only, an ACL user and a client certificate: twelve tenants over the three masters, each master reached over TLS as that user
 --- http_config
-    scim_redis_cluster $TEST_NGINX_SEED;
-    scim_redis_username scim;
-    scim_redis_password scim-secret;
-    scim_redis_ssl on;
+$TEST_NGINX_TLS_CLUSTER
     scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
-    scim_redis_ssl_certificate $TEST_NGINX_CLIENT_CERT;
-    scim_redis_ssl_certificate_key $TEST_NGINX_CLIENT_KEY;
+$TEST_NGINX_CLIENT_CERT
 --- config
 $TEST_NGINX_TENANT_LOCATION
 --- perl
@@ -89,13 +83,9 @@ for my $i (0 .. 2) {
 
 === TEST 2: a MOVED to a master nginx never met (127.0.0.3, a certificate for that address only): the new connection speaks TLS with the same settings and verifies the announced address
 --- http_config
-    scim_redis_cluster $TEST_NGINX_SEED;
-    scim_redis_username scim;
-    scim_redis_password scim-secret;
-    scim_redis_ssl on;
+$TEST_NGINX_TLS_CLUSTER
     scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
-    scim_redis_ssl_certificate $TEST_NGINX_CLIENT_CERT;
-    scim_redis_ssl_certificate_key $TEST_NGINX_CLIENT_KEY;
+$TEST_NGINX_CLIENT_CERT
 --- config
 $TEST_NGINX_TENANT_LOCATION
 --- perl
@@ -122,13 +112,9 @@ like($m, qr/^scim_redis_errors_total\{kind="moved"\} [1-9]/m, 'MOVED counted');
 
 === TEST 3: a foreign CA: 503 with Retry-After, and the verification failure in the log
 --- http_config
-    scim_redis_cluster $TEST_NGINX_SEED;
-    scim_redis_username scim;
-    scim_redis_password scim-secret;
-    scim_redis_ssl on;
+$TEST_NGINX_TLS_CLUSTER
     scim_redis_ssl_trusted_certificate $TEST_NGINX_OTHER_CA;
-    scim_redis_ssl_certificate $TEST_NGINX_CLIENT_CERT;
-    scim_redis_ssl_certificate_key $TEST_NGINX_CLIENT_KEY;
+$TEST_NGINX_CLIENT_CERT
 --- request
 POST /scim/v2/Users
 {"userName":"refused"}
@@ -140,14 +126,10 @@ qr/cluster node 127\.0\.0\.1:\d+: TLS certificate verify error/
 
 === TEST 4: a name the certificates do not carry: 503 with Retry-After
 --- http_config
-    scim_redis_cluster $TEST_NGINX_SEED;
-    scim_redis_username scim;
-    scim_redis_password scim-secret;
-    scim_redis_ssl on;
+$TEST_NGINX_TLS_CLUSTER
     scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
     scim_redis_ssl_server_name wrong.example;
-    scim_redis_ssl_certificate $TEST_NGINX_CLIENT_CERT;
-    scim_redis_ssl_certificate_key $TEST_NGINX_CLIENT_KEY;
+$TEST_NGINX_CLIENT_CERT
 --- request
 POST /scim/v2/Users
 {"userName":"refused"}
@@ -159,10 +141,7 @@ qr/TLS certificate does not match "wrong\.example"/
 
 === TEST 5: no client certificate where the cluster requires one: 503
 --- http_config
-    scim_redis_cluster $TEST_NGINX_SEED;
-    scim_redis_username scim;
-    scim_redis_password scim-secret;
-    scim_redis_ssl on;
+$TEST_NGINX_TLS_CLUSTER
     scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
 --- request
 POST /scim/v2/Users
@@ -179,3 +158,24 @@ qr/scim: redis (cluster|cluster node 127\.0\.0\.1:\d+): /
     scim_redis_ssl on;
     scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
 --- nginx_t_ok
+
+=== TEST 7: a seed given by name (localhost): the masters the cluster announces by address are verified against that name; the one whose certificate carries only its address gets 503, the others serve
+--- http_config
+    scim_redis_cluster localhost:$TEST_NGINX_SEED_PORT;
+    scim_redis_username scim;
+    scim_redis_password scim-secret;
+    scim_redis_ssl on;
+    scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
+$TEST_NGINX_CLIENT_CERT
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+my $odd = 3;    # 127.0.0.3, added by TEST 2
+$main::cluster->refresh;
+for my $t (@main::tenants) {
+    my $on_odd = main::tenant_node($t) == $odd;
+    my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"by-name-$t"}));
+    is($r->{status}, $on_odd ? 503 : 201, "$t on master " . main::tenant_node($t)) or diag($r->{body});
+}
+like(error_log_since_block(), qr/cluster node 127\.0\.0\.3:\d+: TLS certificate does not match "localhost"/,
+     'the log says which name the node was checked against');

@@ -25,6 +25,8 @@ package ScimTest::RedisCluster;
 #   $c->add_master(host => H, cert => C)  # one more, empty, met: its index
 #   $c->seeds                         # "127.0.0.1:P1 127.0.0.1:P2 …"
 #   $c->tls_directives                # scim_redis_ssl* lines for its CA
+#   ScimTest::RedisCluster->tenant_location($n)   # tenants t1 … tN, tokens "tok-tI"
+#   ScimTest::RedisCluster->as_tenant($t, $method, $uri, $body)
 #
 # TEST_NGINX_REDIS_CLUSTER=1 makes ScimTest use one as every file's store
 # (see ScimTest.pm, REDIS CLUSTER).
@@ -32,6 +34,7 @@ package ScimTest::RedisCluster;
 use strict;
 use warnings;
 
+use Digest::SHA ();
 use File::Path qw(make_path);
 use IO::Socket::INET;
 use IO::Socket::UNIX;
@@ -253,6 +256,24 @@ sub wait_ok {
         }, 'ok', 20) or return 0;
     }
     return 1;
+}
+
+# --- tenants, for the cluster's own test files --------------------------------
+
+# The server{} part for tenants t1 … t$n, each with the token "tok-tI"
+# (tenant=tI), plus /metrics; and a request as one of them.
+sub tenant_location {
+    my ($class, $n) = @_;
+    my @tenants = map { "t$_" } 1 .. $n;
+    return join "\n", "    location /scim/v2/ {", "        scim;",
+        (map { "        scim_token " . Digest::SHA::sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants),
+        "    }", "    location = /metrics { scim_metrics; }";
+}
+
+sub as_tenant {
+    my ($class, $tenant, $method, $uri, $body) = @_;
+    return ScimTest::Http::scim_request($method, $uri, $body,
+                                        { Authorization => "Bearer tok-$tenant" });
 }
 
 # --- the client: one connection per node, on its unix socket ------------------
