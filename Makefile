@@ -165,8 +165,9 @@ fuzz fuzz-short: deps $(FUZZ_BINS)
 
 # --- integration tests --------------------------------------------------------
 
-# The same files again with the module talking TLS to its Redis.
-TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t
+# The same files again with the module talking TLS to its Redis (t/110:
+# its clusters serve TLS only).
+TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t t/110-redis-cluster.t
 
 # And the suite with the store on a three-master Redis Cluster, but for the
 # files about the single link itself (its outages, timeouts, DNS failover,
