@@ -25,8 +25,8 @@ struct CreateArgv {
 };
 struct ReplaceArgv {
     enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token,
-           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, RoleContext, GroupPrefix,
-           MemberOf, Count };
+           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, GroupPrefix, MemberOf,
+           RoleContext, Count };
 };
 struct DeleteArgv {
     enum { Id, ExpectedVersion, Time, Token, MaxLen, GroupPrefix, NowMillis, Mode, RoleContext,

@@ -49,6 +49,7 @@ TEST(PatchFromCache, AGetThenAPatchIsOneWrite) {
     EXPECT_EQ(args.expectedVersion, "3");
     EXPECT_EQ(args.user.active, "0");
     EXPECT_TRUE(args.withGroups);  // a 200 shows the groups: the write reads them
+    EXPECT_EQ(args.roleContext, write.args.back());  // lib/roles.lua reads the last ARGV
     auto r = responseOf(ex->onReply(*FakeReply::strings({"ok", "4", "t0", "t2", "g1", "Admins"})));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(header(r, "ETag"), "W/\"4\"");

@@ -6,10 +6,10 @@
 --   hash or '', 7 active, 8 expected version or '', 9 token name, 10 events
 --   maxlen, 11 changed attributes the service knows of (the script adds the
 --   document's differences), 12 now in ms, 13 index entries, 14 claimed set
---   key or '', 15 the role context (store::roleContext), 16 the group key
---   prefix, or '' for no groups in the reply, 17 the user's memberof key
+--   key or '', 15 the group key prefix, or '' for no groups in the reply,
+--   16 the user's memberof key, 17 the role context (store::roleContext)
 -- Returns {'ok', version, created, lastModified[, group id, displayName,
---   ...]} (the groups when ARGV 16 is set) | {'notfound'} |
+--   ...]} (the groups when ARGV 15 is set) | {'notfound'} |
 --   {'precondition', version, doc, version, created, lastModified}: what a
 --   read would answer, so that a PATCH that lost the race retries without
 --   reading | {'uniqueness', holder[, attribute, value]} |
@@ -23,8 +23,8 @@ local LEX = 6
 --@include lib/user_groups.lua
 local function ok(version, created, modified)
   local out = {'ok', version, created, modified}
-  if ARGV[16] == '' then return out end
-  return append_groups(out, ARGV[17], ARGV[16])
+  if ARGV[15] == '' then return out end
+  return append_groups(out, ARGV[16], ARGV[15])
 end
 local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active', 'doc',
                       'lastModified')
