@@ -15,6 +15,7 @@
 
 #include "ngx/ngx_http_scim_auth.hpp"
 #include "ngx/ngx_http_scim_conf.hpp"
+#include "ngx/ngx_http_scim_document_cache.hpp"
 #include "ngx/ngx_http_scim_metrics.hpp"
 
 static ngx_int_t ngx_http_scim_preconfiguration(ngx_conf_t *cf) noexcept;
@@ -180,6 +181,9 @@ static ngx_command_t ngx_http_scim_commands[] = {
      ngx_conf_set_msec_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_scim_main_conf_t, token_cache_ttl), &ngx_http_scim_cache_ttl_post},
 
+    {ngx_string("scim_document_cache"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE12,
+     ngx_http_scim_document_cache_directive, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
+
     {ngx_string("scim_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_admin,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 
@@ -324,11 +328,13 @@ static ngx_int_t ngx_http_scim_init_process(ngx_cycle_t *cycle) noexcept {
     ngx_http_scim_metrics_init_process(cycle);
     if (smcf == nullptr || !smcf->used) return NGX_OK;
     ngx_http_scim_token_cache_init(smcf->token_cache_ttl);
+    ngx_http_scim_document_cache_init(*smcf, cycle->log);
     ngx_http_scim_redis_start(smcf->redis, cycle->log);
     return NGX_OK;
 }
 
 static void ngx_http_scim_exit_process(ngx_cycle_t *) noexcept {
     ngx_http_scim_redis().stop();
+    ngx_http_scim_document_cache_exit();
     ngx_http_scim_metrics_exit_process();
 }

@@ -392,3 +392,39 @@ GET /
 my $clients = redis_cmd('CLIENT', 'LIST');
 my $n = () = $clients =~ /^id=/mg;
 is($n, 1, 'only the harness is connected to Redis');
+
+
+
+=== TEST 36: scim_document_cache with a bad parameter
+--- http_config
+    scim_document_cache entries=5;
+--- nginx_t_fails: scim_document_cache: expects "off", "max=N" or "size=SIZE", not "entries=5"
+
+
+
+=== TEST 37: scim_document_cache max=0
+--- http_config
+    scim_document_cache max=0;
+--- nginx_t_fails: scim_document_cache: max= takes a positive number of entries \("off" disables\), not "max=0"
+
+
+
+=== TEST 38: scim_document_cache size too small
+--- http_config
+    scim_document_cache max=10 size=1k;
+--- nginx_t_fails: scim_document_cache: size= takes a size of at least 4k, not "size=1k"
+
+
+
+=== TEST 39: scim_document_cache twice
+--- http_config
+    scim_document_cache off;
+    scim_document_cache max=10;
+--- nginx_t_fails: "scim_document_cache" directive is duplicate
+
+
+
+=== TEST 40: scim_document_cache sized loads
+--- http_config
+    scim_document_cache max=50 size=64k;
+--- nginx_t_ok

@@ -3,6 +3,7 @@
 // blocks: a Redis token look-up resumes the request in
 // ngx_http_scim_on_auth_reply.
 #include "ngx_http_scim_base_url.hpp"
+#include "ngx_http_scim_document_cache.hpp"
 #include "ngx_http_scim_request.hpp"
 #include "scim/tenant.hpp"
 
@@ -133,6 +134,7 @@ ngx_int_t ngx_http_scim_serve(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
     ctx->observed.tenant = ctx->auth.tenant;
     ctx->observed.token_name = ctx->auth.token_name;
     req.nowMillis = ngx_http_scim_now_millis();
+    req.documentCache = ngx_http_scim_document_cache();
     return ngx_http_scim_run(r, ctx, ctx->route.needsBody);
 }
 

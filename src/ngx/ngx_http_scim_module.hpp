@@ -47,6 +47,11 @@ struct ngx_http_scim_main_conf_t {
     // scim_redis_cluster seeds, as written (ngx_str_t), else nullptr.
     ngx_array_t *redis_cluster;
     ngx_msec_t token_cache_ttl;
+    // scim_document_cache (src/ngx/ngx_http_scim_document_cache.cpp); unset:
+    // the defaults there; max 0: off.
+    ngx_flag_t document_cache_set;
+    ngx_uint_t document_cache_max;
+    size_t document_cache_size;
     ngx_flag_t used;  // some location has `scim` or `scim_admin`
     // Metrics (docs/metrics.md): the zone exists when `used` or some
     // location has `scim_metrics`.

@@ -1,5 +1,6 @@
 #include "ngx_http_scim_redis.hpp"
 
+#include "ngx_http_scim_document_cache.hpp"
 #include "ngx_http_scim_metrics.hpp"
 
 #include "scim/service/service.hpp"
@@ -364,6 +365,7 @@ void ngx_http_scim_redis_link::ready() noexcept {
     state_ = State::Ready;
     note_master();
     scim::onStoreConnected();
+    ngx_http_scim_document_cache_clear();
     if (read_only_) {
         schedule_refresh();
     } else {

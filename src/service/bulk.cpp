@@ -102,6 +102,7 @@ private:
         sub.tenant = request_.tenant;
         sub.tokenName = request_.tokenName;
         sub.nowMillis = request_.nowMillis;
+        sub.documentCache = request_.documentCache;
         sub.ifMatch = op.version;
         if (op.data) {
             JsonDoc data;

@@ -1,13 +1,17 @@
-// PATCH /Groups/{id}: read the group document (never its members), apply
+// PATCH /Groups/{id}: read the group document (never its members) or take
+// the worker's remembered copy, apply
 // the operations in the core, and send the script the new document and the
 // membership change. Member adds and removes are deltas the script applies
 // in O(1) per member, so a membership-only PATCH needs no check and
 // concurrent ones never conflict. A document change is written only if the
 // stored document is still the one it was derived from; a concurrent change
-// of the document makes the exchange start over, a bounded number of times.
+// of the document makes the script answer the current one, and the exchange
+// applies itself again (stored_patch.hpp: PatchRetry), a bounded number of
+// times.
 #include "scim/resource.hpp"
 #include "group_records.hpp"
 #include "synthetic_groups.hpp"
+#include "remembered_documents.hpp"
 #include "stored_patch.hpp"
 #include "scim/query_string.hpp"
 
@@ -43,6 +47,11 @@ public:
         auto body = parseJson(request_.body, config_.json);
         if (!body) return errorResponse(body.error());
         body_ = std::move(*body);
+        if (auto kept = rememberedForPatch(request_, config_, DocumentKind::Group, group_.id)) {
+            store::GroupRecord record{std::move(kept->doc), kept->version,
+                                      std::move(kept->created), std::move(kept->lastModified), {}};
+            return apply(std::move(record), false);
+        }
         return read();
     }
 
@@ -66,15 +75,36 @@ private:
     Step afterRead(const redisReply &reply) {
         auto read = store::readGroupHeadReply(reply);
         if (read.error) return storeFailure(*read.error);
-        if (!read.record) return errorResponse(notFound("Group " + group_.id + " not found"));
-        group_ = storedGroup(std::move(*read.record), std::move(group_.id));
-        std::string expected = versionFromEtag(request_.ifMatch);
+        if (!read.record) {
+            forgetDocument(request_, config_, DocumentKind::Group, group_.id);
+            return errorResponse(notFound("Group " + group_.id + " not found"));
+        }
+        remember(*read.record);
+        return apply(std::move(*read.record), true);
+    }
+
+    // `fromRead` false: the record is the worker's remembered copy or what a
+    // lost write answered, which may only lead to a conditional write; an
+    // error or "nothing to do" is decided again on a fresh read (the copy
+    // may be stale).
+    Step apply(store::GroupRecord record, bool fromRead) {
+        group_ = storedGroup(std::move(record), std::move(group_.id));
         JsonDoc doc;
         auto outcome = applyToStored({config_.groupType(), group_.id, group_.doc, group_.version},
                                      body_, request_, doc);
+        if (!fromRead && (!outcome || (!outcome->docChanged && outcome->members.empty()))) {
+            return read();
+        }
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && outcome->members.empty()) return respondUnchanged();
-        return write(std::move(doc), *outcome, expected);
+        Step step = write(std::move(doc), *outcome, versionFromEtag(request_.ifMatch));
+        if (!fromRead && std::holds_alternative<Response>(step)) return read();
+        return step;
+    }
+
+    void remember(const store::GroupRecord &g) {
+        rememberDocument(request_, config_, DocumentKind::Group, group_.id, g.doc, g.version,
+                         g.created, g.lastModified);
     }
 
     Step write(JsonDoc doc, const patch::Outcome &outcome, const std::string &ifMatch) {
@@ -102,7 +132,16 @@ private:
     Step afterWrite(const redisReply &reply) {
         // Someone wrote in between: apply again to the new version.
         auto result = store::readGroupWriteReply(reply);
-        if (retry_.lostRace(result.outcome)) return retry_.readAgain(read());
+        if (retry_.lostRace(result.outcome)) {
+            // Someone wrote in between (or the remembered copy was stale):
+            // apply again to the document the refusal carried.
+            if (result.current && retry_.retryAtOnce()) return apply(std::move(*result.current), false);
+            return retry_.readAgain(read());
+        }
+        if (result.outcome.kind == store::WriteOutcome::Kind::NotFound) {
+            forgetDocument(request_, config_, DocumentKind::Group, group_.id);
+        }
+        if (result.outcome.ok()) remember(result.group);
         if (auto failed = takeGroupWrite(std::move(result), group_, displayName_)) return *failed;
         return respond();
     }

@@ -1,6 +1,7 @@
 // POST, GET, PUT, DELETE of /Groups/{id}, and the /Groups list.
 #include "group_records.hpp"
 #include "list_exchange.hpp"
+#include "remembered_documents.hpp"
 #include "role_context.hpp"
 #include "synthetic_groups.hpp"
 #include "scim/ids.hpp"
@@ -44,8 +45,11 @@ public:
     Step onReply(const redisReply &reply) override {
         auto result = store::readGroupWriteReply(reply);
         if (auto failed = takeGroupWrite(std::move(result), group_, write_.displayName)) {
+            if (!creating()) forgetDocument(request_, config_, DocumentKind::Group, group_.id);
             return *failed;
         }
+        rememberDocument(request_, config_, DocumentKind::Group, group_.id, group_.doc,
+                         group_.version, group_.created, group_.lastModified);
         return groupResponse(creating() ? 201 : 200, group_, request_, config_);
     }
 
@@ -73,8 +77,13 @@ public:
     Step onReply(const redisReply &reply) override {
         auto read = withMembers_ ? store::readGroupReply(reply) : store::readGroupHeadReply(reply);
         if (read.error) return storeFailure(*read.error);
-        if (!read.record) return errorResponse(notFound("Group " + group_.id + " not found"));
+        if (!read.record) {
+            forgetDocument(request_, config_, DocumentKind::Group, group_.id);
+            return errorResponse(notFound("Group " + group_.id + " not found"));
+        }
         group_ = storedGroup(std::move(*read.record), std::move(group_.id));
+        rememberDocument(request_, config_, DocumentKind::Group, group_.id, group_.doc,
+                         group_.version, group_.created, group_.lastModified);
         if (auto unchanged = notModified(request_, group_.version)) return *unchanged;
         return groupResponse(200, group_, request_, config_);
     }
@@ -98,6 +107,7 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
+        forgetDocument(request_, config_, DocumentKind::Group, id_);
         if (auto failed = groupWriteFailure(store::readGroupDeleteReply(reply), id_, "")) {
             return *failed;
         }

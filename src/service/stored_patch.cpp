@@ -52,7 +52,14 @@ bool PatchRetry::lostRace(const store::WriteOutcome &write) const {
     return !clientPrecondition_ && write.kind == store::WriteOutcome::Kind::Precondition;
 }
 
+bool PatchRetry::retryAtOnce() {
+    if (retriedAtOnce_) return false;
+    retriedAtOnce_ = true;
+    return true;
+}
+
 Exchange::Step PatchRetry::readAgain(store::Command read) {
+    retriedAtOnce_ = false;
     auto wait = backoff_.next();
     if (!wait) return contendedResponse();
     read.delayMillis = *wait;

@@ -46,21 +46,30 @@ private:
     unsigned attempts_ = 0;
 };
 
-// The compare-and-set loop of a PATCH: read, apply, write conditionally on
-// what was read. A write refused as "precondition" when the client sent no
-// If-Match lost the race to a concurrent writer (the refusal is the client's
-// 412 otherwise): the exchange reads again after a backoff wait, or answers
-// 503 (contendedResponse) once the budget is spent.
+// The compare-and-set loop of a PATCH: read (or take the worker's
+// remembered copy), apply, write conditionally on what was read. A write
+// refused as "precondition" when the client sent no If-Match lost the race
+// to a concurrent writer, or started from a stale remembered copy (the
+// refusal is the client's 412 otherwise). The refusal carries the current
+// document: the exchange applies itself to it at once, without a read. A
+// second loss in a row is contention: the exchange reads again after a
+// backoff wait (the document it holds is stale by then), or answers 503
+// (contendedResponse) once the budget is spent.
 class PatchRetry {
 public:
     PatchRetry(const Request &request, const ServiceConfig &config)
         : clientPrecondition_(!request.ifMatch.empty()), backoff_(config.contentionBudgetMillis) {}
     bool lostRace(const store::WriteOutcome &write) const;
+    // After a lost race: true when the exchange should apply itself again
+    // at once to the document the refusal carried; false when it should
+    // readAgain.
+    bool retryAtOnce();
     // `read` again, delayed by the next wait; or the 503.
     Exchange::Step readAgain(store::Command read);
 
 private:
     bool clientPrecondition_;
+    bool retriedAtOnce_ = false;
     ContentionBackoff backoff_;
 };
 

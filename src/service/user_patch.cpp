@@ -1,10 +1,13 @@
-// PATCH /Users/{id}: read, apply the operations in the core, write back
-// conditionally on the version that was read. A concurrent write in between
-// makes the script answer "precondition"; the exchange then starts over, a
-// bounded number of times, so no update is lost and none is applied twice.
+// PATCH /Users/{id}: read (or take the worker's remembered copy), apply the
+// operations in the core, write back conditionally on the version that was
+// read. A concurrent write in between makes the script answer
+// "precondition" with the current document; the exchange then applies
+// itself again (stored_patch.hpp: PatchRetry), a bounded number of times,
+// so no update is lost and none is applied twice.
 #include "scim/resource.hpp"
 #include "exchanges.hpp"
 #include "scim/patch.hpp"
+#include "remembered_documents.hpp"
 #include "stored_patch.hpp"
 #include "user_records.hpp"
 
@@ -35,6 +38,12 @@ public:
         auto body = parseJson(request_.body, config_.json);
         if (!body) return errorResponse(body.error());
         body_ = std::move(*body);
+        // Okta and Entra GET before they PATCH: the worker may still hold it.
+        if (auto kept = rememberedForPatch(request_, config_, DocumentKind::User, user_.id)) {
+            return apply({std::move(kept->doc), kept->version, std::move(kept->created),
+                          std::move(kept->lastModified), {}},
+                         false);
+        }
         return read();
     }
 
@@ -51,8 +60,28 @@ private:
 
     Step afterRead(store::ReadOutcome<store::UserRecord> read) {
         if (read.error) return storeFailure(*read.error);
-        if (!read.record) return errorResponse(notFound("User " + user_.id + " not found"));
-        user_ = storedUserWithGroups(std::move(*read.record), user_.id);
+        if (!read.record) {
+            forgetDocument(request_, config_, DocumentKind::User, user_.id);
+            return errorResponse(notFound("User " + user_.id + " not found"));
+        }
+        const store::UserRecord &r = *read.record;
+        rememberDocument(request_, config_, DocumentKind::User, user_.id, r.doc, r.version,
+                         r.created, r.lastModified);
+        return apply(std::move(*read.record), true);
+    }
+
+    // `fromRead` false: the record is the worker's remembered copy or what a
+    // lost write answered, which may only lead to a conditional write; an
+    // error or "nothing to do" is decided again on a fresh read (it needs
+    // the groups, and the copy may be stale).
+    Step apply(store::UserRecord record, bool fromRead) {
+        user_ = storedUserWithGroups(std::move(record), user_.id);
+        Step step = applyAndWrite();
+        if (!fromRead && std::holds_alternative<Response>(step)) return read();
+        return step;
+    }
+
+    Step applyAndWrite() {
         JsonDoc doc;
         auto outcome = applyToStored({config_.userType(), user_.id, user_.doc, user_.version},
                                      body_, request_, doc);
@@ -64,15 +93,26 @@ private:
         write_ = std::move(*write);
         writing_ = true;
         return replaceUserCommand(request_, config_, user_.id, write_,
-                                  std::to_string(user_.version), joined(outcome->changedAttributes));
+                                  std::to_string(user_.version), joined(outcome->changedAttributes),
+                                  !wantsNoContent(request_, config_));
     }
 
-    Step afterWrite(const store::UserWriteResult &result) {
-        // Someone wrote in between: apply again to the new version.
-        if (retry_.lostRace(result.outcome)) return retry_.readAgain(read());
+    Step afterWrite(store::UserWriteResult result) {
+        if (retry_.lostRace(result.outcome)) {
+            // Someone wrote in between (or the remembered copy was stale):
+            // apply again to the version the refusal carried.
+            if (result.current && retry_.retryAtOnce()) return apply(std::move(*result.current), false);
+            return retry_.readAgain(read());
+        }
+        if (result.outcome.kind == store::WriteOutcome::Kind::NotFound) {
+            forgetDocument(request_, config_, DocumentKind::User, user_.id);
+        }
         if (auto failed = replaceFailure(result.outcome, user_.id, write_.userName)) return *failed;
         readReplaceResult(result, user_);
         user_.doc = write_.docText;
+        user_.groups = userGroups(std::move(result.groups));
+        rememberDocument(request_, config_, DocumentKind::User, user_.id, user_.doc, user_.version,
+                         user_.created, user_.lastModified);
         return respond();
     }
 

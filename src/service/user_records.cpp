@@ -117,14 +117,19 @@ StoredUser storedUserWithGroups(store::UserRecord record, std::string id) {
     u.version = record.version;
     u.created = std::move(record.created);
     u.lastModified = std::move(record.lastModified);
-    for (auto &[groupId, display] : record.groups) {
-        u.groups.push_back({std::move(groupId), std::move(display)});
-    }
+    u.groups = userGroups(std::move(record.groups));
+    return u;
+}
+
+std::vector<UserGroup> userGroups(std::vector<std::pair<std::string, std::string>> pairs) {
+    std::vector<UserGroup> groups;
+    groups.reserve(pairs.size());
+    for (auto &[groupId, display] : pairs) groups.push_back({std::move(groupId), std::move(display)});
     // Redis sets have no order; a stable one keeps ETag-equal bodies equal.
-    std::sort(u.groups.begin(), u.groups.end(), [](const UserGroup &a, const UserGroup &b) {
+    std::sort(groups.begin(), groups.end(), [](const UserGroup &a, const UserGroup &b) {
         return std::tie(a.display, a.id) < std::tie(b.display, b.id);
     });
-    return u;
+    return groups;
 }
 
 Expected<UserWrite> finishWrite(JsonDoc doc, const std::optional<std::string> &password,
@@ -173,10 +178,12 @@ store::WriteStamp writeStamp(const Request &request, const ServiceConfig &config
 
 store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const UserWrite &w,
-                                  const std::string &expectedVersion, const std::string &changed) {
+                                  const std::string &expectedVersion, const std::string &changed,
+                                  bool withGroups) {
     return store::replaceUser(keysFor(request, config),
                               {userFields(request, config, id, w), expectedVersion, changed,
-                               writeStamp(request, config), roleContextArg(request, config)});
+                               writeStamp(request, config), roleContextArg(request, config),
+                               withGroups});
 }
 
 Response uniquenessConflict(const std::string &userName) {

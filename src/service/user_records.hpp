@@ -33,6 +33,8 @@ store::Command readUserCommand(const Request &request, const ServiceConfig &conf
                                const std::string &id);
 // The user a read found, its groups in a stable order.
 StoredUser storedUserWithGroups(store::UserRecord record, std::string id);
+// (group id, displayName) pairs from the store, in a stable order.
+std::vector<UserGroup> userGroups(std::vector<std::pair<std::string, std::string>> pairs);
 
 // A user document ready to be written: what POST, PUT and PATCH share.
 struct UserWrite {
@@ -58,10 +60,12 @@ store::UserFields userFields(const Request &request, const ServiceConfig &config
 store::WriteStamp writeStamp(const Request &request, const ServiceConfig &config);
 
 // The replace script for PUT and PATCH; `expectedVersion` "" writes
-// unconditionally, `changed` lists attributes for the change event.
+// unconditionally, `changed` lists attributes for the change event,
+// `withGroups` asks for the user's groups in the reply.
 store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const UserWrite &write,
-                                  const std::string &expectedVersion, const std::string &changed);
+                                  const std::string &expectedVersion, const std::string &changed,
+                                  bool withGroups = false);
 Response uniquenessConflict(const std::string &userName);
 // The hashes behind `rt`'s unique extension attributes and the sorted sets
 // of its declared indexes (scim_index), for the index entries of a write.

@@ -6,6 +6,7 @@
 #include "scim/resource.hpp"
 #include "scim/store/user_scripts.hpp"
 #include "list_exchange.hpp"
+#include "remembered_documents.hpp"
 #include "role_context.hpp"
 #include "user_records.hpp"
 
@@ -64,8 +65,13 @@ public:
     Step onReply(const redisReply &reply) override {
         auto read = store::readUserReply(reply);
         if (read.error) return storeFailure(*read.error);
-        if (!read.record) return errorResponse(notFound("User " + id_ + " not found"));
+        if (!read.record) {
+            forgetDocument(request_, config_, DocumentKind::User, id_);
+            return errorResponse(notFound("User " + id_ + " not found"));
+        }
         auto user = storedUserWithGroups(std::move(*read.record), id_);
+        rememberDocument(request_, config_, DocumentKind::User, id_, user.doc, user.version,
+                         user.created, user.lastModified);
         if (auto unchanged = notModified(request_, user.version)) return *unchanged;
         return userResponse(200, user, request_, config_);
     }
@@ -92,6 +98,8 @@ public:
         store::UserWriteResult result = store::readUserWriteReply(reply);
         if (auto failed = replaceFailure(result.outcome, user_.id, write_.userName)) return *failed;
         readReplaceResult(result, user_);
+        rememberDocument(request_, config_, DocumentKind::User, user_.id, user_.doc, user_.version,
+                         user_.created, user_.lastModified);
         return userResponse(200, user_, request_, config_);
     }
 
@@ -115,6 +123,7 @@ public:
     Step onReply(const redisReply &reply) override {
         using Kind = store::WriteOutcome::Kind;
         store::WriteOutcome outcome = store::readWriteOutcome(reply);
+        forgetDocument(request_, config_, DocumentKind::User, id_);
         if (outcome.kind == Kind::NotFound) {
             return errorResponse(notFound("User " + id_ + " not found"));
         }

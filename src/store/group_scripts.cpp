@@ -384,6 +384,10 @@ ReadOutcome<std::vector<GroupMembers>> readGroupMembersReply(const redisReply &r
 GroupWriteResult readGroupWriteReply(const redisReply &reply) {
     GroupWriteResult r;
     r.outcome = readWriteOutcome(reply);
+    GroupRecord current;
+    if (r.outcome.kind == WriteOutcome::Kind::Precondition && readHead(reply, 2, current)) {
+        r.current = std::move(current);
+    }
     if (r.outcome.ok() && !readRecord(reply, 1, r.group)) {
         r.outcome.kind = WriteOutcome::Kind::Failed;
         r.outcome.error = "malformed group record";

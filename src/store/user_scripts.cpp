@@ -10,6 +10,14 @@ namespace scim::store {
 
 namespace {
 
+// (group id, displayName) pairs from element `offset` to the end.
+void readGroupPairs(const redisReply &reply, size_t offset,
+                    std::vector<std::pair<std::string, std::string>> &groups) {
+    for (size_t i = offset; i + 2 <= reply.elements; i += 2) {
+        groups.emplace_back(std::string(textAt(reply, i)), std::string(textAt(reply, i + 1)));
+    }
+}
+
 // ARGV positions, as the scripts' headers list them (1-based there).
 struct CreateArgv {
     enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, Token, MaxLen, NowMillis,
@@ -17,7 +25,8 @@ struct CreateArgv {
 };
 struct ReplaceArgv {
     enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token,
-           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, RoleContext, Count };
+           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, GroupPrefix, MemberOf,
+           RoleContext, Count };
 };
 struct DeleteArgv {
     enum { Id, ExpectedVersion, Time, Token, MaxLen, GroupPrefix, NowMillis, Mode, RoleContext,
@@ -67,13 +76,18 @@ Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
     std::vector<std::string> argv = userArgv<ReplaceArgv>(a.user, a.stamp, a.roleContext);
     argv[ReplaceArgv::ExpectedVersion] = a.expectedVersion;
     argv[ReplaceArgv::Changed] = a.changed;
+    if (a.withGroups) {
+        argv[ReplaceArgv::GroupPrefix] = keys.groupKeyPrefix();
+        argv[ReplaceArgv::MemberOf] = keys.memberOf(a.user.id);
+    }
     return scriptCall(replaceUserScript(), userWriteKeys(keys, a.user.id), std::move(argv));
 }
 
 ReplaceUserArgs replaceUserArgsOf(const Command &c) {
     Argv v{c};
     return {userFieldsOf<ReplaceArgv>(v), v[ReplaceArgv::ExpectedVersion], v[ReplaceArgv::Changed],
-            stampOf<ReplaceArgv>(v), v[ReplaceArgv::RoleContext]};
+            stampOf<ReplaceArgv>(v), v[ReplaceArgv::RoleContext],
+            !v[ReplaceArgv::GroupPrefix].empty()};
 }
 
 Command deleteUser(const KeySpace &keys, const DeleteUserArgs &a) {
@@ -103,15 +117,40 @@ Command readUser(const KeySpace &keys, std::string_view id) {
                       {keys.groupKeyPrefix()});
 }
 
-// {'ok', version, created, lastModified}
+namespace {
+
+// {doc, version, created, lastModified, (group id, displayName)…} from
+// element `offset`; false when there is no document there.
+bool readUserAt(const redisReply &reply, size_t offset, UserRecord &u) {
+    if (!isArray(reply) || reply.elements < offset + 4) return false;
+    const redisReply *doc = element(reply, offset);
+    if (!doc || doc->type != REDIS_REPLY_STRING) return false;
+    u.doc = std::string(text(*doc));
+    u.version = static_cast<uint64_t>(integer(*element(reply, offset + 1)).value_or(1));
+    u.created = std::string(textAt(reply, offset + 2));
+    u.lastModified = std::string(textAt(reply, offset + 3));
+    readGroupPairs(reply, offset + 4, u.groups);
+    return true;
+}
+
+}  // namespace
+
+// {'ok', version, created, lastModified, (group id, displayName)…} |
+// {'precondition', version, doc, version, created, lastModified} | …
 UserWriteResult readUserWriteReply(const redisReply &reply) {
     UserWriteResult r;
     r.outcome = readWriteOutcome(reply);
+    if (r.outcome.kind == WriteOutcome::Kind::Precondition) {
+        UserRecord current;
+        if (readUserAt(reply, 2, current)) r.current = std::move(current);
+        return r;
+    }
     if (!r.outcome.ok()) return r;
     const redisReply *version = element(reply, 1);
     r.version = static_cast<uint64_t>((version ? integer(*version) : std::nullopt).value_or(1));
     r.created = std::string(textAt(reply, 2));
     r.lastModified = std::string(textAt(reply, 3));
+    readGroupPairs(reply, 4, r.groups);
     return r;
 }
 
@@ -122,18 +161,8 @@ ReadOutcome<UserRecord> readUserReply(const redisReply &reply) {
         out.error = std::string(text(reply));
         return out;
     }
-    if (!isArray(reply) || reply.elements < 4) return out;
-    const redisReply *doc = element(reply, 0);
-    if (!doc || doc->type != REDIS_REPLY_STRING) return out;
     UserRecord u;
-    u.doc = std::string(text(*doc));
-    u.version = static_cast<uint64_t>(integer(*element(reply, 1)).value_or(1));
-    u.created = std::string(textAt(reply, 2));
-    u.lastModified = std::string(textAt(reply, 3));
-    for (size_t i = 4; i + 2 <= reply.elements; i += 2) {
-        u.groups.emplace_back(std::string(textAt(reply, i)), std::string(textAt(reply, i + 1)));
-    }
-    out.record = std::move(u);
+    if (readUserAt(reply, 0, u)) out.record = std::move(u);
     return out;
 }
 

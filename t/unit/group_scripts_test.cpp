@@ -134,3 +134,15 @@ TEST(GroupReplies, RecordsMembersAndWritesCarryNamedFields) {
     EXPECT_EQ(store::readGroupMembersReply(*FakeReply::array(lists)).error,
               "malformed member list");
 }
+
+TEST(GroupReplies, ALostUpdateCarriesTheCurrentHead) {
+    auto lost = store::readGroupWriteReply(*FakeReply::strings(
+        {"precondition", "9", R"({"displayName":"Eng"})", "9", "t0", "t8"}));
+    EXPECT_EQ(lost.outcome.kind, store::WriteOutcome::Kind::Precondition);
+    ASSERT_TRUE(lost.current);
+    EXPECT_EQ(lost.current->doc, R"({"displayName":"Eng"})");
+    EXPECT_EQ(lost.current->version, 9u);
+    EXPECT_EQ(lost.current->lastModified, "t8");
+    EXPECT_EQ(lost.current->members.total, -1);  // the head only
+    EXPECT_FALSE(store::readGroupWriteReply(*FakeReply::strings({"precondition", "9"})).current);
+}

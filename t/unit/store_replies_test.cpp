@@ -157,6 +157,32 @@ TEST(QueryReplies, RecordsCarryNamedFieldsAndGoneOnesStay) {
     EXPECT_EQ(store::readRecordsReply(*FakeReply::error("LOADING")).error, "LOADING");
 }
 
+TEST(UserReplies, ALostReplaceCarriesTheCurrentUserAndAnOkItsGroups) {
+    auto lost = store::readUserWriteReply(
+        *FakeReply::strings({"precondition", "6", R"({"userName":"a"})", "6", "t0", "t5"}));
+    EXPECT_EQ(lost.outcome.kind, Kind::Precondition);
+    EXPECT_EQ(lost.outcome.version, "6");
+    ASSERT_TRUE(lost.current);
+    EXPECT_EQ(lost.current->doc, R"({"userName":"a"})");
+    EXPECT_EQ(lost.current->version, 6u);
+    EXPECT_EQ(lost.current->created, "t0");
+    EXPECT_EQ(lost.current->lastModified, "t5");
+    EXPECT_TRUE(lost.current->groups.empty());
+    // The older reply (a script of a previous release) has no document.
+    auto bare = store::readUserWriteReply(*FakeReply::strings({"precondition", "6"}));
+    EXPECT_EQ(bare.outcome.kind, Kind::Precondition);
+    EXPECT_FALSE(bare.current);
+
+    auto ok = store::readUserWriteReply(
+        *FakeReply::strings({"ok", "7", "t0", "t6", "g1", "Admins", "g2", "Eng"}));
+    EXPECT_TRUE(ok.outcome.ok());
+    EXPECT_EQ(ok.version, 7u);
+    ASSERT_EQ(ok.groups.size(), 2u);
+    EXPECT_EQ(ok.groups[1].first, "g2");
+    EXPECT_EQ(ok.groups[1].second, "Eng");
+    EXPECT_FALSE(ok.current);
+}
+
 // scan_records' ARGV: the texts, then the member probe, each read back whole.
 TEST(QueryBuilders, ScanCarriesTextsThenProbes) {
     store::ScanRecordsArgs a{"scim:{t}:users", "(41", false, 500, "scim:{t}:user:",

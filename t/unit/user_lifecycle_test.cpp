@@ -56,7 +56,7 @@ TEST(ClaimGuard, WritesNameTheTenantsClaimedSet) {
     EXPECT_EQ(store::createUserArgsOf(cmd).user.claimedKey, "scim:{acme}:claimed");
     auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
     auto putCmd = startOf(*put);
-    EXPECT_EQ(putCmd.args.size(), kUserKeys + 15);  // then the role context
+    EXPECT_EQ(putCmd.args.size(), kUserKeys + 17);  // the role context, the group reply's keys
     EXPECT_EQ(store::replaceUserArgsOf(putCmd).user.claimedKey, "scim:{acme}:claimed");
 }
 

@@ -23,6 +23,8 @@ struct redisReply;
 
 namespace scim {
 
+class DocumentCache;
+
 // What a successful PATCH answers: the resource (200) or nothing (204).
 // `Auto` is 200 for Users and 204 for Groups, what providers expect.
 enum class PatchResponse { Auto, Resource, NoContent };
@@ -85,6 +87,9 @@ struct Request {
     std::string tenant = "default";
     std::string tokenName;
     int64_t nowMillis = 0;
+    // The worker's cache of recently read documents (scim/document_cache.hpp),
+    // owned by the edge; null when scim_document_cache is off.
+    DocumentCache *documentCache = nullptr;
 };
 
 struct Response {

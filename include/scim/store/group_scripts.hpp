@@ -159,10 +159,13 @@ ReadOutcome<GroupRecord> readGroupReply(const redisReply &reply);
 ReadOutcome<std::vector<GroupMembers>> readGroupMembersReply(const redisReply &reply);
 
 // create_group and update_group: on Ok, the group as now stored. An "ok"
-// without a well-formed record is Failed.
+// without a well-formed record is Failed. On Precondition, the group's head
+// as now stored (members total -1) when the reply carries it, so that a
+// PATCH can apply itself again without a read.
 struct GroupWriteResult {
     WriteOutcome outcome;
     GroupRecord group;
+    std::optional<GroupRecord> current;
 };
 GroupWriteResult readGroupWriteReply(const redisReply &reply);
 // delete_group and ensure_synthetic_groups: Ok or Failed (Redis's error).

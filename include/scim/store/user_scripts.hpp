@@ -42,6 +42,7 @@ struct ReplaceUserArgs {
     std::string changed;  // attributes the service knows changed (e.g. password)
     WriteStamp stamp;
     std::string roleContext;
+    bool withGroups = false;  // the "ok" reply lists the user's groups (a 200 shows them)
 };
 
 struct DeleteUserArgs {
@@ -63,14 +64,6 @@ CreateUserArgs createUserArgsOf(const Command &command);
 ReplaceUserArgs replaceUserArgsOf(const Command &command);
 DeleteUserArgs deleteUserArgsOf(const Command &command);
 
-// create_user and replace_user: on Ok, the version and times now stored.
-struct UserWriteResult {
-    WriteOutcome outcome;
-    uint64_t version = 0;
-    std::string created, lastModified;
-};
-UserWriteResult readUserWriteReply(const redisReply &reply);
-
 struct UserRecord {
     std::string doc;
     uint64_t version = 0;
@@ -78,5 +71,18 @@ struct UserRecord {
     std::vector<std::pair<std::string, std::string>> groups;  // (id, displayName), unordered
 };
 ReadOutcome<UserRecord> readUserReply(const redisReply &reply);
+
+// create_user and replace_user: on Ok, the version and times now stored
+// (and the user's groups when the replace asked for them); on
+// Precondition, the user as now stored (without groups) when the reply
+// carries it, so that a PATCH can apply itself again without a read.
+struct UserWriteResult {
+    WriteOutcome outcome;
+    uint64_t version = 0;
+    std::string created, lastModified;
+    std::vector<std::pair<std::string, std::string>> groups;  // (id, displayName), unordered
+    std::optional<UserRecord> current;
+};
+UserWriteResult readUserWriteReply(const redisReply &reply);
 
 }  // namespace scim::store

@@ -3,13 +3,7 @@
 -- ARGV: 1 group key prefix
 -- Returns {doc, version, created, lastModified, group id, displayName, ...},
 -- or {} when there is no such user.
+--@include lib/user_groups.lua
 local out = redis.call('HMGET', KEYS[1], 'doc', 'version', 'created', 'lastModified')
 if not out[1] then return {} end
-for _, gid in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  local name = redis.call('HGET', ARGV[1] .. gid, 'displayName')
-  if name then
-    out[#out + 1] = gid
-    out[#out + 1] = name
-  end
-end
-return out
+return append_groups(out, KEYS[2], ARGV[1])

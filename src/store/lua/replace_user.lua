@@ -6,9 +6,13 @@
 --   hash or '', 7 active, 8 expected version or '', 9 token name, 10 events
 --   maxlen, 11 changed attributes the service knows of (the script adds the
 --   document's differences), 12 now in ms, 13 index entries, 14 claimed set
---   key or '', 15 the role context (store::roleContext)
--- Returns {'ok', version, created, lastModified} | {'notfound'} |
---   {'precondition', version} | {'uniqueness', holder[, attribute, value]} |
+--   key or '', 15 the group key prefix, or '' for no groups in the reply,
+--   16 the user's memberof key, 17 the role context (store::roleContext)
+-- Returns {'ok', version, created, lastModified[, group id, displayName,
+--   ...]} (the groups when ARGV 15 is set) | {'notfound'} |
+--   {'precondition', version, doc, version, created, lastModified}: what a
+--   read would answer, so that a PATCH that lost the race retries without
+--   reading | {'uniqueness', holder[, attribute, value]} |
 --   {'claimed', attribute, value}
 local LEX = 6
 --@include lib/user_event.lua
@@ -16,15 +20,23 @@ local LEX = 6
 --@include lib/user_write.lua
 --@include lib/diff.lua
 --@include lib/roles.lua
+--@include lib/user_groups.lua
+local function ok(version, created, modified)
+  local out = {'ok', version, created, modified}
+  if ARGV[15] == '' then return out end
+  return append_groups(out, ARGV[16], ARGV[15])
+end
 local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active', 'doc',
                       'lastModified')
 if not cur[1] then return {'notfound'} end
-if ARGV[8] ~= '' and ARGV[8] ~= cur[1] then return {'precondition', cur[1]} end
+if ARGV[8] ~= '' and ARGV[8] ~= cur[1] then
+  return {'precondition', cur[1], cur[5], cur[1], cur[3], cur[6]}
+end
 local refusal = claim_refusal(ARGV[14], KEYS[1], ARGV[1], ARGV[13])
 if refusal then return refusal end
 local changed = changed_attributes(cur[5] or '{}', ARGV[4], ARGV[11])
 -- Nothing changed (Okta re-sends whole users): no new version, no event.
-if changed == '' then return {'ok', cur[1], cur[3], cur[6]} end
+if changed == '' then return ok(cur[1], cur[3], cur[6]) end
 local taken = unique_taken(ARGV[13], ARGV[1])
 if taken then return taken end
 local oldLower = string.lower(cur[2])
@@ -49,4 +61,4 @@ if (cur[4] == '0') ~= (ARGV[7] == '0') then
   local R = role_context()
   if R.dropInactive then update_roles(R, {ARGV[1]}) end
 end
-return {'ok', tostring(v), cur[3], ARGV[5]}
+return ok(tostring(v), cur[3], ARGV[5])

@@ -14,7 +14,10 @@
 --   document the new one was derived from, or '': a PATCH is refused when
 --   the document changed since it was read, but not for a mere membership
 --   change (those commute with it), 20 the role context
--- Returns {'ok', group record} | {'notfound'} | {'precondition', version} |
+-- Returns {'ok', group record} | {'notfound'} |
+--   {'precondition', version, doc, version, created, lastModified}: the
+--   head a read would answer, so that a PATCH that lost the race retries
+--   without reading |
 --   {'uniqueness', holder[, attribute, value]} | {'nomember', id} |
 --   {'cycle', id} | {'toodeep', id}
 local LEX = 7
@@ -25,8 +28,10 @@ local LEX = 7
 --@include lib/roles.lua
 local cur = redis.call('HMGET', KEYS[1], 'version', 'displayName', 'doc')
 if not cur[1] then return {'notfound'} end
-if ARGV[2] ~= '' and ARGV[2] ~= cur[1] then return {'precondition', cur[1]} end
-if ARGV[19] ~= '' and ARGV[19] ~= cur[3] then return {'precondition', cur[1]} end
+if (ARGV[2] ~= '' and ARGV[2] ~= cur[1]) or (ARGV[19] ~= '' and ARGV[19] ~= cur[3]) then
+  local t = redis.call('HMGET', KEYS[1], 'created', 'lastModified')
+  return {'precondition', cur[1], cur[3], cur[1], t[1], t[2]}
+end
 local P = {users = ARGV[15], groups = ARGV[16], memberof = ARGV[17]}
 local cap = tonumber(ARGV[18])
 local doc_changed = ARGV[3] ~= '' and ARGV[3] ~= cur[3]
