@@ -4,6 +4,7 @@
 # with the CPU each request cost in the workers and in Redis, from /proc.
 #
 # The caller sets `dir` (emptied here) and may set before bench_start_nginx:
+#   http_extra    directives added to the http block
 #   scim_extra    directives added to the scim location
 #   server_extra  locations added to the server
 # BENCH_MODULE (another build of the module) and BENCH_PERF are read here.
@@ -17,6 +18,7 @@ hash=$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)
 base="http://127.0.0.1:$port/scim/v2"
 auth="Authorization: Bearer $token"
 tick_us=$((1000000 / $(getconf CLK_TCK)))
+http_extra="${http_extra:-}"
 scim_extra="${scim_extra:-}"
 server_extra="${server_extra:-}"
 
@@ -49,6 +51,7 @@ http {
     keepalive_requests 1000000;
     client_body_temp_path $dir/tmp;
     scim_redis unix:$dir/redis.sock;
+    $http_extra
     server {
         listen 127.0.0.1:$port backlog=4096;
         location /scim/v2/ { scim; scim_token $hash bench; $scim_extra }
