@@ -46,7 +46,7 @@ DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 lua-check
 
 .PHONY: all deps module unit lint-lua integration test test-asan test-valgrind run start stop \
-        bench bench-full fuzz fuzz-short clean deb test-deb test-demo
+        bench bench-full bench-scale bench-rss fuzz fuzz-short clean deb test-deb test-demo
 
 all: module
 
@@ -62,19 +62,35 @@ deps:
 
 # --- the module, built by nginx's own build system -------------------------
 
-# nginx's configure fixes the list of sources; re-run it only when that list
-# (or the addon config) changes, not on every edit.
+# The module is compiled with the flags the Debian package gets from
+# dh-sequence-nginx (debian/rules: hardening=+all): dpkg-buildflags' CFLAGS
+# (-O2, stack protector, format checks) and CPPFLAGS (_FORTIFY_SOURCE) after
+# nginx's own -O, and LDFLAGS (relro, now), so that tests and bench/ run the
+# code that ships. config.make's rule for the .c++ file uses the same
+# $(CFLAGS). -ffile-prefix-map is left out: it only rewrites debug paths, and a
+# local build keeps absolute ones for gdb and perf. test-asan sets its own.
+DEB_FLAGS    = $(filter-out -ffile-prefix-map=%,$(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all \
+                 dpkg-buildflags --get $(1)))
+NGX_CC_OPT  ?= $(call DEB_FLAGS,CFLAGS) -fPIC $(call DEB_FLAGS,CPPFLAGS)
+NGX_LD_OPT  ?= $(call DEB_FLAGS,LDFLAGS) -fPIC
+
+# nginx's configure fixes the list of sources, the flags and the module's
+# directory; re-run it only when one of those (or the addon config) changes,
+# not on every edit. The directory matters: a build/ copied from another
+# checkout would otherwise compile that checkout's sources.
 $(BUILD)/module-srcs.list: FORCE | deps
 	@mkdir -p $(BUILD)
-	@ls config config.make src/*.cpp src/store/*.cpp src/service/*.cpp src/ngx/*.cpp \
-	    src/store/lua/*.lua src/store/lua/lib/*.lua 2>/dev/null | sort > $@.tmp
+	@{ echo "module: $(CURDIR)"; echo "cc-opt: $(NGX_CC_OPT)"; echo "ld-opt: $(NGX_LD_OPT)"; \
+	   echo "extra: $(NGX_EXTRA_CONF)"; \
+	   ls config config.make src/*.cpp src/store/*.cpp src/service/*.cpp src/ngx/*.cpp \
+	     src/store/lua/*.lua src/store/lua/lib/*.lua 2>/dev/null | sort; } > $@.tmp
 	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
 
 $(NGX_BUILD)/objs/Makefile: $(BUILD)/module-srcs.list config config.make
 	rm -rf $(NGX_BUILD) && mkdir -p $(BUILD) && cp -r $(NGX_SRC) $(NGX_BUILD)
 	cd $(NGX_BUILD) && . ./conf_flags && \
-	  ./configure "$${NGX_CONF_FLAGS[@]}" $(NGX_EXTRA_CONF) \
-	    --add-dynamic-module=$(CURDIR) >configure.log 2>&1 || { tail -20 configure.log; exit 1; }
+	  ./configure "$${NGX_CONF_FLAGS[@]}" --with-cc-opt="$(NGX_CC_OPT)" --with-ld-opt="$(NGX_LD_OPT)" \
+	    $(NGX_EXTRA_CONF) --add-dynamic-module=$(CURDIR) >configure.log 2>&1 || { tail -20 configure.log; exit 1; }
 
 $(MODULE): $(NGX_BUILD)/objs/Makefile $(MODULE_SRCS)
 	$(MAKE) -C $(NGX_BUILD) -f objs/Makefile modules
@@ -198,7 +214,7 @@ test-demo: module
 ASAN_BUILD := $(BUILD)/asan
 test-asan: deps
 	$(MAKE) BUILD=$(ASAN_BUILD) \
-	  NGX_EXTRA_CONF="--with-cc-opt='-fsanitize=address,undefined -fno-omit-frame-pointer' --with-ld-opt='-fsanitize=address,undefined'" \
+	  NGX_CC_OPT="-fsanitize=address,undefined -fno-omit-frame-pointer" NGX_LD_OPT="-fsanitize=address,undefined" \
 	  module
 	TEST_NGINX_MODULE=$(CURDIR)/$(ASAN_BUILD)/ngx_http_scim_module.so \
 	TEST_NGINX_LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
@@ -250,6 +266,15 @@ bench: module
 # The older, longer sections: scale, groups, TLS, Bulk, Cluster (1 worker).
 bench-full: module
 	@bench/run-full
+
+# Issue 12's flat-at-scale rows: filter eq and a page at 1k/100k/1M users, a
+# member PATCH in a group of 10 and of 100k (about 10 minutes).
+bench-scale: module
+	@bench/run-scale
+
+# A worker's RSS over 10M mixed requests (BENCH_REQUESTS; 15-30 minutes).
+bench-rss: module
+	@bench/run-rss
 
 clean:
 	rm -rf $(BUILD)
