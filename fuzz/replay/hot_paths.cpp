@@ -3,7 +3,7 @@
 // userName eq and POST /Users, each answered by a canned store reply of
 // the shape the scripts give. Deterministic whatever the machine's load;
 // run it under `valgrind --tool=callgrind` for instruction counts.
-//   build/fuzz-replay/hot_paths [ROUNDS]
+//   build/fuzz-replay/hot_paths [ROUNDS [CASE]]   (CASE: 0 GET, 1 filter, 2 POST)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -84,9 +84,11 @@ int runOnce(const Case &c, const scim::ServiceConfig &config) {
 
 int main(int argc, char **argv) {
     long rounds = argc > 1 ? std::atol(argv[1]) : 10000;
+    int only = argc > 2 ? std::atoi(argv[2]) : -1;
     scim::ServiceConfig config;
     int failed = 0;
     for (const Case &c : kCases) {
+        if (only >= 0 && &c != &kCases[only]) continue;
         int status = runOnce(c, config);  // warm up function statics
         if (status != c.status) {
             std::fprintf(stderr, "%s: status %d, expected %d\n", c.name, status, c.status);
