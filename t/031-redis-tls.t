@@ -298,3 +298,18 @@ for my $pid (@kids) {
     is($? >> 8, 0, "client $pid: every request got 200, 201 or 503");
 }
 is(scim_request('GET', '/scim/v2/Users?count=1')->{status}, 200, 'served after the reloads');
+
+=== TEST 14: --tls-auth-clients yes and no client certificate: 503, what nginx saw (the alert, or the reset after it) in the line, no [crit] from nginx's SSL_read()
+--- http_config
+    scim_redis 127.0.0.1:$TEST_NGINX_MTLS_PORT;
+    scim_redis_ssl on;
+    scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
+    scim_redis_ssl_server_name localhost;
+--- request
+POST /scim/v2/Users
+{"userName":"no-client-cert"}
+--- error_code: 503
+--- response_headers_like
+Retry-After: ^\d+$
+--- error_log eval
+qr/scim: redis 127\.0\.0\.1:\d+: (?:read|write) failed: SSL_\w+\(\) failed/

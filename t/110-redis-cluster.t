@@ -2,10 +2,11 @@
 # `redis-cli --cluster create` (no replicas, cluster-require-full-coverage
 # no). Twelve tenants spread over the masters; a tenant's slot migrated
 # while its POST loop runs; a master stopped while the others serve.
+# With TEST_NGINX_REDIS_TLS=1 (make integration does it) both clusters serve
+# TLS only, client certificates required, and the same blocks run over TLS.
 use strict;
 use warnings;
 use lib 't/lib';
-use Digest::SHA qw(sha256_hex);
 use File::Path qw(make_path remove_tree);
 use JSON::PP ();
 use POSIX ();
@@ -17,10 +18,11 @@ my $dir = "build/t/110-cluster-$$";
 remove_tree($dir);
 make_path($dir);
 $dir = Cwd::abs_path($dir);
-our $cluster = ScimTest::RedisCluster->start("$dir/open", 3);
+my @tls = $ENV{TEST_NGINX_REDIS_TLS}
+    ? (tls => make_tls_certs("$dir/tls", 'scim-test-ca'), tls_auth_clients => 'yes') : ();
+our $cluster = ScimTest::RedisCluster->start("$dir/open", 3, @tls);
 # A second one that wants a password (TEST 9).
-our $secure = ScimTest::RedisCluster->start("$dir/secure", 3, '--requirepass', 'cluster-secret',
-                                            '--masterauth', 'cluster-secret');
+our $secure = ScimTest::RedisCluster->start("$dir/secure", 3, password => 'cluster-secret', @tls);
 END {
     local $?;
     $_->stop for grep { $_ } $cluster, $secure;
@@ -31,14 +33,10 @@ END {
 our @tenants = map { "t$_" } 1 .. 12;
 $ENV{TEST_NGINX_CLUSTER_SEEDS} = $cluster->seeds;
 $ENV{TEST_NGINX_SECURE_SEED} = (split ' ', $secure->seeds)[0];
-$ENV{TEST_NGINX_TENANT_LOCATION} = join "\n", "    location /scim/v2/ {", "        scim;",
-    (map { "        scim_token " . sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants), "    }",
-    "    location = /metrics { scim_metrics; }";
+$ENV{TEST_NGINX_CLUSTER_TLS} = join "\n", map { "    $_" } $cluster->tls_directives;  # or nothing
+$ENV{TEST_NGINX_TENANT_LOCATION} = ScimTest::RedisCluster->tenant_location(scalar @tenants);
 
-sub as_tenant {
-    my ($tenant, $method, $uri, $body) = @_;
-    return scim_request($method, $uri, $body, { Authorization => "Bearer tok-$tenant" });
-}
+sub as_tenant { ScimTest::RedisCluster->as_tenant(@_) }
 
 sub tenant_node { $cluster->node_of_key("scim:{$_[0]}:users") }
 
@@ -49,6 +47,7 @@ __DATA__
 === TEST 1: twelve tenants over at least two masters: each creates and reads its users, and its keys live on its own master
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+$TEST_NGINX_CLUSTER_TLS
 --- config
 $TEST_NGINX_TENANT_LOCATION
 --- perl
@@ -77,6 +76,7 @@ is(scalar(@{ $main::cluster->keys('scim:layout') }), 1, 'one layout key in the c
 === TEST 2: a tenant's slot migrates while its POST loop runs: only 201 and 503, writes succeed within 2 s after, nothing acknowledged is lost
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+$TEST_NGINX_CLUSTER_TLS
 --- config
 $TEST_NGINX_TENANT_LOCATION
 --- perl
@@ -145,6 +145,7 @@ like($m, qr/^scim_redis_cluster_refreshes_total [2-9]|^scim_redis_cluster_refres
 === TEST 3: a stopped master: only its tenants get 503 (with Retry-After); every other tenant keeps working
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+$TEST_NGINX_CLUSTER_TLS
 --- config
 $TEST_NGINX_TENANT_LOCATION
 --- perl
@@ -205,6 +206,7 @@ ok(wait_until(sub {
 === TEST 8: a slot half-way through its migration: a read whose keys have all moved follows ASK to the importing master; the map is not changed by it; a read with a missing key (TRYAGAIN there) gets 503
 --- http_config
     scim_redis_cluster $TEST_NGINX_CLUSTER_SEEDS;
+$TEST_NGINX_CLUSTER_TLS
 --- config
 $TEST_NGINX_TENANT_LOCATION
 --- perl
@@ -247,6 +249,7 @@ is($r->{status}, 201, 'a write after the migration');
 --- http_config
     scim_redis_cluster $TEST_NGINX_SECURE_SEED;
     scim_redis_password cluster-secret;
+$TEST_NGINX_CLUSTER_TLS
 --- config
 $TEST_NGINX_TENANT_LOCATION
 --- perl

@@ -373,6 +373,7 @@ void *ngx_http_scim_create_main_conf(ngx_conf_t *cf) noexcept {
     smcf->redis_ssl = NGX_CONF_UNSET;
     smcf->redis_ssl_verify = NGX_CONF_UNSET;
     smcf->redis_ssl_verify_depth = NGX_CONF_UNSET;
+    smcf->redis_sentinel_ssl = NGX_CONF_UNSET;
     smcf->token_cache_ttl = NGX_CONF_UNSET_MSEC;
     smcf->metrics_max_tenants = NGX_CONF_UNSET_UINT;
     return smcf;

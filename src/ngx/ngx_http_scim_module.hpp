@@ -41,6 +41,8 @@ struct ngx_http_scim_main_conf_t {
     ngx_array_t *redis_sentinel;  // of ngx_str_t: the master's name, then sentinels
     ngx_str_t redis_sentinel_username;
     ngx_str_t redis_sentinel_password;
+    ngx_flag_t redis_sentinel_ssl;             // TLS to the sentinels, with the scim_redis_ssl_* trust
+    ngx_str_t redis_sentinel_ssl_server_name;  // else each sentinel's host
     // Redis Cluster (src/ngx/ngx_http_scim_redis_cluster_conf.cpp): the
     // scim_redis_cluster seeds, as written (ngx_str_t), else nullptr.
     ngx_array_t *redis_cluster;
@@ -121,7 +123,9 @@ ngx_int_t ngx_http_scim_init_filters(ngx_conf_t *cf) noexcept;
 char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
 // scim_redis_sentinel: the directive, and smcf->redis->sentinel from it.
 char *ngx_http_scim_redis_sentinel_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
-char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf);
+// `ssl`: the scim_redis_ssl_* context, for scim_redis_sentinel_ssl on.
+char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf,
+                                             ngx_ssl_t *ssl);
 // The `resolver` of the http{} block, if one with servers is configured.
 ngx_resolver_t *ngx_http_scim_http_resolver(ngx_conf_t *cf) noexcept;
 extern ngx_conf_bitmask_t ngx_http_scim_redis_ssl_protocols[];

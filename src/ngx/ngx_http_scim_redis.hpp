@@ -33,6 +33,9 @@ struct ngx_http_scim_redis_conf_t {
     ngx_msec_t command_timeout = ngx_http_scim_redis_timeout_default;
     std::string layout_key;  // "<prefix>layout"; empty: no layout check (a cluster node)
     ngx_http_scim_redis_tls_t tls;  // tls.ssl set when scim_redis_ssl is on
+    // scim_redis_ssl_server_name was given: every cluster node is verified
+    // against it, not against the address or name the cluster announces.
+    bool tls_name_given = false;
     // scim_redis_sentinel: the master is asked for before each connect.
     const ngx_http_scim_redis_sentinel_conf_t *sentinel = nullptr;
     // Redis Cluster (scim_redis_cluster): the seed nodes, else empty.

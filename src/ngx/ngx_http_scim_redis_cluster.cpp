@@ -50,6 +50,24 @@ bool peer_of(const std::string &host, unsigned port, ngx_http_scim_redis_peer_t 
 
 void ignore_reply(redisReply *, void *) noexcept {}
 
+// The name a node's certificate must carry (scim_redis_ssl_verify): the
+// scim_redis_ssl_server_name when given; else the node's host name as the
+// cluster announces it; else, for a node announced by address, the first
+// seed's host name if the seeds were given by name (a managed cluster
+// behind one endpoint name), or the node's own address.
+std::string ngx_http_scim_redis_cluster_tls_name(const ngx_http_scim_redis_conf_t &conf,
+                                                 const std::string &host) {
+    if (conf.tls_name_given) return conf.tls.server_name;
+    std::string bare = host;
+    if (bare.size() > 2 && bare.front() == '[' && bare.back() == ']') {
+        bare = bare.substr(1, bare.size() - 2);
+    }
+    ngx_http_scim_redis_peer_t ignored;
+    bool address = peer_of(bare, 1, ignored);
+    if (!address || conf.tls.server_name.empty()) return bare;
+    return conf.tls.server_name;
+}
+
 }  // namespace
 
 // A routed command, kept until its final reply: a redirect or a retry
@@ -295,13 +313,16 @@ ngx_http_scim_redis_cluster::node_t *ngx_http_scim_redis_cluster::add_node(
         node->conf.port = static_cast<in_port_t>(port);
         node->conf.host = peer.socklen == 0 ? host : std::string();
         node->conf.resolver = peer.socklen == 0 ? conf_->resolver : nullptr;
+        if (node->conf.tls.ssl != nullptr) {
+            node->conf.tls.server_name = ngx_http_scim_redis_cluster_tls_name(*conf_, host);
+        }
         nodes_.push_back(std::move(node));
     } catch (...) {
         return nullptr;
     }
     node_t *added = nodes_.back().get();
-    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: redis cluster: node %s",
-                   added->name.c_str());
+    ngx_log_debug2(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: redis cluster: node %s%s",
+                   added->name.c_str(), added->conf.tls.ssl ? " over TLS" : "");
     added->link.start(&added->conf, log_);
     return added;
 }

@@ -68,15 +68,38 @@ char *ngx_http_scim_redis_configure_address(ngx_conf_t *cf, ngx_http_scim_main_c
     return NGX_CONF_OK;
 }
 
-char *ngx_http_scim_redis_configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
+// The name a data server's certificate must carry when
+// scim_redis_ssl_server_name is not given: the host of scim_redis, or of
+// the first cluster seed. A cluster seed given as an address gives none:
+// each node is then verified against the address the cluster announces.
+std::string ngx_http_scim_redis_default_server_name(const ngx_http_scim_main_conf_t *smcf) {
+    const ngx_http_scim_redis_conf_t &redis = *smcf->redis;
+    if (!redis.host.empty() || redis.peer.socklen == 0 ||
+        redis.peer.sockaddr.sockaddr.sa_family == AF_UNIX) {
+        return redis.host;
+    }
+    std::string display = redis.display;
+    size_t colon = display.rfind(':');
+    std::string host = display.substr(0, colon);
+    if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+    ngx_str_t text{host.size(), reinterpret_cast<u_char *>(host.data())};
+    if (smcf->redis_cluster != nullptr && ngx_http_scim_redis_is_address(text)) return "";
+    return host;
+}
+
+// The scim_redis_ssl_* context (`ctx`), built when the data connection
+// (scim_redis_ssl) or the sentinels (scim_redis_sentinel_ssl) speak TLS.
+char *ngx_http_scim_redis_configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf,
+                                        ngx_ssl_t *&ctx) {
     ngx_http_scim_redis_conf_t &redis = *smcf->redis;
     bool tls_directive = smcf->redis_ssl_trusted_certificate.data ||
                          smcf->redis_ssl_certificate.data || smcf->redis_ssl_server_name.data ||
                          smcf->redis_ssl_verify != NGX_CONF_UNSET;
-    if (smcf->redis_ssl != 1) {
+    if (smcf->redis_ssl != 1 && smcf->redis_sentinel_ssl != 1) {
         if (tls_directive) {
             ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
-                               "scim_redis_ssl_* directives have no effect without scim_redis_ssl on");
+                               "scim_redis_ssl_* directives have no effect without scim_redis_ssl "
+                               "on or scim_redis_sentinel_ssl on");
         }
         return NGX_CONF_OK;
     }
@@ -118,17 +141,7 @@ char *ngx_http_scim_redis_configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_
 
     std::string server_name = smcf->redis_ssl_server_name.data
                                   ? ngx_http_scim_string(smcf->redis_ssl_server_name)
-                                  : redis.host;
-    if (server_name.empty() && !smcf->redis_ssl_server_name.data && redis.peer.socklen &&
-        redis.peer.sockaddr.sockaddr.sa_family != AF_UNIX) {
-        // A numeric scim_redis address: its host part is the name verified.
-        std::string display = redis.display;
-        size_t colon = display.rfind(':');
-        server_name = display.substr(0, colon);
-        if (server_name.size() > 1 && server_name.front() == '[') {
-            server_name = server_name.substr(1, server_name.size() - 2);
-        }
-    }
+                                  : ngx_http_scim_redis_default_server_name(smcf);
     if (smcf->redis_ssl_verify) {
         if (smcf->redis_ssl_trusted_certificate.data) {
             if (ngx_ssl_trusted_certificate(cf, ssl, &smcf->redis_ssl_trusted_certificate,
@@ -143,17 +156,22 @@ char *ngx_http_scim_redis_configure_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_
         } else {
             SSL_CTX_set_verify_depth(ssl->ctx, static_cast<int>(smcf->redis_ssl_verify_depth));
         }
-        // Under Sentinel, an empty name verifies the master's address as announced.
-        if (server_name.empty() && smcf->redis_sentinel == nullptr) {
+        // Under Sentinel or Cluster, an empty name verifies the address (or
+        // name) the sentinels or the cluster announce.
+        if (smcf->redis_ssl == 1 && server_name.empty() && smcf->redis_sentinel == nullptr &&
+            smcf->redis_cluster == nullptr) {
             ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                                "scim_redis_ssl_verify needs scim_redis_ssl_server_name for \"%V\"",
                                &smcf->redis_address);
             return conf_error();
         }
     }
+    ctx = ssl;
+    if (smcf->redis_ssl != 1) return NGX_CONF_OK;  // for the sentinels only
     redis.tls.ssl = ssl;
     redis.tls.server_name = server_name;
     redis.tls.verify = smcf->redis_ssl_verify == 1;
+    redis.tls_name_given = smcf->redis_ssl_server_name.data != nullptr;
     return NGX_CONF_OK;
 }
 
@@ -170,8 +188,14 @@ ngx_resolver_t *ngx_http_scim_http_resolver(ngx_conf_t *cf) noexcept {
 char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept {
     try {
         ngx_http_scim_redis_conf_t &redis = *smcf->redis;
+        if (!smcf->redis_sentinel && smcf->redis_sentinel_ssl == 1) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "scim_redis_sentinel_ssl on needs scim_redis_sentinel");
+            return conf_error();
+        }
         if (!smcf->redis_sentinel &&
-            (smcf->redis_sentinel_password.data || smcf->redis_sentinel_username.data)) {
+            (smcf->redis_sentinel_password.data || smcf->redis_sentinel_username.data ||
+             smcf->redis_sentinel_ssl_server_name.data)) {
             ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
                                "scim_redis_sentinel_* directives have no effect without "
                                "scim_redis_sentinel");
@@ -183,11 +207,16 @@ char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *s
             return conf_error();
         }
         char *rv = smcf->redis_cluster    ? ngx_http_scim_redis_cluster_configure(cf, smcf)
-                   : smcf->redis_sentinel ? ngx_http_scim_redis_sentinel_configure(cf, smcf)
+                   : smcf->redis_sentinel ? NGX_CONF_OK  // after TLS: it may use the context
                                           : ngx_http_scim_redis_configure_address(cf, smcf);
         if (rv != NGX_CONF_OK) return rv;
-        rv = ngx_http_scim_redis_configure_tls(cf, smcf);
+        ngx_ssl_t *ssl = nullptr;
+        rv = ngx_http_scim_redis_configure_tls(cf, smcf, ssl);
         if (rv != NGX_CONF_OK) return rv;
+        if (smcf->redis_sentinel) {
+            rv = ngx_http_scim_redis_sentinel_configure(cf, smcf, ssl);
+            if (rv != NGX_CONF_OK) return rv;
+        }
         redis.username = ngx_http_scim_string(smcf->redis_username);
         redis.password = ngx_http_scim_string(smcf->redis_password);
         if (!redis.username.empty() && redis.password.empty()) {

@@ -1,6 +1,7 @@
 #include "ngx_http_scim_redis_conn.hpp"
 
 #include <cstdlib>
+#include <string_view>
 
 namespace {
 
@@ -37,6 +38,21 @@ struct ngx_http_scim_redis_conn::events {
 
     static void readable(ngx_event_t *ev) { of(ev)->read(); }
     static void writable(ngx_event_t *ev) { of(ev)->flush(); }
+
+    // capture_log_'s writer: keeps the message of nginx's line, without its
+    // time, level and pid ("... [crit] 12#12: SSL_read() failed (...)").
+    static void capture(ngx_log_t *log, ngx_uint_t, u_char *buf, size_t len) {
+        auto *conn = static_cast<ngx_http_scim_redis_conn *>(log->wdata);
+        std::string_view line(reinterpret_cast<const char *>(buf), len);
+        size_t level_end = line.find("] ");
+        size_t start = level_end == std::string_view::npos ? 0 : line.find(": ", level_end);
+        start = start == std::string_view::npos ? 0 : start + 2;
+        while (len > start && (line[len - 1] == '\n' || line[len - 1] == '\r')) len--;
+        try {
+            conn->captured_.assign(line.substr(start, len - start));
+        } catch (...) {
+        }
+    }
 
     static void idle(ngx_event_t *ev) {
         auto *conn = static_cast<ngx_http_scim_redis_conn *>(ev->data);
@@ -100,9 +116,17 @@ bool ngx_http_scim_redis_conn::open(const ngx_http_scim_redis_peer_t &peer,
         return false;
     }
 
+    captured_.clear();
+    capture_log_ = *log;
+    capture_log_.log_level = NGX_LOG_WARN;
+    capture_log_.writer = events::capture;
+    capture_log_.wdata = this;
+    capture_log_.handler = nullptr;
+    capture_log_.next = nullptr;
+
     c_ = pc_.connection;
     c_->data = this;
-    c_->log = log;
+    c_->log = &capture_log_;
     c_->read->log = log;
     c_->write->log = log;
     c_->pool = ngx_create_pool(1024, log);  // ngx_ssl_create_connection allocates from it
@@ -331,8 +355,10 @@ void ngx_http_scim_redis_conn::fail(const char *reason) noexcept {
     std::string why;
     try {
         why = reason;  // `reason` may point into something close() frees
+        if (!captured_.empty()) why += ": " + captured_;  // what nginx saw, e.g. a TLS alert
     } catch (...) {
     }
+    captured_.clear();
     close();
     owner_.on_conn_down(*this, why.c_str());
 }
@@ -343,6 +369,7 @@ void ngx_http_scim_redis_conn::close() noexcept {
     if (c_ != nullptr) {
         ngx_connection_t *c = c_;
         c_ = nullptr;
+        c->log = log_;  // closing problems are nginx's to report
         if (c->ssl != nullptr) {
             c->ssl->no_wait_shutdown = 1;
             c->ssl->no_send_shutdown = 1;

@@ -108,6 +108,11 @@ private:
     const ngx_http_scim_redis_tls_t *tls_ = nullptr;
     ngx_log_t *log_ = nullptr;
     ngx_log_t quiet_log_{};  // for connect(): failures are the owner's to report
+    // The connection's own log: what nginx says about it (an SSL_read()
+    // that failed on the server's alert, a handshake refused) becomes part
+    // of the reason the owner reports, instead of a [crit] line of its own.
+    ngx_log_t capture_log_{};
+    std::string captured_;
     ngx_peer_connection_t pc_{};
     ngx_connection_t *c_ = nullptr;
     redisReader *reader_ = nullptr;

@@ -194,11 +194,21 @@ void ngx_http_scim_redis_sentinel::on_resolved(ngx_resolver_ctx_t *ctx) noexcept
     open_ask(peer);
 }
 
-// AUTH (when configured) and the question go out together.
+// The sentinel's TLS settings (scim_redis_sentinel_ssl), or nullptr.
+const ngx_http_scim_redis_tls_t *ngx_http_scim_redis_sentinel::tls_of(size_t index) const noexcept {
+    const ngx_http_scim_redis_tls_t &tls = conf_->sentinels[order_[index]].tls;
+    return tls.ssl != nullptr ? &tls : nullptr;
+}
+
+// AUTH (when configured) and the question go out together, after the TLS
+// handshake when the sentinels speak TLS.
 void ngx_http_scim_redis_sentinel::open_ask(const ngx_http_scim_redis_peer_t &peer) noexcept {
     std::string reason;
     ngx_uint_t attempt = attempt_;
-    if (!ask_.open(peer, nullptr, conf_->timeout, log_, reason)) {
+    const ngx_http_scim_redis_tls_t *tls = tls_of(position_);
+    ngx_log_debug2(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: sentinel %s: connecting%s",
+                   peer.name.c_str(), tls ? " over TLS" : "");
+    if (!ask_.open(peer, tls, conf_->timeout, log_, reason)) {
         give_up_on_current(reason.c_str());
         return;
     }
@@ -280,7 +290,7 @@ void ngx_http_scim_redis_sentinel::answered(const ngx_http_scim_redis_master_t &
     } catch (...) {
     }
     finish_asking();
-    if (sentinel.socklen != 0) watch(sentinel);
+    if (sentinel.socklen != 0) watch(sentinel, tls_of(0));  // it is at the front now
     listener_.on_master_located(master);
 }
 
@@ -322,10 +332,13 @@ void ngx_http_scim_redis_sentinel::give_up_on_current(const char *why) noexcept 
 
 // One subscription, to the sentinel that answered last. Its loss is not
 // an error: disconnects and READONLY still lead to the new master.
-void ngx_http_scim_redis_sentinel::watch(const ngx_http_scim_redis_peer_t &peer) noexcept {
+void ngx_http_scim_redis_sentinel::watch(const ngx_http_scim_redis_peer_t &peer,
+                                         const ngx_http_scim_redis_tls_t *tls) noexcept {
     if (watch_.opened() && watch_.peer_name() == peer.name) return;
     std::string reason;
-    if (!watch_.open(peer, nullptr, conf_->timeout, log_, reason) || !watch_.opened()) {
+    ngx_log_debug2(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: sentinel %s: subscribing%s",
+                   peer.name.c_str(), tls ? " over TLS" : "");
+    if (!watch_.open(peer, tls, conf_->timeout, log_, reason) || !watch_.opened()) {
         ngx_log_debug1(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: sentinel subscription failed: %s",
                        reason.c_str());
         return;

@@ -8,7 +8,9 @@
 // is followed at once rather than at the next disconnect.
 //
 // Everything runs on nginx's event loop over ngx_http_scim_redis_conn; names
-// go through the nginx `resolver` when one is configured.
+// go through the nginx `resolver` when one is configured. With
+// scim_redis_sentinel_ssl on, both connections speak TLS (the
+// scim_redis_ssl_* context, each sentinel's own name verified).
 #pragma once
 
 #include "ngx_http_scim_redis_conn.hpp"
@@ -22,6 +24,9 @@ struct ngx_http_scim_redis_sentinel_conf_t {
         std::string host;                 // a name to resolve at run time
         in_port_t port = 26379;
         std::string display;  // as written in nginx.conf
+        // scim_redis_sentinel_ssl: the scim_redis_ssl_* context and the name
+        // verified (scim_redis_sentinel_ssl_server_name, else its host).
+        ngx_http_scim_redis_tls_t tls;
     };
     std::string master_name;
     std::vector<sentinel_t> sentinels;
@@ -86,7 +91,8 @@ private:
     void give_up_on_current(const char *why) noexcept;
     void answered(const ngx_http_scim_redis_master_t &master) noexcept;
     void finish_asking() noexcept;
-    void watch(const ngx_http_scim_redis_peer_t &peer) noexcept;
+    void watch(const ngx_http_scim_redis_peer_t &peer, const ngx_http_scim_redis_tls_t *tls) noexcept;
+    const ngx_http_scim_redis_tls_t *tls_of(size_t index) const noexcept;
     void on_event(const redisReply &reply);
     void on_conn_up(ngx_http_scim_redis_conn &conn) noexcept override;
     void on_conn_down(ngx_http_scim_redis_conn &conn, const char *reason) noexcept override;

@@ -36,6 +36,7 @@ bool ngx_http_scim_redis_add_sentinel(ngx_conf_t *cf, ngx_http_scim_redis_sentin
         s.port = u.port;
         std::string host = ngx_http_scim_string(u.host);
         if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+        s.tls.server_name = host;  // verified when scim_redis_sentinel_ssl is on
         if (ngx_http_scim_redis_peer_from_ip(host, u.port, s.peer)) {
             s.peer.name = s.display;
         } else if (conf.resolver != nullptr) {
@@ -52,6 +53,38 @@ bool ngx_http_scim_redis_add_sentinel(ngx_conf_t *cf, ngx_http_scim_redis_sentin
         s.peer.name = s.display;
     }
     conf.sentinels.push_back(std::move(s));
+    return true;
+}
+
+// scim_redis_sentinel_ssl on: every sentinel is spoken to over TLS with the
+// scim_redis_ssl_* context; its certificate must carry
+// scim_redis_sentinel_ssl_server_name, else the sentinel's host as written.
+bool ngx_http_scim_redis_sentinel_tls(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf, ngx_ssl_t *ssl,
+                                      ngx_http_scim_redis_sentinel_conf_t &conf) {
+    if (smcf->redis_sentinel_ssl != 1) {
+        if (smcf->redis_sentinel_ssl_server_name.data) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "scim_redis_sentinel_ssl_server_name \"%V\" needs "
+                               "scim_redis_sentinel_ssl on",
+                               &smcf->redis_sentinel_ssl_server_name);
+            return false;
+        }
+        return true;
+    }
+    for (auto &s : conf.sentinels) {
+        if (s.peer.socklen != 0 && s.peer.sockaddr.sockaddr.sa_family == AF_UNIX) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "scim_redis_sentinel_ssl: sentinel \"%s\" is a unix socket; "
+                               "TLS needs a TCP address",
+                               s.display.c_str());
+            return false;
+        }
+        s.tls.ssl = ssl;
+        s.tls.verify = smcf->redis_ssl_verify == 1;
+        if (smcf->redis_sentinel_ssl_server_name.data) {
+            s.tls.server_name = ngx_http_scim_string(smcf->redis_sentinel_ssl_server_name);
+        }
+    }
     return true;
 }
 
@@ -101,8 +134,10 @@ char *ngx_http_scim_redis_sentinel_directive(ngx_conf_t *cf, ngx_command_t *, vo
     return NGX_CONF_OK;
 }
 
-// Called instead of the scim_redis address's configuration.
-char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) {
+// Called instead of the scim_redis address's configuration, after the TLS
+// context (`ssl`, nullptr when neither side speaks TLS) is built.
+char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf,
+                                             ngx_ssl_t *ssl) {
     if (smcf->redis_address.data != nullptr) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "scim_redis \"%V\" and scim_redis_sentinel are exclusive: the sentinels "
@@ -129,6 +164,7 @@ char *ngx_http_scim_redis_sentinel_configure(ngx_conf_t *cf, ngx_http_scim_main_
     for (ngx_uint_t i = 1; i < smcf->redis_sentinel->nelts; i++) {
         if (!ngx_http_scim_redis_add_sentinel(cf, *conf, value[i])) return conf_error();
     }
+    if (!ngx_http_scim_redis_sentinel_tls(cf, smcf, ssl, *conf)) return conf_error();
     redis.display = "master \"" + conf->master_name + "\"";
     redis.sentinel = conf;
     return NGX_CONF_OK;

@@ -166,13 +166,20 @@ package ScimTest;
 #   redis/tls/) and points the default `scim_redis` at it with
 #   scim_redis_ssl on; redis_cmd() keeps using the unix socket. Helpers:
 #   make_tls_certs($dir, $ca_name) -> {ca, cert, key, client_cert,
-#   client_key} (server SAN: localhost, 127.0.0.1, 127.0.0.2); free_port();
+#   client_key} (server SAN: localhost, 127.0.0.1, 127.0.0.2);
+#   make_server_cert($ca_dir, $dir, "IP:127.0.0.3") -> {cert, key} from that CA;
+#   free_port();
 #   spawn_redis($dir, @args) -> pid of another redis-server (unix socket
 #   $dir/redis.sock plus @args), kill_pid($pid); redis_tls() -> the certs
 #   and port when the switch is on, else undef.
 #   start_redis_servers($name, $n, %opt) -> $n servers on free TCP ports,
 #   stop_redis_servers(@servers), redis_ports(@servers): see Redis.pm, which
 #   also says how a mode like TLS is added (redis_mode).
+#
+# REDIS CLUSTER: TEST_NGINX_REDIS_CLUSTER=1 puts every file's store on a
+#   three-master cluster (ScimTest/RedisCluster.pm); with
+#   TEST_NGINX_REDIS_TLS=1 too, that cluster serves TLS only (client
+#   certificates required) and nginx gets the scim_redis_ssl* lines for it.
 #
 # ENVIRONMENT: TEST_NGINX_BINARY (/usr/sbin/nginx), TEST_NGINX_MODULE (default
 # build/ngx_http_scim_module.so when it exists; without it a file that needs
@@ -207,7 +214,7 @@ our @EXPORT = qw(
     stop_redis start_redis redis_running nginx_signal nginx_pid worker_pids
     error_log_since_block error_log_mark error_log_since json_subset_ok
     json_subset_errors wait_until servroot block_name redis_digest
-    make_tls_certs free_port spawn_redis kill_pid redis_tls
+    make_tls_certs make_server_cert free_port spawn_redis kill_pid redis_tls
     start_redis_servers stop_redis_servers redis_ports
 );
 

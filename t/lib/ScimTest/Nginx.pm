@@ -58,7 +58,8 @@ sub _nginx_conf {
             : '';
     }
     # the cluster switch: "the store" is the cluster, wherever a block names it
-    $http =~ s/scim_redis unix:\Q$S{redis_sock}\E;/scim_redis_cluster ${\ $S{cluster}->seeds};/
+    # (with its TLS lines when it serves TLS)
+    $http =~ s/scim_redis unix:\Q$S{redis_sock}\E;/join "\n    ", redis_directives()/e
         if $S{cluster};
     my $all = join "\n", $main, $http, $server;
 

@@ -22,7 +22,8 @@ package ScimTest::Redis;
 #       started     => sub { after the per-file server answers PING },
 #       stopping    => sub { before it is stopped },
 #       directives  => sub { the http{} lines that point nginx at the store } });
-# TEST_NGINX_REDIS_TLS=1 is the mode `tls`, registered below. redis_cmd()
+# TEST_NGINX_REDIS_TLS=1 is the mode `tls`, registered below; together with
+# TEST_NGINX_REDIS_CLUSTER=1 it makes the cluster serve TLS instead. redis_cmd()
 # uses the per-file unix socket, but for TEST_NGINX_REDIS_CLUSTER=1 (the mode
 # `cluster`, in ScimTest/RedisCluster.pm), where it is routed by key.
 
@@ -33,6 +34,7 @@ use Digest::SHA qw(sha256_hex);
 use Exporter qw(import);
 use File::Path qw(make_path);
 use IO::Select;
+use IO::Socket::INET;
 use IO::Socket::UNIX;
 use Socket qw(SOCK_STREAM);
 use Time::HiRes qw(sleep time);
@@ -41,8 +43,9 @@ use ScimTest::Base;
 
 our @EXPORT = qw(
     redis_running start_redis stop_redis redis_cmd redis_digest redis_tls make_tls_certs
+    make_server_cert
     spawn_redis start_redis_servers stop_redis_servers redis_ports redis_mode
-    redis_directives
+    redis_directives resp_connect resp_call
 );
 
 # --- modes -------------------------------------------------------------------
@@ -61,10 +64,14 @@ sub _mode_hooks {
     return map { $_->{$hook}->() } grep { $_->{$hook} } _active_modes();
 }
 
-# The http{} lines of a block that does not set scim_redis itself.
+# The http{} lines of a block that does not set scim_redis itself: those of
+# the first active mode that gives some.
 sub redis_directives {
-    my ($mode) = grep { $_->{directives} } _active_modes();
-    return $mode ? $mode->{directives}->() : ("scim_redis unix:$S{redis_sock};");
+    for my $mode (grep { $_->{directives} } _active_modes()) {
+        my @lines = $mode->{directives}->();
+        return @lines if @lines;
+    }
+    return ("scim_redis unix:$S{redis_sock};");
 }
 
 redis_mode(tls => {
@@ -76,6 +83,7 @@ redis_mode(tls => {
                 '--tls-ca-cert-file', $tls->{ca}, '--tls-auth-clients', 'no');
     },
     directives => sub {
+        return () if $ENV{TEST_NGINX_REDIS_CLUSTER};  # the cluster's mode speaks TLS itself
         my $tls = redis_tls();
         return ("scim_redis 127.0.0.1:$tls->{port};", "scim_redis_ssl on;",
                 "scim_redis_ssl_trusted_certificate $tls->{ca};",
@@ -101,7 +109,7 @@ sub start_redis {
                 . _tail("$S{redis_dir}/redis.log", 20);
         }
         if (-S $S{redis_sock}) {
-            my $pong = eval { _redis_connect(); redis_cmd('PING') };
+            my $pong = eval { delete $S{redis_conn}; redis_cmd('PING') };
             if (defined $pong && $pong eq 'PONG') {
                 _mode_hooks('started');
                 return 1;
@@ -115,8 +123,8 @@ sub start_redis {
 sub stop_redis {
     my $pid = delete $S{redis_pid} or return;
     _mode_hooks('stopping');
-    close $S{redis_conn} if $S{redis_conn};
-    delete $S{redis_conn};
+    my $conn = delete $S{redis_conn};
+    close $conn->{sock} if $conn;
     kill_pid($pid);
     return 1;
 }
@@ -217,27 +225,119 @@ sub make_tls_certs {
     return \%f;
 }
 
-# --- the RESP client on the per-file socket ------------------------------------
-
-sub _redis_connect {
-    close $S{redis_conn} if $S{redis_conn};
-    $S{redis_conn} = IO::Socket::UNIX->new(Type => SOCK_STREAM, Peer => $S{redis_sock})
-        or die "ScimTest: cannot connect to redis at $S{redis_sock}: $!\n";
-    $S{redis_buf} = '';
+# Another server certificate from the CA of make_tls_certs($ca_dir): the
+# subjectAltName $san (e.g. "IP:127.0.0.3"), files in $dir. -> {cert, key}.
+sub make_server_cert {
+    my ($ca_dir, $dir, $san) = @_;
+    my %f = (cert => "$dir/server.pem", key => "$dir/server.key");
+    return \%f if -e $f{cert};
+    make_path($dir);
+    _write_file("$dir/san.ext", "subjectAltName=$san\n");
+    my @steps = (
+        ['openssl', 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+         '-keyout', $f{key}, '-out', "$dir/server.csr", '-subj', '/CN=node'],
+        ['openssl', 'x509', '-req', '-in', "$dir/server.csr", '-CA', "$ca_dir/ca.pem", '-CAkey',
+         "$ca_dir/ca.key", '-CAcreateserial', '-out', $f{cert}, '-days', '2',
+         '-extfile', "$dir/san.ext"],
+    );
+    for my $cmd (@steps) {
+        my $pid = _spawn($cmd, "$dir/openssl.log", {});
+        waitpid($pid, 0);
+        die "ScimTest: @$cmd failed:\n" . _tail("$dir/openssl.log", 10) if $? != 0;
+    }
+    return \%f;
 }
+
+# --- RESP, for every client of the harness ------------------------------------
+#
+# One reader and writer for the per-file client below, ScimTest::RedisCluster
+# and ScimTest::RedisSentinel. A connection is a hash { sock, buf, name }:
+#   resp_connect($peer)  -> a connection to "/path/redis.sock" or a TCP port
+#       on 127.0.0.1 (dies when it cannot connect);
+#   resp_call($conn, $deadline, @args) -> the reply: a string, a number, an
+#       array ref, undef (nil), or { error => text } for an error reply; it
+#       dies when the server closes the connection or the deadline passes.
+
+sub resp_connect {
+    my ($peer) = @_;
+    my $sock = $peer =~ m{/}
+        ? IO::Socket::UNIX->new(Type => SOCK_STREAM, Peer => $peer)
+        : IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $peer, Proto => 'tcp',
+                                Timeout => 5);
+    die "ScimTest: cannot connect to redis at $peer: $!\n" unless $sock;
+    return { sock => $sock, buf => '', name => $peer };
+}
+
+sub resp_call {
+    my ($conn, $deadline, @args) = @_;
+    my $req = '*' . scalar(@args) . "\r\n";
+    $req .= '$' . length($_) . "\r\n$_\r\n" for map { defined $_ ? "$_" : '' } @args;
+    local $SIG{PIPE} = 'IGNORE';
+    _send_all($conn->{sock}, $req, $deadline - time)
+        or die "ScimTest: cannot write to redis at $conn->{name}: $!\n";
+    return _resp_read($conn, $deadline);
+}
+
+sub _resp_fill {
+    my ($conn, $deadline) = @_;
+    my $sel = IO::Select->new($conn->{sock});
+    my $left = $deadline - time;
+    die "ScimTest: redis at $conn->{name} did not answer in time\n"
+        if $left <= 0 || !$sel->can_read($left);
+    my $n = sysread($conn->{sock}, $conn->{buf}, 65536, length $conn->{buf});
+    die "ScimTest: redis at $conn->{name} closed the connection\n" unless $n;
+}
+
+sub _resp_line {
+    my ($conn, $deadline) = @_;
+    for (;;) {
+        my $i = index($conn->{buf}, "\r\n");
+        if ($i >= 0) {
+            my $line = substr($conn->{buf}, 0, $i);
+            substr($conn->{buf}, 0, $i + 2) = '';
+            return $line;
+        }
+        _resp_fill($conn, $deadline);
+    }
+}
+
+sub _resp_read {
+    my ($conn, $deadline) = @_;
+    my $line = _resp_line($conn, $deadline);
+    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
+    return $rest if $type eq '+';
+    return { error => $rest } if $type eq '-';
+    return 0 + $rest if $type eq ':';
+    if ($type eq '$') {
+        return undef if $rest < 0;
+        _resp_fill($conn, $deadline) while length($conn->{buf}) < $rest + 2;
+        my $s = substr($conn->{buf}, 0, $rest);
+        substr($conn->{buf}, 0, $rest + 2) = '';
+        return $s;
+    }
+    if ($type eq '*') {
+        return undef if $rest < 0;
+        return [ map { _resp_read($conn, $deadline) } 1 .. $rest ];
+    }
+    die "ScimTest: bad redis reply line '$line' from $conn->{name}\n";
+}
+
+# --- the RESP client on the per-file socket ------------------------------------
 
 sub redis_cmd {
     my (@args) = @_;
     return $S{cluster}->harness_cmd(@args) if $S{cluster} && $S{cluster}->up;  # TEST_NGINX_REDIS_CLUSTER
-    _redis_connect() unless $S{redis_conn} && $S{redis_conn}->connected;
-    my $req = '*' . scalar(@args) . "\r\n";
-    $req .= '$' . length($_) . "\r\n$_\r\n" for map { defined $_ ? "$_" : '' } @args;
-    if (!_send_all($S{redis_conn}, $req, 10)) {
-        # a restarted server: reconnect once
-        _redis_connect();
-        _send_all($S{redis_conn}, $req, 10) or die "ScimTest: cannot write to redis: $!\n";
+    my $deadline = time + 10 * $S{factor};
+    $S{redis_conn} = resp_connect($S{redis_sock})
+        unless $S{redis_conn} && $S{redis_conn}{sock}->connected;
+    my $reply = eval { resp_call($S{redis_conn}, $deadline, @args) };
+    if (!defined $reply && $@) {
+        delete $S{redis_conn};
+        die $@ unless $@ =~ /cannot write/;
+        # a restarted server: connect again once
+        $S{redis_conn} = resp_connect($S{redis_sock});
+        $reply = resp_call($S{redis_conn}, $deadline, @args);
     }
-    my $reply = _redis_read(time + 10 * $S{factor});
     die "redis: $reply->{error}\n" if ref $reply eq 'HASH' && exists $reply->{error};
     return $reply;
 }
@@ -250,58 +350,6 @@ sub redis_digest {
         $all .= length($key) . ":$key" . length($dump) . ":$dump";
     }
     return sha256_hex($all);
-}
-
-sub _redis_line {
-    my ($deadline) = @_;
-    for (;;) {
-        my $i = index($S{redis_buf}, "\r\n");
-        if ($i >= 0) {
-            my $line = substr($S{redis_buf}, 0, $i);
-            substr($S{redis_buf}, 0, $i + 2) = '';
-            return $line;
-        }
-        _redis_fill($deadline);
-    }
-}
-
-sub _redis_fill {
-    my ($deadline) = @_;
-    my $sel = IO::Select->new($S{redis_conn});
-    my $left = $deadline - time;
-    die "ScimTest: redis did not answer in time\n" if $left <= 0 || !$sel->can_read($left);
-    my $n = sysread($S{redis_conn}, my $chunk, 65536);
-    if (!$n) {
-        delete $S{redis_conn};
-        die "ScimTest: redis closed the connection\n";
-    }
-    $S{redis_buf} .= $chunk;
-}
-
-sub _redis_read {
-    my ($deadline) = @_;
-    my $line = _redis_line($deadline);
-    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
-    return $rest if $type eq '+';
-    return { error => $rest } if $type eq '-';
-    return 0 + $rest if $type eq ':';
-    if ($type eq '$') {
-        return undef if $rest < 0;
-        _redis_fill($deadline) while length($S{redis_buf}) < $rest + 2;
-        my $s = substr($S{redis_buf}, 0, $rest);
-        substr($S{redis_buf}, 0, $rest + 2) = '';
-        return $s;
-    }
-    if ($type eq '*') {
-        return undef if $rest < 0;
-        my @a;
-        for (1 .. $rest) {
-            my $e = _redis_read($deadline);
-            push @a, $e;
-        }
-        return \@a;
-    }
-    die "ScimTest: bad redis reply line '$line'\n";
 }
 
 1;

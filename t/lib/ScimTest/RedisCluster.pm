@@ -3,16 +3,30 @@ package ScimTest::RedisCluster;
 # A Redis Cluster on loopback for the tests: N masters (no replicas) made
 # with `redis-cli --cluster create`, cluster-require-full-coverage no, and
 # a small client that routes a command by its key the way the module does
-# (CRC16 of the hash tag), following MOVED and ASK.
+# (CRC16 of the hash tag), following MOVED and ASK. The client speaks to
+# each node on its unix socket (ScimTest::Redis's RESP code), so that it
+# needs no TLS when the cluster serves TLS only.
 #
-#   my $c = ScimTest::RedisCluster->start($dir, 3);
+#   my $c = ScimTest::RedisCluster->start($dir, 3, %opt);
+#     password => PW      requirepass (and masterauth) on every node
+#     args => [...]       more redis-server arguments
+#     tls => $certs       TLS only (make_tls_certs): --port 0, --tls-port,
+#                         --tls-cluster yes, --tls-replication yes; the
+#                         cluster bus, MIGRATE and redis-cli speak TLS too
+#     tls_auth_clients => 'yes' | 'no' (default) | 'optional'
+#     node_certs => [$certs, ...]  a certificate of its own per node
+#     hosts => ['127.0.0.1', '127.0.0.2', ...]  a loopback address per node
 #   $c->cmd('GET', 'scim:layout');    # routed; dies on an error reply
 #   $c->all('FLUSHALL');              # on every master that is up
 #   $c->keys('*');                    # KEYS over every master
 #   $c->node_of_key($key)             # index of the master owning it
 #   $c->migrate_slot($slot, $to)      # IMPORTING/MIGRATING, MIGRATE, NODE
 #   $c->stop_node($i); $c->stop;
+#   $c->add_master(host => H, cert => C)  # one more, empty, met: its index
 #   $c->seeds                         # "127.0.0.1:P1 127.0.0.1:P2 …"
+#   $c->tls_directives                # scim_redis_ssl* lines for its CA
+#   ScimTest::RedisCluster->tenant_location($n)   # tenants t1 … tN, tokens "tok-tI"
+#   ScimTest::RedisCluster->as_tenant($t, $method, $uri, $body)
 #
 # TEST_NGINX_REDIS_CLUSTER=1 makes ScimTest use one as every file's store
 # (see ScimTest.pm, REDIS CLUSTER).
@@ -20,8 +34,10 @@ package ScimTest::RedisCluster;
 use strict;
 use warnings;
 
+use Digest::SHA ();
 use File::Path qw(make_path);
 use IO::Socket::INET;
+use IO::Socket::UNIX;
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(sleep time);
 
@@ -52,10 +68,11 @@ sub key_slot {
 
 # A port whose cluster bus port (+10000) is free too.
 sub _free_pair {
+    my ($host) = @_;
     for (1 .. 200) {
         my $port = 20000 + int(rand(2700));
         my @s = map {
-            IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $_, Proto => 'tcp',
+            IO::Socket::INET->new(LocalAddr => $host, LocalPort => $_, Proto => 'tcp',
                                   ReuseAddr => 1, Listen => 1)
         } ($port, $port + 10000);
         return $port if $s[0] && $s[1];
@@ -74,24 +91,21 @@ sub _spawn {
     return $pid;
 }
 
-# @extra: more redis-server arguments; `--requirepass PW` also makes the
-# tests' client and `redis-cli --cluster create` authenticate.
 sub start {
-    my ($class, $dir, $n, @extra) = @_;
-    my %opt = @extra;
-    my $self = bless { dir => $dir, nodes => [], password => $opt{'--requirepass'} }, $class;
+    my ($class, $dir, $n, %opt) = @_;
+    my $self = bless { dir => $dir, nodes => [], password => $opt{password}, tls => $opt{tls},
+                       opt => \%opt }, $class;
     # Files run in parallel: a port can be taken between the check and the
     # bind. A node that could not bind exits; start again with other ports.
     for my $attempt (1 .. 5) {
-        $self->_spawn_nodes($n, @extra);
+        $self->_spawn_nodes($n);
         last if $self->_wait_nodes(1);
         $self->stop;
         $self->{nodes} = [];
         die "ScimTest::RedisCluster: cannot start $n nodes\n" if $attempt == 5;
     }
-    my @addrs = map { "127.0.0.1:$_->{port}" } @{ $self->{nodes} };
-    my @auth = defined $self->{password} ? ('-a', $self->{password}, '--no-auth-warning') : ();
-    my $pid = _spawn(['redis-cli', @auth, '--cluster', 'create', @addrs, '--cluster-yes'],
+    my @addrs = map { "$_->{host}:$_->{port}" } @{ $self->{nodes} };
+    my $pid = _spawn(['redis-cli', $self->_cli_args, '--cluster', 'create', @addrs, '--cluster-yes'],
                      "$dir/create.log");
     waitpid($pid, 0);
     die "ScimTest::RedisCluster: cluster create failed:\n" . `tail -20 $dir/create.log` if $?;
@@ -100,21 +114,56 @@ sub start {
     return $self;
 }
 
+# How redis-cli reaches a node over TCP: its password and TLS.
+sub _cli_args {
+    my ($self) = @_;
+    my @args = defined $self->{password} ? ('-a', $self->{password}, '--no-auth-warning') : ();
+    if (my $tls = $self->{tls}) {
+        push @args, '--tls', '--cacert', $tls->{ca}, '--cert', $tls->{client_cert},
+            '--key', $tls->{client_key};
+    }
+    return @args;
+}
+
+sub _node_args {
+    my ($self, $i, $host, $port) = @_;
+    my %opt = %{ $self->{opt} };
+    my @args = ('--bind', $host, '--cluster-announce-ip', $host);
+    push @args, '--requirepass', $opt{password}, '--masterauth', $opt{password}
+        if defined $opt{password};
+    if (my $tls = $opt{tls}) {
+        my $own = $opt{node_certs}[$i] // $tls;
+        push @args, '--port', 0, '--tls-port', $port, '--tls-cluster', 'yes',
+            '--tls-replication', 'yes', '--tls-cert-file', $own->{cert},
+            '--tls-key-file', $own->{key}, '--tls-ca-cert-file', $tls->{ca},
+            '--tls-auth-clients', $opt{tls_auth_clients} // 'no';
+    } else {
+        push @args, '--port', $port;
+    }
+    return (@args, @{ $opt{args} || [] });
+}
+
 sub _spawn_nodes {
-    my ($self, $n, @extra) = @_;
-    my %opt = @extra;
-    for my $i (0 .. $n - 1) {
+    my ($self, $n) = @_;
+    $self->_spawn_node($_) for 0 .. $n - 1;
+}
+
+sub _spawn_node {
+    my ($self, $i) = @_;
+    {
         my $ndir = "$self->{dir}/node$i";
         make_path($ndir);
-        unlink "$ndir/nodes.conf";
-        my $port = _free_pair();
-        my @cmd = ('redis-server', '--port', $port, '--bind', '127.0.0.1', '--save', '',
-                   '--appendonly', 'no', '--dir', $ndir, '--daemonize', 'no',
+        unlink "$ndir/nodes.conf", "$ndir/redis.sock";
+        my $host = $self->{opt}{hosts}[$i] // '127.0.0.1';
+        my $port = _free_pair($host);
+        my @cmd = ('redis-server', '--unixsocket', "$ndir/redis.sock", '--unixsocketperm', '700',
+                   '--save', '', '--appendonly', 'no', '--dir', $ndir, '--daemonize', 'no',
                    '--logfile', "$ndir/redis.log", '--cluster-enabled', 'yes',
                    '--cluster-config-file', "$ndir/nodes.conf", '--cluster-node-timeout', '3000',
-                   '--cluster-require-full-coverage', 'no', @extra);
+                   '--cluster-require-full-coverage', 'no', $self->_node_args($i, $host, $port));
         push @{ $self->{nodes} },
-            { port => $port, cmd => \@cmd, log => "$ndir/stderr.log", password => $opt{'--requirepass'},
+            { host => $host, port => $port, sock_path => "$ndir/redis.sock", cmd => \@cmd,
+              log => "$ndir/stderr.log", password => $self->{password},
               pid => _spawn(\@cmd, "$ndir/stderr.log") };
     }
 }
@@ -138,6 +187,28 @@ sub _wait_nodes {
     return 1;
 }
 
+# One more master, empty (no slot), met by the others: index of the node.
+# %o: host (a loopback address), cert (its own certificate, with tls).
+sub add_master {
+    my ($self, %o) = @_;
+    my $i = scalar @{ $self->{nodes} };
+    $self->{opt}{hosts}[$i] = $o{host} if $o{host};
+    $self->{opt}{node_certs}[$i] = $o{cert} if $o{cert};
+    $self->_spawn_node($i);
+    $self->_wait_nodes;
+    my $node = $self->{nodes}[$i];
+    _call($self->{nodes}[0], 'CLUSTER', 'MEET', $node->{host}, $node->{port});
+    for my $other (grep { $_->{pid} } @{ $self->{nodes} }) {
+        $self->_wait(sub {
+            my $known = eval { _call($other, 'CLUSTER', 'NODES') } // '';
+            my $n = () = $known =~ /master/g;
+            $n == $i + 1 && $known !~ /handshake|noaddr/ ? 'met' : '';
+        }, 'met', 20) or die "ScimTest::RedisCluster: node $node->{port} was not met\n";
+    }
+    $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not settle\n";
+    return $i;
+}
+
 # Starts the stopped masters again on their ports, with their nodes.conf
 # (the cluster and its slots survive; the data does not: no persistence).
 sub restart {
@@ -151,7 +222,16 @@ sub restart {
     return 1;
 }
 
-sub seeds { join ' ', map { "127.0.0.1:$_->{port}" } @{ $_[0]{nodes} } }
+sub seeds { join ' ', map { "$_->{host}:$_->{port}" } @{ $_[0]{nodes} } }
+
+# The http{} lines that make nginx speak TLS to this cluster (tls => …).
+sub tls_directives {
+    my ($self) = @_;
+    my $tls = $self->{tls} or return ();
+    return ('scim_redis_ssl on;', "scim_redis_ssl_trusted_certificate $tls->{ca};",
+            "scim_redis_ssl_certificate $tls->{client_cert};",
+            "scim_redis_ssl_certificate_key $tls->{client_key};");
+}
 sub nodes { @{ $_[0]{nodes} } }
 sub up { return scalar grep { $_->{pid} } @{ $_[0]{nodes} } }
 sub alive { my ($self, $i) = @_; return $self->{nodes}[$i]{pid} ? 1 : 0 }
@@ -178,76 +258,41 @@ sub wait_ok {
     return 1;
 }
 
-# --- a minimal RESP client, one connection per node --------------------------
+# --- tenants, for the cluster's own test files --------------------------------
 
-sub _conn {
-    my ($node) = @_;
-    return $node->{sock} if $node->{sock} && $node->{sock}->connected;
-    $node->{sock} = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $node->{port},
-                                          Proto => 'tcp', Timeout => 5)
-        or die "ScimTest::RedisCluster: cannot connect to $node->{port}: $!\n";
-    $node->{buf} = '';
-    if (defined $node->{password}) {
-        my $pw = $node->{password};
-        syswrite($node->{sock}, "*2\r\n\$4\r\nAUTH\r\n\$" . length($pw) . "\r\n$pw\r\n");
-        my $ok = _read($node);
-        die "ScimTest::RedisCluster: AUTH failed on $node->{port}\n" if ref $ok;
-    }
-    return $node->{sock};
+# The server{} part for tenants t1 … t$n, each with the token "tok-tI"
+# (tenant=tI), plus /metrics; and a request as one of them.
+sub tenant_location {
+    my ($class, $n) = @_;
+    my @tenants = map { "t$_" } 1 .. $n;
+    return join "\n", "    location /scim/v2/ {", "        scim;",
+        (map { "        scim_token " . Digest::SHA::sha256_hex("tok-$_") . " $_ tenant=$_;" } @tenants),
+        "    }", "    location = /metrics { scim_metrics; }";
 }
 
-sub _line {
-    my ($node) = @_;
-    for (;;) {
-        my $i = index($node->{buf}, "\r\n");
-        if ($i >= 0) {
-            my $line = substr($node->{buf}, 0, $i);
-            substr($node->{buf}, 0, $i + 2) = '';
-            return $line;
-        }
-        my $n = sysread($node->{sock}, $node->{buf}, 65536, length $node->{buf});
-        die "ScimTest::RedisCluster: node $node->{port} closed the connection\n" unless $n;
-    }
+sub as_tenant {
+    my ($class, $tenant, $method, $uri, $body) = @_;
+    return ScimTest::Http::scim_request($method, $uri, $body,
+                                        { Authorization => "Bearer tok-$tenant" });
 }
 
-sub _read {
-    my ($node) = @_;
-    my $line = _line($node);
-    my ($type, $rest) = (substr($line, 0, 1), substr($line, 1));
-    return $rest if $type eq '+';
-    return { error => $rest } if $type eq '-';
-    return 0 + $rest if $type eq ':';
-    if ($type eq '$') {
-        return undef if $rest < 0;
-        while (length($node->{buf}) < $rest + 2) {
-            my $n = sysread($node->{sock}, $node->{buf}, 65536, length $node->{buf});
-            die "ScimTest::RedisCluster: node $node->{port} closed the connection\n" unless $n;
-        }
-        my $s = substr($node->{buf}, 0, $rest);
-        substr($node->{buf}, 0, $rest + 2) = '';
-        return $s;
-    }
-    if ($type eq '*') {
-        return undef if $rest < 0;
-        return [ map { _read($node) } 1 .. $rest ];
-    }
-    die "ScimTest::RedisCluster: bad reply line '$line'\n";
-}
+# --- the client: one connection per node, on its unix socket ------------------
 
 # One command on one node; an error reply comes back as { error => … }.
 sub _call_raw {
     my ($node, @args) = @_;
-    my $sock = _conn($node);
-    my $req = '*' . scalar(@args) . "\r\n";
-    $req .= '$' . length($_) . "\r\n$_\r\n" for map { defined $_ ? "$_" : '' } @args;
-    local $SIG{PIPE} = 'IGNORE';
-    my $off = 0;
-    while ($off < length $req) {
-        my $n = syswrite($sock, $req, length($req) - $off, $off);
-        die "ScimTest::RedisCluster: cannot write to $node->{port}: $!\n" unless $n;
-        $off += $n;
+    my $deadline = time + 10;
+    if (!$node->{conn} || !$node->{conn}{sock}->connected) {
+        $node->{conn} = ScimTest::Redis::resp_connect($node->{sock_path});
+        if (defined $node->{password}) {
+            my $ok = ScimTest::Redis::resp_call($node->{conn}, $deadline, 'AUTH', $node->{password});
+            die "ScimTest::RedisCluster: AUTH failed on $node->{port}\n" if ref $ok;
+        }
     }
-    return _read($node);
+    my $reply = eval { ScimTest::Redis::resp_call($node->{conn}, $deadline, @args) };
+    return $reply unless $@;
+    delete $node->{conn};
+    die $@;
 }
 
 sub _call {
@@ -343,7 +388,8 @@ sub migrate_slot {
     for (;;) {
         my $keys = _call($src, 'CLUSTER', 'GETKEYSINSLOT', $slot, 10);
         last unless @$keys;
-        _call($src, 'MIGRATE', '127.0.0.1', $dst->{port}, '', 0, 5000, 'KEYS', @$keys);
+        my @auth = defined $self->{password} ? ('AUTH', $self->{password}) : ();
+        _call($src, 'MIGRATE', $dst->{host}, $dst->{port}, '', 0, 5000, @auth, 'KEYS', @$keys);
         sleep 0.05;  # a migration under load is not instantaneous
     }
     $between->() if $between;
@@ -384,8 +430,8 @@ sub stop_node {
     my ($self, $i) = @_;
     my $node = $self->{nodes}[$i];
     my $pid = delete $node->{pid} or return;
-    close $node->{sock} if $node->{sock};
-    delete $node->{sock};
+    my $conn = delete $node->{conn};
+    close $conn->{sock} if $conn;
     return ScimTest::Base::kill_pid($pid);
 }
 
@@ -397,12 +443,17 @@ sub stop {
 
 # The store of ScimTest's files under TEST_NGINX_REDIS_CLUSTER=1 (the Redis
 # mode `cluster`): started with the file's redis, stopped and restarted with
-# it by stop_redis() and start_redis().
+# it by stop_redis() and start_redis(). With TEST_NGINX_REDIS_TLS=1 as well,
+# the cluster serves TLS only (client certificates required) and nginx
+# gets the scim_redis_ssl* lines for it.
 ScimTest::Redis::redis_mode(cluster => {
     env => 'TEST_NGINX_REDIS_CLUSTER',
     started => sub { __PACKAGE__->for_harness(\%ScimTest::Base::S) },
     stopping => sub { $ScimTest::Base::S{cluster}->stop if $ScimTest::Base::S{cluster} },
-    directives => sub { ('scim_redis_cluster ' . $ScimTest::Base::S{cluster}->seeds . ';') },
+    directives => sub {
+        my $c = $ScimTest::Base::S{cluster};
+        return ('scim_redis_cluster ' . $c->seeds . ';', $c->tls_directives);
+    },
 });
 
 sub for_harness {
@@ -410,7 +461,9 @@ sub for_harness {
     if ($S->{cluster}) {
         $S->{cluster}->restart;
     } else {
-        my $c = $S->{cluster} = $class->start("$S->{redis_dir}/cluster", 3);
+        my $tls = ScimTest::Redis::redis_tls();
+        my $c = $S->{cluster} = $class->start("$S->{redis_dir}/cluster", 3,
+            $tls ? (tls => $tls, tls_auth_clients => 'yes') : ());
         # The default tenant, the token registry and the layout key on three
         # different masters: a script that reaches keys of two hash tags fails.
         my $home = $c->node_of_slot(key_slot('default'));
