@@ -46,7 +46,7 @@ DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 lua-check
 
 .PHONY: all deps module unit lint-lua integration test test-asan test-valgrind run start stop \
-        bench bench-full bench-scale bench-rss fuzz fuzz-short clean deb test-deb test-demo
+        bench bench-full bench-scale bench-rss fuzz fuzz-short alloc-count clean deb test-deb test-demo
 
 all: module
 
@@ -178,6 +178,28 @@ fuzz fuzz-short: deps $(FUZZ_BINS)
 	    || { tail -40 $(BUILD)/fuzz/$$name.log; exit 1; }; \
 	  grep -E '^stat::(number_of_executed_units|average_exec_per_sec)' $(BUILD)/fuzz/$$name.log; \
 	done
+
+# --- allocation counts (fuzz/replay/) -----------------------------------------
+
+# Without sanitizers, on the unit tests' build of the core: request_fuzz
+# replayed over a corpus, and the hot paths of issue #12 against canned
+# replies, each printing heap allocations per run (load-independent;
+# fuzz/README.md, bench/README.md). Also the binaries to profile.
+REPLAY := $(BUILD)/fuzz-replay
+$(REPLAY)/%.o: fuzz/replay/%.cpp | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+$(REPLAY)/target-%.o: fuzz/%.cpp | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+$(REPLAY)/hot_paths: $(REPLAY)/hot_paths.o $(CORE_OBJS)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+$(REPLAY)/request_fuzz: $(REPLAY)/target-request_fuzz.o $(REPLAY)/replay_main.o $(CORE_OBJS)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+alloc-count: deps $(REPLAY)/hot_paths $(REPLAY)/request_fuzz
+	$(REPLAY)/hot_paths 20000
+	$(REPLAY)/request_fuzz -n 3 fuzz/corpus/request_fuzz $(wildcard $(BUILD)/fuzz/corpus-request_fuzz)
+-include $(wildcard $(REPLAY)/*.d)
 
 # --- integration tests --------------------------------------------------------
 

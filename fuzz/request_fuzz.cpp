@@ -86,7 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         checkResponse(*r);
         return 0;
     }
-    auto exchange = scim::makeExchange(std::get<scim::Route>(matched), request, config);
+    auto exchange =
+        scim::makeExchange(std::get<scim::Route>(matched), std::move(request), config);
     scim::Exchange::Step step = exchange->start();
     for (size_t turn = 0; turn < 64; ++turn) {
         if (auto *r = std::get_if<scim::Response>(&step)) {

@@ -1,5 +1,7 @@
 #include "scim/error.hpp"
 
+#include <cstdio>
+
 #include "scim/input_checks.hpp"
 
 #include "scim/json.hpp"
@@ -32,16 +34,17 @@ Error unavailable(std::string d) { return make(503, "", std::move(d)); }
 Error internalError(std::string d) { return make(500, "", std::move(d)); }
 
 std::string renderError(const Error &e) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    JsonOut out(e.detail.size() + 160);
+    JsonWriter w(out);
     w.StartObject();
     w.Key("schemas");
     w.StartArray();
     w.String(kErrorUrn.data(), static_cast<rapidjson::SizeType>(kErrorUrn.size()));
     w.EndArray();
     w.Key("status");
-    std::string status = std::to_string(e.status);
-    w.String(status.c_str(), static_cast<rapidjson::SizeType>(status.size()));
+    char status[16];
+    int statusLength = std::snprintf(status, sizeof status, "%d", e.status);
+    w.String(status, static_cast<rapidjson::SizeType>(statusLength));
     if (!e.scimType.empty()) {
         w.Key("scimType");
         w.String(e.scimType.c_str(), static_cast<rapidjson::SizeType>(e.scimType.size()));
@@ -49,10 +52,13 @@ std::string renderError(const Error &e) {
     w.Key("detail");
     // Details quote request text (a path id): bytes that are not UTF-8
     // would make the body invalid JSON.
-    std::string detail = validUtf8(e.detail);
-    w.String(detail.c_str(), static_cast<rapidjson::SizeType>(detail.size()));
+    if (isValidUtf8(e.detail)) {
+        writeString(w, e.detail);
+    } else {
+        writeString(w, validUtf8(e.detail));
+    }
     w.EndObject();
-    return std::string(buf.GetString(), buf.GetSize());
+    return out.take();
 }
 
 }  // namespace scim

@@ -47,15 +47,31 @@ std::optional<Error> checkString(const Json &v, bool key) {
                         " in the request holds a control character or surrogate, " + *bad);
 }
 
+Error repeatedKey(std::string_view key) {
+    return invalidSyntax("the key '" + std::string(key) +
+                         "' appears more than once in one object (keys are "
+                         "case-insensitive)");
+}
+
+// Up to this many members, comparing each key with the ones before it is
+// cheaper than hashing them (no allocation); beyond, a hash set keeps the
+// check linear.
+constexpr size_t kPairwiseKeys = 32;
+
 std::optional<Error> checkObject(const Json &object, std::unordered_set<std::string> &seen) {
+    if (object.MemberCount() <= kPairwiseKeys) {
+        for (auto m = object.MemberBegin(); m != object.MemberEnd(); ++m) {
+            if (auto e = checkString(m->name, true)) return e;
+            for (auto before = object.MemberBegin(); before != m; ++before) {
+                if (iequals(str(before->name), str(m->name))) return repeatedKey(str(m->name));
+            }
+        }
+        return std::nullopt;
+    }
     seen.clear();
     for (auto &m : object.GetObject()) {
         if (auto e = checkString(m.name, true)) return e;
-        if (!seen.insert(lower(str(m.name))).second) {
-            return invalidSyntax("the key '" + std::string(str(m.name)) +
-                                 "' appears more than once in one object (keys are "
-                                 "case-insensitive)");
-        }
+        if (!seen.insert(lower(str(m.name))).second) return repeatedKey(str(m.name));
     }
     return std::nullopt;
 }
@@ -154,6 +170,20 @@ bool isAttributePath(std::string_view path) noexcept {
     size_t dot = path.find('.');
     if (dot == std::string_view::npos) return isAttrName(path);
     return isAttrName(path.substr(0, dot)) && isAttrName(path.substr(dot + 1));
+}
+
+bool isValidUtf8(std::string_view text) noexcept {
+    for (size_t i = 0; i < text.size();) {
+        if (static_cast<unsigned char>(text[i]) < 0x80) {
+            ++i;
+            continue;
+        }
+        uint32_t cp = 0;
+        size_t n = decodeAt(text, i, cp);
+        if (n == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += n;
+    }
+    return true;
 }
 
 std::string validUtf8(std::string_view text) {

@@ -9,10 +9,10 @@
 namespace scim {
 
 std::string toString(const Json &v) {
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+    JsonOut out;
+    JsonWriter w(out);
     v.Accept(w);
-    return std::string(buf.GetString(), buf.GetSize());
+    return out.take();
 }
 
 namespace {

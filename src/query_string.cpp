@@ -50,6 +50,19 @@ std::map<std::string, std::string> parseQuery(std::string_view query) {
     return out;
 }
 
+std::string_view queryValue(const std::map<std::string, std::string> &params,
+                            const std::string &name) {
+    auto it = params.find(name);
+    return it == params.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+ProjectionParams projectionParams(std::string_view query) {
+    if (query.empty()) return {};  // the usual GET: no map, no allocation
+    auto params = parseQuery(query);
+    return {std::string(queryValue(params, "attributes")),
+            std::string(queryValue(params, "excludedattributes"))};
+}
+
 Expected<std::optional<long long>> integerParam(const std::map<std::string, std::string> &q,
                                                 std::string_view name) {
     auto it = q.find(lower(name));

@@ -44,5 +44,7 @@ bool isAttributePath(std::string_view path) noexcept;
 // Replaces bytes that are not valid UTF-8 with U+FFFD, so that text from
 // the request (a path id) can go into a JSON error detail.
 std::string validUtf8(std::string_view text);
+// Whether validUtf8 would return the text unchanged.
+bool isValidUtf8(std::string_view text) noexcept;
 
 }  // namespace scim

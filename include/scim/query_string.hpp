@@ -15,6 +15,18 @@ namespace scim {
 // first occurrence. '+' decodes to a space, as form encoding does.
 std::map<std::string, std::string> parseQuery(std::string_view query);
 
+// The value of a parameter parseQuery gave (`name` lowercased), or "".
+// Unlike map::operator[], inserts nothing.
+std::string_view queryValue(const std::map<std::string, std::string> &params,
+                            const std::string &name);
+
+// `attributes` and `excludedAttributes` of a query string, as given.
+struct ProjectionParams {
+    std::string attributes;
+    std::string excluded;
+};
+ProjectionParams projectionParams(std::string_view query);
+
 // Percent-decoding; invalid escapes are kept literally.
 std::string urlDecode(std::string_view s);
 

@@ -102,7 +102,9 @@ std::vector<store::MemberAdd> memberAdds(const std::vector<patch::Member> &membe
 }  // namespace
 
 std::string groupLocation(const Request &request, std::string_view id) {
-    return request.baseUrl + "/Groups/" + std::string(id);
+    std::string location;
+    location.reserve(request.baseUrl.size() + 8 + id.size());
+    return location.append(request.baseUrl).append("/Groups/").append(id);
 }
 
 StoredGroup storedGroup(store::GroupRecord record, std::string id) {
@@ -123,8 +125,8 @@ void takeMembers(StoredGroup &g, store::GroupMembers members) {
 }
 
 Expected<Projection> requestedProjection(const Request &request) {
-    auto params = parseQuery(request.query);
-    return parseProjection(params["attributes"], params["excludedattributes"]);
+    auto asked = projectionParams(request.query);
+    return parseProjection(asked.attributes, asked.excluded);
 }
 
 bool membersWanted(const Projection &p) {

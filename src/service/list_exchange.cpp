@@ -341,8 +341,8 @@ private:
         // Sized for the whole body at once: no regrowth while writing.
         size_t estimate = 512;
         for (const Match &m : page) estimate += m.doc.size() + m.meta.location.size() + 256;
-        rapidjson::StringBuffer buf(nullptr, estimate);
-        JsonWriter w(buf);
+        JsonOut out(estimate);
+        JsonWriter w(out);
         w.StartObject();
         w.Key("schemas");
         w.StartArray();
@@ -367,7 +367,7 @@ private:
         w.EndArray();
         w.EndObject();
         Response r;
-        r.body.assign(buf.GetString(), buf.GetSize());
+        r.body = out.take();
         return r;
     }
 

@@ -17,7 +17,9 @@
 namespace scim {
 
 std::string userLocation(const Request &request, std::string_view id) {
-    return request.baseUrl + "/Users/" + std::string(id);
+    std::string location;
+    location.reserve(request.baseUrl.size() + 7 + id.size());
+    return location.append(request.baseUrl).append("/Users/").append(id);
 }
 
 namespace {
@@ -51,21 +53,21 @@ std::optional<std::string> userText(const StoredUser &user, const ResourceMeta &
                                     const Request &request, const ServiceConfig &config) {
     std::string groups = user.groups.empty() ? "" : groupsText(user.groups, request);
     DerivedAttribute derived{"groups", groups};
-    rapidjson::StringBuffer buf(nullptr, user.doc.size() + groups.size() + 512);
-    JsonWriter w(buf);
+    JsonOut out(user.doc.size() + groups.size() + 512);
+    JsonWriter w(out);
     if (!renderResourceText(w, config.userType(), user.doc, meta,
                             user.groups.empty() ? nullptr : &derived)) {
         return std::nullopt;
     }
-    return std::string(buf.GetString(), buf.GetSize());
+    return out.take();
 }
 
 }  // namespace
 
 Expected<std::string> renderStoredUser(const StoredUser &user, const Request &request,
                                        const ServiceConfig &config) {
-    auto params = parseQuery(request.query);
-    auto projection = parseProjection(params["attributes"], params["excludedattributes"]);
+    auto asked = projectionParams(request.query);
+    auto projection = parseProjection(asked.attributes, asked.excluded);
     ResourceMeta meta{user.id, user.created, user.lastModified, user.version,
                       userLocation(request, user.id)};
     if (projection && projection->empty()) {

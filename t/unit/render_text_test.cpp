@@ -69,13 +69,13 @@ std::string domRender(const ResourceType &rt, const std::string &text, const Res
 std::optional<std::string> textRender(const ResourceType &rt, const std::string &text,
                                       const ResourceMeta &m,
                                       const DerivedAttribute *derived = nullptr) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
+    JsonOut out;
+    JsonWriter w(out);
     if (!renderResourceText(w, rt, text, m, derived)) {
-        EXPECT_EQ(buf.GetSize(), 0u) << "wrote before declining: " << text;
+        EXPECT_EQ(out.size(), 0u) << "wrote before declining: " << text;
         return std::nullopt;
     }
-    return std::string(buf.GetString(), buf.GetSize());
+    return out.take();
 }
 
 // Compact re-serialisation: equal JSON in the same order gives equal text.
