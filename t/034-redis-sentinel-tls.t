@@ -75,9 +75,10 @@ qr/redis master "scimmaster": connected \(127\.0\.0\.1:\d+\)/
 --- no_error_log
 [warn]
 
-=== TEST 6: the sentinels verified against scim_redis_sentinel_ssl_server_name; SENTINEL FAILOVER under a POST loop
+=== TEST 6: the sentinels verified against scim_redis_sentinel_ssl_server_name; SENTINEL FAILOVER under a POST loop, writes confirmed by WAIT
 --- http_config
     scim_redis_sentinel scimmaster $TEST_NGINX_SENTINELS;
+    scim_redis_wait_replicas 1;
     scim_redis_sentinel_ssl on;
     scim_redis_sentinel_ssl_server_name localhost;
     scim_redis_ssl on;
