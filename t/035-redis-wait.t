@@ -48,7 +48,7 @@ __DATA__
 --- http_config
     scim_redis_timeout 1s;
     scim_redis_wait_replicas 1 1s;
---- nginx_t_fails: scim_redis_wait_replicas timeout 1000ms must be shorter than scim_redis_timeout (1000ms)
+--- nginx_t_fails: scim_redis_wait_replicas timeout 1000ms must be shorter than scim_redis_timeout \(1000ms\)
 
 === TEST 4: nginx -t: the directive once
 --- http_config

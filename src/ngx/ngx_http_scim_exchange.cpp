@@ -207,7 +207,8 @@ bool ngx_http_scim_send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command c
     // Not cancelable: a graceful shutdown waits for in-flight requests.
     // A write's reply may be held until WAIT confirms it; the timer above
     // still bounds the request.
-    bool write = call->kind == scim::metrics::RedisKind::Write;
+    bool write = call->kind == scim::metrics::RedisKind::Write &&
+                 !(command.script && scim::store::isReadOnlyScript(*command.script));
     if (!link.send(command.argv(ctx->resent_as_eval), ngx_http_scim_on_reply, call, write)) {
         delete call;
         return false;

@@ -2,6 +2,10 @@
 // WAIT covers, and how its reply is judged.
 #include "scim/metrics.hpp"
 #include "scim/store/group_commit.hpp"
+#include "scim/store/group_scripts.hpp"
+#include "scim/store/query_scripts.hpp"
+#include "scim/store/scripts.hpp"
+#include "scim/store/token_scripts.hpp"
 
 #include <gtest/gtest.h>
 
@@ -34,6 +38,21 @@ TEST(GroupCommit, ReleasingWithNothingHeldIsEmpty) {
     GroupCommit<int> commits;
     EXPECT_TRUE(commits.release().empty());
     EXPECT_FALSE(commits.waiting());
+}
+
+TEST(GroupCommit, ReadScriptsAreNeverHeldWriteScriptsAre) {
+    using namespace scim::store;
+    for (const Script *read : {&fetchCandidatesScript(), &scanRecordsScript(), &pageRecordsScript(),
+                               &readGroupScript(), &readGroupMembersScript(),
+                               &readUserWithGroupsScript(), &listTokensScript()}) {
+        EXPECT_TRUE(isReadOnlyScript(*read)) << read->name;
+    }
+    for (const Script *write : {&createUserScript(), &replaceUserScript(), &deleteUserScript(),
+                                &createGroupScript(), &updateGroupScript(), &deleteGroupScript(),
+                                &ensureSyntheticGroupsScript(), &createTokenScript(),
+                                &rotateTokenScript(), &revokeTokenScript(), &touchTokenScript()}) {
+        EXPECT_FALSE(isReadOnlyScript(*write)) << write->name;
+    }
 }
 
 TEST(WaitCommand, NamesReplicasAndTimeout) {
