@@ -83,7 +83,7 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        store::RecordsReply records = store::readRecordsReply(reply);
+        store::RecordsReply records = readReply(reply);
         if (records.error) return storeFailure(*records.error);
         switch (phase_) {
         case Phase::Page: return onPage(records);
@@ -96,6 +96,17 @@ public:
 
 private:
     enum class Phase { Page, Cursor, Candidates, Scan };
+
+    // Each script has its reply's shape (store/query_scripts.hpp).
+    store::RecordsReply readReply(const redisReply &reply) const {
+        switch (phase_) {
+        case Phase::Page: return store::readPageReply(reply);
+        case Phase::Cursor:
+        case Phase::Scan: return store::readScanReply(reply);
+        case Phase::Candidates: break;
+        }
+        return store::readRecordsReply(reply);
+    }
 
     Expected<ListRequest> parseRequest() const {
         return parseListRequest(request_, config_, search_);
@@ -137,7 +148,7 @@ private:
         bool forwards = !cur || cur->after;
         std::string bound = cur ? store::seqAfter(cur->seq) : store::kSeqStart;
         return store::scanRecords(
-            {c_.orderKey, bound, !forwards, list_.count + 1, c_.recordPrefix, std::nullopt});
+            {c_.orderKey, bound, !forwards, list_.count + 1, c_.recordPrefix, {}, std::nullopt});
     }
 
     std::optional<store::Command> candidatesCommand(const IndexProbe &probe) {
@@ -165,12 +176,14 @@ private:
         phase_ = Phase::Scan;
         // Probed members stand in for a group's (they are not in its
         // document), so the document's text says nothing about them.
-        if (list_.filter && memberProbes_.empty()) {
+        if (list_.filter && memberProbes_.empty() && bound == store::kSeqStart) {
             required_ = filter::requiredTexts(*list_.filter, *c_.type);
         }
+        // The script applies the same text test: records that cannot
+        // match are examined in Redis and never sent.
         return store::scanRecords({c_.orderKey, bound, false,
                                    static_cast<long long>(config_.scanBatch), c_.recordPrefix,
-                                   memberProbe()});
+                                   required_, memberProbe()});
     }
 
     // The member ids a `members eq` filter probes.
@@ -239,22 +252,18 @@ private:
         return finish();
     }
 
+    // A batch counts every record the script examined, kept or not.
     Step onScan(store::RecordsReply &reply) {
-        size_t records = 0;
-        int64_t lastSeq = 0;
+        scanned_ += static_cast<size_t>(std::max<long long>(reply.examined, 0));
+        if (scanned_ > config_.maxScan) return errorResponse(scanBudgetExceeded());
         for (store::QueryRecord &record : reply.records) {
-            ++records;
-            if (++scanned_ > config_.maxScan) return errorResponse(scanBudgetExceeded());
-            lastSeq = record.seq.value_or(lastSeq);
-            if (!filter::mayMatch(record.doc ? std::string_view(*record.doc) : std::string_view(),
-                                  required_)) {
-                continue;
-            }
             auto m = matchAt(record, true);
             if (!m) continue;
             if (auto e = take(std::move(*m))) return errorResponse(*e);
         }
-        if (records == config_.scanBatch) return scanCommand(store::seqAfter(lastSeq));
+        if (static_cast<size_t>(reply.examined) == config_.scanBatch && reply.lastSeq) {
+            return scanCommand(store::seqAfter(*reply.lastSeq));
+        }
         return finish();
     }
 
@@ -419,7 +428,7 @@ private:
     std::vector<Match> sorted_;
     ScratchPool scratch_;
     std::vector<std::string> memberProbes_;
-    std::vector<filter::RequiredText> required_;  // a scanned record's text must hold them
+    std::vector<filter::RequiredText> required_;  // the scan script tests records' text for them
     long long total_ = 0;
     bool moreAfter_ = false;
     bool moreBefore_ = false;

@@ -40,7 +40,8 @@ struct PageArgv {
     enum { Start, Count, Descending, RecordPrefix, Order, Size };
 };
 struct ScanArgv {
-    enum { Bound, Direction, Batch, RecordPrefix, MemberSuffix, FirstProbe };
+    enum { Bound, Direction, Batch, RecordPrefix, TextCount, FirstText };
+    enum { TextName, TextValue, TextCaseExact, TextSize };  // per text, from FirstText
 };
 struct CandidatesArgv {
     enum { Mode, Min, Max, Limit, RecordPrefix, MemberSuffix, FirstProbe };
@@ -68,10 +69,10 @@ void appendProbe(std::vector<std::string> &argv, const MemberProbe &probe) {
     argv.insert(argv.end(), probe.ids.begin(), probe.ids.end());
 }
 
-template <class P>
-MemberProbe probeOf(const Argv &v) {
-    MemberProbe probe{v[P::MemberSuffix], {}};
-    for (size_t i = P::FirstProbe; i < v.size(); ++i) probe.ids.push_back(v[i]);
+// The probe from ARGV position `suffix` on: the key suffix, then the ids.
+MemberProbe probeAt(const Argv &v, size_t suffix) {
+    MemberProbe probe{v[suffix], {}};
+    for (size_t i = suffix + 1; i < v.size(); ++i) probe.ids.push_back(v[i]);
     return probe;
 }
 
@@ -97,11 +98,17 @@ PageRecordsArgs pageRecordsArgsOf(const Command &c) {
 
 Command scanRecords(const ScanRecordsArgs &a) {
     using P = ScanArgv;
-    std::vector<std::string> argv(P::MemberSuffix);
+    std::vector<std::string> argv(P::FirstText);
     argv[P::Bound] = a.bound;
     argv[P::Direction] = a.descending ? "desc" : "asc";
     argv[P::Batch] = std::to_string(a.batch);
     argv[P::RecordPrefix] = a.recordPrefix;
+    argv[P::TextCount] = std::to_string(a.texts.size());
+    for (const filter::RequiredText &t : a.texts) {
+        argv.push_back(t.quotedName);
+        argv.push_back(t.text);
+        argv.push_back(t.caseExact ? "1" : "0");
+    }
     if (a.probe) appendProbe(argv, *a.probe);
     return scriptCall(scanRecordsScript(), {a.orderKey}, std::move(argv));
 }
@@ -110,8 +117,13 @@ ScanRecordsArgs scanRecordsArgsOf(const Command &c) {
     using P = ScanArgv;
     Argv v{c};
     ScanRecordsArgs a{c.args.empty() ? "" : c.args[0], v[P::Bound], v[P::Direction] == "desc",
-                      v.number(P::Batch), v[P::RecordPrefix], std::nullopt};
-    if (v.size() > P::MemberSuffix) a.probe = probeOf<P>(v);
+                      v.number(P::Batch), v[P::RecordPrefix], {}, std::nullopt};
+    size_t at = P::FirstText;
+    for (long long i = 0; i < v.number(P::TextCount) && at + P::TextSize <= v.size(); ++i) {
+        a.texts.push_back({v[at + P::TextName], v[at + P::TextValue], v[at + P::TextCaseExact] == "1"});
+        at += P::TextSize;
+    }
+    if (v.size() > at) a.probe = probeAt(v, at);
     return a;
 }
 
@@ -131,11 +143,24 @@ FetchCandidatesArgs fetchCandidatesArgsOf(const Command &c) {
     using P = CandidatesArgv;
     Argv v{c};
     return {c.args.empty() ? "" : c.args[0], modeOf(v[P::Mode]), v[P::Min], v[P::Max],
-            v.number(P::Limit), v[P::RecordPrefix], probeOf<P>(v)};
+            v.number(P::Limit), v[P::RecordPrefix], probeAt(v, P::MemberSuffix)};
 }
 
-// {head, (id, seq, doc, version, created, lastModified, memberships)...}
-RecordsReply readRecordsReply(const redisReply &reply) {
+namespace {
+
+// Where a reply's records start and which element holds each field
+// (none: the script does not send it).
+struct RecordLayout {
+    size_t head;    // elements before the first record
+    size_t fields;  // elements per record
+    std::optional<size_t> seq, memberships;
+    size_t doc, version, created, lastModified;
+};
+constexpr RecordLayout kFullRecords{1, kRecordFields, 1, 6, 2, 3, 4, 5};
+constexpr RecordLayout kPageRecords{1, kPageFields, std::nullopt, std::nullopt, 1, 2, 3, 4};
+constexpr RecordLayout kScanRecords{3, kRecordFields, 1, 6, 2, 3, 4, 5};
+
+RecordsReply readRecords(const redisReply &reply, const RecordLayout &l) {
     RecordsReply out;
     if (isError(reply) || !isArray(reply)) {
         out.error = std::string(text(reply));
@@ -145,18 +170,36 @@ RecordsReply readRecordsReply(const redisReply &reply) {
         out.total = integer(*head).value_or(0);
         out.tooMany = text(*head) == "toomany";
     }
-    for (size_t i = 1; i + kRecordFields <= reply.elements; i += kRecordFields) {
+    for (size_t i = l.head; i + l.fields <= reply.elements; i += l.fields) {
         QueryRecord r;
         r.id = std::string(textAt(reply, i));
-        r.seq = integer(*element(reply, i + 1));
-        const redisReply *doc = element(reply, i + 2);
+        if (l.seq) r.seq = integer(*element(reply, i + *l.seq));
+        const redisReply *doc = element(reply, i + l.doc);
         if (doc->type == REDIS_REPLY_STRING) r.doc = std::string(text(*doc));
-        r.version = static_cast<uint64_t>(integer(*element(reply, i + 3)).value_or(1));
-        r.created = std::string(textAt(reply, i + 4));
-        r.lastModified = std::string(textAt(reply, i + 5));
-        r.memberships = std::string(textAt(reply, i + 6));
+        r.version = static_cast<uint64_t>(integer(*element(reply, i + l.version)).value_or(1));
+        r.created = std::string(textAt(reply, i + l.created));
+        r.lastModified = std::string(textAt(reply, i + l.lastModified));
+        if (l.memberships) r.memberships = std::string(textAt(reply, i + *l.memberships));
         out.records.push_back(std::move(r));
     }
+    return out;
+}
+
+}  // namespace
+
+// {'ok' or 'toomany', (id, seq, doc, version, created, lastModified, memberships)...}
+RecordsReply readRecordsReply(const redisReply &reply) { return readRecords(reply, kFullRecords); }
+
+// {total, (id, doc, version, created, lastModified)...}
+RecordsReply readPageReply(const redisReply &reply) { return readRecords(reply, kPageRecords); }
+
+// {total, examined, last seq or '', (id, seq, doc, version, created, lastModified,
+// memberships)...}
+RecordsReply readScanReply(const redisReply &reply) {
+    RecordsReply out = readRecords(reply, kScanRecords);
+    if (out.error) return out;
+    if (const redisReply *examined = element(reply, 1)) out.examined = integer(*examined).value_or(0);
+    if (const redisReply *last = element(reply, 2)) out.lastSeq = integer(*last);
     return out;
 }
 

@@ -449,19 +449,16 @@ TEST(DeleteGroup, OneScriptThen204Or404Or412) {
 
 namespace {
 
-// The query engine's page reply: total, then id, seq, doc, version,
-// created, lastModified, memberships per group.
+// The query engine's page reply: total, then id, doc, version, created,
+// lastModified per group.
 FakeReply groupPage(std::vector<std::pair<const char *, const char *>> groups) {
     std::vector<FakeReply> items{FakeReply::integer(static_cast<long long>(groups.size()))};
-    long long seq = 1;
     for (auto &[id, doc] : groups) {
         items.push_back(FakeReply::string(id));
-        items.push_back(FakeReply::integer(seq++));
         items.push_back(FakeReply::string(doc));
         items.push_back(FakeReply::string("1"));
         items.push_back(FakeReply::string("t"));
         items.push_back(FakeReply::string("t"));
-        items.push_back(FakeReply::string(""));  // memberships
     }
     return FakeReply::array(std::move(items));
 }

@@ -48,6 +48,21 @@ void addRecord(std::vector<FakeReply> &out, std::string id, int seq, std::string
     out.push_back(FakeReply::string(""));  // memberships
 }
 
+// A record as page_records returns it: no seq, no memberships.
+void addPageRecord(std::vector<FakeReply> &out, std::string id, std::string doc) {
+    out.push_back(FakeReply::string(std::move(id)));
+    out.push_back(FakeReply::string(std::move(doc)));
+    out.push_back(FakeReply::string("1"));
+    out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
+    out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
+}
+
+// scan_records' head: the total, the records it examined, the last sequence.
+std::vector<FakeReply> scanHead(long long total, long long examined, long long lastSeq) {
+    return {FakeReply::integer(total), FakeReply::integer(examined),
+            FakeReply::string(std::to_string(lastSeq))};
+}
+
 std::string userDoc(const std::string &name, const std::string &title = "") {
     std::string doc = R"({"userName":")" + name + "\"";
     if (!title.empty()) doc += R"(,"title":")" + title + "\"";
@@ -248,8 +263,8 @@ TEST(ListExchange, UnfilteredPagesByRank) {
     EXPECT_EQ(page.recordPrefix, "scim:{acme}:user:");
     EXPECT_FALSE(page.lex);
     std::vector<FakeReply> items{FakeReply::integer(9)};
-    addRecord(items, "c", 3, userDoc("carol"));
-    addRecord(items, "d", 4, userDoc("dave"));
+    addPageRecord(items, "c", userDoc("carol"));
+    addPageRecord(items, "d", userDoc("dave"));
     JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
     EXPECT_EQ(d["totalResults"].GetInt(), 9);
     EXPECT_EQ(d["startIndex"].GetInt(), 3);
@@ -306,12 +321,17 @@ TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
     EXPECT_EQ(cmd.script, &store::scanRecordsScript());
     EXPECT_EQ(store::scanRecordsArgsOf(cmd).batch, 2);
     ASSERT_TRUE(store::scanRecordsArgsOf(cmd).probe);  // a filtered scan says which ids it probes
-    std::vector<FakeReply> first{FakeReply::integer(3)};
-    addRecord(first, "a", 1, userDoc("a", "x"));
-    addRecord(first, "b", 4, userDoc("b", "y"));
+    auto scan = store::scanRecordsArgsOf(cmd);
+    ASSERT_EQ(scan.texts.size(), 1u);  // the script drops records without "x" in a title
+    EXPECT_EQ(scan.texts[0].quotedName, "\"title\"");
+    EXPECT_EQ(scan.texts[0].text, "x");
+    EXPECT_FALSE(scan.texts[0].caseExact);
+    std::vector<FakeReply> first = scanHead(5, 2, 4);
+    addRecord(first, "a", 1, userDoc("a", "x"));  // b (seq 4) was examined and dropped
     auto again = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
     EXPECT_EQ(store::scanRecordsArgsOf(again).bound, "(4");  // continues after the last sequence seen
-    std::vector<FakeReply> second{FakeReply::integer(3)};
+    EXPECT_EQ(store::scanRecordsArgsOf(again).texts.size(), 1u);
+    std::vector<FakeReply> second = scanHead(5, 1, 7);
     addRecord(second, "c", 7, userDoc("c", "x"));
     JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(second))));
     EXPECT_EQ(d["totalResults"].GetInt(), 2);
@@ -323,7 +343,7 @@ TEST(ListExchange, InMemorySortIsBounded) {
     c.maxSortResults = 1;
     auto ex = exchangeFor(listRequest("sortBy=title"), c);
     ex->start();
-    std::vector<FakeReply> items{FakeReply::integer(2)};
+    std::vector<FakeReply> items = scanHead(2, 2, 2);
     addRecord(items, "a", 1, userDoc("a", "x"));
     addRecord(items, "b", 2, userDoc("b", "y"));
     auto r = std::get<Response>(ex->onReply(*FakeReply::array(items)));
@@ -335,7 +355,7 @@ TEST(ListExchange, InMemorySortOrdersMissingValuesLast) {
     ServiceConfig c;
     auto ex = exchangeFor(listRequest("sortBy=title&sortOrder=descending"), c);
     ex->start();
-    std::vector<FakeReply> items{FakeReply::integer(3)};
+    std::vector<FakeReply> items = scanHead(3, 3, 3);
     addRecord(items, "a", 1, userDoc("a", "B"));
     addRecord(items, "b", 2, userDoc("b"));
     addRecord(items, "c", 3, userDoc("c", "c"));
@@ -352,7 +372,7 @@ TEST(ListExchange, CursorPagesForwardAndBack) {
     EXPECT_FALSE(scan.descending);
     EXPECT_EQ(scan.batch, 3);  // one more than the page
     EXPECT_FALSE(scan.probe);  // an unfiltered page probes nothing
-    std::vector<FakeReply> items{FakeReply::integer(5)};
+    std::vector<FakeReply> items = scanHead(5, 3, 3);
     addRecord(items, "a", 1, userDoc("a"));
     addRecord(items, "b", 2, userDoc("b"));
     addRecord(items, "c", 3, userDoc("c"));
@@ -366,7 +386,7 @@ TEST(ListExchange, CursorPagesForwardAndBack) {
     auto bcmd = std::get<store::Command>(back->start());
     EXPECT_EQ(store::scanRecordsArgsOf(bcmd).bound, "(3");
     EXPECT_TRUE(store::scanRecordsArgsOf(bcmd).descending);
-    std::vector<FakeReply> rev{FakeReply::integer(5)};
+    std::vector<FakeReply> rev = scanHead(5, 2, 1);
     addRecord(rev, "b", 2, userDoc("b"));
     addRecord(rev, "a", 1, userDoc("a"));
     JsonDoc bd = bodyOf(std::get<Response>(back->onReply(*FakeReply::array(rev))));
@@ -380,7 +400,7 @@ TEST(ListExchange, ProjectionAppliesToEachResource) {
     auto ex = exchangeFor(listRequest("attributes=title"), c);
     ex->start();
     std::vector<FakeReply> items{FakeReply::integer(1)};
-    addRecord(items, "a", 1, userDoc("a", "x"));
+    addPageRecord(items, "a", userDoc("a", "x"));
     JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
     const Json &r = d["Resources"][0];
     EXPECT_TRUE(r.HasMember("id"));
@@ -461,12 +481,12 @@ TEST(RootSearch, UsersThenGroupsInOnePage) {
     auto ex = exchangeFor(r, c);
     auto users = std::get<store::Command>(ex->start());
     EXPECT_EQ(store::scanRecordsArgsOf(users).orderKey, "scim:{acme}:users");
-    std::vector<FakeReply> u{FakeReply::integer(2)};
+    std::vector<FakeReply> u = scanHead(2, 2, 2);
     addRecord(u, "u1", 1, userDoc("a", "x"));
     addRecord(u, "u2", 2, userDoc("b", "x"));
     auto groups = std::get<store::Command>(ex->onReply(*FakeReply::array(u)));
     EXPECT_EQ(store::scanRecordsArgsOf(groups).orderKey, "scim:{acme}:groups");
-    std::vector<FakeReply> g{FakeReply::integer(0)};
+    std::vector<FakeReply> g = scanHead(0, 0, 0);
     JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(g))));
     EXPECT_EQ(d["totalResults"].GetInt(), 2);
     EXPECT_EQ(d["startIndex"].GetInt(), 2);

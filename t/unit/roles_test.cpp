@@ -162,6 +162,19 @@ TEST(RoleContext, IsTheLastArgumentOfEveryMembershipWrite) {
     EXPECT_STREQ(roleContextJson(write)["mapKey"].GetString(), "scim:{acme}:roles:map");
 }
 
+// A create's only role work is the default role: without one (even with
+// mapped groups) it sends an empty context, which the script never decodes.
+TEST(RoleContext, CreateUserSendsNoneWithoutADefaultRole) {
+    ServiceConfig c = rolesConfig();
+    c.roles.defaultRole.clear();
+    auto cmd = commandOf(ensured(request("POST", "/Users", R"({"userName":"a"})"), c)->start());
+    ASSERT_EQ(cmd.script, &store::createUserScript());
+    EXPECT_EQ(store::createUserArgsOf(cmd).roleContext, "");
+    c.roles.defaultRole = "user";
+    cmd = commandOf(ensured(request("POST", "/Users", R"({"userName":"a"})"), c)->start());
+    EXPECT_STREQ(roleContextJson(cmd)["default"].GetString(), "user");
+}
+
 TEST(SyntheticGroups, FirstRequestOfATenantCreatesThemThenGoesOn) {
     onStoreConnected();
     ServiceConfig c = rolesConfig();

@@ -91,6 +91,42 @@ TEST(TokenReplies, RotateAndListCarryNamedFields) {
     EXPECT_TRUE(store::readTokenList(*FakeReply::strings({"a", "b"})).error);
 }
 
+TEST(QueryReplies, PagesCarryNoSeqAndNoMemberships) {
+    auto page = store::readPageReply(*FakeReply::array(
+        {FakeReply::integer(9), FakeReply::string("u1"), FakeReply::string("{}"),
+         FakeReply::string("3"), FakeReply::string("t0"), FakeReply::string("t1"),
+         FakeReply::string("u2")}));  // a short tail is no record
+    EXPECT_EQ(page.total, 9);
+    ASSERT_EQ(page.records.size(), 1u);
+    EXPECT_EQ(page.records[0].id, "u1");
+    EXPECT_FALSE(page.records[0].seq);
+    EXPECT_EQ(page.records[0].doc, "{}");
+    EXPECT_EQ(page.records[0].version, 3u);
+    EXPECT_EQ(page.records[0].created, "t0");
+    EXPECT_EQ(page.records[0].lastModified, "t1");
+    EXPECT_EQ(page.records[0].memberships, "");
+}
+
+TEST(QueryReplies, ScansSayWhatTheyExamined) {
+    auto scan = store::readScanReply(*FakeReply::array(
+        {FakeReply::integer(100), FakeReply::integer(500), FakeReply::string("812"),
+         FakeReply::string("u1"), FakeReply::integer(4), FakeReply::string("{}"),
+         FakeReply::string("2"), FakeReply::string("t0"), FakeReply::string("t1"),
+         FakeReply::string("")}));
+    EXPECT_EQ(scan.total, 100);
+    EXPECT_EQ(scan.examined, 500);
+    EXPECT_EQ(scan.lastSeq, 812);
+    ASSERT_EQ(scan.records.size(), 1u);
+    EXPECT_EQ(scan.records[0].seq, 4);
+    EXPECT_EQ(scan.records[0].version, 2u);
+    auto none = store::readScanReply(*FakeReply::array(
+        {FakeReply::integer(0), FakeReply::integer(0), FakeReply::string("")}));
+    EXPECT_EQ(none.examined, 0);
+    EXPECT_FALSE(none.lastSeq);  // nothing examined: no sequence
+    EXPECT_TRUE(none.records.empty());
+    EXPECT_EQ(store::readScanReply(*FakeReply::error("LOADING")).error, "LOADING");
+}
+
 TEST(QueryReplies, RecordsCarryNamedFieldsAndGoneOnesStay) {
     std::vector<FakeReply> items{FakeReply::integer(7),
                                  FakeReply::string("u1"), FakeReply::integer(4),
@@ -116,6 +152,36 @@ TEST(QueryReplies, RecordsCarryNamedFieldsAndGoneOnesStay) {
     EXPECT_FALSE(page.records[1].doc);  // gone
 
     EXPECT_TRUE(store::readRecordsReply(*FakeReply::strings({"toomany"})).tooMany);
+    EXPECT_EQ(store::readPageReply(*FakeReply::error("LOADING")).error, "LOADING");
     EXPECT_FALSE(store::readRecordsReply(*FakeReply::array({})).total);
     EXPECT_EQ(store::readRecordsReply(*FakeReply::error("LOADING")).error, "LOADING");
+}
+
+// scan_records' ARGV: the texts, then the member probe, each read back whole.
+TEST(QueryBuilders, ScanCarriesTextsThenProbes) {
+    store::ScanRecordsArgs a{"scim:{t}:users", "(41", false, 500, "scim:{t}:user:",
+                             {{"\"title\"", "x", false}, {"\"externalid\"", "E1", true}},
+                             store::MemberProbe{":members", {"u1", "u2"}}};
+    auto c = store::scanRecords(a);
+    EXPECT_EQ(c.script, &store::scanRecordsScript());
+    EXPECT_EQ(c.numKeys, 1u);
+    EXPECT_EQ(c.args[5], "2");  // KEYS[1], then ARGV: bound, direction, batch, prefix, count
+    auto back = store::scanRecordsArgsOf(c);
+    EXPECT_EQ(back.orderKey, "scim:{t}:users");
+    EXPECT_EQ(back.bound, "(41");
+    EXPECT_EQ(back.batch, 500);
+    ASSERT_EQ(back.texts.size(), 2u);
+    EXPECT_EQ(back.texts[0].quotedName, "\"title\"");
+    EXPECT_FALSE(back.texts[0].caseExact);
+    EXPECT_EQ(back.texts[1].text, "E1");
+    EXPECT_TRUE(back.texts[1].caseExact);
+    ASSERT_TRUE(back.probe);
+    EXPECT_EQ(back.probe->keySuffix, ":members");
+    EXPECT_EQ(back.probe->ids, (std::vector<std::string>{"u1", "u2"}));
+
+    a.texts.clear();
+    a.probe.reset();
+    auto plain = store::scanRecordsArgsOf(store::scanRecords(a));
+    EXPECT_TRUE(plain.texts.empty());
+    EXPECT_FALSE(plain.probe);  // nothing after the count: no probe
 }

@@ -232,13 +232,11 @@ TEST(ListUsers, PagesWithIntegersAndClampsCount) {
     EXPECT_EQ(cmd.args[2], "50");  // clamped to the maximum
     std::vector<FakeReply> items{FakeReply::integer(7)};
     for (const char *id : {"a", "b"}) {
-        items.push_back(FakeReply::string(id));
-        items.push_back(FakeReply::string("3"));  // seq
+        items.push_back(FakeReply::string(id));  // page_records: no seq, no memberships
         items.push_back(FakeReply::string(R"({"userName":"x"})"));
         items.push_back(FakeReply::string("1"));
         items.push_back(FakeReply::string("t"));
         items.push_back(FakeReply::string("t"));
-        items.push_back(FakeReply::string(""));  // memberships
     }
     auto r = std::get<Response>(ex->onReply(*FakeReply::array(items)));
     JsonDoc d = bodyOf(r);

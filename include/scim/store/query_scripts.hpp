@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scim/filter_prefilter.hpp"
 #include "scim/query_plan.hpp"
 #include "scim/store/command.hpp"
 #include "scim/store/scripts.hpp"
@@ -19,6 +20,9 @@ namespace scim::store {
 
 // id, seq, doc, version, created, lastModified, memberships
 inline constexpr size_t kRecordFields = 7;
+// page_records: id, doc, version, created, lastModified (an index page
+// needs no seq and probes no members)
+inline constexpr size_t kPageFields = 5;
 
 const Script &fetchCandidatesScript();
 const Script &scanRecordsScript();
@@ -48,7 +52,11 @@ struct ScanRecordsArgs {
     bool descending = false;
     long long batch = 0;
     std::string recordPrefix;
-    std::optional<MemberProbe> probe;  // none: nothing sent after the prefix
+    // The filter's required texts (filter::requiredTexts): the script
+    // drops a record whose document cannot hold them (filter::mayMatch's
+    // rules, src/store/lua/lib/text_prefilter.lua). Empty: no test.
+    std::vector<filter::RequiredText> texts;
+    std::optional<MemberProbe> probe;  // none: nothing sent after the texts
 };
 
 // The records an index probe can match.
@@ -79,14 +87,22 @@ struct QueryRecord {
     std::string memberships;  // JSON array of the probed ids it holds, or ""
 };
 
-// What the three scripts return: a head (a total for page_records and
-// scan_records, 'ok' or 'toomany' for fetch_candidates), then records.
+// What the three scripts return: a head, then records. fetch_candidates:
+// 'ok' or 'toomany', then kRecordFields per record (readRecordsReply);
+// page_records: the total, then kPageFields per record (readPageReply);
+// scan_records: the total, how many records it examined and the last
+// sequence among them, then kRecordFields per record it kept
+// (readScanReply).
 struct RecordsReply {
     std::optional<std::string> error;  // Redis's error, or a reply that is no array
     std::optional<long long> total;    // none when the head is missing
     bool tooMany = false;
+    long long examined = 0;           // scan_records: records read, kept or not
+    std::optional<long long> lastSeq;  // scan_records: the last one's sequence
     std::vector<QueryRecord> records;
 };
 RecordsReply readRecordsReply(const redisReply &reply);
+RecordsReply readPageReply(const redisReply &reply);
+RecordsReply readScanReply(const redisReply &reply);
 
 }  // namespace scim::store

@@ -33,7 +33,7 @@ struct UserFields {
 struct CreateUserArgs {
     UserFields user;
     WriteStamp stamp;
-    std::string roleContext;  // store::roleContext
+    std::string roleContext;  // store::roleContext, "" when there is no default role
 };
 
 struct ReplaceUserArgs {

@@ -16,7 +16,6 @@ local LEX = 7
 --@include lib/membership.lua
 --@include lib/index.lua
 --@include lib/group_write.lua
---@include lib/diff.lua
 --@include lib/roles.lua
 local P = {users = ARGV[12], groups = ARGV[13], memberof = ARGV[14]}
 if ARGV[11] == '1' then
@@ -29,9 +28,9 @@ if taken then return taken end
 local adds = cjson.decode(ARGV[6])
 local found, refusal = check_members(P, ARGV[1], adds)
 if not found then return refusal end
-local seq = redis.call('INCR', KEYS[5])
+local seq = tostring(redis.call('INCR', KEYS[5]))  -- formatted once (lib/index.lua)
 redis.call('HSET', KEYS[1], 'id', ARGV[1], 'doc', ARGV[2], 'displayName', ARGV[3],
-           'version', 1, 'created', ARGV[7], 'lastModified', ARGV[7], 'seq', seq,
+           'version', '1', 'created', ARGV[7], 'lastModified', ARGV[7], 'seq', seq,
            'managedBy', ARGV[9])
 redis.call('ZADD', KEYS[4], seq, ARGV[1])
 index(KEYS[1], ARGV[5])
@@ -40,6 +39,6 @@ redis.call('ZADD', KEYS[9], ARGV[8], ARGV[1])
 redis.call('ZADD', KEYS[10], ARGV[8], ARGV[1])
 local added = {}
 add_members(P, ARGV[1], KEYS[2], adds, found, added)
-emit_group(KEYS[6], ARGV[10], 'group.created', ARGV[1], 1, ARGV[7], ARGV[9], '', added, {})
+emit_group(KEYS[6], ARGV[10], 'group.created', ARGV[1], '1', ARGV[7], ARGV[9], '', added, {})
 update_roles(role_context(), added)
 return ok_reply(KEYS[1], tonumber(ARGV[15]))

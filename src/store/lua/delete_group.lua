@@ -13,7 +13,6 @@ local LEX = 7
 --@include lib/membership.lua
 --@include lib/index.lua
 --@include lib/group_write.lua
---@include lib/diff.lua
 --@include lib/roles.lua
 local cur = redis.call('HMGET', KEYS[1], 'version', 'displayName')
 if not cur[1] then return {'notfound'} end

@@ -15,7 +15,6 @@ local LEX = 6
 --@include lib/user_event.lua
 --@include lib/index.lua
 --@include lib/user_write.lua
---@include lib/diff.lua
 --@include lib/roles.lua
 --@include lib/membership.lua
 local cur = redis.call('HMGET', KEYS[1], 'version', 'userName')
@@ -35,6 +34,6 @@ redis.call('HDEL', KEYS[2], string.lower(cur[2]))
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('ZREM', KEYS[9], ARGV[1])
 redis.call('ZREM', KEYS[10], ARGV[1])
-emit(KEYS[5], ARGV[5], 'user.deleted', 'User', ARGV[1], v, ARGV[3], ARGV[4], '',
-     {'mode', ARGV[8]})
+emit(KEYS[5], ARGV[5], 'user.deleted', 'User', ARGV[1], v, ARGV[3], ARGV[4], '', 'mode',
+     ARGV[8])
 return {'ok'}

@@ -15,7 +15,6 @@ local LEX = 7
 --@include lib/membership.lua
 --@include lib/index.lua
 --@include lib/group_write.lua
---@include lib/diff.lua
 --@include lib/roles.lua
 local created = 0
 for _, g in ipairs(cjson.decode(ARGV[1])) do

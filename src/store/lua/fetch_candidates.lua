@@ -10,7 +10,7 @@ local mode, limit, prefix = ARGV[1], tonumber(ARGV[4]), ARGV[5]
 local suffix, probes = probesFrom(6)
 local out = {'ok'}
 if mode == 'id' then
-  record(out, prefix, ARGV[2], suffix, probes)
+  record(out, 1, prefix, ARGV[2], suffix, probes)
   return out
 end
 local members
@@ -23,12 +23,12 @@ else
   members = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[2], ARGV[3], 'LIMIT', 0, limit + 1)
 end
 if #members > limit then return {'toomany'} end
-local seen = {}
-for _, m in ipairs(members) do
-  local id = idOf(m, mode)
+local n, seen = 1, {}
+for i = 1, #members do
+  local id = idOf(members[i], mode)
   if not seen[id] then
     seen[id] = true
-    record(out, prefix, id, suffix, probes)
+    n = record(out, n, prefix, id, suffix, probes)
   end
 end
 return out

@@ -1,8 +1,7 @@
 -- Effective roles (docs/roles.md): recomputed for the users whose
 -- memberships a script changes, in the same step. The role context is the
 -- last ARGV of every script that includes this (store::roleContext).
--- R: the role context, always the last ARGV (store::roleContext).
-local function role_context() return cjson.decode(ARGV[#ARGV]) end
+--@include lib/role_set.lua
 -- The tenant's mapping, lowercased displayName → {role, priority}, read once
 -- per script. A tenant's Redis map (written by the app) replaces the
 -- scim_role_group lines; synthetic groups keep their own rule unless the
@@ -38,21 +37,6 @@ local function role_of(R, map, uid)
   end
   return best and best[1] or R.default
 end
--- Stores the role ('' = none) and announces a change.
-local function set_role(R, uid, role)
-  local previous = redis.call('HGET', R.rolesKey, uid) or ''
-  if previous == role then return end
-  if role == '' then
-    redis.call('HDEL', R.rolesKey, uid)
-  else
-    redis.call('HSET', R.rolesKey, uid, role)
-  end
-  local version = redis.call('HGET', R.users .. uid, 'version') or ''
-  redis.call('XADD', R.events, 'MAXLEN', '~', R.maxlen, '*',
-             'type', 'user.role_changed', 'resourceType', 'User', 'id', uid,
-             'version', version, 'time', R.time, 'token', R.token, 'changed', 'role',
-             'role', role, 'previousRole', previous)
-end
 -- A tenant with no mapping and no default keeps no roles at all.
 local function roles_off(R, map) return next(map) == nil and R.default == '' end
 -- `ids` may hold groups (nested members) and repeats: users only, once.
@@ -74,10 +58,5 @@ local function renamed_roles(R, old_lower, new_lower)
   if old_lower == new_lower then return false end
   local map = role_map(R)
   return map[old_lower] ~= nil or map[new_lower] ~= nil
-end
-local function default_role(R, uid)
-  if R.default == '' then return end
-  if R.dropInactive and redis.call('HGET', R.users .. uid, 'active') == '0' then return end
-  set_role(R, uid, R.default)
 end
 local function drop_role(R, uid) set_role(R, uid, '') end
