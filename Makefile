@@ -212,7 +212,7 @@ TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t t/110-
 # harness self-test), its nginx -t checks, the example consumer (it
 # reads one Redis server), and Sentinel's own files; t/110 and t/111 are the cluster's own.
 CLUSTER_SKIP  := t/000-harness.t t/030-redis.t t/031-redis-tls.t t/032-redis-failover.t \
-                 t/033-redis-sentinel.t t/034-redis-sentinel-tls.t t/040-config.t \
+                 t/033-redis-sentinel.t t/034-redis-sentinel-tls.t t/035-redis-wait.t t/040-config.t \
                  t/091-consumer.t t/110-redis-cluster.t t/111-redis-cluster-tls.t
 CLUSTER_TESTS := $(filter-out $(CLUSTER_SKIP),$(wildcard t/*.t))
 # A few of them again on a cluster that serves TLS only (client certificates).

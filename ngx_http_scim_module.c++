@@ -153,6 +153,9 @@ static ngx_command_t ngx_http_scim_commands[] = {
      ngx_conf_set_str_slot, NGX_HTTP_MAIN_CONF_OFFSET,
      offsetof(ngx_http_scim_main_conf_t, redis_sentinel_ssl_server_name), nullptr},
 
+    {ngx_string("scim_redis_wait_replicas"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE12,
+     ngx_http_scim_redis_wait_directive, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
+
     {ngx_string("scim_metrics"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, ngx_http_scim_metrics,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
 

@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "scim/store/group_commit.hpp"
 #include "scim/store/scripts.hpp"
 
 namespace scim::metrics {
@@ -26,8 +27,9 @@ const char *label(RedisKind k) {
 }
 
 const char *label(RedisError e) {
-    static const char *const names[] = {"timeout",  "disconnect", "reply", "noscript",
-                                        "readonly", "moved",      "ask",   "clusterdown"};
+    static const char *const names[] = {"timeout",  "disconnect", "reply",       "noscript",
+                                        "readonly", "moved",      "ask",         "clusterdown",
+                                        "unconfirmed"};
     return names[index(e)];
 }
 
@@ -427,6 +429,7 @@ RedisError replyErrorKind(std::string_view text) {
     if (starts("MOVED")) return RedisError::Moved;
     if (starts("ASK")) return RedisError::Ask;
     if (starts("CLUSTERDOWN")) return RedisError::ClusterDown;
+    if (store::isUnconfirmedWrite(text)) return RedisError::Unconfirmed;
     return RedisError::Reply;
 }
 

@@ -75,23 +75,25 @@ qr/redis master "scimmaster": connected \(127\.0\.0\.1:\d+\)/
 --- no_error_log
 [warn]
 
-=== TEST 6: the sentinels verified against scim_redis_sentinel_ssl_server_name; SENTINEL FAILOVER under a POST loop
+=== TEST 6: the sentinels verified against scim_redis_sentinel_ssl_server_name; SENTINEL FAILOVER under a POST loop, writes confirmed by WAIT
 --- http_config
     scim_redis_sentinel scimmaster $TEST_NGINX_SENTINELS;
+    scim_redis_wait_replicas 1;
     scim_redis_sentinel_ssl on;
     scim_redis_sentinel_ssl_server_name localhost;
     scim_redis_ssl on;
     scim_redis_ssl_trusted_certificate $TEST_NGINX_CA;
 --- perl
 my $set = $main::set;
-ok(sentinel_wait_ready($set), 'the sentinels see the replica and each other');
-my $replica = "127.0.0.1:$set->{replicas}[0]{port}";
+ok(sentinel_wait_ready($set), 'the sentinels see the replicas and each other');
+my %replicas = map { ("127.0.0.1:$_->{port}" => 1) } @{ $set->{replicas} };
 my $res = sentinel_post_loop($set, 'tls', sub {
     my $ok = tcp_redis($set->{sentinels}[0]{sock}, 'SENTINEL', 'FAILOVER', $set->{name});
     is($ok, 'OK', 'SENTINEL FAILOVER accepted') or diag(explain($ok));
 });
-is($res->{new}, $replica, 'the replica is the master now');
-sentinel_check_failover($res, 'SENTINEL FAILOVER over TLS');
+ok($replicas{$res->{new}}, "a replica is the master now ($res->{new})");
+# WAIT with one replica: writes wait for the old master to rejoin (see t/033).
+sentinel_check_failover($res, 'SENTINEL FAILOVER over TLS', 30);
 --- error_log eval
 qr/the master is now 127\.0\.0\.1:\d+ \(was 127\.0\.0\.1:\d+\)/
 

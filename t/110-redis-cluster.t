@@ -263,3 +263,22 @@ for my $t (@main::tenants) {
 is(scalar(keys %nodes), 3, 'on all three masters');
 --- no_error_log
 [error]
+
+=== TEST 10: scim_redis_wait_replicas on a cluster whose masters have no replica: every master's writes get 503 with Retry-After, reads go on
+--- http_config
+    scim_redis_cluster $TEST_NGINX_SECURE_SEED;
+    scim_redis_password cluster-secret;
+    scim_redis_wait_replicas 1 100ms;
+$TEST_NGINX_CLUSTER_TLS
+--- config
+$TEST_NGINX_TENANT_LOCATION
+--- perl
+for my $t (@main::tenants[0 .. 5]) {
+    my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"unconfirmed-$t"}));
+    is($r->{status}, 503, "$t: a write WAIT cannot confirm gets 503") or diag($r->{body});
+    like($r->{headers}{'retry-after'} // '', qr/^\d+$/, "$t: with Retry-After");
+    my $g = main::as_tenant($t, 'GET', '/scim/v2/Users?filter=userName%20eq%20%22unconfirmed-' . $t . '%22');
+    is($g->{status}, 200, "$t: reads go on");
+}
+--- error_log eval
+qr/UNCONFIRMED WAIT: 0 of 1 replicas acknowledged the write within 100ms/

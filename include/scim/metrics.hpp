@@ -25,7 +25,9 @@ enum class RedisKind : unsigned { Read, Write, Auth, Admin, Count };
 // Moved, Ask and ClusterDown (which counts TRYAGAIN too) are Redis Cluster's
 // redirects and retries, counted by the cluster router.
 enum class RedisError : unsigned {
-    Timeout, Disconnect, Reply, NoScript, ReadOnly, Moved, Ask, ClusterDown, Count
+    Timeout, Disconnect, Reply, NoScript, ReadOnly, Moved, Ask, ClusterDown,
+    Unconfirmed,  // a write WAIT did not confirm (scim_redis_wait_replicas)
+    Count
 };
 enum class AuthFailure : unsigned {
     Missing, Malformed, Unknown, Revoked, Expired, WrongTenant, Count

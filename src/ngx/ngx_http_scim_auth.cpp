@@ -81,7 +81,7 @@ void ngx_http_scim_touch(const ngx_http_scim_loc_conf_t *slcf, const std::string
     if (!link.accepting() || !ngx_http_scim_token_cache().shouldTouch(sha256)) return;
     scim::store::TokenKeys keys(slcf->service->keyPrefix);
     link.send(scim::store::touchToken(keys, sha256, ngx_http_scim_now_millis()).argv(),
-              ngx_http_scim_ignore_reply, nullptr);
+              ngx_http_scim_ignore_reply, nullptr, false);  // never held for WAIT
 }
 
 ngx_http_scim_auth_rc ngx_http_scim_decide(ngx_http_request_t *r, const scim::CachedToken &t,

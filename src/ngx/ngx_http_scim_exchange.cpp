@@ -6,6 +6,7 @@
 // is then read and dropped.
 #include "ngx_http_scim_request.hpp"
 
+#include "scim/store/group_commit.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 
@@ -69,6 +70,19 @@ bool ngx_http_scim_on_error_reply(ngx_http_scim_ctx_t *ctx, const redisReply &re
                      text.find("read only replica") != std::string_view::npos;
     // min-replicas-to-write: maybe a master the sentinels have replaced.
     bool no_replicas = text.find("NOREPLICAS") != std::string_view::npos;
+    if (scim::store::isUnconfirmedWrite(text)) {
+        // The write ran on the master but WAIT did not confirm it: its
+        // outcome is unknown, so 503 and never a resend.
+        ngx_log_error(NGX_LOG_WARN, ctx->request->connection->log, 0,
+                      "scim: redis (connection *%uA) did not confirm this request's write on "
+                      "enough replicas: %*s",
+                      ngx_http_scim_redis().connection_number(), text.size(), text.data());
+        ngx_http_scim_redis().on_noreplicas_reply();
+        ngx_http_scim_finish(ctx, ngx_http_scim_unavailable_response(
+                                      "the store could not confirm the write on its replicas; "
+                                      "its outcome is unknown; retry later"));
+        return true;
+    }
     ngx_uint_t level = read_only || no_replicas ? NGX_LOG_WARN : NGX_LOG_ERR;
     ngx_log_error(level, ctx->request->connection->log, 0,
                   "scim: redis (connection *%uA) answered this request with an error: %*s",
@@ -191,7 +205,11 @@ bool ngx_http_scim_send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command c
     call->timer.handler = ngx_http_scim_on_command_timeout;
     call->timer.log = ctx->request->connection->log;
     // Not cancelable: a graceful shutdown waits for in-flight requests.
-    if (!link.send(command.argv(ctx->resent_as_eval), ngx_http_scim_on_reply, call)) {
+    // A write's reply may be held until WAIT confirms it; the timer above
+    // still bounds the request.
+    bool write = call->kind == scim::metrics::RedisKind::Write &&
+                 !(command.script && scim::store::isReadOnlyScript(*command.script));
+    if (!link.send(command.argv(ctx->resent_as_eval), ngx_http_scim_on_reply, call, write)) {
         delete call;
         return false;
     }

@@ -46,6 +46,10 @@ struct ngx_http_scim_main_conf_t {
     // Redis Cluster (src/ngx/ngx_http_scim_redis_cluster_conf.cpp): the
     // scim_redis_cluster seeds, as written (ngx_str_t), else nullptr.
     ngx_array_t *redis_cluster;
+    // scim_redis_wait_replicas (src/ngx/ngx_http_scim_redis_wait_conf.cpp);
+    // 0 when not given.
+    ngx_uint_t redis_wait_replicas;
+    ngx_msec_t redis_wait_timeout;
     ngx_msec_t token_cache_ttl;
     // scim_document_cache (src/ngx/ngx_http_scim_document_cache.cpp); unset:
     // the defaults there; max 0: off.
@@ -137,6 +141,9 @@ extern ngx_conf_bitmask_t ngx_http_scim_redis_ssl_protocols[];
 // scim_redis_cluster host:port …; and its part of smcf->redis.
 char *ngx_http_scim_redis_cluster_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
 char *ngx_http_scim_redis_cluster_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
+// scim_redis_wait_replicas n [timeout]; and its part of smcf->redis.
+char *ngx_http_scim_redis_wait_directive(ngx_conf_t *cf, ngx_command_t *cmd, void *conf) noexcept;
+char *ngx_http_scim_redis_wait_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *smcf) noexcept;
 
 // Registers a pool cleanup that runs T's destructor; nullptr on failure.
 template <class T>

@@ -116,7 +116,20 @@ ngx_uint_t ngx_http_scim_redis_link::retry_after() const noexcept {
 // Before the connection is opened (a name or the master being looked up),
 // commands wait in the link and go out right after the handshake.
 bool ngx_http_scim_redis_link::send(std::vector<std::string> argv,
-                                    ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
+                                    ngx_http_scim_redis_reply_fn fn, void *privdata,
+                                    bool write) noexcept {
+    held_t *held = nullptr;
+    if (write && conf_ != nullptr && conf_->wait_replicas > 0) {
+        held = hold_write(fn, privdata);  // fn and privdata are now the link's
+        if (held == nullptr) return false;
+    }
+    if (queue(std::move(argv), fn, privdata)) return true;
+    drop_held(held);
+    return false;
+}
+
+bool ngx_http_scim_redis_link::queue(std::vector<std::string> argv,
+                                     ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
     if (conn_.opened() || state_ != State::Resolving) return conn_.send(argv, fn, privdata);
     try {
         waiting_.push_back({std::move(argv), fn, privdata});

@@ -12,6 +12,8 @@
 #include "ngx_http_scim_redis_front.hpp"
 #include "ngx_http_scim_redis_sentinel.hpp"
 
+#include "scim/store/group_commit.hpp"
+
 #include <deque>
 #include <string>
 #include <vector>
@@ -40,6 +42,10 @@ struct ngx_http_scim_redis_conf_t {
     const ngx_http_scim_redis_sentinel_conf_t *sentinel = nullptr;
     // Redis Cluster (scim_redis_cluster): the seed nodes, else empty.
     std::vector<ngx_http_scim_redis_peer_t> cluster_seeds;
+    // scim_redis_wait_replicas: a write is answered only once WAIT says
+    // this many replicas have it (0: not held), waiting at most wait_timeout.
+    ngx_uint_t wait_replicas = 0;
+    ngx_msec_t wait_timeout = 0;
 };
 
 class ngx_http_scim_redis_link final : public ngx_http_scim_redis_front,
@@ -61,9 +67,10 @@ public:
     ngx_uint_t retry_after() const noexcept override;
 
     // Queues a command; `fn(reply, privdata)` runs exactly once, with
-    // nullptr if the connection is lost first.
+    // nullptr if the connection is lost first. A `write`'s reply is held
+    // for WAIT (group commit) when scim_redis_wait_replicas is set.
     bool send(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
-              void *privdata) noexcept override;
+              void *privdata, bool write) noexcept override;
 
     // A command got READONLY: the server was demoted. Reads go on; the link
     // reconnects (re-resolving) to find the master, once per backoff step.
@@ -102,6 +109,17 @@ private:
     void on_conn_up(ngx_http_scim_redis_conn &conn) noexcept override;
     void on_conn_down(ngx_http_scim_redis_conn &conn, const char *reason) noexcept override;
     void fail(const char *reason, bool must_tell = false) noexcept;
+    // scim_redis_wait_replicas (ngx_http_scim_redis_wait.cpp).
+    struct held_t;
+    struct wait_events;
+    friend struct wait_events;
+    bool queue(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
+               void *privdata) noexcept;
+    held_t *hold_write(ngx_http_scim_redis_reply_fn &fn, void *&privdata) noexcept;
+    void drop_held(held_t *held) noexcept;
+    void on_write_reply(redisReply *reply, held_t *held) noexcept;
+    void send_wait() noexcept;
+    void on_wait_reply(redisReply *reply) noexcept;
     void abandon_attempt() noexcept;
     void send_waiting() noexcept;
     void fail_waiting() noexcept;
@@ -128,6 +146,7 @@ private:
         void *privdata;
     };
     std::deque<waiting_t> waiting_;  // sent while the address is looked up
+    scim::store::GroupCommit<held_t *> commits_;  // writes held for WAIT
     // What connect() reaches: conf_'s address, or the master a sentinel named.
     std::string target_host_;
     in_port_t target_port_ = 0;

@@ -77,6 +77,7 @@ struct ngx_http_scim_redis_cluster::call_t {
     std::vector<std::string> argv;
     ngx_http_scim_redis_reply_fn fn;
     void *privdata;
+    bool write;            // held for WAIT (scim_redis_wait_replicas)
     node_t *at = nullptr;  // where it was last sent
     ngx_uint_t redirects = 0;
     ngx_uint_t retries = 0;
@@ -148,9 +149,10 @@ bool ngx_http_scim_redis_cluster::accepting() const noexcept {
 }
 
 bool ngx_http_scim_redis_cluster::send(std::vector<std::string> argv,
-                                       ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
+                                       ngx_http_scim_redis_reply_fn fn, void *privdata,
+                                       bool write) noexcept {
     if (!accepting()) return false;
-    call_t *call = new_call(std::move(argv), fn, privdata);
+    call_t *call = new_call(std::move(argv), fn, privdata, write);
     if (call == nullptr) return false;
     if (!layout_ok_) {
         try {
@@ -167,8 +169,9 @@ bool ngx_http_scim_redis_cluster::send(std::vector<std::string> argv,
 }
 
 ngx_http_scim_redis_cluster::call_t *ngx_http_scim_redis_cluster::new_call(
-    std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
-    auto *call = new (std::nothrow) call_t{this, std::move(argv), fn, privdata};
+    std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn, void *privdata,
+    bool write) noexcept {
+    auto *call = new (std::nothrow) call_t{this, std::move(argv), fn, privdata, write};
     if (call == nullptr) return nullptr;
     call->deadline = ngx_current_msec + conf_->command_timeout;
     call->retry_timer.data = call;
@@ -202,8 +205,8 @@ bool ngx_http_scim_redis_cluster::route(call_t *call) noexcept {
 bool ngx_http_scim_redis_cluster::dispatch(call_t *call, node_t *node, bool asking) noexcept {
     if (!node->link.accepting()) return false;
     try {
-        if (asking && !node->link.send({"ASKING"}, ignore_reply, nullptr)) return false;
-        if (!node->link.send(call->argv, events::reply, call)) return false;
+        if (asking && !node->link.send({"ASKING"}, ignore_reply, nullptr, false)) return false;
+        if (!node->link.send(call->argv, events::reply, call, call->write)) return false;
     } catch (...) {
         return false;
     }
@@ -342,7 +345,7 @@ void ngx_http_scim_redis_cluster::refresh() noexcept {
         node_t *node = nodes_[next_node_++ % n].get();
         if (!node->link.accepting()) continue;
         try {
-            if (!node->link.send({"CLUSTER", "SLOTS"}, events::slots, this)) continue;
+            if (!node->link.send({"CLUSTER", "SLOTS"}, events::slots, this, false)) continue;
         } catch (...) {
             continue;
         }

@@ -26,7 +26,7 @@ public:
     bool accepting() const noexcept override;
     ngx_uint_t retry_after() const noexcept override { return 1; }
     bool send(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
-              void *privdata) noexcept override;
+              void *privdata, bool write) noexcept override;
     void on_readonly_reply() noexcept override { schedule_refresh(); }
     // A cluster master without enough replicas: the write fails (503), the
     // slot map is unchanged.
@@ -56,7 +56,7 @@ private:
     node_t *add_node(const ngx_http_scim_redis_peer_t &peer, const std::string &host,
                      unsigned port) noexcept;
     call_t *new_call(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
-                     void *privdata) noexcept;
+                     void *privdata, bool write = false) noexcept;
     bool route(call_t *call) noexcept;
     bool dispatch(call_t *call, node_t *node, bool asking) noexcept;
     void on_reply(call_t *call, redisReply *reply) noexcept;

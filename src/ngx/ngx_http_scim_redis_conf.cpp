@@ -228,6 +228,8 @@ char *ngx_http_scim_redis_configure(ngx_conf_t *cf, ngx_http_scim_main_conf_t *s
         redis.db = smcf->redis_db;
         redis.connect_timeout = smcf->redis_connect_timeout;
         redis.command_timeout = smcf->redis_timeout;
+        rv = ngx_http_scim_redis_wait_configure(cf, smcf);
+        if (rv != NGX_CONF_OK) return rv;
         std::string prefix = ngx_http_scim_string(smcf->redis_prefix);  // set by init_main_conf
         redis.layout_key = scim::store::KeySpace(prefix, "").layout();
     } catch (...) {

@@ -336,8 +336,10 @@ bool ngx_http_scim_redis_conn::dispatch() noexcept {
             cb = pending_.front();
             pending_.pop_front();
         }
+        adopted_ = false;
         cb.fn(static_cast<redisReply *>(reply), cb.privdata);
-        freeReplyObject(reply);
+        if (!adopted_) freeReplyObject(reply);
+        adopted_ = false;
         if (generation != generation_) return false;
     }
 }

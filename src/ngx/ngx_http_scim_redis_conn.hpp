@@ -72,6 +72,10 @@ public:
         push_ = {fn, privdata};
     }
 
+    // Called from a callback: the reply it was given is now the callback's
+    // to free (freeReplyObject), e.g. a write held until WAIT answers.
+    void adopt_reply() noexcept { adopted_ = true; }
+
     // Closes the socket and runs every pending callback with nullptr.
     void close() noexcept;
 
@@ -117,6 +121,7 @@ private:
     ngx_connection_t *c_ = nullptr;
     redisReader *reader_ = nullptr;
     bool up_ = false;
+    bool adopted_ = false;       // see adopt_reply()
     ngx_uint_t generation_ = 0;  // bumped by close(): callbacks may close us
     std::string out_;
     size_t out_sent_ = 0;

@@ -25,9 +25,10 @@ public:
 
     // Queues a command; `fn(reply, privdata)` runs exactly once, with
     // nullptr if the store cannot answer it. False (and `fn` never runs)
-    // when it cannot be queued at all.
+    // when it cannot be queued at all. A `write`'s reply is held until WAIT
+    // confirms it when scim_redis_wait_replicas is set.
     virtual bool send(std::vector<std::string> argv, ngx_http_scim_redis_reply_fn fn,
-                      void *privdata) noexcept = 0;
+                      void *privdata, bool write) noexcept = 0;
 
     // A command got READONLY: the server was demoted.
     virtual void on_readonly_reply() noexcept = 0;

@@ -128,6 +128,7 @@ TEST(MetricsRender, EmptySnapshotHasEveryFamilyOnce) {
     EXPECT_TRUE(hasLine(text, "scim_build_info{version=\"0.1.0\",layout=\"1\"} 1"));
     EXPECT_TRUE(hasLine(text, "scim_auth_failures_total{reason=\"wrong_tenant\"} 0"));
     EXPECT_TRUE(hasLine(text, "scim_redis_errors_total{kind=\"clusterdown\"} 0"));
+    EXPECT_TRUE(hasLine(text, "scim_redis_errors_total{kind=\"unconfirmed\"} 0"));
     EXPECT_TRUE(hasLine(text, "scim_redis_up 0"));
     EXPECT_TRUE(hasLine(text, "scim_redis_sentinel_switches_total 0"));
     // Labelled request counters appear once counted.
