@@ -122,9 +122,7 @@ const char *endpointName(Endpoint e) {
 
 RedisKind commandKind(const store::Command &command) {
     if (command.script != nullptr) {
-        const auto &reads = store::queryScripts();
-        bool read = std::find(reads.begin(), reads.end(), command.script) != reads.end();
-        return read ? RedisKind::Read : RedisKind::Write;
+        return store::isReadOnlyScript(*command.script) ? RedisKind::Read : RedisKind::Write;
     }
     if (command.args.empty()) return RedisKind::Read;
     return isReadVerb(command.args.front()) ? RedisKind::Read : RedisKind::Write;

@@ -1,27 +1,11 @@
 #include "scim/store/group_commit.hpp"
 
-#include "scim/store/group_scripts.hpp"
-#include "scim/store/query_scripts.hpp"
 #include "scim/store/reply.hpp"
-#include "scim/store/scripts.hpp"
-#include "scim/store/token_scripts.hpp"
-
-#include <algorithm>
 
 namespace scim::store {
 
 namespace {
 constexpr std::string_view kUnconfirmed = "UNCONFIRMED ";
-}
-
-bool isReadOnlyScript(const Script &script) {
-    const auto &query = queryScripts();
-    if (std::find(query.begin(), query.end(), &script) != query.end()) return true;
-    for (const Script *read : {&readGroupScript(), &readGroupMembersScript(),
-                               &readUserWithGroupsScript(), &listTokensScript()}) {
-        if (read == &script) return true;
-    }
-    return false;
 }
 
 std::vector<std::string> waitCommand(unsigned long replicas, unsigned long timeoutMillis) {

@@ -1,5 +1,6 @@
 #include "scim/store/scripts.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -41,6 +42,16 @@ const Script &replaceUserScript() {
 const Script &deleteUserScript() {
     static const Script s = embeddedScript("delete_user");
     return s;
+}
+
+bool isReadOnlyScript(const Script &script) {
+    const auto &query = queryScripts();
+    if (std::find(query.begin(), query.end(), &script) != query.end()) return true;
+    for (const Script *read : {&readGroupScript(), &readGroupMembersScript(),
+                               &readUserWithGroupsScript(), &listTokensScript()}) {
+        if (read == &script) return true;
+    }
+    return false;
 }
 
 const std::vector<const Script *> &allScripts() {

@@ -16,12 +16,6 @@
 
 namespace scim::store {
 
-struct Script;
-
-// The scripts that only read (the query scripts, read_user, read_group,
-// read_group_members, list_tokens): their replies are never held.
-bool isReadOnlyScript(const Script &script);
-
 // `WAIT numreplicas timeout`.
 std::vector<std::string> waitCommand(unsigned long replicas, unsigned long timeoutMillis);
 

@@ -22,6 +22,11 @@ const Script &deleteUserScript();
 // Read-only scripts of the query engine (query_scripts.hpp).
 const std::vector<const Script *> &queryScripts();
 
+// The scripts that only read (the query scripts, read_user, read_group,
+// read_group_members, list_tokens): metrics count them as reads, and
+// scim_redis_wait_replicas never holds their replies.
+bool isReadOnlyScript(const Script &script);
+
 // Every script, for SCRIPT LOAD at connect.
 const std::vector<const Script *> &allScripts();
 
