@@ -14,6 +14,8 @@
 # lost 51 of 86 that way). With one, WAIT confirms only what the promoted
 # replica has, and writes get 503 until Sentinel converts the old master
 # into the new one's replica (~15 s: a longer bound for that test).
+# Set d (TEST 17) shows the switch without WAIT: writes are back within
+# the bound, and any create lost to the replication window is only counted.
 # Set b (SIGKILL) has two, so that the promoted one has a replica at once;
 # the dead master confirms nothing more, and Sentinel promotes the replica
 # with the largest offset, which has every write either replica confirmed.
@@ -33,6 +35,10 @@ $dir = Cwd::abs_path($dir);
 my @master_args = ('--min-replicas-to-write', 1, '--min-replicas-max-lag', 10);
 our %sets = map { $_ => sentinel_set("$dir/$_", master_args => \@master_args,
                                       replicas => $_ eq 'b' ? 2 : 1) } qw(a b);
+# Set d: the issue's "writes succeed again within 2 s of the switch" without
+# scim_redis_wait_replicas (and without min-replicas-to-write, which would
+# stop the promoted replica's writes until it has a replica of its own).
+$sets{d} = sentinel_set("$dir/d", replicas => 1);
 # One sentinel with requirepass, over a master alone.
 $sets{c} = sentinel_set("$dir/c", replicas => 0, sentinels => 1, quorum => 1,
                         sentinel_password => 'sentinel-secret');
@@ -206,3 +212,19 @@ POST /scim/v2/Users
 --- error_code: 503
 --- error_log eval
 qr/127\.0\.0\.1:\d+: NOAUTH/
+
+=== TEST 17: SENTINEL FAILOVER without WAIT: writes back within the bound after the switch
+--- http_config
+    scim_redis_sentinel scimmaster $TEST_NGINX_SENTINELS_D;
+--- perl
+my $set = $main::sets{d};
+ok(sentinel_wait_ready($set), 'the sentinels see the replica and each other');
+my $replica = "127.0.0.1:$set->{replicas}[0]{port}";
+my $res = sentinel_post_loop($set, 'manual, no WAIT', sub {
+    my $ok = tcp_redis($set->{sentinels}[0]{port}, 'SENTINEL', 'FAILOVER', $set->{name});
+    is($ok, 'OK', 'SENTINEL FAILOVER accepted') or diag(explain($ok));
+});
+is($res->{new}, $replica, 'the replica is the master now');
+sentinel_check_failover($res, 'SENTINEL FAILOVER, no WAIT', undef, unconfirmed => 1);
+--- error_log eval
+qr/the master is now 127\.0\.0\.1:\d+ \(was 127\.0\.0\.1:\d+\)/

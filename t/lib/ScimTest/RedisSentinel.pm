@@ -21,9 +21,10 @@ package ScimTest::RedisSentinel;
 #     sentinel_stop($set)             kills every process (also done at exit)
 #     sentinel_post_loop($set, $tag, \&event)  POSTs around the event (a failover):
 #                                     statuses, acknowledged ids, times
-#     sentinel_check_failover($res, $what[, $bound])  only 201 and 503, writes back
-#                                     within $bound s (6) after the switch, every
-#                                     acknowledged create readable
+#     sentinel_check_failover($res, $what[, $bound, unconfirmed => 1])
+#                                     only 201 and 503, writes back within $bound s
+#                                     (6) after the switch, every acknowledged create
+#                                     readable (with unconfirmed: losses counted only)
 #
 # Processes are killed at exit; their logs stay under the set's directory.
 #
@@ -211,8 +212,11 @@ sub sentinel_post_loop {
              event => $t_event, switch => $t_switch, back => $t_back };
 }
 
+# $o{unconfirmed}: writes were not confirmed by WAIT, so Redis's asynchronous
+# replication may drop one acknowledged just before the switch
+# (docs/redis-ha.md): count such losses in a diag instead of failing.
 sub sentinel_check_failover {
-    my ($res, $what, $bound) = @_;
+    my ($res, $what, $bound, %o) = @_;
     my @odd = grep { $_ != 201 && $_ != 503 } keys %{ $res->{statuses} };
     Test::More::is("@odd", '', "$what: only 201 and 503 (" .
        join(', ', map { "$_ x$res->{statuses}{$_}" } sort keys %{ $res->{statuses} }) . ')');
@@ -227,6 +231,11 @@ sub sentinel_check_failover {
         Test::More::cmp_ok($since_switch, '<', $bound // 6, "$what: writes back within the bound after the switch");
     }
     my @lost = grep { ScimTest::scim_request('GET', "/scim/v2/Users/$_")->{status} != 200 } @{ $res->{acked} };
+    if ($o{unconfirmed}) {
+        Test::More::diag("$what: " . scalar(@lost) . ' of ' . scalar(@{ $res->{acked} }) .
+                         ' acknowledged creates lost (no scim_redis_wait_replicas)');
+        return;
+    }
     Test::More::is(scalar(@lost), 0, "$what: all " . scalar(@{ $res->{acked} }) . ' acknowledged creates are readable')
         or Test::More::diag("lost: @lost");
 }
