@@ -20,6 +20,9 @@ package ScimTest::RedisCluster;
 #   $c->all('FLUSHALL');              # on every master that is up
 #   $c->keys('*');                    # KEYS over every master
 #   $c->node_of_key($key)             # index of the master owning it
+#   $c->tenant_node($tenant)          # … owning that tenant's keys
+#   $c->migration_target($tenant, $offset)  # ($slot, $from, $to): the tenant's
+#                                     # slot, its master, the one $offset after it
 #   $c->migrate_slot($slot, $to)      # IMPORTING/MIGRATING, MIGRATE, NODE
 #   $c->stop_node($i); $c->stop;
 #   $c->add_master(host => H, cert => C)  # one more, empty, met: its index
@@ -330,6 +333,13 @@ sub refresh {
 
 sub node_of_slot { my ($self, $slot) = @_; return $self->{map}[$slot] }
 sub node_of_key { my ($self, $key) = @_; return $self->{map}[ key_slot($key) ] }
+sub tenant_node { my ($self, $tenant) = @_; return $self->node_of_key("scim:{$tenant}:users") }
+
+sub migration_target {
+    my ($self, $tenant, $offset) = @_;
+    my $from = $self->tenant_node($tenant);
+    return (key_slot("scim:{$tenant}:users"), $from, ($from + $offset) % @{ $self->{nodes} });
+}
 
 sub _routing_key {
     my (@args) = @_;
