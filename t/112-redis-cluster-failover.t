@@ -14,16 +14,13 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use POSIX ();
 use Time::HiRes qw(time sleep);
 use ScimTest;
 use ScimTest::RedisCluster;
 
-my $dir = "build/t/112-cluster-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
+my $dir = servers_dir('112-cluster');
 my @tls = $ENV{TEST_NGINX_REDIS_TLS}
     ? (tls => make_tls_certs("$dir/tls", 'scim-test-ca'), tls_auth_clients => 'yes') : ();
 our $cluster = ScimTest::RedisCluster->start("$dir/ha", 3, replicas => 1, @tls);
@@ -42,7 +39,7 @@ sub as_tenant { ScimTest::RedisCluster->as_tenant(@_) }
 
 sub tenant_master {
     $cluster->refresh;
-    return $cluster->node_of_key("scim:{$_[0]}:users");
+    return $cluster->tenant_node($_[0]);
 }
 
 # Tenant $t's POST loop in a child; $event->() runs after a few creates and

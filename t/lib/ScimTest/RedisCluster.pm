@@ -23,7 +23,7 @@ package ScimTest::RedisCluster;
 #   $c->node_of_key($key)             # index of the master owning it
 #   $c->tenant_node($tenant)          # … owning that tenant's keys
 #   $c->migration_target($tenant, $offset)  # ($slot, $from, $to): the tenant's
-#                                     # slot, its master, the one $offset after it
+#                                     # slot, its master, the master $offset after it
 #   $c->migrate_slot($slot, $to)      # IMPORTING/MIGRATING, MIGRATE, NODE
 #   $c->stop_node($i); $c->stop;
 #   $c->add_master(host => H, cert => C)  # one more, empty, met: its index
@@ -388,10 +388,15 @@ sub node_of_slot { my ($self, $slot) = @_; return $self->{map}[$slot] }
 sub node_of_key { my ($self, $key) = @_; return $self->{map}[ key_slot($key) ] }
 sub tenant_node { my ($self, $tenant) = @_; return $self->node_of_key("scim:{$tenant}:users") }
 
+# The master $offset places after the tenant's among those that own slots
+# (replicas own none).
 sub migration_target {
     my ($self, $tenant, $offset) = @_;
     my $from = $self->tenant_node($tenant);
-    return (key_slot("scim:{$tenant}:users"), $from, ($from + $offset) % @{ $self->{nodes} });
+    my %owners = map { $_ => 1 } grep { defined } @{ $self->{map} };
+    my @masters = sort { $a <=> $b } CORE::keys %owners;
+    my ($at) = grep { $masters[$_] == $from } 0 .. $#masters;
+    return (key_slot("scim:{$tenant}:users"), $from, $masters[ ($at + $offset) % @masters ]);
 }
 
 sub _routing_key {
