@@ -137,7 +137,13 @@ is(main::tenant_master($t), $replica, "the tenant's slot is served by node $repl
 ok(!$main::cluster->is_master($old), "node $old is a replica now");
 main::check_loop($t, 'CLUSTER FAILOVER', $res, 6);
 my $r = main::as_tenant($t, 'GET', '/scim/v2/Users?count=1');
-is($r->{json}{totalResults}, 5 + @{ $res->{acked} }, 'the count is every acknowledged create');
+# A 503 may come for a create that landed but was not confirmed in time
+# (docs/redis-ha.md): the count lies between the two.
+my $refused = 0;
+$refused += $res->{status}{$_} for grep { $_ ne '201' } keys %{ $res->{status} };
+cmp_ok($r->{json}{totalResults}, '>=', 5 + @{ $res->{acked} }, 'the count has every acknowledged create');
+cmp_ok($r->{json}{totalResults}, '<=', 5 + @{ $res->{acked} } + $refused,
+       "... and at most the $refused refused ones besides");
 # The other tenants were not disturbed for good.
 for my $other (grep { $_ ne $t } @main::tenants) {
     $r = main::as_tenant($other, 'POST', '/scim/v2/Users', qq({"userName":"after-$other"}));
