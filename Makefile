@@ -159,6 +159,8 @@ FUZZ_MAX_LEN_request_fuzz := 4096
 # One process per target, so no corpus re-reads (-reload=0); the plain
 # scheduler, as entropic scheduling took more time than the targets
 # themselves (fuzz/README.md). FUZZ_OPTIONS= restores the defaults.
+# ASan's own settings are compiled into the targets (fuzz/asan_defaults.hpp;
+# ASAN_OPTIONS overrides them).
 FUZZ_OPTIONS ?= -reload=0 -entropic=0
 
 FUZZ_SECONDS ?= 600

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "asan_defaults.hpp"
 #include "scim/filter.hpp"
 #include "scim/json.hpp"
 #include "scim/schema.hpp"

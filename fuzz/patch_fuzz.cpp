@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "../t/unit/member_count_reference.hpp"
+#include "asan_defaults.hpp"
 #include "scim/json.hpp"
 #include "scim/member_count.hpp"
 #include "scim/patch.hpp"

@@ -129,14 +129,15 @@ public:
         : RequestExchange(std::move(r), c), search_(search) {}
 
     Step start() override {
-        if (auto list = listRequest()) {
+        auto list = parseListRequest(request_, config_, search_);
+        if (list) {
             projection_ = list->projection;
             withMembers_ = membersWanted(projection_);
         }  // else the query engine reports the error
         PageSink sink;
         if (withMembers_) sink = [this](JsonDoc page) { return readMembers(std::move(page)); };
-        query_ = queryExchange(groupsCollection(request_, config_), request_, config_, search_,
-                               std::move(sink));
+        query_ = queryExchange(groupsCollection(request_, config_), request_, config_,
+                               std::move(list), std::move(sink));
         return query_->start();
     }
 
@@ -148,10 +149,6 @@ public:
     }
 
 private:
-    Expected<ListRequest> listRequest() const {
-        return parseListRequest(request_, config_, search_);
-    }
-
     // The page the query engine found, before its response: one more round
     // trip reads the members of its groups.
     Step readMembers(JsonDoc page) {

@@ -50,17 +50,16 @@ private:
 
 class QueryExchange final : public RequestExchange {
 public:
-    QueryExchange(Collection c, Request r, const ServiceConfig &config, bool search,
-                  PageSink sink)
+    QueryExchange(Collection c, Request r, const ServiceConfig &config,
+                  Expected<ListRequest> parsed, PageSink sink)
         : RequestExchange(std::move(r), config),
           c_(std::move(c)),
-          search_(search),
+          parsed_(std::move(parsed)),
           sink_(std::move(sink)) {}
 
     Step start() override {
-        auto parsed = parseRequest();
-        if (!parsed) return errorResponse(parsed.error());
-        list_ = std::move(*parsed);
+        if (!parsed_) return errorResponse(parsed_.error());
+        list_ = std::move(*parsed_);
         if (!list_.sortBy.empty()) {
             if (auto e = checkSortBy(*c_.type, list_.sortBy)) return errorResponse(*e);
         }
@@ -106,10 +105,6 @@ private:
         case Phase::Candidates: break;
         }
         return store::readRecordsReply(reply);
-    }
-
-    Expected<ListRequest> parseRequest() const {
-        return parseListRequest(request_, config_, search_);
     }
 
     bool sorting() const { return !list_.sortBy.empty(); }
@@ -419,7 +414,7 @@ private:
     }
 
     Collection c_;
-    bool search_;
+    Expected<ListRequest> parsed_;  // until start()
     PageSink sink_;
     ListRequest list_;
     size_t scanned_ = 0;  // records examined by scan batches
@@ -452,8 +447,16 @@ Expected<ListRequest> parseListRequest(const Request &request, const ServiceConf
 std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
                                         const ServiceConfig &config, bool search,
                                         PageSink sink) {
+    auto parsed = parseListRequest(request, config, search);
+    return queryExchange(std::move(collection), std::move(request), config, std::move(parsed),
+                         std::move(sink));
+}
+
+std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
+                                        const ServiceConfig &config, Expected<ListRequest> parsed,
+                                        PageSink sink) {
     return std::make_unique<QueryExchange>(std::move(collection), std::move(request), config,
-                                           search, std::move(sink));
+                                           std::move(parsed), std::move(sink));
 }
 
 }  // namespace scim
