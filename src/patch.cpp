@@ -2,6 +2,9 @@
 // the document, and reports what changed.
 #include "scim/patch.hpp"
 
+#include <set>
+#include <string>
+
 #include "patch_engine.hpp"
 #include "patch_request.hpp"
 #include "patch_status.hpp"
@@ -53,6 +56,72 @@ std::vector<std::string> changedAttributes(const ResourceType &rt, const Json &b
     return names;
 }
 
+bool isTable(const Json &v) { return v.IsObject() || v.IsArray(); }
+bool emptyTable(const Json &v) { return v.IsObject() ? v.ObjectEmpty() : v.Empty(); }
+
+// Equality as lib/diff.lua's same() sees two values after cjson.decode:
+// numbers as doubles, and an empty array equal to an empty object (both
+// are an empty table in Lua).
+bool sameAsDecoded(const Json &a, const Json &b) {
+    if (isTable(a) && isTable(b)) {
+        if (emptyTable(a) || emptyTable(b)) return emptyTable(a) && emptyTable(b);
+        if (a.IsArray() != b.IsArray()) return false;
+        if (a.IsArray()) {
+            if (a.Size() != b.Size()) return false;
+            for (rapidjson::SizeType i = 0; i < a.Size(); ++i) {
+                if (!sameAsDecoded(a[i], b[i])) return false;
+            }
+            return true;
+        }
+        if (a.MemberCount() != b.MemberCount()) return false;
+        for (const auto &m : a.GetObject()) {
+            const Json *other = findMember(b, str(m.name));
+            if (!other || !sameAsDecoded(m.value, *other)) return false;
+        }
+        return true;
+    }
+    if (a.IsNumber() && b.IsNumber()) return a.GetDouble() == b.GetDouble();
+    return a == b;
+}
+
+bool sameOrBothMissing(const Json *a, const Json *b) {
+    if (!a || !b) return !a && !b;
+    return sameAsDecoded(*a, *b);
+}
+
+// lib/diff.lua's diff(): the members of either object whose values differ;
+// at the top level, a URN-named member holding objects is compared member
+// by member under the prefix "<URN>:". (Lua would also walk an array held
+// by a URN member; canonical documents hold only objects there.)
+void addDifferences(const Json &before, const Json &after, const std::string &prefix,
+                    std::set<std::string> &names) {
+    static const Json kNothing(rapidjson::kObjectType);
+    auto visit = [&](const Json &side) {
+        for (const auto &m : side.GetObject()) {
+            std::string_view name = str(m.name);
+            const Json *b = findMember(before, name);
+            const Json *a = findMember(after, name);
+            if (sameOrBothMissing(b, a)) continue;
+            bool objects = (!b || b->IsObject()) && (!a || a->IsObject());
+            if (prefix.empty() && name.substr(0, 4) == "urn:" && objects) {
+                addDifferences(b ? *b : kNothing, a ? *a : kNothing, std::string(name) + ":", names);
+            } else {
+                names.insert(prefix + std::string(name));
+            }
+        }
+    };
+    visit(before);
+    visit(after);
+}
+
+std::vector<std::string> storedChanges(const Json &before, const Json &after, const Outcome &out) {
+    static const Json kNothing(rapidjson::kObjectType);
+    std::set<std::string> names;
+    addDifferences(before.IsObject() ? before : kNothing, after, "", names);
+    if (out.password) names.insert("password");
+    return {names.begin(), names.end()};
+}
+
 }  // namespace
 
 Expected<Outcome> apply(JsonDoc &doc, const Json &body, const ResourceType &rt,
@@ -72,6 +141,7 @@ Expected<Outcome> apply(JsonDoc &doc, const Json &body, const ResourceType &rt,
     engine.finish();
     out.docChanged = doc.IsObject() ? !(work == doc) : !work.ObjectEmpty();
     out.changedAttributes = changedAttributes(rt, doc, work, out);
+    out.storedChanges = storedChanges(doc, work, out);
     if (out.docChanged) doc.Swap(work);
     return out;
 }

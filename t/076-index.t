@@ -108,12 +108,24 @@ GET /scim/v2/Users?filter=title%20co%20%22lerk%22
 => 200
 => json {"totalResults":1,"Resources":[{"userName":"ix1"}]}
 ---
-# The next write of the user indexes it again.
+# A write touches only the entries whose values it changes: one that
+# leaves the title alone does not put the removed entry back ...
 PATCH /scim/v2/Users/{{a}}
 {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Ix One"}]}
 => 200
+=> perl main::members($main::TITLE) eq ""
 ---
 GET /scim/v2/Users?filter=title%20eq%20%22Clerk%22
+=> 200
+=> json {"totalResults":0}
+---
+# ... and one that changes it indexes the new value.
+PATCH /scim/v2/Users/{{a}}
+{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"title","value":"Clerks"}]}
+=> 200
+=> perl main::members($main::TITLE) eq "clerks/{{a}}"
+---
+GET /scim/v2/Users?filter=title%20eq%20%22Clerks%22
 => 200
 => json {"totalResults":1,"Resources":[{"userName":"ix1"}]}
 

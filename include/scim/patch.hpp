@@ -48,6 +48,13 @@ struct Outcome {
     // by their URN ("urn:…:enterprise:2.0:User:manager"), plus "members"
     // and "password" when those changed.
     std::vector<std::string> changedAttributes;
+    // The change event's `changed` list for a user (docs/events.md): every
+    // top-level member whose value differs between the stored document and
+    // the result (an extension's members qualified by its URN), and
+    // "password" when an op set it; sorted by byte value. It is what the
+    // user write script's own comparison (lib/diff.lua) would list, so the
+    // service can send it and spare Redis decoding both documents.
+    std::vector<std::string> storedChanges;
 };
 
 struct Options {

@@ -93,8 +93,8 @@ private:
         write_ = std::move(*write);
         writing_ = true;
         return replaceUserCommand(request_, config_, user_.id, write_,
-                                  std::to_string(user_.version), joined(outcome->changedAttributes),
-                                  !wantsNoContent(request_, config_));
+                                  std::to_string(user_.version), joined(outcome->storedChanges),
+                                  !wantsNoContent(request_, config_), true);
     }
 
     Step afterWrite(store::UserWriteResult result) {

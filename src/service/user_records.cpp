@@ -178,13 +178,21 @@ store::WriteStamp writeStamp(const Request &request, const ServiceConfig &config
             config.eventsMaxLen};
 }
 
+namespace {
+// A replace's only role work is scim_role_on_deactivate drop: without it the
+// script needs no context (and Redis decodes none).
+std::string replaceRoleContext(const Request &request, const ServiceConfig &config) {
+    return config.roles.dropOnDeactivate ? roleContextArg(request, config) : std::string();
+}
+}  // namespace
+
 store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const UserWrite &w,
                                   const std::string &expectedVersion, const std::string &changed,
-                                  bool withGroups) {
+                                  bool withGroups, bool changedIsComplete) {
     return store::replaceUser(keysFor(request, config),
                               {userFields(request, config, id, w), expectedVersion, changed,
-                               writeStamp(request, config), roleContextArg(request, config),
+                               changedIsComplete, writeStamp(request, config), replaceRoleContext(request, config),
                                withGroups});
 }
 

@@ -60,12 +60,13 @@ store::UserFields userFields(const Request &request, const ServiceConfig &config
 store::WriteStamp writeStamp(const Request &request, const ServiceConfig &config);
 
 // The replace script for PUT and PATCH; `expectedVersion` "" writes
-// unconditionally, `changed` lists attributes for the change event,
-// `withGroups` asks for the user's groups in the reply.
+// unconditionally, `changed` lists attributes for the change event (all of
+// them when `changedIsComplete`), `withGroups` asks for the user's groups
+// in the reply.
 store::Command replaceUserCommand(const Request &request, const ServiceConfig &config,
                                   const std::string &id, const UserWrite &write,
                                   const std::string &expectedVersion, const std::string &changed,
-                                  bool withGroups = false);
+                                  bool withGroups = false, bool changedIsComplete = false);
 Response uniquenessConflict(const std::string &userName);
 // The hashes behind `rt`'s unique extension attributes and the sorted sets
 // of its declared indexes (scim_index), for the index entries of a write.

@@ -75,7 +75,8 @@ CreateUserArgs createUserArgsOf(const Command &c) {
 Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
     std::vector<std::string> argv = userArgv<ReplaceArgv>(a.user, a.stamp, a.roleContext);
     argv[ReplaceArgv::ExpectedVersion] = a.expectedVersion;
-    argv[ReplaceArgv::Changed] = a.changed;
+    // A leading '=' (no attribute name starts with one) marks a whole list.
+    argv[ReplaceArgv::Changed] = a.changedIsComplete ? "=" + a.changed : a.changed;
     if (a.withGroups) {
         argv[ReplaceArgv::GroupPrefix] = keys.groupKeyPrefix();
         argv[ReplaceArgv::MemberOf] = keys.memberOf(a.user.id);
@@ -85,8 +86,11 @@ Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
 
 ReplaceUserArgs replaceUserArgsOf(const Command &c) {
     Argv v{c};
-    return {userFieldsOf<ReplaceArgv>(v), v[ReplaceArgv::ExpectedVersion], v[ReplaceArgv::Changed],
-            stampOf<ReplaceArgv>(v), v[ReplaceArgv::RoleContext],
+    std::string changed = v[ReplaceArgv::Changed];
+    bool complete = !changed.empty() && changed[0] == '=';
+    if (complete) changed.erase(0, 1);
+    return {userFieldsOf<ReplaceArgv>(v), v[ReplaceArgv::ExpectedVersion], std::move(changed),
+            complete, stampOf<ReplaceArgv>(v), v[ReplaceArgv::RoleContext],
             !v[ReplaceArgv::GroupPrefix].empty()};
 }
 

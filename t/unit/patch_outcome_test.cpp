@@ -77,3 +77,48 @@ TEST_F(PatchOutcome, DocChangedMatchesAnActualDifference) {
     EXPECT_TRUE(r->docChanged);
     EXPECT_FALSE(doc == parse(kUserDoc));
 }
+
+// storedChanges: what the user write script's own comparison of the two
+// stored documents (lib/diff.lua) lists, so that Redis need not decode them.
+TEST_F(PatchOutcome, StoredChangesAreSortedByByteValue) {
+    auto r = ops(R"({"op":"replace","path":"externalId","value":"e2"},
+                    {"op":"replace","path":"active","value":false},
+                    {"op":"add","path":"nickName","value":"B"})");
+    ASSERT_PATCHED(r);
+    EXPECT_EQ(r->storedChanges, (Names{"active", "externalId", "nickName"}));
+}
+
+TEST_F(PatchOutcome, StoredChangesQualifyExtensionMembersByTheirUrn) {
+    auto r = ops(R"({"op":"replace","path":"manager","value":"m2"},
+                    {"op":"replace","path":"title","value":"Lead"})");
+    ASSERT_PATCHED(r);
+    EXPECT_EQ(r->storedChanges, (Names{"title", std::string(kEnterprise) + ":manager"}));
+}
+
+TEST_F(PatchOutcome, StoredChangesOfARemovedExtensionNameEachMember) {
+    auto r = ops(R"({"op":"remove","path":"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"})");
+    ASSERT_PATCHED(r);
+    Names want{std::string(kEnterprise) + ":department", std::string(kEnterprise) + ":employeeNumber",
+               std::string(kEnterprise) + ":manager"};
+    EXPECT_EQ(r->storedChanges, want);
+}
+
+TEST_F(PatchOutcome, StoredChangesNameThePasswordButNoUnchangedValue) {
+    auto r = ops(R"({"op":"replace","path":"password","value":"s3cret!"},
+                    {"op":"replace","path":"title","value":"Tour Guide"})");
+    ASSERT_PATCHED(r);
+    EXPECT_EQ(r->storedChanges, Names{"password"});
+}
+
+TEST_F(PatchOutcome, StoredChangesAreEmptyForANoOp) {
+    auto r = ops(R"({"op":"replace","path":"active","value":"True"})");
+    ASSERT_PATCHED(r);
+    EXPECT_TRUE(r->storedChanges.empty());
+}
+
+TEST_F(PatchOutcome, StoredChangesNameAWholeComplexAttributeOnceForAnInnerChange) {
+    auto r = ops(R"({"op":"replace","path":"name.givenName","value":"Barb"},
+                    {"op":"replace","path":"emails[type eq \"home\"].value","value":"b@h.example"})");
+    ASSERT_PATCHED(r);
+    EXPECT_EQ(r->storedChanges, (Names{"emails", "name"}));
+}

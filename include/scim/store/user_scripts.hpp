@@ -40,6 +40,9 @@ struct ReplaceUserArgs {
     UserFields user;
     std::string expectedVersion;  // "" writes unconditionally
     std::string changed;  // attributes the service knows changed (e.g. password)
+    // `changed` is the whole list: the service compared the document it read
+    // at `expectedVersion` with the new one, so the script need not.
+    bool changedIsComplete = false;
     WriteStamp stamp;
     std::string roleContext;
     bool withGroups = false;  // the "ok" reply lists the user's groups (a 200 shows them)

@@ -56,9 +56,8 @@ local changed = ''
 if doc_changed then
   changed = changed_attributes(cur[3], ARGV[3], '')
   redis.call('HSET', KEYS[1], 'doc', ARGV[3], 'displayName', ARGV[4])
-  unindex(KEYS[1])
   release_name(old_lower, ARGV[1])
-  index(KEYS[1], ARGV[6])
+  reindex(KEYS[1], redis.call('HGET', KEYS[1], 'idx') or nil, ARGV[6])
   claim_name(ARGV[5], ARGV[1])
 end
 if members_changed then changed = changed == '' and 'members' or changed .. ',members' end

@@ -32,4 +32,39 @@ local function index(key, entries)
   add_entries(list, id)
   redis.call('HSET', key, 'idx', entries)
 end
+-- Moves a record from the entries `old` (the text of its `idx` field, or
+-- nil) to `entries`, removing and adding only those that differ: a write
+-- that leaves the indexed attributes alone (a PATCH of `active`) sends no
+-- index command.
+local function entry_name(e) return tostring(e[1]) .. '\0' .. e[2] end
+local function reindex(key, old, entries)
+  if old == entries then return end
+  local before, after = {}, cjson.decode(entries)
+  local kept = {}
+  for _, e in ipairs(after) do kept[entry_name(e)] = true end
+  local id
+  for _, e in ipairs(old and cjson.decode(old) or {}) do
+    local name = entry_name(e)
+    before[name] = true
+    if not kept[name] then
+      if type(e[1]) == 'number' then
+        redis.call('ZREM', KEYS[LEX + e[1]], e[2])
+      elseif e[3] == nil then
+        redis.call('ZREM', e[1], e[2])
+      else
+        id = id or redis.call('HGET', key, 'id')
+        if redis.call('HGET', e[1], e[2]) == id then redis.call('HDEL', e[1], e[2]) end
+      end
+    end
+  end
+  local added = {}
+  for _, e in ipairs(after) do
+    if not before[entry_name(e)] then added[#added + 1] = e end
+  end
+  for _, e in ipairs(added) do
+    if e[3] ~= nil then id = id or redis.call('HGET', key, 'id') break end
+  end
+  add_entries(added, id)
+  redis.call('HSET', key, 'idx', entries)
+end
 local function unique_taken(entries, id) return unique_taken_in(cjson.decode(entries), id) end

@@ -7,12 +7,11 @@ local function lifecycle(old, new, plain)
   return plain
 end
 --@include lib/claim.lua
--- The guard for a write of `entries` (their text) to the user at
--- `user_key`, which may already hold some of them.
-local function claim_refusal(claimed_key, user_key, id, entries)
-  if claimed_key == '' then return nil end
+-- The guard for a write of `entries` (their text) to a user whose stored
+-- entries are `old` (its `idx` field, or nil), some of which it may keep.
+local function claim_refusal(claimed_key, old, id, entries)
+  if claimed_key == '' or entries == old then return nil end
   local held = {}
-  local old = redis.call('HGET', user_key, 'idx')
   if old then
     for _, e in ipairs(cjson.decode(old)) do held[e[2]] = true end
   end
