@@ -175,6 +175,24 @@ TEST(RoleContext, CreateUserSendsNoneWithoutADefaultRole) {
     EXPECT_STREQ(roleContextJson(cmd)["default"].GetString(), "user");
 }
 
+// A replace's only role work is scim_role_on_deactivate drop: without it the
+// context is empty, which the script never decodes.
+TEST(RoleContext, ReplaceUserSendsOneOnlyWhenDeactivationDropsTheRole) {
+    ServiceConfig c = rolesConfig();
+    auto put = [&] {
+        return commandOf(
+            ensured(request("PUT", "/Users/u1", R"({"userName":"a","active":false})"), c)->start());
+    };
+    store::Command cmd = put();
+    ASSERT_EQ(cmd.script, &store::replaceUserScript());
+    EXPECT_EQ(store::replaceUserArgsOf(cmd).roleContext, "");
+    // A PUT has not read the stored document: the script compares the two.
+    EXPECT_FALSE(store::replaceUserArgsOf(cmd).changedIsComplete);
+    c.roles.dropOnDeactivate = true;
+    cmd = put();
+    EXPECT_TRUE(roleContextJson(cmd)["dropInactive"].GetBool());
+}
+
 TEST(SyntheticGroups, FirstRequestOfATenantCreatesThemThenGoesOn) {
     onStoreConnected();
     ServiceConfig c = rolesConfig();
