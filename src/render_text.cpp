@@ -372,30 +372,30 @@ private:
 
 class TextRenderer {
 public:
-    TextRenderer(JsonTextWriter &w, const Layout &layout, std::string_view text,
+    TextRenderer(JsonWriter &w, const Layout &layout, std::string_view text,
                  const DerivedAttribute *derived)
         : w_(w), layout_(layout), text_(text), derived_(derived) {}
 
     void write(const ResourceMetaView &meta) {
         const ResourceType &rt = layout_.rt;
         w_.StartObject();
-        w_.string("schemas");
+        w_.Key("schemas");
         w_.StartArray();
-        w_.string(rt.schema->id);
+        writeString(w_, rt.schema->id);
         for (size_t i = 0; i < rt.extensions.size(); ++i) {
             if (anyValue(layout_.extensionAt[i], *rt.extensions[i].schema)) {
-                w_.string(rt.extensions[i].schema->id);
+                writeString(w_, rt.extensions[i].schema->id);
             }
         }
         w_.EndArray();
-        w_.string("id");
-        w_.string(meta.id);
+        w_.Key("id");
+        writeString(w_, meta.id);
         writeValues(layout_.commonAt, commonSchema());
         writeValues(layout_.coreAt, *rt.schema, derived_);
         for (size_t i = 0; i < rt.extensions.size(); ++i) {
             const Schema &s = *rt.extensions[i].schema;
             if (!anyValue(layout_.extensionAt[i], s)) continue;
-            w_.string(s.id);
+            writeKey(s.id);
             w_.StartObject();
             writeValues(layout_.extensionAt[i], s);
             w_.EndObject();
@@ -419,13 +419,13 @@ private:
             std::string_view value = text_.substr(slot.begin, slot.end - slot.begin);
             if (derived && a.name == derived->name) value = derived->json;
             if (value.empty()) continue;
-            w_.string(a.name);
-            w_.rawValue(value);
+            writeKey(a.name);
+            w_.RawValue(value.data(), value.size(), rapidjson::kObjectType);
         }
     }
 
     void writeMeta(const ResourceMetaView &meta) {
-        w_.string("meta");
+        w_.Key("meta");
         w_.StartObject();
         writeMember("resourceType", layout_.rt.name);
         writeMember("created", meta.created);
@@ -435,13 +435,17 @@ private:
         w_.EndObject();
     }
 
-    void writeMember(const char *name, std::string_view value) {
-        if (value.empty()) return;
-        w_.string(name);
-        w_.string(value);
+    void writeKey(std::string_view name) {
+        w_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
     }
 
-    JsonTextWriter &w_;
+    void writeMember(const char *name, std::string_view value) {
+        if (value.empty()) return;
+        w_.Key(name);
+        writeString(w_, value);
+    }
+
+    JsonWriter &w_;
     const Layout &layout_;
     std::string_view text_;
     const DerivedAttribute *derived_;
@@ -453,7 +457,7 @@ ResourceTextWriter::ResourceTextWriter(const ResourceType &rt) : layout_(std::ma
 
 ResourceTextWriter::~ResourceTextWriter() = default;
 
-bool ResourceTextWriter::write(JsonTextWriter &w, std::string_view doc, const ResourceMetaView &meta,
+bool ResourceTextWriter::write(JsonWriter &w, std::string_view doc, const ResourceMetaView &meta,
                                const DerivedAttribute *derived) {
     layout_->reset();
     if (!SpanScanner(*layout_, doc).scan()) return false;
@@ -461,7 +465,7 @@ bool ResourceTextWriter::write(JsonTextWriter &w, std::string_view doc, const Re
     return true;
 }
 
-bool renderResourceText(JsonTextWriter &w, const ResourceType &rt, std::string_view doc,
+bool renderResourceText(JsonWriter &w, const ResourceType &rt, std::string_view doc,
                         const ResourceMetaView &meta, const DerivedAttribute *derived) {
     return ResourceTextWriter(rt).write(w, doc, meta, derived);
 }

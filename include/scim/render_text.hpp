@@ -30,48 +30,6 @@ struct DerivedAttribute {
     std::string_view json;
 };
 
-// A JsonWriter that copies a string (or member name) needing no escaping,
-// and raw JSON text, in one go: the same bytes as String() and RawValue(),
-// which go byte by byte.
-class JsonTextWriter : public JsonWriter {
-public:
-    explicit JsonTextWriter(JsonOut &out) : JsonWriter(out), out_(out) {}
-
-    void string(std::string_view s) {
-        if (needsEscape(s)) {
-            String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-            return;
-        }
-        Prefix(rapidjson::kStringType);
-        out_.Reserve(s.size() + 2);
-        out_.PutUnsafe('"');
-        copy(s);
-        out_.PutUnsafe('"');
-        EndValue(true);
-    }
-
-    void rawValue(std::string_view json) {
-        Prefix(rapidjson::kObjectType);
-        out_.Reserve(json.size());
-        copy(json);
-        EndValue(true);
-    }
-
-private:
-    // What Writer::String escapes in UTF-8 output: controls, '"' and '\'.
-    static bool needsEscape(std::string_view s) {
-        for (char c : s) {
-            if (static_cast<unsigned char>(c) < 0x20 || c == '"' || c == '\\') return true;
-        }
-        return false;
-    }
-    void copy(std::string_view s) {
-        for (char c : s) out_.PutUnsafe(c);
-    }
-
-    JsonOut &out_;
-};
-
 // ResourceMeta as views of text the caller holds (a Redis reply): no copies.
 struct ResourceMetaView {
     std::string_view id, created, lastModified;
@@ -105,7 +63,7 @@ public:
     // value or an empty element of one (a projection drops those), or a
     // value for an attribute that is returned only on request or has such
     // (or `never`) sub-attributes.
-    bool write(JsonTextWriter &w, std::string_view doc, const ResourceMetaView &meta,
+    bool write(JsonWriter &w, std::string_view doc, const ResourceMetaView &meta,
                const DerivedAttribute *derived = nullptr);
 
     struct Layout;
@@ -115,7 +73,7 @@ private:
 };
 
 // One resource (ResourceTextWriter::write).
-bool renderResourceText(JsonTextWriter &w, const ResourceType &rt, std::string_view doc,
+bool renderResourceText(JsonWriter &w, const ResourceType &rt, std::string_view doc,
                         const ResourceMetaView &meta, const DerivedAttribute *derived = nullptr);
 
 }  // namespace scim

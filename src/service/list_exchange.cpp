@@ -233,7 +233,7 @@ private:
             estimate += r.doc.size() + request_.baseUrl.size() + r.id.size() + 256;
         }
         JsonOut out(estimate);
-        JsonTextWriter w(out);
+        JsonWriter w(out);
         writeListHead(w, items);
         ResourceTextWriter text(*c_.type);
         // One location buffer, its prefix kept: no allocation per record.
@@ -380,7 +380,7 @@ private:
         size_t estimate = 512;
         for (const Match &m : page) estimate += m.doc.size() + m.meta.location.size() + 256;
         JsonOut out(estimate);
-        JsonTextWriter w(out);
+        JsonWriter w(out);
         writeListHead(w, page.size());
         for (const Match &m : page) writeRecord(w, m);
         return listBody(out, w);
@@ -424,7 +424,7 @@ private:
         writeString(w, encodeCursor(cursor));
     }
 
-    void writeRecord(JsonTextWriter &w, const Match &m) {
+    void writeRecord(JsonWriter &w, const Match &m) {
         if (list_.projection.empty() && renderResourceText(w, *c_.type, m.doc, m.meta)) return;
         writeDomRecord(w, m.doc, m.meta);
     }

@@ -54,7 +54,7 @@ std::optional<std::string> userText(const StoredUser &user, const ResourceMeta &
     std::string groups = user.groups.empty() ? "" : groupsText(user.groups, request);
     DerivedAttribute derived{"groups", groups};
     JsonOut out(user.doc.size() + groups.size() + 512);
-    JsonTextWriter w(out);
+    JsonWriter w(out);
     if (!renderResourceText(w, config.userType(), user.doc, meta,
                             user.groups.empty() ? nullptr : &derived)) {
         return std::nullopt;

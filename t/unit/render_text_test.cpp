@@ -70,7 +70,7 @@ std::optional<std::string> textRender(const ResourceType &rt, const std::string 
                                       const ResourceMeta &m,
                                       const DerivedAttribute *derived = nullptr) {
     JsonOut out;
-    JsonTextWriter w(out);
+    JsonWriter w(out);
     if (!renderResourceText(w, rt, text, m, derived)) {
         EXPECT_EQ(out.size(), 0u) << "wrote before declining: " << text;
         return std::nullopt;
@@ -294,7 +294,7 @@ TEST(RenderText, AWriterReusedOverAPageForgetsEachDocument) {
     ResourceTextWriter writer(rt);
     for (const std::string &doc : docs) {
         JsonOut out;
-        JsonTextWriter w(out);
+        JsonWriter w(out);
         bool taken = writer.write(w, doc, meta());
         auto fresh = textRender(rt, doc, meta());
         ASSERT_EQ(taken, fresh.has_value()) << doc;
