@@ -1,12 +1,12 @@
-// Rendering by copying the stored text (see scim/render_text.hpp). One SAX
-// pass validates the document as the DOM parse would and notes where each
-// known attribute's value lies; the writer then emits the resource in
-// schema order with those values as raw JSON.
+// Rendering by copying the stored text (see scim/render_text.hpp). A byte
+// scanner checks the document as RapidJSON's parser would (stricter in a
+// few rare cases, which then take the DOM path) and notes where each known
+// attribute's value lies; the writer then emits the resource in schema
+// order with those values as raw JSON.
 #include "scim/render_text.hpp"
 
-#include <rapidjson/memorystream.h>
-#include <rapidjson/reader.h>
-
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 #include "scim/strings.hpp"
@@ -21,8 +21,19 @@ struct Slot {
     bool seen = false;          // named once already (in any case)
 };
 
+// Needs more than a copy once a projection is applied (scim/render.hpp).
+bool needsProjection(const Attribute &a) {
+    if (a.returned == Returned::Request) return true;
+    for (const Attribute &sub : a.subAttributes) {
+        if (sub.returned == Returned::Request || sub.returned == Returned::Never) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 // The schemas whose attributes are copied, each with its first slot.
-struct Layout {
+struct ResourceTextWriter::Layout {
     const ResourceType &rt;
     std::vector<Slot> slots;
     size_t commonAt = 0, coreAt = 0;
@@ -41,79 +52,102 @@ struct Layout {
         extensionSeen.resize(rt.extensions.size());
     }
 
+    void reset() {
+        std::fill(slots.begin(), slots.end(), Slot{});
+        std::fill(extensionSeen.begin(), extensionSeen.end(), false);
+    }
+
     Slot &slot(size_t at, const Schema &s, const Attribute &a) {
         return slots[at + static_cast<size_t>(&a - s.attributes.data())];
     }
 };
 
-// Needs more than a copy once a projection is applied (scim/render.hpp).
-bool needsProjection(const Attribute &a) {
-    if (a.returned == Returned::Request) return true;
-    for (const Attribute &sub : a.subAttributes) {
-        if (sub.returned == Returned::Request || sub.returned == Returned::Never) return true;
-    }
-    return false;
-}
+namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+using Layout = ResourceTextWriter::Layout;
 
-// SAX handler: depth 1 is the document object, depth 2 an extension object.
-// Returning false stops the parse, and the caller takes the DOM path.
-class SpanFinder : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, SpanFinder> {
+// One pass over the document's bytes. Every check RapidJSON's parser makes
+// (with the module's default flags) is made here, so that text it would
+// refuse is never copied; nothing is decoded. Returning false sends the
+// document to the DOM path, which decides.
+class SpanScanner {
 public:
-    SpanFinder(Layout &layout, std::string_view text, const rapidjson::MemoryStream &in)
-        : layout_(layout), text_(text), in_(in) {}
+    SpanScanner(Layout &layout, std::string_view text)
+        : layout_(layout), begin_(text.data()), p_(text.data()), end_(text.data() + text.size()) {}
 
-    bool Key(const char *s, rapidjson::SizeType n, bool) {
-        std::string_view name(s, n);
-        if (depth_ == 1) return topLevelKey(name);
-        if (depth_ == 2 && extension_ >= 0) {
-            const Schema &s = *layout_.rt.extensions[static_cast<size_t>(extension_)].schema;
-            const Attribute *a = s.find(name);
-            if (!a) return true;
-            return target(layout_.slot(layout_.extensionAt[static_cast<size_t>(extension_)], s, *a),
-                          *a);
-        }
-        return true;
-    }
-
-    bool Null() {
-        if (depth_ == 1) pendingExtension_ = -1;
-        if (slot_ && depth_ == targetDepth_) slot_ = nullptr;  // null is unset
-        return depth_ > 0;
-    }
-    bool Default() {  // every other scalar
-        if (depth_ == 1) pendingExtension_ = -1;
-        if (slot_ && depth_ == targetDepth_) return valueEnds();
-        return depth_ > 0;
-    }
-    bool StartObject() { return start(false); }
-    bool StartArray() { return start(true); }
-
-    bool EndObject(rapidjson::SizeType members) {
-        if (slot_ && attr_->isComplex() && members == 0 &&
-            (depth_ == targetDepth_ + 1 || (depth_ == targetDepth_ + 2 && valueIsArray_))) {
-            return false;  // an empty complex value or element: the projection drops it
-        }
-        return end();
-    }
-    bool EndArray(rapidjson::SizeType elements) {
-        if (slot_ && attr_->isComplex() && elements == 0 && depth_ == targetDepth_ + 1) {
-            return false;
-        }
-        return end();
+    bool scan() {
+        skipSpace();
+        if (!consume('{') || !members(-1, 1)) return false;
+        skipSpace();
+        return p_ == end_;
     }
 
 private:
-    bool topLevelKey(std::string_view name) {
-        pendingExtension_ = -1;
+    static constexpr int kMaxDepth = 64;
+    static constexpr ptrdiff_t kMaxNumberDigits = 60;  // with |exponent| < 100: no overflow
+
+    // What a member's value is to the renderer.
+    struct Target {
+        enum Kind { Refuse, Skip, Value, Extension } kind = Skip;
+        Slot *slot = nullptr;
+        const Attribute *attr = nullptr;
+        size_t extension = 0;
+    };
+
+    // How empty containers are taken: a complex value, and the elements of
+    // a multi-valued one, must not be empty (the projection drops those).
+    enum class Empty { Allowed, RefusedValue, RefusedElement };
+
+    // The members of an object whose '{' was read: the document's
+    // (extension < 0) or an extension's.
+    bool members(int extension, int depth) {
+        skipSpace();
+        if (consume('}')) return true;
+        for (;;) {
+            std::string_view name;
+            if (!key(name)) return false;
+            skipSpace();
+            if (!consume(':')) return false;
+            skipSpace();
+            Target t = extension < 0 ? topLevel(name) : inExtension(static_cast<size_t>(extension), name);
+            if (!memberValue(t, depth)) return false;
+            skipSpace();
+            if (consume(',')) {
+                skipSpace();
+                continue;
+            }
+            return consume('}');
+        }
+    }
+
+    bool memberValue(const Target &t, int depth) {
+        switch (t.kind) {
+        case Target::Refuse: return false;
+        case Target::Skip: return value(depth, Empty::Allowed);
+        case Target::Extension:
+            if (p_ != end_ && *p_ == '{') {
+                ++p_;
+                return members(static_cast<int>(t.extension), depth + 1);
+            }
+            return value(depth, Empty::Allowed);
+        case Target::Value: break;
+        }
+        if (p_ != end_ && *p_ == 'n') return literal("null");  // null is unset
+        if (needsProjection(*t.attr)) return false;
+        const char *start = p_;
+        if (!value(depth, t.attr->isComplex() ? Empty::RefusedValue : Empty::Allowed)) return false;
+        t.slot->begin = static_cast<size_t>(start - begin_);
+        t.slot->end = static_cast<size_t>(p_ - begin_);
+        return true;
+    }
+
+    Target topLevel(std::string_view name) {
         const auto &extensions = layout_.rt.extensions;
         for (size_t i = 0; i < extensions.size(); ++i) {
             if (!iequals(extensions[i].schema->id, name)) continue;
-            if (layout_.extensionSeen[i]) return false;  // named twice
+            if (layout_.extensionSeen[i]) return {Target::Refuse};  // named twice
             layout_.extensionSeen[i] = true;
-            pendingExtension_ = static_cast<int>(i);
-            return true;
+            return {Target::Extension, nullptr, nullptr, i};
         }
         const Schema &core = *layout_.rt.schema;
         if (const Attribute *a = core.find(name)) return target(layout_.slot(layout_.coreAt, core, *a), *a);
@@ -123,75 +157,218 @@ private:
         if (a && a->mutability != Mutability::ReadOnly) {
             return target(layout_.slot(layout_.commonAt, common, *a), *a);
         }
-        return true;
+        return {Target::Skip};
     }
 
-    bool target(Slot &slot, const Attribute &a) {
-        if (slot.seen) return false;  // named twice
+    Target inExtension(size_t extension, std::string_view name) {
+        const Schema &s = *layout_.rt.extensions[extension].schema;
+        const Attribute *a = s.find(name);
+        if (!a) return {Target::Skip};
+        return target(layout_.slot(layout_.extensionAt[extension], s, *a), *a);
+    }
+
+    static Target target(Slot &slot, const Attribute &a) {
+        if (slot.seen) return {Target::Refuse};  // named twice
         slot.seen = true;
-        if (a.returned == Returned::Never) return true;  // never copied
-        slot_ = &slot;
-        attr_ = &a;
-        targetDepth_ = depth_;
-        keyEnd_ = in_.Tell();
-        valueIsArray_ = false;
-        return true;
+        if (a.returned == Returned::Never) return {Target::Skip};  // never copied
+        return {Target::Value, &slot, &a};
     }
 
-    bool start(bool array) {
-        if (depth_ == 0 && array) return false;  // not an object
-        if (slot_ && depth_ == targetDepth_) {
-            if (needsProjection(*attr_)) return false;
-            valueIsArray_ = array;
+    bool value(int depth, Empty empty) {
+        if (p_ == end_) return false;
+        switch (*p_) {
+        case '"': return string();
+        case '{': return object(depth + 1, empty != Empty::Allowed);
+        case '[': return array(depth + 1, empty);
+        case 't': return literal("true");
+        case 'f': return literal("false");
+        case 'n': return literal("null");
+        default: return number();
         }
-        if (depth_ == 1) {
-            if (!array) extension_ = pendingExtension_;
-            pendingExtension_ = -1;
+    }
+
+    bool object(int depth, bool refuseEmpty) {
+        if (depth > kMaxDepth) return false;
+        ++p_;
+        skipSpace();
+        if (consume('}')) return !refuseEmpty;
+        for (;;) {
+            if (p_ == end_ || *p_ != '"' || !string()) return false;
+            skipSpace();
+            if (!consume(':')) return false;
+            skipSpace();
+            if (!value(depth, Empty::Allowed)) return false;
+            skipSpace();
+            if (consume(',')) {
+                skipSpace();
+                continue;
+            }
+            return consume('}');
         }
-        ++depth_;
+    }
+
+    bool array(int depth, Empty empty) {
+        if (depth > kMaxDepth) return false;
+        ++p_;
+        skipSpace();
+        if (consume(']')) return empty != Empty::RefusedValue;
+        Empty elements = empty == Empty::RefusedValue ? Empty::RefusedElement : Empty::Allowed;
+        for (;;) {
+            // An element's own arrays may be empty; its objects may not.
+            bool emptyObject = elements == Empty::RefusedElement && p_ != end_ && *p_ == '{';
+            if (!value(depth, emptyObject ? Empty::RefusedElement : Empty::Allowed)) return false;
+            skipSpace();
+            if (consume(',')) {
+                skipSpace();
+                continue;
+            }
+            return consume(']');
+        }
+    }
+
+    // A member name: a string without escapes (the DOM path takes those).
+    bool key(std::string_view &name) {
+        if (p_ == end_ || *p_ != '"') return false;
+        const char *start = ++p_;
+        for (;;) {
+            if (p_ == end_) return false;
+            auto c = static_cast<unsigned char>(*p_);
+            if (c == '"') break;
+            if (c == '\\' || c < 0x20) return false;
+            if (c < 0x80) {
+                ++p_;
+            } else if (!utf8()) {
+                return false;
+            }
+        }
+        name = std::string_view(start, static_cast<size_t>(p_ - start));
+        ++p_;
         return true;
     }
 
-    bool end() {
-        --depth_;
-        if (depth_ == 1) extension_ = -1;
-        if (slot_ && depth_ == targetDepth_) return valueEnds();
+    bool string() {
+        ++p_;
+        for (;;) {
+            if (p_ == end_) return false;
+            auto c = static_cast<unsigned char>(*p_);
+            if (c == '"') {
+                ++p_;
+                return true;
+            }
+            if (c == '\\') {
+                if (!escape()) return false;
+            } else if (c < 0x20) {
+                return false;
+            } else if (c < 0x80) {
+                ++p_;
+            } else if (!utf8()) {
+                return false;
+            }
+        }
+    }
+
+    bool escape() {
+        if (end_ - p_ < 2) return false;
+        char c = p_[1];
+        if (std::strchr("\"\\/bfnrt", c) != nullptr && c != '\0') {
+            p_ += 2;
+            return true;
+        }
+        unsigned unit = 0;
+        if (c != 'u' || !hex4(p_ + 2, unit)) return false;
+        p_ += 6;
+        if (unit >= 0xDC00 && unit <= 0xDFFF) return false;  // a lone low surrogate
+        if (unit < 0xD800 || unit > 0xDBFF) return true;
+        unsigned low = 0;  // a high surrogate needs its low half
+        if (end_ - p_ < 6 || p_[0] != '\\' || p_[1] != 'u' || !hex4(p_ + 2, low)) return false;
+        if (low < 0xDC00 || low > 0xDFFF) return false;
+        p_ += 6;
         return true;
     }
 
-    bool valueEnds() {
-        if (needsProjection(*attr_)) return false;
-        size_t begin = keyEnd_;
-        while (begin < text_.size() && (isSpace(text_[begin]) || text_[begin] == ':')) ++begin;
-        slot_->begin = begin;
-        slot_->end = in_.Tell();
-        slot_ = nullptr;
+    bool hex4(const char *at, unsigned &unit) const {
+        if (end_ - at < 4) return false;
+        for (int i = 0; i < 4; ++i) {
+            char c = at[i];
+            unsigned digit;
+            if (c >= '0' && c <= '9') digit = static_cast<unsigned>(c - '0');
+            else if (c >= 'a' && c <= 'f') digit = static_cast<unsigned>(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F') digit = static_cast<unsigned>(c - 'A' + 10);
+            else return false;
+            unit = unit * 16 + digit;
+        }
         return true;
+    }
+
+    // One well-formed UTF-8 sequence of two to four bytes (RFC 3629: no
+    // overlong forms, no surrogates, nothing above U+10FFFF).
+    bool utf8() {
+        auto at = [&](ptrdiff_t i) { return static_cast<unsigned char>(p_[i]); };
+        auto cont = [&](ptrdiff_t i, unsigned lo = 0x80, unsigned hi = 0xBF) {
+            return i < end_ - p_ && at(i) >= lo && at(i) <= hi;
+        };
+        unsigned c = at(0);
+        ptrdiff_t n;
+        if (c >= 0xC2 && c <= 0xDF) n = cont(1) ? 2 : 0;
+        else if (c == 0xE0) n = cont(1, 0xA0) && cont(2) ? 3 : 0;
+        else if (c == 0xED) n = cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+        else if (c >= 0xE1 && c <= 0xEF) n = cont(1) && cont(2) ? 3 : 0;
+        else if (c == 0xF0) n = cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+        else if (c >= 0xF1 && c <= 0xF3) n = cont(1) && cont(2) && cont(3) ? 4 : 0;
+        else if (c == 0xF4) n = cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+        else n = 0;
+        p_ += n;
+        return n != 0;
+    }
+
+    bool number() {
+        const char *start = p_;
+        consume('-');
+        if (p_ == end_ || !isDigit(*p_)) return false;
+        if (*p_ == '0') ++p_;
+        else digits();
+        if (consume('.')) {
+            if (p_ == end_ || !isDigit(*p_)) return false;
+            digits();
+        }
+        if (p_ - start > kMaxNumberDigits) return false;
+        if (p_ != end_ && (*p_ == 'e' || *p_ == 'E')) {
+            ++p_;
+            if (!consume('+')) consume('-');
+            const char *exponent = p_;
+            digits();
+            if (p_ == exponent || p_ - exponent > 2) return false;
+        }
+        return true;
+    }
+
+    static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+    void digits() {
+        while (p_ != end_ && isDigit(*p_)) ++p_;
+    }
+
+    bool literal(std::string_view word) {
+        if (static_cast<size_t>(end_ - p_) < word.size() ||
+            std::memcmp(p_, word.data(), word.size()) != 0) {
+            return false;
+        }
+        p_ += word.size();
+        return true;
+    }
+
+    bool consume(char c) {
+        if (p_ == end_ || *p_ != c) return false;
+        ++p_;
+        return true;
+    }
+
+    void skipSpace() {
+        while (p_ != end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
     }
 
     Layout &layout_;
-    std::string_view text_;
-    const rapidjson::MemoryStream &in_;
-    int depth_ = 0;
-    int extension_ = -1;         // inside this extension's object (depth 2)
-    int pendingExtension_ = -1;  // its key was read, its value not yet
-    Slot *slot_ = nullptr;       // the attribute whose value is being read
-    const Attribute *attr_ = nullptr;
-    int targetDepth_ = 0;
-    size_t keyEnd_ = 0;
-    bool valueIsArray_ = false;
+    const char *begin_, *p_, *end_;
 };
-
-bool findSpans(Layout &layout, std::string_view text) {
-    // The reader's stack lives here unless a string is longer than this.
-    char buffer[1024];
-    rapidjson::MemoryPoolAllocator<> stackAlloc(buffer, sizeof buffer);
-    rapidjson::GenericReader<rapidjson::UTF8<>, rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>>
-        reader(&stackAlloc, 256);
-    rapidjson::MemoryStream in(text.data(), text.size());
-    SpanFinder finder(layout, text, in);
-    return !reader.Parse(in, finder).IsError();
-}
 
 class TextRenderer {
 public:
@@ -199,7 +376,7 @@ public:
                  const DerivedAttribute *derived)
         : w_(w), layout_(layout), text_(text), derived_(derived) {}
 
-    void write(const ResourceMeta &meta) {
+    void write(const ResourceMetaView &meta) {
         const ResourceType &rt = layout_.rt;
         w_.StartObject();
         w_.Key("schemas");
@@ -247,7 +424,7 @@ private:
         }
     }
 
-    void writeMeta(const ResourceMeta &meta) {
+    void writeMeta(const ResourceMetaView &meta) {
         w_.Key("meta");
         w_.StartObject();
         writeMember("resourceType", layout_.rt.name);
@@ -276,12 +453,21 @@ private:
 
 }  // namespace
 
-bool renderResourceText(JsonWriter &w, const ResourceType &rt, std::string_view doc,
-                        const ResourceMeta &meta, const DerivedAttribute *derived) {
-    Layout layout(rt);
-    if (!findSpans(layout, doc)) return false;
-    TextRenderer(w, layout, doc, derived).write(meta);
+ResourceTextWriter::ResourceTextWriter(const ResourceType &rt) : layout_(std::make_unique<Layout>(rt)) {}
+
+ResourceTextWriter::~ResourceTextWriter() = default;
+
+bool ResourceTextWriter::write(JsonWriter &w, std::string_view doc, const ResourceMetaView &meta,
+                               const DerivedAttribute *derived) {
+    layout_->reset();
+    if (!SpanScanner(*layout_, doc).scan()) return false;
+    TextRenderer(w, *layout_, doc, derived).write(meta);
     return true;
+}
+
+bool renderResourceText(JsonWriter &w, const ResourceType &rt, std::string_view doc,
+                        const ResourceMetaView &meta, const DerivedAttribute *derived) {
+    return ResourceTextWriter(rt).write(w, doc, meta, derived);
 }
 
 }  // namespace scim

@@ -82,6 +82,7 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
+        if (phase_ == Phase::Page && copiesFromText()) return onTextPage(store::readPageView(reply));
         store::RecordsReply records = readReply(reply);
         if (records.error) return storeFailure(*records.error);
         switch (phase_) {
@@ -212,6 +213,40 @@ private:
         return listResponse();
     }
 
+    // A page written straight from the reply's text (no sort key, no
+    // projection, no sink): no record is copied out of the reply.
+    bool copiesFromText() const { return !sink_ && !sorting() && list_.projection.empty(); }
+
+    Step onTextPage(const store::PageView &reply) {
+        if (reply.error) return storeFailure(*reply.error);
+        if (!reply.total) return storeFailure("a page reply without its total");  // request_fuzz
+        total_ = *reply.total;
+        size_t estimate = 512, items = 0;
+        for (const store::PageRecordView &r : reply.records) {
+            if (!r.present) continue;
+            ++items;
+            estimate += r.doc.size() + request_.baseUrl.size() + r.id.size() + 256;
+        }
+        JsonOut out(estimate);
+        JsonWriter w(out);
+        writeListHead(w, items);
+        ResourceTextWriter text(*c_.type);
+        // One location buffer, its prefix kept: no allocation per record.
+        std::string location = request_.baseUrl + c_.endpoint + "/";
+        const size_t prefix = location.size();
+        for (const store::PageRecordView &r : reply.records) {
+            if (!r.present) continue;
+            location.resize(prefix);
+            location.append(r.id);
+            ResourceMetaView meta{r.id, r.created, r.lastModified, r.version, location};
+            if (text.write(w, r.doc, meta)) continue;
+            ResourceMeta owned{std::string(r.id), std::string(r.created),
+                               std::string(r.lastModified), r.version, location};
+            writeDomRecord(w, r.doc, owned);
+        }
+        return listBody(out, w);
+    }
+
     Step onCursorPage(store::RecordsReply &reply) {
         total_ = reply.total.value_or(0);
         auto &page = collector_->page();
@@ -280,10 +315,13 @@ private:
 
     // False when the stored document is unreadable (then it is skipped).
     bool renderRecord(const Match &m, JsonAlloc &alloc, Json &out) {
+        return renderRecord(m.doc, m.meta, alloc, out);
+    }
+    bool renderRecord(std::string_view doc, const ResourceMeta &meta, JsonAlloc &alloc, Json &out) {
         JsonDoc parsed(&scratch_.get());
-        parsed.Parse(m.doc.data(), m.doc.size());
+        parsed.Parse(doc.data(), doc.size());
         if (parsed.HasParseError() || !parsed.IsObject()) return false;
-        out = renderResource(*c_.type, parsed, m.meta, alloc);
+        out = renderResource(*c_.type, parsed, meta, alloc);
         return true;
     }
 
@@ -338,6 +376,14 @@ private:
         for (const Match &m : page) estimate += m.doc.size() + m.meta.location.size() + 256;
         JsonOut out(estimate);
         JsonWriter w(out);
+        writeListHead(w, page.size());
+        for (const Match &m : page) writeRecord(w, m);
+        return listBody(out, w);
+    }
+
+    // The ListResponse up to the opening of its Resources.
+    void writeListHead(JsonWriter &w, size_t items) {
+        auto &page = collector_->page();
         w.StartObject();
         w.Key("schemas");
         w.StartArray();
@@ -346,7 +392,7 @@ private:
         w.Key("totalResults");
         w.Int64(total_);
         w.Key("itemsPerPage");
-        w.Int64(static_cast<int64_t>(page.size()));
+        w.Int64(static_cast<int64_t>(items));
         if (!list_.cursorPaging) {
             w.Key("startIndex");
             w.Int64(list_.startIndex);
@@ -358,7 +404,9 @@ private:
         }
         w.Key("Resources");
         w.StartArray();
-        for (const Match &m : page) writeRecord(w, m);
+    }
+
+    static Response listBody(JsonOut &out, JsonWriter &w) {
         w.EndArray();
         w.EndObject();
         Response r;
@@ -373,9 +421,13 @@ private:
 
     void writeRecord(JsonWriter &w, const Match &m) {
         if (list_.projection.empty() && renderResourceText(w, *c_.type, m.doc, m.meta)) return;
+        writeDomRecord(w, m.doc, m.meta);
+    }
+
+    void writeDomRecord(JsonWriter &w, std::string_view doc, const ResourceMeta &meta) {
         ScratchPool::Lease lease{scratch_};
         Json resource;
-        if (!renderRecord(m, scratch_.get(), resource)) return;
+        if (!renderRecord(doc, meta, scratch_.get(), resource)) return;
         // Even when empty: it drops what is returned only on request.
         applyProjection(resource, *c_.type, list_.projection, scratch_.get());
         resource.Accept(w);

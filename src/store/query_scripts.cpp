@@ -193,6 +193,29 @@ RecordsReply readRecordsReply(const redisReply &reply) { return readRecords(repl
 // {total, (id, doc, version, created, lastModified)...}
 RecordsReply readPageReply(const redisReply &reply) { return readRecords(reply, kPageRecords); }
 
+PageView readPageView(const redisReply &reply) {
+    constexpr RecordLayout l = kPageRecords;
+    PageView out;
+    if (isError(reply) || !isArray(reply)) {
+        out.error = std::string(text(reply));
+        return out;
+    }
+    if (const redisReply *head = element(reply, 0)) out.total = integer(*head);
+    out.records.reserve(reply.elements / l.fields);
+    for (size_t i = l.head; i + l.fields <= reply.elements; i += l.fields) {
+        PageRecordView r;
+        r.id = textAt(reply, i);
+        const redisReply *doc = element(reply, i + l.doc);
+        r.present = doc->type == REDIS_REPLY_STRING;
+        if (r.present) r.doc = text(*doc);
+        r.version = static_cast<uint64_t>(integer(*element(reply, i + l.version)).value_or(1));
+        r.created = textAt(reply, i + l.created);
+        r.lastModified = textAt(reply, i + l.lastModified);
+        out.records.push_back(r);
+    }
+    return out;
+}
+
 // {total, examined, last seq or '', (id, seq, doc, version, created, lastModified,
 // memberships)...}
 RecordsReply readScanReply(const redisReply &reply) {

@@ -251,3 +251,96 @@ TEST(RenderText, ByteEqualOverManyNormalizedDocuments) {
     }
     EXPECT_GT(taken, 400);
 }
+
+TEST(RenderText, DeclinesJsonTheScannerLeavesToTheDomPath) {
+    auto set = SchemaSet::builtin();
+    const ResourceType &rt = set->user();
+    std::string deep = R"({"userName":"u","title":)" + std::string(70, '[') + std::string(70, ']') + "}";
+    for (std::string doc : {
+             std::string(R"({"userName":"u","title":"\udc00"})"),          // a lone low surrogate
+             std::string(R"({"userName":"u","title":"\ud800x"})"),         // a high one alone
+             std::string(R"({"user\u004eame":"u"})"),                      // an escape in a name
+             std::string(R"({"userName":"u","title":"\x"})"),             // no such escape
+             std::string(R"({"userName":"u","title":"\u00g0"})"),
+             std::string("{\"userName\":\"u\",\"title\":\"\xc3\x28\"}"),  // invalid UTF-8
+             std::string("{\"userName\":\"u\",\"title\":\"\xe0\x80\xaf\"}"),  // overlong
+             std::string("{\"userName\":\"u\",\"title\":\"\xed\xa0\x80\"}"),  // a surrogate
+             std::string("{\"userName\":\"u\",\"title\":\"a\tb\"}"),      // a raw control
+             std::string(R"({"userName":"u","title":1e400})"),             // too big for a double
+             std::string(R"({"userName":"u","title":)") + std::string(70, '1') + "}",
+             std::string(R"({"userName":"u","title":01})"), std::string(R"({"userName":"u","title":1.})"),
+             std::string(R"({"userName":"u","title":-})"), std::string(R"({"userName":"u",})"),
+             std::string(R"({"userName":"u","title":tru})"), std::string(R"({"userName" "u"})"),
+             std::string(R"({"userName":"u"]})"), std::string(R"({"userName":["u"}})"),
+             deep,
+         }) {
+        EXPECT_FALSE(textRender(rt, doc, meta())) << doc;
+    }
+}
+
+// One writer over many documents of one type (a page) gives what a fresh
+// one gives for each: nothing of a document carries over to the next.
+TEST(RenderText, AWriterReusedOverAPageForgetsEachDocument) {
+    auto set = acmeSet();
+    const ResourceType &rt = set->user();
+    std::string acme = std::string("\"") + kAcmeUrn + "\":";
+    std::vector<std::string> docs{
+        R"({"userName":"a","title":"T","emails":[{"value":"a@x"}]})",
+        "{\"userName\":\"b\"," + acme + R"({"costCenter":"C"}})",
+        R"({"userName":"c","userName":"d"})",  // declined
+        R"({"userName":"e"})",
+        "{\"userName\":\"f\"," + acme + R"({"seats":2}})",
+    };
+    ResourceTextWriter writer(rt);
+    for (const std::string &doc : docs) {
+        JsonOut out;
+        JsonWriter w(out);
+        bool taken = writer.write(w, doc, meta());
+        auto fresh = textRender(rt, doc, meta());
+        ASSERT_EQ(taken, fresh.has_value()) << doc;
+        if (taken) {
+            EXPECT_EQ(out.take(), *fresh) << doc;
+        }
+    }
+}
+
+// Damaged documents (bytes changed, dropped or cut off): whenever the text
+// path takes one, RapidJSON parses it too and the DOM path gives the same
+// JSON; whenever RapidJSON refuses one, the text path declines.
+TEST(RenderText, DamagedDocumentsAreTakenOnlyWhenTheDomPathAgrees) {
+    auto set = acmeSet();
+    const ResourceType &rt = set->user();
+    std::string base = std::string(R"({"externalId":"e\"1","userName":"Zoë 😀 \u00e9",)") +
+                       R"("name":{"givenName":"B","familyName":"J"},"active":true,"title":null,)" +
+                       R"("emails":[{"value":"b@x","primary":true}],"x509Certificates":[],)" +
+                       "\"" + kAcmeUrn + R"(":{"costCenter":"C","seats":-12.5e-3,)" +
+                       R"("projects":[{"code":"p","role":"r"}]}})";
+    const std::string alphabet = "{}[]\":,\\ tfnu0-.eE9a\xc3\xa9\xf0\x80";
+    std::mt19937 rng(7);
+    int taken = 0, refused = 0;
+    for (int i = 0; i < 20000; ++i) {
+        std::string doc = base;
+        for (int k = 0, edits = 1 + static_cast<int>(rng() % 3); k < edits && !doc.empty(); ++k) {
+            size_t at = rng() % doc.size();
+            switch (rng() % 4) {
+            case 0: doc[at] = alphabet[rng() % alphabet.size()]; break;
+            case 1: doc.erase(at, 1); break;
+            case 2: doc.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
+            default: doc.resize(at); break;
+            }
+        }
+        JsonDoc parsed;
+        parsed.Parse(doc.data(), doc.size());
+        auto text = textRender(rt, doc, meta());
+        if (parsed.HasParseError()) {
+            EXPECT_FALSE(text) << doc;
+            ++refused;
+            continue;
+        }
+        if (!text) continue;
+        ++taken;
+        EXPECT_EQ(normalized(*text), domRender(rt, doc, meta())) << doc;
+    }
+    EXPECT_GT(taken, 300);  // most edits break the JSON; some leave it whole
+    EXPECT_GT(refused, 2000);
+}

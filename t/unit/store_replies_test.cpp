@@ -107,6 +107,29 @@ TEST(QueryReplies, PagesCarryNoSeqAndNoMemberships) {
     EXPECT_EQ(page.records[0].memberships, "");
 }
 
+TEST(QueryReplies, APageViewPointsIntoTheReply) {
+    auto reply = FakeReply::array(
+        {FakeReply::integer(9), FakeReply::string("u1"), FakeReply::string("{}"),
+         FakeReply::string("3"), FakeReply::string("t0"), FakeReply::string("t1"),
+         FakeReply::string("u2"), FakeReply::nil(), FakeReply::nil(), FakeReply::nil(),
+         FakeReply::nil(), FakeReply::string("u3")});  // a short tail is no record
+    auto page = store::readPageView(*reply);
+    EXPECT_FALSE(page.error);
+    EXPECT_EQ(page.total, 9);
+    ASSERT_EQ(page.records.size(), 2u);
+    const auto &r = page.records[0];
+    EXPECT_TRUE(r.present);
+    EXPECT_EQ(r.id, "u1");
+    EXPECT_EQ(r.doc, "{}");
+    EXPECT_EQ(r.doc.data(), (*reply).element[2]->str);  // not a copy
+    EXPECT_EQ(r.version, 3u);
+    EXPECT_EQ(r.created, "t0");
+    EXPECT_EQ(r.lastModified, "t1");
+    EXPECT_FALSE(page.records[1].present);  // gone
+    EXPECT_EQ(store::readPageView(*FakeReply::error("LOADING")).error, "LOADING");
+    EXPECT_FALSE(store::readPageView(*FakeReply::array({})).total);
+}
+
 TEST(QueryReplies, ScansSayWhatTheyExamined) {
     auto scan = store::readScanReply(*FakeReply::array(
         {FakeReply::integer(100), FakeReply::integer(500), FakeReply::string("812"),

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scim/filter_prefilter.hpp"
@@ -103,6 +104,20 @@ struct RecordsReply {
 };
 RecordsReply readRecordsReply(const redisReply &reply);
 RecordsReply readPageReply(const redisReply &reply);
+
+// A page_records record as views of the reply's text: valid while the reply
+// is, so a page is written from the reply without copying its records.
+struct PageRecordView {
+    std::string_view id, doc, created, lastModified;
+    bool present = false;  // false: the resource is gone (no doc)
+    uint64_t version = 1;
+};
+struct PageView {
+    std::optional<std::string> error;  // as RecordsReply::error
+    std::optional<long long> total;
+    std::vector<PageRecordView> records;
+};
+PageView readPageView(const redisReply &reply);
 RecordsReply readScanReply(const redisReply &reply);
 
 }  // namespace scim::store
