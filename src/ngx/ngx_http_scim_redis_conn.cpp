@@ -274,7 +274,9 @@ bool ngx_http_scim_redis_conn::send(const std::vector<std::string> &argv,
 
 // Once per turn: nginx runs posted events after the turn's I/O events and
 // timers, so every command queued meanwhile shares the write. Before the
-// connection is up, became_up() flushes instead. The worker drains
+// connection is up, became_up() flushes instead. Outside the loop
+// (init_process) the connection is new, and epoll reports a new socket
+// once, which runs the posted write too (t/030 TEST 19). The worker drains
 // ngx_posted_events before it can exit; close() unposts the event.
 void ngx_http_scim_redis_conn::post_flush() noexcept {
     if (flush_event_.posted) return;
