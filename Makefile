@@ -203,17 +203,19 @@ alloc-count: deps $(REPLAY)/hot_paths $(REPLAY)/request_fuzz
 
 # --- integration tests --------------------------------------------------------
 
-# The same files again with the module talking TLS to its Redis (t/110:
-# its clusters serve TLS only).
-TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t t/110-redis-cluster.t
+# The same files again with the module talking TLS to its Redis (t/110,
+# t/112: their clusters serve TLS only).
+TLS_TESTS   := t/010-users.t t/030-redis.t t/050-groups.t t/060-filters.t t/110-redis-cluster.t \
+               t/112-redis-cluster-failover.t
 
 # And the suite with the store on a three-master Redis Cluster, but for the
 # files about the single link itself (its outages, timeouts, DNS failover,
 # harness self-test), its nginx -t checks, the example consumer (it
-# reads one Redis server), and Sentinel's own files; t/110 and t/111 are the cluster's own.
+# reads one Redis server), and Sentinel's own files; t/110, t/111 and t/112 are the cluster's own.
 CLUSTER_SKIP  := t/000-harness.t t/030-redis.t t/031-redis-tls.t t/032-redis-failover.t \
                  t/033-redis-sentinel.t t/034-redis-sentinel-tls.t t/035-redis-wait.t t/040-config.t \
-                 t/091-consumer.t t/110-redis-cluster.t t/111-redis-cluster-tls.t
+                 t/091-consumer.t t/110-redis-cluster.t t/111-redis-cluster-tls.t \
+                 t/112-redis-cluster-failover.t
 CLUSTER_TESTS := $(filter-out $(CLUSTER_SKIP),$(wildcard t/*.t))
 # A few of them again on a cluster that serves TLS only (client certificates).
 CLUSTER_TLS_TESTS := t/010-users.t t/050-groups.t

@@ -122,7 +122,7 @@ const char *endpointName(Endpoint e) {
 
 RedisKind commandKind(const store::Command &command) {
     if (command.script != nullptr) {
-        return store::isReadOnlyScript(*command.script) ? RedisKind::Read : RedisKind::Write;
+        return command.script->readOnly ? RedisKind::Read : RedisKind::Write;
     }
     if (command.args.empty()) return RedisKind::Read;
     return isReadVerb(command.args.front()) ? RedisKind::Read : RedisKind::Write;

@@ -5,17 +5,12 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use IO::Socket::INET;
 use POSIX ();
 use ScimTest;
 
-my $dir = "build/t/031-servers-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
-my $certs = make_tls_certs("$dir/tls", 'scim-test-ca');
-my $other = make_tls_certs("$dir/tls-other", 'another-ca');
+my ($dir, $certs, $other) = tls_servers_dir('031-servers');
 my @pids;
 
 sub tls_args {

@@ -5,15 +5,12 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use POSIX ();
 use Time::HiRes qw(time sleep);
 use ScimTest;
 
-my $dir = "build/t/032-servers-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
+my $dir = servers_dir('032-servers');
 my $redis_port = free_port();
 my $dns_port = free_port();
 my @pids;

@@ -22,15 +22,12 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use Time::HiRes qw(time sleep);
 use ScimTest;
 use ScimTest::RedisSentinel;
 
-my $dir = "build/t/033-servers-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
+my $dir = servers_dir('033-servers');
 
 my @master_args = ('--min-replicas-to-write', 1, '--min-replicas-max-lag', 10);
 our %sets = map { $_ => sentinel_set("$dir/$_", master_args => \@master_args,

@@ -7,16 +7,11 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use ScimTest;
 use ScimTest::RedisSentinel;
 
-my $dir = "build/t/034-servers-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
-my $certs = make_tls_certs("$dir/tls", 'scim-test-ca');
-my $other = make_tls_certs("$dir/tls-other", 'another-ca');
+my ($dir, $certs, $other) = tls_servers_dir('034-servers');
 
 our $set = sentinel_set("$dir/ha", tls => $certs,
                         master_args => ['--min-replicas-to-write', 1, '--min-replicas-max-lag', 10]);

@@ -6,14 +6,11 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use ScimTest;
 use ScimTest::RedisSentinel;
 
-my $dir = "build/t/035-servers-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
+my $dir = servers_dir('035-servers');
 # A master and its replica over TCP, no sentinels.
 our $pair = sentinel_set("$dir/pair", sentinels => 0);
 $ENV{TEST_NGINX_PAIR} = "127.0.0.1:$pair->{master}{port}";

@@ -7,17 +7,14 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use JSON::PP ();
 use POSIX ();
 use Time::HiRes qw(time sleep);
 use ScimTest;
 use ScimTest::RedisCluster;
 
-my $dir = "build/t/110-cluster-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
+my $dir = servers_dir('110-cluster');
 my @tls = $ENV{TEST_NGINX_REDIS_TLS}
     ? (tls => make_tls_certs("$dir/tls", 'scim-test-ca'), tls_auth_clients => 'yes') : ();
 our $cluster = ScimTest::RedisCluster->start("$dir/open", 3, @tls);
@@ -38,7 +35,7 @@ $ENV{TEST_NGINX_TENANT_LOCATION} = ScimTest::RedisCluster->tenant_location(scala
 
 sub as_tenant { ScimTest::RedisCluster->as_tenant(@_) }
 
-sub tenant_node { $cluster->node_of_key("scim:{$_[0]}:users") }
+sub tenant_node { $cluster->tenant_node($_[0]) }
 
 run_blocks();
 
@@ -82,9 +79,7 @@ $TEST_NGINX_TENANT_LOCATION
 --- perl
 $main::cluster->all('FLUSHALL');
 my $t = 't3';
-my $slot = ScimTest::RedisCluster::key_slot("scim:{$t}:users");
-my $from = main::tenant_node($t);
-my $to = ($from + 1) % 3;
+my ($slot, $from, $to) = $main::cluster->migration_target($t, 1);
 # Some data to move first: the slot must not be empty.
 for my $i (1 .. 30) {
     my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"pre-$i"}));
@@ -212,9 +207,7 @@ $TEST_NGINX_TENANT_LOCATION
 --- perl
 $main::cluster->all('FLUSHALL');
 my $t = 't5';
-my $slot = ScimTest::RedisCluster::key_slot("scim:{$t}:users");
-my $from = main::tenant_node($t);
-my $to = ($from + 2) % 3;
+my ($slot, $from, $to) = $main::cluster->migration_target($t, 2);
 my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"asked"}');
 is($r->{status}, 201, 'created') or diag($r->{body});
 my $id = $r->{json}{id};
@@ -258,7 +251,7 @@ my %nodes;
 for my $t (@main::tenants) {
     my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"secure-$t"}));
     is($r->{status}, 201, "$t: created") or diag($r->{body});
-    $nodes{ $main::secure->node_of_key("scim:{$t}:users") }++ if $r->{status} == 201;
+    $nodes{ $main::secure->tenant_node($t) }++ if $r->{status} == 201;
 }
 is(scalar(keys %nodes), 3, 'on all three masters');
 --- no_error_log

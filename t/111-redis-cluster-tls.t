@@ -8,16 +8,11 @@
 use strict;
 use warnings;
 use lib 't/lib';
-use File::Path qw(make_path remove_tree);
+use File::Path qw(remove_tree);
 use ScimTest;
 use ScimTest::RedisCluster;
 
-my $dir = "build/t/111-cluster-tls-$$";
-remove_tree($dir);
-make_path($dir);
-$dir = Cwd::abs_path($dir);
-my $certs = make_tls_certs("$dir/tls", 'scim-test-ca');
-my $other = make_tls_certs("$dir/tls-other", 'another-ca');
+my ($dir, $certs, $other) = tls_servers_dir('111-cluster-tls');
 our $node3_cert = make_server_cert("$dir/tls", "$dir/tls-node3", 'IP:127.0.0.3');
 our $cluster = ScimTest::RedisCluster->start(
     "$dir/cluster", 3, tls => $certs, tls_auth_clients => 'yes', password => 'cluster-secret',
@@ -42,7 +37,7 @@ $ENV{TEST_NGINX_TENANT_LOCATION} = ScimTest::RedisCluster->tenant_location(scala
 
 sub as_tenant { ScimTest::RedisCluster->as_tenant(@_) }
 
-sub tenant_node { $cluster->node_of_key("scim:{$_[0]}:users") }
+sub tenant_node { $cluster->tenant_node($_[0]) }
 
 # The module's connections on master $i: clients logged in as the ACL user.
 sub scim_clients {

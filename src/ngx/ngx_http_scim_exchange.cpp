@@ -208,7 +208,7 @@ bool ngx_http_scim_send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command c
     // A write's reply may be held until WAIT confirms it; the timer above
     // still bounds the request.
     bool write = call->kind == scim::metrics::RedisKind::Write &&
-                 !(command.script && scim::store::isReadOnlyScript(*command.script));
+                 !(command.script && command.script->readOnly);
     if (!link.send(command.argv(ctx->resent_as_eval), ngx_http_scim_on_reply, call, write)) {
         delete call;
         return false;

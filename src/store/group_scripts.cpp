@@ -17,37 +17,37 @@
 namespace scim::store {
 
 const Script &createGroupScript() {
-    static const Script s = embeddedScript("create_group");
+    static const Script s = embeddedScript("create_group", ScriptAccess::Writes);
     return s;
 }
 
 const Script &updateGroupScript() {
-    static const Script s = embeddedScript("update_group");
+    static const Script s = embeddedScript("update_group", ScriptAccess::Writes);
     return s;
 }
 
 const Script &deleteGroupScript() {
-    static const Script s = embeddedScript("delete_group");
+    static const Script s = embeddedScript("delete_group", ScriptAccess::Writes);
     return s;
 }
 
 const Script &ensureSyntheticGroupsScript() {
-    static const Script s = embeddedScript("ensure_synthetic_groups");
+    static const Script s = embeddedScript("ensure_synthetic_groups", ScriptAccess::Writes);
     return s;
 }
 
 const Script &readGroupScript() {
-    static const Script s = embeddedScript("read_group");
+    static const Script s = embeddedScript("read_group", ScriptAccess::ReadOnly);
     return s;
 }
 
 const Script &readGroupMembersScript() {
-    static const Script s = embeddedScript("read_group_members");
+    static const Script s = embeddedScript("read_group_members", ScriptAccess::ReadOnly);
     return s;
 }
 
 const Script &readUserWithGroupsScript() {
-    static const Script s = embeddedScript("read_user");
+    static const Script s = embeddedScript("read_user", ScriptAccess::ReadOnly);
     return s;
 }
 

@@ -9,17 +9,17 @@
 namespace scim::store {
 
 const Script &fetchCandidatesScript() {
-    static const Script s = embeddedScript("fetch_candidates");
+    static const Script s = embeddedScript("fetch_candidates", ScriptAccess::ReadOnly);
     return s;
 }
 
 const Script &scanRecordsScript() {
-    static const Script s = embeddedScript("scan_records");
+    static const Script s = embeddedScript("scan_records", ScriptAccess::ReadOnly);
     return s;
 }
 
 const Script &pageRecordsScript() {
-    static const Script s = embeddedScript("page_records");
+    static const Script s = embeddedScript("page_records", ScriptAccess::ReadOnly);
     return s;
 }
 

@@ -1,6 +1,5 @@
 #include "scim/store/scripts.hpp"
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -19,39 +18,29 @@ const LuaSource *findLuaSource(std::string_view name) {
     return nullptr;
 }
 
-Script embeddedScript(const char *name) {
+Script embeddedScript(const char *name, ScriptAccess access) {
     const LuaSource *lua = findLuaSource(name);
     if (!lua) {
         // A build defect (the file is missing from src/store/lua), never input.
         std::fprintf(stderr, "scim: no embedded Lua script %s\n", name);
         std::abort();
     }
-    return Script{lua->name, lua->source, lua->sha1};
+    return Script{lua->name, lua->source, lua->sha1, access == ScriptAccess::ReadOnly};
 }
 
 const Script &createUserScript() {
-    static const Script s = embeddedScript("create_user");
+    static const Script s = embeddedScript("create_user", ScriptAccess::Writes);
     return s;
 }
 
 const Script &replaceUserScript() {
-    static const Script s = embeddedScript("replace_user");
+    static const Script s = embeddedScript("replace_user", ScriptAccess::Writes);
     return s;
 }
 
 const Script &deleteUserScript() {
-    static const Script s = embeddedScript("delete_user");
+    static const Script s = embeddedScript("delete_user", ScriptAccess::Writes);
     return s;
-}
-
-bool isReadOnlyScript(const Script &script) {
-    const auto &query = queryScripts();
-    if (std::find(query.begin(), query.end(), &script) != query.end()) return true;
-    for (const Script *read : {&readGroupScript(), &readGroupMembersScript(),
-                               &readUserWithGroupsScript(), &listTokensScript()}) {
-        if (read == &script) return true;
-    }
-    return false;
 }
 
 const std::vector<const Script *> &allScripts() {

@@ -9,27 +9,30 @@
 namespace scim::store {
 
 const Script &createTokenScript() {
-    static const Script s = embeddedScript("create_token");
+    static const Script s = embeddedScript("create_token", ScriptAccess::Writes);
     return s;
 }
 
 const Script &rotateTokenScript() {
-    static const Script s = embeddedScript("rotate_token");
+    static const Script s = embeddedScript("rotate_token", ScriptAccess::Writes);
     return s;
 }
 
 const Script &revokeTokenScript() {
-    static const Script s = embeddedScript("revoke_token");
+    static const Script s = embeddedScript("revoke_token", ScriptAccess::Writes);
     return s;
 }
 
+// It drops index entries whose token has expired out of Redis (HDEL), so
+// it is a write; only the admin API sends it, whose commands the edge
+// counts as admin ones and never holds for WAIT.
 const Script &listTokensScript() {
-    static const Script s = embeddedScript("list_tokens");
+    static const Script s = embeddedScript("list_tokens", ScriptAccess::Writes);
     return s;
 }
 
 const Script &touchTokenScript() {
-    static const Script s = embeddedScript("touch_token");
+    static const Script s = embeddedScript("touch_token", ScriptAccess::Writes);
     return s;
 }
 

@@ -214,7 +214,8 @@ our @EXPORT = qw(
     stop_redis start_redis redis_running nginx_signal nginx_pid worker_pids
     error_log_since_block error_log_mark error_log_since json_subset_ok
     json_subset_errors wait_until servroot block_name redis_digest
-    make_tls_certs make_server_cert free_port spawn_redis kill_pid redis_tls
+    make_tls_certs make_server_cert servers_dir tls_servers_dir free_port spawn_redis kill_pid
+    redis_tls
     start_redis_servers stop_redis_servers redis_ports
 );
 

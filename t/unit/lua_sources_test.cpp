@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <openssl/sha.h>
 
+#include <set>
 #include <string>
 
 #include "scim/store/lua_sources.hpp"
@@ -33,7 +34,59 @@ size_t count(const std::string &text, const std::string &what) {
     return n;
 }
 
+// The Redis commands a script's text calls (redis.call / redis.pcall, whose
+// first argument is always a literal here); a call whose command is not a
+// literal comes back as "?", which no list below knows.
+std::set<std::string> redisCommands(const std::string &text) {
+    std::set<std::string> commands;
+    for (const std::string call : {"redis.call(", "redis.pcall("}) {
+        for (size_t at = text.find(call); at != std::string::npos; at = text.find(call, at + 1)) {
+            size_t open = at + call.size();
+            char quote = open < text.size() ? text[open] : 0;
+            size_t close = quote == '\'' || quote == '"' ? text.find(quote, open + 1)
+                                                          : std::string::npos;
+            commands.insert(close == std::string::npos ? "?"
+                                                       : text.substr(open + 1, close - open - 1));
+        }
+    }
+    return commands;
+}
+
+// Redis commands that never write (those the scripts use, and a few more).
+const std::set<std::string> kReadCommands{
+    "EXISTS",   "GET",           "HEXISTS",          "HGET",       "HGETALL",   "HKEYS",
+    "HLEN",     "HMGET",         "HSCAN",            "SCARD",      "SISMEMBER", "SMEMBERS",
+    "TTL",      "PTTL",          "TYPE",             "ZCARD",      "ZCOUNT",    "ZRANGE",
+    "ZRANK",    "ZRANGEBYLEX",   "ZRANGEBYSCORE",    "ZREVRANGE",  "ZREVRANGEBYSCORE",
+    "ZSCORE",   "XLEN",          "XRANGE"};
+
 }  // namespace
+
+// readOnly keeps writes away from WAIT's group commit and out of the write
+// metrics: a script marked read-only must call no command outside the read
+// list, and one that calls only reads must say so.
+TEST(LuaSources, ReadOnlyScriptsAreExactlyThoseThatCallNoWriteCommand) {
+    size_t readOnly = 0;
+    for (const store::Script *s : store::allScripts()) {
+        SCOPED_TRACE(s->name);
+        std::set<std::string> commands = redisCommands(s->source);
+        ASSERT_FALSE(commands.empty());
+        bool writes = false;
+        for (const std::string &c : commands) {
+            if (!kReadCommands.count(c)) writes = true;
+        }
+        EXPECT_EQ(s->readOnly, !writes);
+        readOnly += s->readOnly;
+    }
+    EXPECT_EQ(readOnly, 6u);  // three query scripts, read_user, read_group(_members)
+}
+
+TEST(LuaSources, RedisCommandsAreReadFromTheCallsLiterals) {
+    EXPECT_EQ(redisCommands("redis.call('HGET', k, 'f') redis.pcall(\"DEL\", k)"),
+              (std::set<std::string>{"HGET", "DEL"}));
+    EXPECT_EQ(redisCommands("redis.call(name, k)"), std::set<std::string>{"?"});
+    EXPECT_EQ(redisCommands("-- no calls"), std::set<std::string>{});
+}
 
 TEST(LuaSources, EveryEmbeddedScriptIsOneTheStoreCalls) {
     EXPECT_EQ(store::allScripts().size(), store::kLuaSourceCount);

@@ -9,10 +9,18 @@
 
 namespace scim::store {
 
+// Whether a script writes: set where each script is defined, and checked by
+// a unit test against the Redis commands in its text.
+enum class ScriptAccess { Writes, ReadOnly };
+
 struct Script {
     const char *name;
     std::string source;
     std::string sha1;  // hex, as SCRIPT LOAD reports it
+    // Never writes (the query scripts, read_user, read_group,
+    // read_group_members): metrics count it as a read, and
+    // scim_redis_wait_replicas never holds its reply.
+    bool readOnly = false;
 };
 
 const Script &createUserScript();
@@ -22,16 +30,11 @@ const Script &deleteUserScript();
 // Read-only scripts of the query engine (query_scripts.hpp).
 const std::vector<const Script *> &queryScripts();
 
-// The scripts that only read (the query scripts, read_user, read_group,
-// read_group_members, list_tokens): metrics count them as reads, and
-// scim_redis_wait_replicas never holds their replies.
-bool isReadOnlyScript(const Script &script);
-
 // Every script, for SCRIPT LOAD at connect.
 const std::vector<const Script *> &allScripts();
 
 // The embedded script src/store/lua/<name>.lua (lua_sources.hpp); aborts
 // when the build did not embed it.
-Script embeddedScript(const char *name);
+Script embeddedScript(const char *name, ScriptAccess access);
 
 }  // namespace scim::store

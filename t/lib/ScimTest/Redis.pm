@@ -13,6 +13,11 @@ package ScimTest::Redis;
 #       the file. redis_ports(@servers) -> their TCP ports.
 #   spawn_redis($dir, @args) -> the pid of one more server (unix socket
 #       $dir/redis.sock plus @args), kill_pid($pid).
+#   servers_dir($name) -> a fresh, absolute build/t/$name-<pid> for a
+#       file's own servers; tls_servers_dir($name) -> ($dir, $certs, $other):
+#       that directory and two CA sets made in it (make_tls_certs), the
+#       servers' own ("scim-test-ca", tls/) and a foreign one ("another-ca",
+#       tls-other/).
 #   start_redis(), stop_redis(), redis_running(): the per-file server.
 #
 # MODES. A mode is switched on by an environment variable and changes the
@@ -32,7 +37,8 @@ use warnings;
 
 use Digest::SHA qw(sha256_hex);
 use Exporter qw(import);
-use File::Path qw(make_path);
+use Cwd ();
+use File::Path qw(make_path remove_tree);
 use IO::Select;
 use IO::Socket::INET;
 use IO::Socket::UNIX;
@@ -43,7 +49,7 @@ use ScimTest::Base;
 
 our @EXPORT = qw(
     redis_running start_redis stop_redis redis_cmd redis_digest redis_tls make_tls_certs
-    make_server_cert
+    make_server_cert servers_dir tls_servers_dir
     spawn_redis start_redis_servers stop_redis_servers redis_ports redis_mode
     redis_directives resp_connect resp_call
 );
@@ -194,6 +200,31 @@ sub redis_tls {
     return $S{redis_tls};
 }
 
+sub servers_dir {
+    my ($name) = @_;
+    my $dir = "build/t/$name-$$";
+    remove_tree($dir);
+    make_path($dir);
+    return Cwd::abs_path($dir);
+}
+
+sub tls_servers_dir {
+    my ($name) = @_;
+    my $dir = servers_dir($name);
+    return ($dir, make_tls_certs("$dir/tls", 'scim-test-ca'),
+            make_tls_certs("$dir/tls-other", 'another-ca'));
+}
+
+# Each openssl command line of @steps in turn; dies with its log on a failure.
+sub _run_openssl {
+    my ($dir, @steps) = @_;
+    for my $cmd (@steps) {
+        my $pid = _spawn($cmd, "$dir/openssl.log", {});
+        waitpid($pid, 0);
+        die "ScimTest: @$cmd failed:\n" . _tail("$dir/openssl.log", 10) if $? != 0;
+    }
+}
+
 # A CA, a server certificate for localhost / 127.0.0.1 / 127.0.0.2 and a
 # client certificate, made once per directory with the openssl CLI.
 sub make_tls_certs {
@@ -217,11 +248,7 @@ sub make_tls_certs {
         ['openssl', 'x509', '-req', '-in', "$dir/client.csr", '-CA', $f{ca}, '-CAkey',
          "$dir/ca.key", '-CAcreateserial', '-out', $f{client_cert}, '-days', '2'],
     );
-    for my $cmd (@steps) {
-        my $pid = _spawn($cmd, "$dir/openssl.log", {});
-        waitpid($pid, 0);
-        die "ScimTest: @$cmd failed:\n" . _tail("$dir/openssl.log", 10) if $? != 0;
-    }
+    _run_openssl($dir, @steps);
     return \%f;
 }
 
@@ -240,11 +267,7 @@ sub make_server_cert {
          "$ca_dir/ca.key", '-CAcreateserial', '-out', $f{cert}, '-days', '2',
          '-extfile', "$dir/san.ext"],
     );
-    for my $cmd (@steps) {
-        my $pid = _spawn($cmd, "$dir/openssl.log", {});
-        waitpid($pid, 0);
-        die "ScimTest: @$cmd failed:\n" . _tail("$dir/openssl.log", 10) if $? != 0;
-    }
+    _run_openssl($dir, @steps);
     return \%f;
 }
 

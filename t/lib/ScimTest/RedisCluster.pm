@@ -1,7 +1,7 @@
 package ScimTest::RedisCluster;
 
-# A Redis Cluster on loopback for the tests: N masters (no replicas) made
-# with `redis-cli --cluster create`, cluster-require-full-coverage no, and
+# A Redis Cluster on loopback for the tests: N masters (and, if asked, R
+# replicas of each) made with `redis-cli --cluster create`, cluster-require-full-coverage no, and
 # a small client that routes a command by its key the way the module does
 # (CRC16 of the hash tag), following MOVED and ASK. The client speaks to
 # each node on its unix socket (ScimTest::Redis's RESP code), so that it
@@ -9,6 +9,7 @@ package ScimTest::RedisCluster;
 #
 #   my $c = ScimTest::RedisCluster->start($dir, 3, %opt);
 #     password => PW      requirepass (and masterauth) on every node
+#     replicas => R       R replicas per master (--cluster-replicas R)
 #     args => [...]       more redis-server arguments
 #     tls => $certs       TLS only (make_tls_certs): --port 0, --tls-port,
 #                         --tls-cluster yes, --tls-replication yes; the
@@ -20,9 +21,15 @@ package ScimTest::RedisCluster;
 #   $c->all('FLUSHALL');              # on every master that is up
 #   $c->keys('*');                    # KEYS over every master
 #   $c->node_of_key($key)             # index of the master owning it
+#   $c->tenant_node($tenant)          # … owning that tenant's keys
+#   $c->migration_target($tenant, $offset)  # ($slot, $from, $to): the tenant's
+#                                     # slot, its master, the master $offset after it
 #   $c->migrate_slot($slot, $to)      # IMPORTING/MIGRATING, MIGRATE, NODE
 #   $c->stop_node($i); $c->stop;
 #   $c->add_master(host => H, cert => C)  # one more, empty, met: its index
+#   $c->replica_of($i)                # a node that replicates master $i
+#   $c->is_master($i)                 # what ROLE says now
+#   $c->failover($r)                  # CLUSTER FAILOVER on replica $r
 #   $c->seeds                         # "127.0.0.1:P1 127.0.0.1:P2 …"
 #   $c->tls_directives                # scim_redis_ssl* lines for its CA
 #   ScimTest::RedisCluster->tenant_location($n)   # tenants t1 … tN, tokens "tok-tI"
@@ -97,21 +104,70 @@ sub start {
                        opt => \%opt }, $class;
     # Files run in parallel: a port can be taken between the check and the
     # bind. A node that could not bind exits; start again with other ports.
+    my $replicas = $opt{replicas} // 0;
+    my $total = $n * (1 + $replicas);
     for my $attempt (1 .. 5) {
-        $self->_spawn_nodes($n);
+        $self->_spawn_nodes($total);
         last if $self->_wait_nodes(1);
         $self->stop;
         $self->{nodes} = [];
-        die "ScimTest::RedisCluster: cannot start $n nodes\n" if $attempt == 5;
+        die "ScimTest::RedisCluster: cannot start $total nodes\n" if $attempt == 5;
     }
     my @addrs = map { "$_->{host}:$_->{port}" } @{ $self->{nodes} };
-    my $pid = _spawn(['redis-cli', $self->_cli_args, '--cluster', 'create', @addrs, '--cluster-yes'],
-                     "$dir/create.log");
+    my @with = $replicas ? ('--cluster-replicas', $replicas) : ();
+    my $pid = _spawn(['redis-cli', $self->_cli_args, '--cluster', 'create', @addrs, @with,
+                      '--cluster-yes'], "$dir/create.log");
     waitpid($pid, 0);
     die "ScimTest::RedisCluster: cluster create failed:\n" . `tail -20 $dir/create.log` if $?;
     $self->wait_ok or die "ScimTest::RedisCluster: the cluster did not become ok\n";
+    $self->wait_replicas or die "ScimTest::RedisCluster: the replicas did not sync\n" if $replicas;
     $self->refresh;
     return $self;
+}
+
+# --- replicas --------------------------------------------------------------------
+
+sub is_master {
+    my ($self, $i) = @_;
+    my $role = eval { _call($self->{nodes}[$i], 'ROLE') } or return 0;
+    return $role->[0] eq 'master';
+}
+
+# The master a replica follows (index), or undef.
+sub _master_of {
+    my ($self, $i) = @_;
+    my $role = eval { _call($self->{nodes}[$i], 'ROLE') } or return undef;
+    return undef unless $role->[0] eq 'slave' && $role->[3] eq 'connected';
+    my ($m) = grep { $self->{nodes}[$_]{port} == $role->[2] } 0 .. $#{ $self->{nodes} };
+    return $m;
+}
+
+sub replica_of {
+    my ($self, $i) = @_;
+    my ($r) = grep { $self->{nodes}[$_]{pid} && ($self->_master_of($_) // -1) == $i }
+        0 .. $#{ $self->{nodes} };
+    return $r;
+}
+
+# Every master with slots has a connected replica.
+sub wait_replicas {
+    my ($self) = @_;
+    $self->refresh;
+    my %masters = map { $_ => 1 } grep { defined } @{ $self->{map} };
+    for my $m (CORE::keys %masters) {
+        $self->_wait(sub { defined $self->replica_of($m) ? 'yes' : '' }, 'yes', 20) or return 0;
+    }
+    return 1;
+}
+
+# A manual failover (CLUSTER FAILOVER on the replica): true once the replica
+# says it is the master.
+sub failover {
+    my ($self, $r) = @_;
+    _call($self->{nodes}[$r], 'CLUSTER', 'FAILOVER');
+    my $ok = $self->_wait(sub { $self->is_master($r) ? 'yes' : '' }, 'yes', 20);
+    $self->refresh;
+    return $ok;
 }
 
 # How redis-cli reaches a node over TCP: its password and TLS.
@@ -330,6 +386,18 @@ sub refresh {
 
 sub node_of_slot { my ($self, $slot) = @_; return $self->{map}[$slot] }
 sub node_of_key { my ($self, $key) = @_; return $self->{map}[ key_slot($key) ] }
+sub tenant_node { my ($self, $tenant) = @_; return $self->node_of_key("scim:{$tenant}:users") }
+
+# The master $offset places after the tenant's among those that own slots
+# (replicas own none).
+sub migration_target {
+    my ($self, $tenant, $offset) = @_;
+    my $from = $self->tenant_node($tenant);
+    my %owners = map { $_ => 1 } grep { defined } @{ $self->{map} };
+    my @masters = sort { $a <=> $b } CORE::keys %owners;
+    my ($at) = grep { $masters[$_] == $from } 0 .. $#masters;
+    return (key_slot("scim:{$tenant}:users"), $from, $masters[ ($at + $offset) % @masters ]);
+}
 
 sub _routing_key {
     my (@args) = @_;
@@ -367,7 +435,9 @@ sub cmd {
 # The same command on every live master; the replies in node order.
 sub all {
     my ($self, @args) = @_;
-    return map { _call($_, @args) } grep { $_->{pid} } @{ $self->{nodes} };
+    my @live = grep { $self->{nodes}[$_]{pid} } 0 .. $#{ $self->{nodes} };
+    @live = grep { $self->is_master($_) } @live if $self->{opt}{replicas};
+    return map { _call($self->{nodes}[$_], @args) } @live;
 }
 
 sub keys {
