@@ -329,3 +329,87 @@ is_deeply(\%status, { 201 => 50 }, 'fifty concurrent creates all succeed');
 is(scim_request('GET', '/scim/v2/Users?count=100')->{json}{totalResults}, 50, 'fifty users');
 --- no_error_log
 [error]
+
+
+
+=== TEST 18: requests read in one event-loop turn go to Redis in one write, each answered with its own reply
+--- main_config
+    error_log logs/redis-debug.log debug;
+--- skip_valgrind
+--- perl
+# Forty keep-alive clients each hold a user's id. With the worker stopped,
+# each sends its GET; once it runs again, one epoll turn reads all forty,
+# and their commands leave in one write (the module's debug line says how
+# many commands each write carried). Each client must get its own user:
+# the replies are matched to requests in order.
+my $n = 40;
+SKIP: {
+    my $nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+    skip 'nginx is built without --with-debug', $n + 4 unless `$nginx -V 2>&1` =~ /--with-debug/;
+    my @ids = map {
+        my $r = main::create("batch$_");
+        is($r->{status}, 201, "create $_") or diag($r->{body});
+        $r->{json}{id};
+    } 1 .. $n;
+    my $get = sub {
+        my ($i) = @_;
+        return "GET /scim/v2/Users/$ids[$i] HTTP/1.1\r\nHost: localhost\r\n"
+             . "Authorization: Bearer $ENV{TEST_NGINX_TOKEN}\r\n\r\n";
+    };
+    my @socks = map { open_request($get->($_)) } 0 .. $n - 1;
+    read_response($_, 'GET', undef, keep_open => 1) for @socks;   # all idle in the worker now
+    my ($worker) = worker_pids();
+    my $single = !$ScimTest::Base::S{cluster};
+    my $reads = sub { (redis_cmd('INFO', 'stats') =~ /total_reads_processed:(\d+)/)[0] };
+    my $reads0 = $single ? $reads->() : 0;
+    my $debug_log = servroot() . '/logs/redis-debug.log';
+    my $mark = -s $debug_log;
+    kill 'STOP', $worker;
+    send_raw($socks[$_], $get->($_)) for 0 .. $n - 1;
+    kill 'CONT', $worker;
+    my $right = 0;
+    for my $i (0 .. $n - 1) {
+        my $r = read_response($socks[$i], 'GET');
+        $right++ if ($r->{status} // 0) == 200 && ($r->{json}{userName} // '') eq 'batch' . ($i + 1)
+                    && ($r->{json}{id} // '') eq $ids[$i];
+    }
+    is($right, $n, "all $n clients got their own user");
+    my $reads1 = $single ? $reads->() : 0;
+    open(my $fh, '<', $debug_log) or die "$debug_log: $!";
+    seek($fh, $mark, 0);
+    my $since = do { local $/; <$fh> };
+    my @writes = $since =~ /scim: redis sent (\d+) commands .* in (\d+) writes/g;
+    my (%per_write, $commands);
+    while (my ($cmds, $w) = splice(@writes, 0, 2)) { $commands += $cmds; $per_write{$cmds} += $w }
+    is($commands, $n, "$n commands sent") or diag explain \%per_write;
+    my ($most) = sort { $b <=> $a } keys %per_write;
+    cmp_ok($most // 0, '>=', $n / 2, 'one write carried at least half of them')
+        or diag explain \%per_write;
+    # Redis read them in as few reads (the harness's two INFOs count too).
+  SKIP: {
+        skip 'a cluster spreads reads over its masters', 1 unless $single;
+        cmp_ok($reads1 - $reads0, '<=', 6, "Redis read the $n commands in a few reads");
+    }
+}
+--- no_error_log
+[error]
+
+
+
+=== TEST 19: a worker that starts with no traffic finishes its handshake (its first write does not wait for an event)
+--- http_config
+    scim_redis_connect_timeout 300ms;
+--- perl
+# A new worker connects from init_process, outside nginx's event loop,
+# where a posted write waits for the worker's first event: that must come
+# from the new connection itself (epoll reports a new socket once), or an
+# idle worker would time out its handshake.
+is(main::create('before')->{status}, 201, 'up');
+my $mark = error_log_mark();
+my ($old) = worker_pids();
+ok(nginx_signal('reload'), 'reloaded: a new worker is up');
+my ($new) = grep { $_ != $old } worker_pids();
+select undef, undef, undef, 1;    # three connect timeouts, and no request
+my $log = error_log_since($mark);
+unlike($log, qr/scim: redis .*did not finish/, 'no handshake timed out') or diag $log;
+like($log, qr/\b$new#\d+: scim: redis .*: connected/, 'the new worker connected') or diag $log;

@@ -39,6 +39,11 @@ struct ngx_http_scim_redis_conn::events {
     static void readable(ngx_event_t *ev) { of(ev)->read(); }
     static void writable(ngx_event_t *ev) { of(ev)->flush(); }
 
+    // The posted flush: every command this turn queued, in one write.
+    static void posted_flush(ngx_event_t *ev) {
+        static_cast<ngx_http_scim_redis_conn *>(ev->data)->flush();
+    }
+
     // capture_log_'s writer: keeps the message of nginx's line, without its
     // time, level and pid ("... [crit] 12#12: SSL_read() failed (...)").
     static void capture(ngx_log_t *log, ngx_uint_t, u_char *buf, size_t len) {
@@ -85,6 +90,11 @@ bool ngx_http_scim_redis_conn::open(const ngx_http_scim_redis_peer_t &peer,
     idle_timer_.data = this;
     idle_timer_.log = log;
     idle_timer_.cancelable = 1;
+
+    ngx_memzero(&flush_event_, sizeof(ngx_event_t));  // close() left it unposted
+    flush_event_.handler = events::posted_flush;
+    flush_event_.data = this;
+    flush_event_.log = log;
 
     reader_ = redisReaderCreate();
     if (reader_ == nullptr) {
@@ -256,9 +266,22 @@ bool ngx_http_scim_redis_conn::send(const std::vector<std::string> &argv,
     } catch (...) {
         return false;
     }
+    out_commands_++;
     if (!idle_timer_.timer_set) ngx_add_timer(&idle_timer_, idle_timeout_);
-    if (up_) flush();
+    if (up_) post_flush();
     return true;
+}
+
+// Once per turn: nginx runs posted events after the turn's I/O events and
+// timers, so every command queued meanwhile shares the write. Before the
+// connection is up, became_up() flushes instead. Outside the loop
+// (init_process) the connection is new, and epoll reports a new socket
+// once, which runs the posted write too (t/030 TEST 19). The worker drains
+// ngx_posted_events before it can exit; close() unposts the event.
+void ngx_http_scim_redis_conn::post_flush() noexcept {
+    if (flush_event_.posted) return;
+    ngx_log_debug1(NGX_LOG_DEBUG_EVENT, log_, 0, "scim: redis write to %V posted", &peer_name_);
+    ngx_post_event(&flush_event_, &ngx_posted_events);
 }
 
 // Writes what the socket takes now; the write event continues a partial
@@ -270,6 +293,7 @@ void ngx_http_scim_redis_conn::flush() noexcept {
                              out_.size() - out_sent_);
         if (n > 0) {
             out_sent_ += static_cast<size_t>(n);
+            out_writes_++;
             continue;
         }
         if (n == NGX_AGAIN) {
@@ -283,8 +307,15 @@ void ngx_http_scim_redis_conn::flush() noexcept {
         fail("write failed");
         return;
     }
+    if (out_commands_ > 0) {
+        ngx_log_debug4(NGX_LOG_DEBUG_EVENT, log_, 0,
+                       "scim: redis sent %ui commands (%uz bytes) in %ui writes to %V",
+                       out_commands_, out_.size(), out_writes_, &peer_name_);
+    }
     out_.clear();
     out_sent_ = 0;
+    out_commands_ = 0;
+    out_writes_ = 0;
 }
 
 // Edge-triggered: read until the socket (and, over TLS, OpenSSL's buffer:
@@ -368,6 +399,9 @@ void ngx_http_scim_redis_conn::fail(const char *reason) noexcept {
 void ngx_http_scim_redis_conn::close() noexcept {
     generation_++;
     if (idle_timer_.timer_set) ngx_del_timer(&idle_timer_);
+    if (flush_event_.posted) {
+        ngx_delete_posted_event(&flush_event_);  // a macro of several statements
+    }
     if (c_ != nullptr) {
         ngx_connection_t *c = c_;
         c_ = nullptr;
@@ -388,6 +422,8 @@ void ngx_http_scim_redis_conn::close() noexcept {
     up_ = false;
     out_.clear();
     out_sent_ = 0;
+    out_commands_ = 0;
+    out_writes_ = 0;
     // Callbacks may queue new commands elsewhere; take the list first.
     std::deque<callback_t> failed;
     failed.swap(pending_);

@@ -5,6 +5,12 @@
 // does RESP: redisFormatCommandArgv formats commands and a redisReader
 // parses replies, which are matched to callbacks in FIFO order.
 //
+// Commands queued during one turn of nginx's event loop leave in one write:
+// send() appends to the output buffer and posts a flush event, which nginx
+// runs after the turn's I/O events and timers (ngx_posted_events). So a
+// batch of requests costs one send() here, one read() and one write() in
+// Redis, and one recv() of the replies, instead of one each per request.
+//
 // Several can exist per worker (a link, later sentinels and cluster
 // masters); none knows about SCIM or about the others.
 #pragma once
@@ -62,7 +68,8 @@ public:
     bool open(const ngx_http_scim_redis_peer_t &peer, const ngx_http_scim_redis_tls_t *tls,
               ngx_msec_t idle_timeout, ngx_log_t *log, std::string &reason) noexcept;
 
-    // Queues a command (sent once the connection is up). False when closed.
+    // Queues a command: it is written at the end of this event-loop turn
+    // (or once the connection is up). False when closed.
     bool send(const std::vector<std::string> &argv, ngx_http_scim_redis_reply_fn fn,
               void *privdata) noexcept;
 
@@ -100,6 +107,7 @@ private:
     void on_tls_done() noexcept;
     bool name_matches() const noexcept;
     void became_up() noexcept;
+    void post_flush() noexcept;
     void flush() noexcept;
     void read() noexcept;
     bool dispatch() noexcept;
@@ -125,6 +133,9 @@ private:
     ngx_uint_t generation_ = 0;  // bumped by close(): callbacks may close us
     std::string out_;
     size_t out_sent_ = 0;
+    ngx_event_t flush_event_{};  // posted by send(); deleted by close()
+    ngx_uint_t out_commands_ = 0;  // in out_, for the debug log
+    ngx_uint_t out_writes_ = 0;    // writes that carried them
     std::deque<callback_t> pending_;
     callback_t push_{nullptr, nullptr};
     ngx_msec_t idle_timeout_ = 0;
