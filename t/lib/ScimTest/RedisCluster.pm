@@ -73,16 +73,22 @@ sub key_slot {
     return crc16($key) % 16384;
 }
 
-# A port whose cluster bus port (+10000) is free too.
+# A port whose cluster bus port (+10000) is free too, and that the
+# harness has not handed out (free_port: nginx's port may not be bound
+# yet); both are marked taken for free_port.
 sub _free_pair {
     my ($host) = @_;
+    my $taken = $ScimTest::Base::S{ports_taken} //= {};
     for (1 .. 200) {
         my $port = 20000 + int(rand(2700));
+        next if $taken->{$port} || $taken->{ $port + 10000 };
         my @s = map {
             IO::Socket::INET->new(LocalAddr => $host, LocalPort => $_, Proto => 'tcp',
                                   ReuseAddr => 1, Listen => 1)
         } ($port, $port + 10000);
-        return $port if $s[0] && $s[1];
+        next unless $s[0] && $s[1];
+        $taken->{$_} = 1 for $port, $port + 10000;
+        return $port;
     }
     die "ScimTest::RedisCluster: no free port pair\n";
 }
