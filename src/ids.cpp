@@ -5,7 +5,10 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <stdexcept>
 #include <vector>
@@ -38,6 +41,27 @@ void randomBytes(unsigned char *p, size_t n) {
     if (RAND_bytes(p, static_cast<int>(n)) != 1) throw std::runtime_error("RAND_bytes failed");
 }
 
+// Ids and salts (public values, never secrets) come from a per-process pool
+// filled 4 KiB at a time: RAND_bytes costs ~13k instructions a call, most of
+// it fixed (bench/README.md, "Session 7"). The pool belongs to the process
+// that filled it: a forked worker never uses bytes its master drew.
+void publicRandomBytes(unsigned char *p, size_t n) {
+    static unsigned char pool[4096];
+    static size_t left = 0;
+    static pid_t owner = 0;
+    if (n > sizeof pool / 8) return randomBytes(p, n);
+    pid_t pid = getpid();
+    if (owner != pid || left < n) {
+        randomBytes(pool, sizeof pool);
+        left = sizeof pool;
+        owner = pid;
+    }
+    unsigned char *from = pool + sizeof pool - left;
+    std::memcpy(p, from, n);
+    OPENSSL_cleanse(from, n);  // each byte is handed out once
+    left -= n;
+}
+
 constexpr int kPbkdf2Iterations = 10000;
 constexpr size_t kSaltBytes = 16;
 constexpr size_t kHashBytes = 32;
@@ -54,7 +78,7 @@ std::string pbkdf2(std::string_view password, const std::string &salt, int itera
 
 std::string newResourceId() {
     unsigned char b[16];
-    randomBytes(b, sizeof b);
+    publicRandomBytes(b, sizeof b);
     b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
     b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
     return uuidText(b);
@@ -84,14 +108,21 @@ std::string formatTimestamp(int64_t unixMillis) {
 }
 
 std::string sha256Hex(std::string_view data) {
+    // SHA256() looks the algorithm up in OpenSSL 3's provider tables on
+    // every call (EVP_MD_fetch, half of its ~20k instructions for a token):
+    // fetched once per process instead.
+    static EVP_MD *const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), md);
+    if (sha256 == nullptr ||
+        EVP_Digest(data.data(), data.size(), md, nullptr, sha256, nullptr) != 1) {
+        SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), md);
+    }
     return hex(md, sizeof md);
 }
 
 std::string hashPassword(std::string_view password) {
     unsigned char s[kSaltBytes];
-    randomBytes(s, sizeof s);
+    publicRandomBytes(s, sizeof s);
     std::string salt = hex(s, sizeof s);
     return "pbkdf2-sha256$" + std::to_string(kPbkdf2Iterations) + "$" + salt + "$" +
            pbkdf2(password, salt, kPbkdf2Iterations);
