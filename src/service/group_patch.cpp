@@ -27,8 +27,8 @@ bool wantsResource(const Request &request, const ServiceConfig &config) {
     if (config.patchResponse != PatchResponse::Auto) {
         return config.patchResponse == PatchResponse::Resource;
     }
-    auto params = parseQuery(request.query);
-    return params.count("attributes") || params.count("excludedattributes");
+    return queryParam(request.query, "attributes") ||
+           queryParam(request.query, "excludedattributes");
 }
 
 class PatchGroup final : public ResourceExchange {
