@@ -102,19 +102,25 @@ Expected<std::string> stringField(const Json &body, std::string_view field) {
 }  // namespace
 
 Expected<ListRequest> listRequestFromQuery(std::string_view query, const ListLimits &limits) {
+    enum { Filter, StartIndex, Count, SortBy, SortOrder, Cursor, Attributes, Excluded, N };
+    static constexpr std::string_view kNames[N] = {
+        "filter", "startindex", "count", "sortby", "sortorder", "cursor", "attributes",
+        "excludedattributes"};
+    std::optional<std::string> q[N];
+    queryParams(query, kNames, q, N);
     RawList raw;
-    raw.filter = queryParam(query, "filter");
-    auto start = integerParam(queryParam(query, "startindex").value_or(""), "startIndex");
+    raw.filter = std::move(q[Filter]);
+    auto start = integerParam(q[StartIndex].value_or(""), "startIndex");
     if (!start) return start.takeError();
     raw.startIndex = *start;
-    auto count = integerParam(queryParam(query, "count").value_or(""), "count");
+    auto count = integerParam(q[Count].value_or(""), "count");
     if (!count) return count.takeError();
     raw.count = *count;
-    raw.sortBy = queryParam(query, "sortby").value_or("");
-    raw.sortOrder = queryParam(query, "sortorder").value_or("");
-    raw.cursor = queryParam(query, "cursor");
-    raw.attributes = queryParam(query, "attributes").value_or("");
-    raw.excluded = queryParam(query, "excludedattributes").value_or("");
+    raw.sortBy = q[SortBy].value_or("");
+    raw.sortOrder = q[SortOrder].value_or("");
+    raw.cursor = std::move(q[Cursor]);
+    raw.attributes = q[Attributes].value_or("");
+    raw.excluded = q[Excluded].value_or("");
     return validate(std::move(raw), limits);
 }
 

@@ -30,6 +30,8 @@ char decodeAt(std::string_view s, size_t &i) {
 
 // Whether a raw parameter name, decoded and lowercased, is `name`; no copy.
 bool nameIs(std::string_view raw, std::string_view name) {
+    // Each decoded byte comes from 1 raw byte or 3 (%XX).
+    if (raw.size() < name.size() || raw.size() > 3 * name.size()) return false;
     size_t n = 0;
     for (size_t i = 0; i < raw.size(); ++i) {
         char c = foldAscii(decodeAt(raw, i));
@@ -48,22 +50,35 @@ std::string urlDecode(std::string_view s) {
     return out;
 }
 
-std::optional<std::string> queryParam(std::string_view query, std::string_view name) {
+void queryParams(std::string_view query, const std::string_view *names,
+                 std::optional<std::string> *values, size_t count) {
     while (!query.empty()) {
         size_t amp = query.find('&');
         std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        if (pair.empty()) continue;
         size_t eq = pair.find('=');
-        if (pair.empty() || !nameIs(pair.substr(0, eq), name)) continue;
-        return eq == std::string_view::npos ? std::string() : urlDecode(pair.substr(eq + 1));
+        std::string_view name = pair.substr(0, eq);
+        for (size_t i = 0; i < count; ++i) {
+            if (values[i] || !nameIs(name, names[i])) continue;
+            values[i] = eq == std::string_view::npos ? std::string() : urlDecode(pair.substr(eq + 1));
+            break;
+        }
     }
-    return std::nullopt;
+}
+
+std::optional<std::string> queryParam(std::string_view query, std::string_view name) {
+    std::optional<std::string> value;
+    queryParams(query, &name, &value, 1);
+    return value;
 }
 
 ProjectionParams projectionParams(std::string_view query) {
     if (query.empty()) return {};  // the usual GET: no allocation
-    return {queryParam(query, "attributes").value_or(""),
-            queryParam(query, "excludedattributes").value_or("")};
+    static constexpr std::string_view kNames[] = {"attributes", "excludedattributes"};
+    std::optional<std::string> values[2];
+    queryParams(query, kNames, values, 2);
+    return {values[0].value_or(""), values[1].value_or("")};
 }
 
 Expected<std::optional<long long>> integerParam(std::string_view v, std::string_view name) {

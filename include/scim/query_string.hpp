@@ -16,6 +16,10 @@ namespace scim {
 // Decodes nothing but that value: no map of every parameter.
 std::optional<std::string> queryParam(std::string_view query, std::string_view name);
 
+// queryParam for `count` names in one pass: values[i] for names[i].
+void queryParams(std::string_view query, const std::string_view *names,
+                 std::optional<std::string> *values, size_t count);
+
 // `attributes` and `excludedAttributes` of a query string, as given.
 struct ProjectionParams {
     std::string attributes;

@@ -27,8 +27,10 @@ bool wantsResource(const Request &request, const ServiceConfig &config) {
     if (config.patchResponse != PatchResponse::Auto) {
         return config.patchResponse == PatchResponse::Resource;
     }
-    return queryParam(request.query, "attributes") ||
-           queryParam(request.query, "excludedattributes");
+    static constexpr std::string_view kNames[] = {"attributes", "excludedattributes"};
+    std::optional<std::string> asked[2];  // present, even with no value
+    queryParams(request.query, kNames, asked, 2);
+    return asked[0] || asked[1];
 }
 
 class PatchGroup final : public ResourceExchange {

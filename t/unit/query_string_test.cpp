@@ -25,6 +25,15 @@ TEST(Query, NamesAreDecodedBeforeTheyAreCompared) {
     EXPECT_EQ(queryParam("", "count"), std::nullopt);
 }
 
+TEST(Query, SeveralNamesInOnePass) {
+    const std::string_view names[] = {"count", "filter", "sortby"};
+    std::optional<std::string> values[3];
+    queryParams("Filter=a&count=1&COUNT=2&x=y&filter=b", names, values, 3);
+    EXPECT_EQ(values[0], "1");
+    EXPECT_EQ(values[1], "a");
+    EXPECT_EQ(values[2], std::nullopt);
+}
+
 TEST(Query, IntegerParameters) {
     EXPECT_EQ(integerParam("10", "count")->value(), 10);
     EXPECT_FALSE(integerParam("", "count")->has_value());
