@@ -44,9 +44,11 @@ bool nameIs(std::string_view raw, std::string_view name) {
 }  // namespace
 
 std::string urlDecode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) out.push_back(decodeAt(s, i));
+    std::string out(s);
+    if (s.find('%') == std::string_view::npos && s.find('+') == std::string_view::npos) return out;
+    size_t n = 0;  // decoding only shortens: written in place
+    for (size_t i = 0; i < s.size(); ++i) out[n++] = decodeAt(s, i);
+    out.resize(n);
     return out;
 }
 
