@@ -2,7 +2,7 @@
 // "Session 7"). It lives in its own file, compiled with ASan and UBSan
 // but without libFuzzer's coverage and comparison tracing: it is the
 // oracle, not the code under test, so its branches are not coverage to
-// steer by, and tracing its per-byte loops took a fifth of each run.
+// steer by, and tracing its per-byte loops took a tenth of each run.
 #pragma once
 
 #include <string>
