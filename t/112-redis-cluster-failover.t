@@ -42,6 +42,14 @@ sub tenant_master {
     return $cluster->tenant_node($_[0]);
 }
 
+# The tenant's master and its replica, or () when the master has none.
+sub master_and_replica {
+    my $master = tenant_master($_[0]);
+    my $replica = $cluster->replica_of($master);
+    ok(defined $replica, "master $master has a replica") or return ();
+    return ($master, $replica);
+}
+
 sub check_loop {
     my ($t, $what, $res, $bound) = @_;
     ok(@{ $res->{acked} } > 10, "$what: " . scalar(@{ $res->{acked} }) . ' creates acknowledged');
@@ -73,9 +81,7 @@ $TEST_NGINX_CLUSTER_TLS
 $TEST_NGINX_TENANT_LOCATION
 --- perl
 my $t = 't1';
-my $old = main::tenant_master($t);
-my $replica = $main::cluster->replica_of($old);
-ok(defined $replica, "master $old has a replica") or return;
+my ($old, $replica) = main::master_and_replica($t) or return;
 for my $i (1 .. 5) {
     my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"pre-$i"}));
     is($r->{status}, 201, "before: create $i") or diag($r->{body});
@@ -115,9 +121,7 @@ $TEST_NGINX_CLUSTER_TLS
 $TEST_NGINX_TENANT_LOCATION
 --- perl
 my $t = 't2';
-my $old = main::tenant_master($t);
-my $replica = $main::cluster->replica_of($old);
-ok(defined $replica, "master $old has a replica") or return;
+my ($old, $replica) = main::master_and_replica($t) or return;
 my $res = ScimTest::RedisCluster->post_loop($t, 'killed', sub {
     $main::cluster->stop_node($old);
     # The replica is elected once the others agree the master failed
