@@ -46,7 +46,7 @@ DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 lua-check
 
 .PHONY: all deps module unit lint-lua integration test test-asan test-valgrind run start stop \
-        bench bench-full bench-scale bench-rss fuzz fuzz-short alloc-count clean deb test-deb test-demo
+        bench bench-full bench-scale bench-rss bench-competitor fuzz fuzz-short alloc-count clean deb test-deb test-demo
 
 all: module
 
@@ -316,6 +316,12 @@ bench-scale: module
 # A worker's RSS over 10M mixed requests (BENCH_REQUESTS; 15-30 minutes).
 bench-rss: module
 	@bench/run-rss
+
+# Issue 12's five rows against the Node competitor (bench/competitor:
+# SCIMMY + Express + node-redis), both on this machine in one run. Needs node
+# and, the first time, the npm registry (npm ci); not part of `make test`.
+bench-competitor: module
+	@bench/run-competitor
 
 clean:
 	rm -rf $(BUILD)
