@@ -44,7 +44,8 @@ void randomBytes(unsigned char *p, size_t n) {
 // Ids and salts (public values, never secrets) come from a per-process pool
 // filled 4 KiB at a time: RAND_bytes costs ~13k instructions a call, most of
 // it fixed (bench/README.md, "Session 7"). The pool belongs to the process
-// that filled it: a forked worker never uses bytes its master drew.
+// that filled it: a forked worker never uses bytes its master drew. Not
+// thread-safe: an nginx worker runs the core on one thread.
 void publicRandomBytes(unsigned char *p, size_t n) {
     static unsigned char pool[4096];
     static size_t left = 0;
