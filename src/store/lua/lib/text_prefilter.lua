@@ -14,27 +14,22 @@ local function requiredTexts(first)
   end
   return texts, first + 1 + 3 * count
 end
-local find, byte, lower = string.find, string.byte, string.lower
--- The first index at or after i that is not JSON whitespace.
-local function skipSpace(s, i)
-  local c = byte(s, i)
-  if c ~= 32 and c ~= 9 and c ~= 10 and c ~= 13 then return i end
-  local _, e = find(s, '^[ \t\n\r]*', i)
-  return e + 1
-end
+local find, lower = string.find, string.lower
+-- Whether some member named t.name (found in `folded`) has a value that is
+-- not a string, or a string holding t.text. One anchored match per name
+-- found reads the `:` and the value's first byte (C calls dominate here).
 local function someValueMayHold(doc, folded, t)
   local name, text = t.name, t.text
-  local hay = t.exact and doc or folded
+  local hay, after = t.exact and doc or folded, #name
   local at = find(folded, name, 1, true)
   while at do
-    local i = skipSpace(doc, at + #name)
-    if byte(doc, i) == 58 then  -- ':' : a member, not a string value
-      i = skipSpace(doc, i + 1)
-      if byte(doc, i) ~= 34 then return true end  -- not a string
-      local close = find(doc, '"', i + 1, true)
+    local _, e, first = find(doc, '^[ \t\n\r]*:[ \t\n\r]*(.?)', at + after)
+    if e then
+      if first ~= '"' then return true end  -- not a string
+      local close = find(doc, '"', e + 1, true)
       if not close then return true end
       -- The text has no '"': a match that starts inside the value ends there.
-      local s = find(hay, text, i + 1, true)
+      local s = find(hay, text, e + 1, true)
       if s and s < close then return true end
     end
     at = find(folded, name, at + 1, true)
