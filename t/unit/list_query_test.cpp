@@ -315,27 +315,70 @@ TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
 
 TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
     ServiceConfig c;
-    c.scanBatch = 2;
+    c.scanBatch = 3;
     auto ex = exchangeFor(listRequest("filter=title%20eq%20%22x%22&startIndex=2&count=1"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::scanRecordsScript());
-    EXPECT_EQ(store::scanRecordsArgsOf(cmd).batch, 2);
-    ASSERT_TRUE(store::scanRecordsArgsOf(cmd).probe);  // a filtered scan says which ids it probes
     auto scan = store::scanRecordsArgsOf(cmd);
-    ASSERT_EQ(scan.texts.size(), 1u);  // the script drops records without "x" in a title
-    EXPECT_EQ(scan.texts[0].quotedName, "\"title\"");
-    EXPECT_EQ(scan.texts[0].text, "x");
-    EXPECT_FALSE(scan.texts[0].caseExact);
-    std::vector<FakeReply> first = scanHead(5, 2, 4);
-    addRecord(first, "a", 1, userDoc("a", "x"));  // b (seq 4) was examined and dropped
-    auto again = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
+    EXPECT_EQ(scan.batch, 3);
+    ASSERT_TRUE(scan.probe);          // a filtered scan says which ids it probes
+    EXPECT_TRUE(scan.documentsOnly);  // "x" in a title: the worker tests the text
+    std::vector<FakeReply> first = scanHead(5, 3, 4);
+    for (auto [id, title] : {std::pair{"a", "x"}, {"b", "y"}, {"d", "X-ray"}}) {
+        first.push_back(FakeReply::string(id));
+        first.push_back(FakeReply::string(userDoc(id, title)));
+    }
+    auto read = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
+    EXPECT_EQ(read.script, &store::fetchCandidatesScript());
+    // b cannot match by its text and is never read; d may (the core decides)
+    EXPECT_EQ(read.args, (std::vector<std::string>{"scim:{acme}:user:a", "scim:{acme}:user:d", "id",
+                                                   "", "", "0", "scim:{acme}:user:", ""}));
+    std::vector<FakeReply> kept{FakeReply::string("ok")};
+    addRecord(kept, "a", 1, userDoc("a", "x"));
+    addRecord(kept, "d", 4, userDoc("d", "X-ray"));
+    auto again = std::get<store::Command>(ex->onReply(*FakeReply::array(kept)));
     EXPECT_EQ(store::scanRecordsArgsOf(again).bound, "(4");  // continues after the last sequence seen
-    EXPECT_EQ(store::scanRecordsArgsOf(again).texts.size(), 1u);
-    std::vector<FakeReply> second = scanHead(5, 1, 7);
-    addRecord(second, "c", 7, userDoc("c", "x"));
-    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(second))));
+    EXPECT_TRUE(store::scanRecordsArgsOf(again).documentsOnly);
+    std::vector<FakeReply> second = scanHead(5, 2, 7);
+    for (auto id : {"c", "e"}) {
+        second.push_back(FakeReply::string(id));
+        second.push_back(FakeReply::string(userDoc(id, "X")));
+    }
+    auto last = std::get<store::Command>(ex->onReply(*FakeReply::array(second)));
+    std::vector<FakeReply> lastKept{FakeReply::string("ok")};
+    addRecord(lastKept, "c", 7, userDoc("c", "X"));  // e is gone by now
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(lastKept))));
     EXPECT_EQ(d["totalResults"].GetInt(), 2);
     EXPECT_EQ(userNames(d), (std::vector<std::string>{"c"}));
+}
+
+TEST(ListExchange, ScanWithoutKeptRecordsReadsNone) {
+    ServiceConfig c;
+    c.scanBatch = 2;
+    auto ex = exchangeFor(listRequest("filter=title%20co%20%22x%22"), c);
+    ex->start();
+    std::vector<FakeReply> batch = scanHead(3, 2, 2);
+    for (auto id : {"a", "b"}) {
+        batch.push_back(FakeReply::string(id));
+        batch.push_back(FakeReply::string(userDoc(id, "y")));
+    }
+    auto next = std::get<store::Command>(ex->onReply(*FakeReply::array(batch)));
+    EXPECT_EQ(next.script, &store::scanRecordsScript());  // straight to the next batch
+    EXPECT_EQ(store::scanRecordsArgsOf(next).bound, "(2");
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(scanHead(3, 1, 3)))));
+    EXPECT_EQ(d["totalResults"].GetInt(), 0);
+}
+
+TEST(ListExchange, ScanWithoutTextsReadsWholeRecords) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("filter=title%20eq%20%22x%22%20or%20title%20eq%20%22y%22"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_FALSE(store::scanRecordsArgsOf(cmd).documentsOnly);  // an `or` requires no text
+    std::vector<FakeReply> items = scanHead(2, 2, 2);
+    addRecord(items, "a", 1, userDoc("a", "y"));
+    addRecord(items, "b", 2, userDoc("b", "z"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"a"}));
 }
 
 TEST(ListExchange, InMemorySortIsBounded) {
