@@ -157,6 +157,8 @@ private:
         std::string key;
         if (probe.kind == ProbeKind::Id) {
             key = c_.recordPrefix + probe.value;
+        } else if (probe.kind == ProbeKind::Name) {
+            key = c_.keys.usersByName();
         } else if (probe.kind == ProbeKind::Set) {
             key = c_.keys.memberOf(probe.value);
         } else if (probe.index == IndexName::Declared) {

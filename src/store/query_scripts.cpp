@@ -54,12 +54,14 @@ const char *modeName(ProbeKind kind) {
     case ProbeKind::Lex: return "lex";
     case ProbeKind::Score: return "score";
     case ProbeKind::Set: return "set";
+    case ProbeKind::Name: return "name";
     }
     return "id";
 }
 
 ProbeKind modeOf(const std::string &name) {
-    for (ProbeKind k : {ProbeKind::Id, ProbeKind::Lex, ProbeKind::Score, ProbeKind::Set}) {
+    for (ProbeKind k : {ProbeKind::Id, ProbeKind::Lex, ProbeKind::Score, ProbeKind::Set,
+                        ProbeKind::Name}) {
         if (name == modeName(k)) return k;
     }
     return ProbeKind::Id;

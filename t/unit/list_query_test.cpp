@@ -89,7 +89,7 @@ TEST(QueryPlan, UserNameEqualityUsesTheFoldedIndex) {
     auto p = probeFor(R"(userName eq "BJensen@Example.com")");
     ASSERT_TRUE(p);
     EXPECT_EQ(p->index, IndexName::UserName);
-    EXPECT_EQ(p->kind, ProbeKind::Lex);
+    EXPECT_EQ(p->kind, ProbeKind::Name);  // users:by-name holds the folded name
     EXPECT_EQ(p->value, "bjensen@example.com");
     EXPECT_FALSE(p->prefix);
 }
@@ -142,7 +142,9 @@ TEST(QueryPlan, TimeComparisonsUseMillisecondScores) {
 
 // The store turns a probe into the Redis range fetch_candidates.lua reads.
 TEST(QueryBounds, ProbesBecomeRedisRanges) {
-    auto eq = store::rangeBounds(*probeFor(R"(userName eq "BJensen")"));
+    auto name = store::rangeBounds(*probeFor(R"(userName eq "BJensen")"));
+    EXPECT_EQ(name.min, "bjensen");  // the field of users:by-name
+    auto eq = store::rangeBounds(*probeFor(R"(displayName eq "BJensen")", groupResourceType()));
     EXPECT_EQ(eq.min, std::string("[bjensen\0", 9));
     EXPECT_EQ(eq.max, std::string("(bjensen\x01"));
     EXPECT_EQ(eq.min, store::lexEqualMin("bjensen"));
