@@ -170,6 +170,7 @@ private:
             key = *k;
         }
         phase_ = Phase::Candidates;
+        nameProbe_ = probe.kind == ProbeKind::Name;
         store::RangeBounds range = store::rangeBounds(probe);
         return store::fetchCandidates({key, probe.kind, range.min, range.max,
                                        static_cast<long long>(config_.maxCandidates),
@@ -279,8 +280,11 @@ private:
     Step onCandidates(store::RecordsReply &reply) {
         if (reply.tooMany) return scanCommand(store::kSeqStart);
         std::vector<Match> matches;
+        auto texts = nameAnswers() ? filter::requiredTexts(*list_.filter, *c_.type)
+                                   : std::vector<filter::RequiredText>{};
         for (store::QueryRecord &record : reply.records) {
-            auto m = matchAt(record, true);
+            bool answered = !texts.empty() && record.doc && filter::mayMatch(*record.doc, texts);
+            auto m = matchAt(record, !answered);
             if (m) matches.push_back(std::move(*m));
         }
         std::sort(matches.begin(), matches.end(),
@@ -289,6 +293,15 @@ private:
             if (auto e = take(std::move(m))) return errorResponse(*e);
         }
         return finish();
+    }
+
+    // users:by-name names the one user whose folded userName is the
+    // filter's (the same folding as the comparison's): when that
+    // comparison is the whole filter, a record whose text holds the name
+    // (filter::mayMatch, a check against a stale index) is an answer
+    // without being rendered and evaluated.
+    bool nameAnswers() const {
+        return nameProbe_ && std::holds_alternative<filter::Comparison>(list_.filter->v);
     }
 
     // A batch counts every record the script examined, kept or not.
@@ -508,6 +521,7 @@ private:
     std::vector<std::string> memberProbes_;
     std::vector<filter::RequiredText> required_;  // scanned documents are tested for them
     std::optional<std::string> nextBound_;  // where the next scan batch starts, if any
+    bool nameProbe_ = false;                // the candidates came from users:by-name
     long long total_ = 0;
     bool moreAfter_ = false;
     bool moreBefore_ = false;

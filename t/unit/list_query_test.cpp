@@ -306,6 +306,36 @@ TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
     EXPECT_EQ(userNames(d), (std::vector<std::string>{"al", "amy"}));  // creation order
 }
 
+TEST(ListExchange, UserNameEqualityReadsTheNameHash) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("filter=userName%20eq%20%22Amy%22"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    auto probe = store::fetchCandidatesArgsOf(cmd);
+    EXPECT_EQ(probe.indexKey, "scim:{acme}:users:by-name");
+    EXPECT_EQ(probe.mode, ProbeKind::Name);
+    EXPECT_EQ(probe.min, "amy");
+    std::vector<FakeReply> items{FakeReply::string("ok")};
+    addRecord(items, "z", 9, userDoc("AMY"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"AMY"}));
+
+    // A hash entry that names a user without that name (a stale index) is no answer.
+    auto stale = exchangeFor(listRequest("filter=userName%20eq%20%22Amy%22"), c);
+    stale->start();
+    std::vector<FakeReply> other{FakeReply::string("ok")};
+    addRecord(other, "y", 3, userDoc("bob"));
+    JsonDoc none = bodyOf(std::get<Response>(stale->onReply(*FakeReply::array(other))));
+    EXPECT_EQ(none["totalResults"].GetInt(), 0);
+
+    // In an `and`, the rest of the filter is still evaluated.
+    auto both = exchangeFor(listRequest("filter=userName%20eq%20%22Amy%22%20and%20title%20eq%20%22x%22"), c);
+    both->start();
+    std::vector<FakeReply> untitled{FakeReply::string("ok")};
+    addRecord(untitled, "z", 9, userDoc("amy", "y"));
+    JsonDoc zero = bodyOf(std::get<Response>(both->onReply(*FakeReply::array(untitled))));
+    EXPECT_EQ(zero["totalResults"].GetInt(), 0);
+}
+
 TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
     ServiceConfig c;
     auto ex = exchangeFor(listRequest("filter=userName%20sw%20%22a%22"), c);
