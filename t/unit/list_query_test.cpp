@@ -57,6 +57,12 @@ void addPageRecord(std::vector<FakeReply> &out, std::string id, std::string doc)
     out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
 }
 
+// Records as scan_records sends them when the worker tests the text: id, doc.
+void addDocument(std::vector<FakeReply> &out, std::string id, std::string doc) {
+    out.push_back(FakeReply::string(std::move(id)));
+    out.push_back(FakeReply::string(std::move(doc)));
+}
+
 // scan_records' head: the total, the records it examined, the last sequence.
 std::vector<FakeReply> scanHead(long long total, long long examined, long long lastSeq) {
     return {FakeReply::integer(total), FakeReply::integer(examined),
@@ -306,34 +312,29 @@ TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
     EXPECT_EQ(userNames(d), (std::vector<std::string>{"al", "amy"}));  // creation order
 }
 
+// The answer of a filter whose candidates are the one record given.
+JsonDoc answerWithCandidate(const std::string &query, const std::string &doc) {
+    auto ex = exchangeFor(listRequest(query), ServiceConfig{});
+    ex->start();
+    std::vector<FakeReply> items{FakeReply::string("ok")};
+    addRecord(items, "z", 9, doc);
+    return bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+}
+
 TEST(ListExchange, UserNameEqualityReadsTheNameHash) {
-    ServiceConfig c;
-    auto ex = exchangeFor(listRequest("filter=userName%20eq%20%22Amy%22"), c);
-    auto cmd = std::get<store::Command>(ex->start());
+    const std::string amy = "filter=userName%20eq%20%22Amy%22";
+    auto cmd = std::get<store::Command>(exchangeFor(listRequest(amy), ServiceConfig{})->start());
     auto probe = store::fetchCandidatesArgsOf(cmd);
     EXPECT_EQ(probe.indexKey, "scim:{acme}:users:by-name");
     EXPECT_EQ(probe.mode, ProbeKind::Name);
     EXPECT_EQ(probe.min, "amy");
-    std::vector<FakeReply> items{FakeReply::string("ok")};
-    addRecord(items, "z", 9, userDoc("AMY"));
-    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
-    EXPECT_EQ(userNames(d), (std::vector<std::string>{"AMY"}));
-
+    EXPECT_EQ(userNames(answerWithCandidate(amy, userDoc("AMY"))), (std::vector<std::string>{"AMY"}));
     // A hash entry that names a user without that name (a stale index) is no answer.
-    auto stale = exchangeFor(listRequest("filter=userName%20eq%20%22Amy%22"), c);
-    stale->start();
-    std::vector<FakeReply> other{FakeReply::string("ok")};
-    addRecord(other, "y", 3, userDoc("bob"));
-    JsonDoc none = bodyOf(std::get<Response>(stale->onReply(*FakeReply::array(other))));
-    EXPECT_EQ(none["totalResults"].GetInt(), 0);
-
+    EXPECT_EQ(answerWithCandidate(amy, userDoc("bob"))["totalResults"].GetInt(), 0);
     // In an `and`, the rest of the filter is still evaluated.
-    auto both = exchangeFor(listRequest("filter=userName%20eq%20%22Amy%22%20and%20title%20eq%20%22x%22"), c);
-    both->start();
-    std::vector<FakeReply> untitled{FakeReply::string("ok")};
-    addRecord(untitled, "z", 9, userDoc("amy", "y"));
-    JsonDoc zero = bodyOf(std::get<Response>(both->onReply(*FakeReply::array(untitled))));
-    EXPECT_EQ(zero["totalResults"].GetInt(), 0);
+    EXPECT_EQ(answerWithCandidate(amy + "%20and%20title%20eq%20%22x%22", userDoc("amy", "y"))["totalResults"]
+                  .GetInt(),
+              0);
 }
 
 TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
@@ -357,8 +358,7 @@ TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
     EXPECT_TRUE(scan.documentsOnly);  // "x" in a title: the worker tests the text
     std::vector<FakeReply> first = scanHead(5, 3, 4);
     for (auto [id, title] : {std::pair{"a", "x"}, {"b", "y"}, {"d", "X-ray"}}) {
-        first.push_back(FakeReply::string(id));
-        first.push_back(FakeReply::string(userDoc(id, title)));
+        addDocument(first, id, userDoc(id, title));
     }
     auto read = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
     EXPECT_EQ(read.script, &store::fetchCandidatesScript());
@@ -372,10 +372,7 @@ TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
     EXPECT_EQ(store::scanRecordsArgsOf(again).bound, "(4");  // continues after the last sequence seen
     EXPECT_TRUE(store::scanRecordsArgsOf(again).documentsOnly);
     std::vector<FakeReply> second = scanHead(5, 2, 7);
-    for (auto id : {"c", "e"}) {
-        second.push_back(FakeReply::string(id));
-        second.push_back(FakeReply::string(userDoc(id, "X")));
-    }
+    for (auto id : {"c", "e"}) addDocument(second, id, userDoc(id, "X"));
     auto last = std::get<store::Command>(ex->onReply(*FakeReply::array(second)));
     std::vector<FakeReply> lastKept{FakeReply::string("ok")};
     addRecord(lastKept, "c", 7, userDoc("c", "X"));  // e is gone by now
@@ -390,10 +387,7 @@ TEST(ListExchange, ScanWithoutKeptRecordsReadsNone) {
     auto ex = exchangeFor(listRequest("filter=title%20co%20%22x%22"), c);
     ex->start();
     std::vector<FakeReply> batch = scanHead(3, 2, 2);
-    for (auto id : {"a", "b"}) {
-        batch.push_back(FakeReply::string(id));
-        batch.push_back(FakeReply::string(userDoc(id, "y")));
-    }
+    for (auto id : {"a", "b"}) addDocument(batch, id, userDoc(id, "y"));
     auto next = std::get<store::Command>(ex->onReply(*FakeReply::array(batch)));
     EXPECT_EQ(next.script, &store::scanRecordsScript());  // straight to the next batch
     EXPECT_EQ(store::scanRecordsArgsOf(next).bound, "(2");
