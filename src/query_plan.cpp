@@ -18,7 +18,7 @@ using filter::Comparison;
 // prefix or a time range possibly many.
 int cost(const IndexProbe &p) {
     if (p.kind == ProbeKind::Id) return 0;
-    if (p.kind == ProbeKind::Set) return 1;
+    if (p.kind == ProbeKind::Set || p.kind == ProbeKind::Name) return 1;
     // A declared index's values need not be unique: after userName's.
     if (p.index == IndexName::Declared) return 2;
     if (p.kind == ProbeKind::Lex && !p.prefix) return 1;
@@ -120,7 +120,8 @@ std::optional<IndexProbe> comparisonProbe(const Comparison &c, const ResourceTyp
     if (!lex || !v) return std::nullopt;
     std::string key = lex->folded ? lower(*v) : *v;
     if (c.op == CompareOp::Eq) {
-        return IndexProbe{lex->index, ProbeKind::Lex, key, false, {}, {}, path};
+        ProbeKind kind = lex->index == IndexName::UserName ? ProbeKind::Name : ProbeKind::Lex;
+        return IndexProbe{lex->index, kind, key, false, {}, {}, path};
     }
     // A case-sensitive prefix of a folded index still narrows correctly.
     if (c.op == CompareOp::Sw && !key.empty()) {

@@ -1,12 +1,13 @@
-# The scan script's text test (src/store/lua/lib/text_prefilter.lua, the
-# rules of src/filter_prefilter.cpp) never drops a record the evaluator
-# matches: generated users and generated filters, each answered once with
-# the test (a plain scan filter) and once without it (the same filter
-# `or` a term that matches nothing: an `or` has no required text), and the
-# two answers must name the same users. Some records are written straight
-# into Redis in spellings the module never writes (names in other cases,
-# whitespace around ':', a number where a string belongs) because the test
-# reads raw text.
+# The scan's text test (filter::mayMatch, src/filter_prefilter.cpp, run by
+# the worker on the documents a scan batch sends) never drops a record the
+# evaluator matches: generated users and generated filters, each answered
+# once with the test (a plain scan filter) and once without it (the same
+# filter `or` a term that matches nothing: an `or` has no required text,
+# and the scan then reads whole records), and the two answers must name
+# the same users. Some records are written straight into Redis in
+# spellings the module never writes (names in other cases, whitespace
+# around ':', a number where a string belongs) because the test reads raw
+# text.
 use strict;
 use warnings;
 use lib 't/lib';
@@ -97,7 +98,7 @@ run_blocks();
 
 __DATA__
 
-=== TEST 1: with and without the script's text test, the same users
+=== TEST 1: with and without the text test, the same users
 --- perl
 main::seed_posted(60);
 main::seed_raw();

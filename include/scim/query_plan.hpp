@@ -48,6 +48,8 @@ enum class ProbeKind {
             // `value` (or, with `prefix`, starting with it)
     Score,  // the members of a time index scored within [minMillis, maxMillis]
     Set,    // the reverse membership index of the member `value`
+    Name,   // the id users:by-name (userName's uniqueness hash) holds for
+            // `value`, the folded userName: one HGET, cheaper than a range
 };
 
 struct IndexProbe {

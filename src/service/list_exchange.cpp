@@ -89,13 +89,17 @@ public:
         case Phase::Page: return onPage(records);
         case Phase::Cursor: return onCursorPage(records);
         case Phase::Candidates: return onCandidates(records);
-        case Phase::Scan: return onScan(records);
+        case Phase::Scan:
+        case Phase::ScanDocuments: return onScan(records);
+        case Phase::ScanKept: return onKept(records);
         }
         return storeFailure("unexpected phase");
     }
 
 private:
-    enum class Phase { Page, Cursor, Candidates, Scan };
+    // ScanDocuments: a batch of ids and docs whose text the worker tests;
+    // ScanKept: the records of that batch that passed.
+    enum class Phase { Page, Cursor, Candidates, Scan, ScanDocuments, ScanKept };
 
     // Each script has its reply's shape (store/query_scripts.hpp).
     store::RecordsReply readReply(const redisReply &reply) const {
@@ -103,7 +107,9 @@ private:
         case Phase::Page: return store::readPageReply(reply);
         case Phase::Cursor:
         case Phase::Scan: return store::readScanReply(reply);
-        case Phase::Candidates: break;
+        case Phase::ScanDocuments: return store::readScanDocumentsReply(reply);
+        case Phase::Candidates:
+        case Phase::ScanKept: break;
         }
         return store::readRecordsReply(reply);
     }
@@ -151,6 +157,8 @@ private:
         std::string key;
         if (probe.kind == ProbeKind::Id) {
             key = c_.recordPrefix + probe.value;
+        } else if (probe.kind == ProbeKind::Name) {
+            key = c_.keys.usersByName();
         } else if (probe.kind == ProbeKind::Set) {
             key = c_.keys.memberOf(probe.value);
         } else if (probe.index == IndexName::Declared) {
@@ -162,6 +170,7 @@ private:
             key = *k;
         }
         phase_ = Phase::Candidates;
+        nameProbe_ = probe.kind == ProbeKind::Name;
         store::RangeBounds range = store::rangeBounds(probe);
         return store::fetchCandidates({key, probe.kind, range.min, range.max,
                                        static_cast<long long>(config_.maxCandidates),
@@ -169,17 +178,18 @@ private:
     }
 
     store::Command scanCommand(const std::string &bound) {
-        phase_ = Phase::Scan;
         // Probed members stand in for a group's (they are not in its
         // document), so the document's text says nothing about them.
         if (list_.filter && memberProbes_.empty() && bound == store::kSeqStart) {
             required_ = filter::requiredTexts(*list_.filter, *c_.type);
         }
-        // The script applies the same text test: records that cannot
-        // match are examined in Redis and never sent.
+        // With texts to test, Redis sends each record's document only; the
+        // records that pass are read afterwards (onScan, onKept).
+        bool documents = !required_.empty();
+        phase_ = documents ? Phase::ScanDocuments : Phase::Scan;
         return store::scanRecords({c_.orderKey, bound, false,
                                    static_cast<long long>(config_.scanBatch), c_.recordPrefix,
-                                   required_, memberProbe()});
+                                   documents, memberProbe()});
     }
 
     // The member ids a `members eq` filter probes.
@@ -270,8 +280,11 @@ private:
     Step onCandidates(store::RecordsReply &reply) {
         if (reply.tooMany) return scanCommand(store::kSeqStart);
         std::vector<Match> matches;
+        auto texts = nameAnswers() ? filter::requiredTexts(*list_.filter, *c_.type)
+                                   : std::vector<filter::RequiredText>{};
         for (store::QueryRecord &record : reply.records) {
-            auto m = matchAt(record, true);
+            bool answered = !texts.empty() && record.doc && filter::mayMatch(*record.doc, texts);
+            auto m = matchAt(record, !answered);
             if (m) matches.push_back(std::move(*m));
         }
         std::sort(matches.begin(), matches.end(),
@@ -282,18 +295,49 @@ private:
         return finish();
     }
 
+    // users:by-name names the one user whose folded userName is the
+    // filter's (the same folding as the comparison's): when that
+    // comparison is the whole filter, a record whose text holds the name
+    // (filter::mayMatch, a check against a stale index) is an answer
+    // without being rendered and evaluated.
+    bool nameAnswers() const {
+        return nameProbe_ && std::holds_alternative<filter::Comparison>(list_.filter->v);
+    }
+
     // A batch counts every record the script examined, kept or not.
     Step onScan(store::RecordsReply &reply) {
         scanned_ += static_cast<size_t>(std::max<long long>(reply.examined, 0));
         if (scanned_ > config_.maxScan) return errorResponse(scanBudgetExceeded());
+        nextBound_.reset();
+        if (static_cast<size_t>(reply.examined) == config_.scanBatch && reply.lastSeq) {
+            nextBound_ = store::seqAfter(*reply.lastSeq);
+        }
+        if (phase_ == Phase::Scan) return onKept(reply);
+        // Only records whose text may match are read whole, in one round trip.
+        store::FetchRecordsArgs kept{c_.recordPrefix, {}};
+        for (store::QueryRecord &record : reply.records) {
+            if (record.doc && filter::mayMatch(*record.doc, required_)) {
+                kept.ids.push_back(std::move(record.id));
+            }
+        }
+        if (kept.ids.empty()) return nextBatch();
+        phase_ = Phase::ScanKept;
+        return store::fetchRecords(kept);
+    }
+
+    // The whole records of a batch that may match: the core decides.
+    Step onKept(store::RecordsReply &reply) {
         for (store::QueryRecord &record : reply.records) {
             auto m = matchAt(record, true);
             if (!m) continue;
             if (auto e = take(std::move(*m))) return errorResponse(*e);
         }
-        if (static_cast<size_t>(reply.examined) == config_.scanBatch && reply.lastSeq) {
-            return scanCommand(store::seqAfter(*reply.lastSeq));
-        }
+        return nextBatch();
+    }
+
+    // The batch after the last one, or the end of the scan.
+    Step nextBatch() {
+        if (nextBound_) return scanCommand(*nextBound_);
         return finish();
     }
 
@@ -475,7 +519,9 @@ private:
     std::vector<Match> sorted_;
     ScratchPool scratch_;
     std::vector<std::string> memberProbes_;
-    std::vector<filter::RequiredText> required_;  // the scan script tests records' text for them
+    std::vector<filter::RequiredText> required_;  // scanned documents are tested for them
+    std::optional<std::string> nextBound_;  // where the next scan batch starts, if any
+    bool nameProbe_ = false;                // the candidates came from users:by-name
     long long total_ = 0;
     bool moreAfter_ = false;
     bool moreBefore_ = false;

@@ -27,6 +27,7 @@ RangeBounds rangeBounds(const IndexProbe &probe) {
                 probe.maxMillis ? std::to_string(*probe.maxMillis) : "+inf"};
     case ProbeKind::Id:
     case ProbeKind::Set:
+    case ProbeKind::Name:
         break;
     }
     return {probe.value, ""};

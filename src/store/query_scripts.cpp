@@ -3,6 +3,8 @@
 // replies: id, seq, doc, version, created, lastModified, memberships.
 #include "scim/store/query_scripts.hpp"
 
+#include <algorithm>
+
 #include "scim/store/reply.hpp"
 #include "script_argv.hpp"
 
@@ -40,8 +42,7 @@ struct PageArgv {
     enum { Start, Count, Descending, RecordPrefix, Order, Size };
 };
 struct ScanArgv {
-    enum { Bound, Direction, Batch, RecordPrefix, TextCount, FirstText };
-    enum { TextName, TextValue, TextCaseExact, TextSize };  // per text, from FirstText
+    enum { Bound, Direction, Batch, RecordPrefix, DocumentsOnly, MemberSuffix };
 };
 struct CandidatesArgv {
     enum { Mode, Min, Max, Limit, RecordPrefix, MemberSuffix, FirstProbe };
@@ -53,12 +54,14 @@ const char *modeName(ProbeKind kind) {
     case ProbeKind::Lex: return "lex";
     case ProbeKind::Score: return "score";
     case ProbeKind::Set: return "set";
+    case ProbeKind::Name: return "name";
     }
     return "id";
 }
 
 ProbeKind modeOf(const std::string &name) {
-    for (ProbeKind k : {ProbeKind::Id, ProbeKind::Lex, ProbeKind::Score, ProbeKind::Set}) {
+    for (ProbeKind k : {ProbeKind::Id, ProbeKind::Lex, ProbeKind::Score, ProbeKind::Set,
+                        ProbeKind::Name}) {
         if (name == modeName(k)) return k;
     }
     return ProbeKind::Id;
@@ -98,17 +101,12 @@ PageRecordsArgs pageRecordsArgsOf(const Command &c) {
 
 Command scanRecords(const ScanRecordsArgs &a) {
     using P = ScanArgv;
-    std::vector<std::string> argv(P::FirstText);
+    std::vector<std::string> argv(P::MemberSuffix);
     argv[P::Bound] = a.bound;
     argv[P::Direction] = a.descending ? "desc" : "asc";
     argv[P::Batch] = std::to_string(a.batch);
     argv[P::RecordPrefix] = a.recordPrefix;
-    argv[P::TextCount] = std::to_string(a.texts.size());
-    for (const filter::RequiredText &t : a.texts) {
-        argv.push_back(t.quotedName);
-        argv.push_back(t.text);
-        argv.push_back(t.caseExact ? "1" : "0");
-    }
+    argv[P::DocumentsOnly] = a.documentsOnly ? "1" : "0";
     if (a.probe) appendProbe(argv, *a.probe);
     return scriptCall(scanRecordsScript(), {a.orderKey}, std::move(argv));
 }
@@ -117,13 +115,9 @@ ScanRecordsArgs scanRecordsArgsOf(const Command &c) {
     using P = ScanArgv;
     Argv v{c};
     ScanRecordsArgs a{c.args.empty() ? "" : c.args[0], v[P::Bound], v[P::Direction] == "desc",
-                      v.number(P::Batch), v[P::RecordPrefix], {}, std::nullopt};
-    size_t at = P::FirstText;
-    for (long long i = 0; i < v.number(P::TextCount) && at + P::TextSize <= v.size(); ++i) {
-        a.texts.push_back({v[at + P::TextName], v[at + P::TextValue], v[at + P::TextCaseExact] == "1"});
-        at += P::TextSize;
-    }
-    if (v.size() > at) a.probe = probeAt(v, at);
+                      v.number(P::Batch), v[P::RecordPrefix], v[P::DocumentsOnly] == "1",
+                      std::nullopt};
+    if (v.size() > P::MemberSuffix) a.probe = probeAt(v, P::MemberSuffix);
     return a;
 }
 
@@ -137,6 +131,18 @@ Command fetchCandidates(const FetchCandidatesArgs &a) {
     argv[P::RecordPrefix] = a.recordPrefix;
     appendProbe(argv, a.probe);
     return scriptCall(fetchCandidatesScript(), {a.indexKey}, std::move(argv));
+}
+
+Command fetchRecords(const FetchRecordsArgs &a) {
+    using P = CandidatesArgv;
+    std::vector<std::string> keys;
+    keys.reserve(a.ids.size());
+    for (const std::string &id : a.ids) keys.push_back(a.recordPrefix + id);
+    std::vector<std::string> argv(P::FirstProbe);
+    argv[P::Mode] = modeName(ProbeKind::Id);
+    argv[P::Limit] = "0";
+    argv[P::RecordPrefix] = a.recordPrefix;
+    return scriptCall(fetchCandidatesScript(), std::move(keys), std::move(argv));
 }
 
 FetchCandidatesArgs fetchCandidatesArgsOf(const Command &c) {
@@ -223,6 +229,28 @@ RecordsReply readScanReply(const redisReply &reply) {
     if (out.error) return out;
     if (const redisReply *examined = element(reply, 1)) out.examined = integer(*examined).value_or(0);
     if (const redisReply *last = element(reply, 2)) out.lastSeq = integer(*last);
+    return out;
+}
+
+// {total, examined, last seq or '', (id, doc)...}
+RecordsReply readScanDocumentsReply(const redisReply &reply) {
+    constexpr size_t head = kScanRecords.head;
+    RecordsReply out;
+    if (isError(reply) || !isArray(reply)) {
+        out.error = std::string(text(reply));
+        return out;
+    }
+    if (const redisReply *total = element(reply, 0)) out.total = integer(*total).value_or(0);
+    if (const redisReply *examined = element(reply, 1)) out.examined = integer(*examined).value_or(0);
+    if (const redisReply *last = element(reply, 2)) out.lastSeq = integer(*last);
+    out.records.reserve((reply.elements - std::min(reply.elements, head)) / 2);
+    for (size_t i = head; i + 2 <= reply.elements; i += 2) {
+        QueryRecord r;
+        r.id = std::string(textAt(reply, i));
+        const redisReply *doc = element(reply, i + 1);
+        if (doc->type == REDIS_REPLY_STRING) r.doc = std::string(text(*doc));
+        out.records.push_back(std::move(r));
+    }
     return out;
 }
 

@@ -57,6 +57,12 @@ void addPageRecord(std::vector<FakeReply> &out, std::string id, std::string doc)
     out.push_back(FakeReply::string("2026-11-23T10:00:00.000Z"));
 }
 
+// Records as scan_records sends them when the worker tests the text: id, doc.
+void addDocument(std::vector<FakeReply> &out, std::string id, std::string doc) {
+    out.push_back(FakeReply::string(std::move(id)));
+    out.push_back(FakeReply::string(std::move(doc)));
+}
+
 // scan_records' head: the total, the records it examined, the last sequence.
 std::vector<FakeReply> scanHead(long long total, long long examined, long long lastSeq) {
     return {FakeReply::integer(total), FakeReply::integer(examined),
@@ -89,7 +95,7 @@ TEST(QueryPlan, UserNameEqualityUsesTheFoldedIndex) {
     auto p = probeFor(R"(userName eq "BJensen@Example.com")");
     ASSERT_TRUE(p);
     EXPECT_EQ(p->index, IndexName::UserName);
-    EXPECT_EQ(p->kind, ProbeKind::Lex);
+    EXPECT_EQ(p->kind, ProbeKind::Name);  // users:by-name holds the folded name
     EXPECT_EQ(p->value, "bjensen@example.com");
     EXPECT_FALSE(p->prefix);
 }
@@ -142,7 +148,9 @@ TEST(QueryPlan, TimeComparisonsUseMillisecondScores) {
 
 // The store turns a probe into the Redis range fetch_candidates.lua reads.
 TEST(QueryBounds, ProbesBecomeRedisRanges) {
-    auto eq = store::rangeBounds(*probeFor(R"(userName eq "BJensen")"));
+    auto name = store::rangeBounds(*probeFor(R"(userName eq "BJensen")"));
+    EXPECT_EQ(name.min, "bjensen");  // the field of users:by-name
+    auto eq = store::rangeBounds(*probeFor(R"(displayName eq "BJensen")", groupResourceType()));
     EXPECT_EQ(eq.min, std::string("[bjensen\0", 9));
     EXPECT_EQ(eq.max, std::string("(bjensen\x01"));
     EXPECT_EQ(eq.min, store::lexEqualMin("bjensen"));
@@ -304,6 +312,31 @@ TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
     EXPECT_EQ(userNames(d), (std::vector<std::string>{"al", "amy"}));  // creation order
 }
 
+// The answer of a filter whose candidates are the one record given.
+JsonDoc answerWithCandidate(const std::string &query, const std::string &doc) {
+    auto ex = exchangeFor(listRequest(query), ServiceConfig{});
+    ex->start();
+    std::vector<FakeReply> items{FakeReply::string("ok")};
+    addRecord(items, "z", 9, doc);
+    return bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+}
+
+TEST(ListExchange, UserNameEqualityReadsTheNameHash) {
+    const std::string amy = "filter=userName%20eq%20%22Amy%22";
+    auto cmd = std::get<store::Command>(exchangeFor(listRequest(amy), ServiceConfig{})->start());
+    auto probe = store::fetchCandidatesArgsOf(cmd);
+    EXPECT_EQ(probe.indexKey, "scim:{acme}:users:by-name");
+    EXPECT_EQ(probe.mode, ProbeKind::Name);
+    EXPECT_EQ(probe.min, "amy");
+    EXPECT_EQ(userNames(answerWithCandidate(amy, userDoc("AMY"))), (std::vector<std::string>{"AMY"}));
+    // A hash entry that names a user without that name (a stale index) is no answer.
+    EXPECT_EQ(answerWithCandidate(amy, userDoc("bob"))["totalResults"].GetInt(), 0);
+    // In an `and`, the rest of the filter is still evaluated.
+    EXPECT_EQ(answerWithCandidate(amy + "%20and%20title%20eq%20%22x%22", userDoc("amy", "y"))["totalResults"]
+                  .GetInt(),
+              0);
+}
+
 TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
     ServiceConfig c;
     auto ex = exchangeFor(listRequest("filter=userName%20sw%20%22a%22"), c);
@@ -315,27 +348,63 @@ TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
 
 TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
     ServiceConfig c;
-    c.scanBatch = 2;
+    c.scanBatch = 3;
     auto ex = exchangeFor(listRequest("filter=title%20eq%20%22x%22&startIndex=2&count=1"), c);
     auto cmd = std::get<store::Command>(ex->start());
     EXPECT_EQ(cmd.script, &store::scanRecordsScript());
-    EXPECT_EQ(store::scanRecordsArgsOf(cmd).batch, 2);
-    ASSERT_TRUE(store::scanRecordsArgsOf(cmd).probe);  // a filtered scan says which ids it probes
     auto scan = store::scanRecordsArgsOf(cmd);
-    ASSERT_EQ(scan.texts.size(), 1u);  // the script drops records without "x" in a title
-    EXPECT_EQ(scan.texts[0].quotedName, "\"title\"");
-    EXPECT_EQ(scan.texts[0].text, "x");
-    EXPECT_FALSE(scan.texts[0].caseExact);
-    std::vector<FakeReply> first = scanHead(5, 2, 4);
-    addRecord(first, "a", 1, userDoc("a", "x"));  // b (seq 4) was examined and dropped
-    auto again = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
+    EXPECT_EQ(scan.batch, 3);
+    ASSERT_TRUE(scan.probe);          // a filtered scan says which ids it probes
+    EXPECT_TRUE(scan.documentsOnly);  // "x" in a title: the worker tests the text
+    std::vector<FakeReply> first = scanHead(5, 3, 4);
+    for (auto [id, title] : {std::pair{"a", "x"}, {"b", "y"}, {"d", "X-ray"}}) {
+        addDocument(first, id, userDoc(id, title));
+    }
+    auto read = std::get<store::Command>(ex->onReply(*FakeReply::array(first)));
+    EXPECT_EQ(read.script, &store::fetchCandidatesScript());
+    // b cannot match by its text and is never read; d may (the core decides)
+    EXPECT_EQ(read.args, (std::vector<std::string>{"scim:{acme}:user:a", "scim:{acme}:user:d", "id",
+                                                   "", "", "0", "scim:{acme}:user:", ""}));
+    std::vector<FakeReply> kept{FakeReply::string("ok")};
+    addRecord(kept, "a", 1, userDoc("a", "x"));
+    addRecord(kept, "d", 4, userDoc("d", "X-ray"));
+    auto again = std::get<store::Command>(ex->onReply(*FakeReply::array(kept)));
     EXPECT_EQ(store::scanRecordsArgsOf(again).bound, "(4");  // continues after the last sequence seen
-    EXPECT_EQ(store::scanRecordsArgsOf(again).texts.size(), 1u);
-    std::vector<FakeReply> second = scanHead(5, 1, 7);
-    addRecord(second, "c", 7, userDoc("c", "x"));
-    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(second))));
+    EXPECT_TRUE(store::scanRecordsArgsOf(again).documentsOnly);
+    std::vector<FakeReply> second = scanHead(5, 2, 7);
+    for (auto id : {"c", "e"}) addDocument(second, id, userDoc(id, "X"));
+    auto last = std::get<store::Command>(ex->onReply(*FakeReply::array(second)));
+    std::vector<FakeReply> lastKept{FakeReply::string("ok")};
+    addRecord(lastKept, "c", 7, userDoc("c", "X"));  // e is gone by now
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(lastKept))));
     EXPECT_EQ(d["totalResults"].GetInt(), 2);
     EXPECT_EQ(userNames(d), (std::vector<std::string>{"c"}));
+}
+
+TEST(ListExchange, ScanWithoutKeptRecordsReadsNone) {
+    ServiceConfig c;
+    c.scanBatch = 2;
+    auto ex = exchangeFor(listRequest("filter=title%20co%20%22x%22"), c);
+    ex->start();
+    std::vector<FakeReply> batch = scanHead(3, 2, 2);
+    for (auto id : {"a", "b"}) addDocument(batch, id, userDoc(id, "y"));
+    auto next = std::get<store::Command>(ex->onReply(*FakeReply::array(batch)));
+    EXPECT_EQ(next.script, &store::scanRecordsScript());  // straight to the next batch
+    EXPECT_EQ(store::scanRecordsArgsOf(next).bound, "(2");
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(scanHead(3, 1, 3)))));
+    EXPECT_EQ(d["totalResults"].GetInt(), 0);
+}
+
+TEST(ListExchange, ScanWithoutTextsReadsWholeRecords) {
+    ServiceConfig c;
+    auto ex = exchangeFor(listRequest("filter=title%20eq%20%22x%22%20or%20title%20eq%20%22y%22"), c);
+    auto cmd = std::get<store::Command>(ex->start());
+    EXPECT_FALSE(store::scanRecordsArgsOf(cmd).documentsOnly);  // an `or` requires no text
+    std::vector<FakeReply> items = scanHead(2, 2, 2);
+    addRecord(items, "a", 1, userDoc("a", "y"));
+    addRecord(items, "b", 2, userDoc("b", "z"));
+    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"a"}));
 }
 
 TEST(ListExchange, InMemorySortIsBounded) {

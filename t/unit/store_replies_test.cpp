@@ -150,6 +150,21 @@ TEST(QueryReplies, ScansSayWhatTheyExamined) {
     EXPECT_EQ(store::readScanReply(*FakeReply::error("LOADING")).error, "LOADING");
 }
 
+TEST(QueryReplies, ScanDocumentsAreIdsAndDocs) {
+    auto scan = store::readScanDocumentsReply(*FakeReply::array(
+        {FakeReply::integer(100), FakeReply::integer(500), FakeReply::string("812"),
+         FakeReply::string("u1"), FakeReply::string("{}"), FakeReply::string("u2"),
+         FakeReply::nil()}));
+    EXPECT_EQ(scan.total, 100);
+    EXPECT_EQ(scan.examined, 500);
+    EXPECT_EQ(scan.lastSeq, 812);
+    ASSERT_EQ(scan.records.size(), 2u);
+    EXPECT_EQ(scan.records[0].id, "u1");
+    EXPECT_EQ(scan.records[0].doc, "{}");
+    EXPECT_FALSE(scan.records[1].doc);
+    EXPECT_EQ(store::readScanDocumentsReply(*FakeReply::error("LOADING")).error, "LOADING");
+}
+
 TEST(QueryReplies, RecordsCarryNamedFieldsAndGoneOnesStay) {
     std::vector<FakeReply> items{FakeReply::integer(7),
                                  FakeReply::string("u1"), FakeReply::integer(4),
@@ -206,31 +221,39 @@ TEST(UserReplies, ALostReplaceCarriesTheCurrentUserAndAnOkItsGroups) {
     EXPECT_FALSE(ok.current);
 }
 
-// scan_records' ARGV: the texts, then the member probe, each read back whole.
-TEST(QueryBuilders, ScanCarriesTextsThenProbes) {
-    store::ScanRecordsArgs a{"scim:{t}:users", "(41", false, 500, "scim:{t}:user:",
-                             {{"\"title\"", "x", false}, {"\"externalid\"", "E1", true}},
+// scan_records' ARGV: the documents-only flag, then the member probe.
+TEST(QueryBuilders, ScanCarriesTheFlagThenProbes) {
+    store::ScanRecordsArgs a{"scim:{t}:users", "(41", false, 500, "scim:{t}:user:", true,
                              store::MemberProbe{":members", {"u1", "u2"}}};
     auto c = store::scanRecords(a);
     EXPECT_EQ(c.script, &store::scanRecordsScript());
     EXPECT_EQ(c.numKeys, 1u);
-    EXPECT_EQ(c.args[5], "2");  // KEYS[1], then ARGV: bound, direction, batch, prefix, count
+    EXPECT_EQ(c.args[5], "1");  // KEYS[1], then ARGV: bound, direction, batch, prefix, flag
     auto back = store::scanRecordsArgsOf(c);
     EXPECT_EQ(back.orderKey, "scim:{t}:users");
     EXPECT_EQ(back.bound, "(41");
     EXPECT_EQ(back.batch, 500);
-    ASSERT_EQ(back.texts.size(), 2u);
-    EXPECT_EQ(back.texts[0].quotedName, "\"title\"");
-    EXPECT_FALSE(back.texts[0].caseExact);
-    EXPECT_EQ(back.texts[1].text, "E1");
-    EXPECT_TRUE(back.texts[1].caseExact);
+    EXPECT_TRUE(back.documentsOnly);
     ASSERT_TRUE(back.probe);
     EXPECT_EQ(back.probe->keySuffix, ":members");
     EXPECT_EQ(back.probe->ids, (std::vector<std::string>{"u1", "u2"}));
 
-    a.texts.clear();
+    a.documentsOnly = false;
     a.probe.reset();
     auto plain = store::scanRecordsArgsOf(store::scanRecords(a));
-    EXPECT_TRUE(plain.texts.empty());
-    EXPECT_FALSE(plain.probe);  // nothing after the count: no probe
+    EXPECT_FALSE(plain.documentsOnly);
+    EXPECT_FALSE(plain.probe);  // nothing after the flag: no probe
+}
+
+// The records a scan kept, one key per id, in the order given.
+TEST(QueryBuilders, FetchRecordsNamesEachKey) {
+    auto c = store::fetchRecords({"scim:{t}:user:", {"u2", "u1"}});
+    EXPECT_EQ(c.script, &store::fetchCandidatesScript());
+    EXPECT_EQ(c.numKeys, 2u);
+    EXPECT_EQ(c.args[0], "scim:{t}:user:u2");
+    EXPECT_EQ(c.args[1], "scim:{t}:user:u1");
+    auto back = store::fetchCandidatesArgsOf(c);
+    EXPECT_EQ(back.mode, scim::ProbeKind::Id);
+    EXPECT_EQ(back.recordPrefix, "scim:{t}:user:");
+    EXPECT_TRUE(back.probe.ids.empty());
 }

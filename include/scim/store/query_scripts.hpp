@@ -10,7 +10,6 @@
 #include <string_view>
 #include <vector>
 
-#include "scim/filter_prefilter.hpp"
 #include "scim/query_plan.hpp"
 #include "scim/store/command.hpp"
 #include "scim/store/scripts.hpp"
@@ -53,11 +52,19 @@ struct ScanRecordsArgs {
     bool descending = false;
     long long batch = 0;
     std::string recordPrefix;
-    // The filter's required texts (filter::requiredTexts): the script
-    // drops a record whose document cannot hold them (filter::mayMatch's
-    // rules, src/store/lua/lib/text_prefilter.lua). Empty: no test.
-    std::vector<filter::RequiredText> texts;
-    std::optional<MemberProbe> probe;  // none: nothing sent after the texts
+    // Only each record's id and doc (readScanDocumentsReply): the caller
+    // tests the text (filter::mayMatch) and reads the records it keeps
+    // (fetchRecords). Reading the document in Redis costs a third of
+    // testing it there in Lua.
+    bool documentsOnly = false;
+    std::optional<MemberProbe> probe;  // none: nothing sent after the flag
+};
+
+// Whole records by id (fetch_candidates' 'id' mode, one key per id),
+// answered as readRecordsReply reads them.
+struct FetchRecordsArgs {
+    std::string recordPrefix;
+    std::vector<std::string> ids;
 };
 
 // The records an index probe can match.
@@ -73,6 +80,7 @@ struct FetchCandidatesArgs {
 Command pageRecords(const PageRecordsArgs &args);
 Command scanRecords(const ScanRecordsArgs &args);
 Command fetchCandidates(const FetchCandidatesArgs &args);
+Command fetchRecords(const FetchRecordsArgs &args);
 
 // The arguments a command above carries (tests, logs).
 PageRecordsArgs pageRecordsArgsOf(const Command &command);
@@ -93,7 +101,8 @@ struct QueryRecord {
 // page_records: the total, then kPageFields per record (readPageReply);
 // scan_records: the total, how many records it examined and the last
 // sequence among them, then kRecordFields per record it kept
-// (readScanReply).
+// (readScanReply), or, with documentsOnly, an id and a doc per record
+// (readScanDocumentsReply: only id and doc are set).
 struct RecordsReply {
     std::optional<std::string> error;  // Redis's error, or a reply that is no array
     std::optional<long long> total;    // none when the head is missing
@@ -119,5 +128,6 @@ struct PageView {
 };
 PageView readPageView(const redisReply &reply);
 RecordsReply readScanReply(const redisReply &reply);
+RecordsReply readScanDocumentsReply(const redisReply &reply);
 
 }  // namespace scim::store

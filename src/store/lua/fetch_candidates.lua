@@ -1,7 +1,8 @@
 -- fetch_candidates: the records an indexed filter can match.
--- KEYS: 1 the index (for 'id': the resource key itself; for 'set': the
---   reverse membership set)
--- ARGV: 1 mode ('id', 'lex', 'score', 'set'), 2 min, 3 max, 4 limit,
+-- KEYS: 1 the index (for 'id': the resource keys themselves, one or more;
+--   for 'set': the reverse membership set; for 'name': users:by-name)
+-- ARGV: 1 mode ('id', 'lex', 'score', 'set', 'name'), 2 min (for 'name':
+--   the folded userName), 3 max, 4 limit,
 --   5 resource key prefix, 6 members' key suffix, 7... probed member ids
 -- Returns {'ok', records...} or {'toomany'} when more than `limit` members
 -- match: the caller then scans instead.
@@ -10,7 +11,13 @@ local mode, limit, prefix = ARGV[1], tonumber(ARGV[4]), ARGV[5]
 local suffix, probes = probesFrom(6)
 local out = {'ok'}
 if mode == 'id' then
-  record(out, 1, prefix, ARGV[2], suffix, probes)
+  local n, from = 1, #prefix + 1
+  for i = 1, #KEYS do n = record(out, n, prefix, string.sub(KEYS[i], from), suffix, probes) end
+  return out
+end
+if mode == 'name' then
+  local id = redis.call('HGET', KEYS[1], ARGV[2])
+  if id then record(out, 1, prefix, id, suffix, probes) end
   return out
 end
 local members
