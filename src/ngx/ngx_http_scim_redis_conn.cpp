@@ -3,8 +3,6 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "scim/store/command.hpp"
-
 namespace {
 
 // One read's worth; replies larger than this arrive over several reads.
@@ -244,12 +242,28 @@ void ngx_http_scim_redis_conn::became_up() noexcept {
 bool ngx_http_scim_redis_conn::send(const std::vector<std::string> &argv,
                                     ngx_http_scim_redis_reply_fn fn, void *privdata) noexcept {
     if (c_ == nullptr) return false;
-    size_t before = out_.size();
+    std::vector<const char *> args;
+    std::vector<size_t> lens;
     try {
-        scim::store::appendRequest(out_, argv);
+        args.reserve(argv.size());
+        lens.reserve(argv.size());
+        for (const std::string &a : argv) {
+            args.push_back(a.data());
+            lens.push_back(a.size());
+        }
+        char *cmd = nullptr;
+        int len = redisFormatCommandArgv(&cmd, static_cast<int>(args.size()), args.data(),
+                                         lens.data());
+        if (len < 0 || cmd == nullptr) return false;
+        try {
+            out_.append(cmd, static_cast<size_t>(len));
+        } catch (...) {
+            free(cmd);
+            return false;
+        }
+        free(cmd);
         pending_.push_back({fn, privdata});
     } catch (...) {
-        out_.resize(before);  // no half command on the wire
         return false;
     }
     out_commands_++;

@@ -2,9 +2,8 @@
 //
 // nginx opens it (ngx_event_connect_peer), carries TLS (ngx_ssl, as
 // proxy_ssl_* does) and reads and writes it (c->recv, c->send). hiredis only
-// parses RESP: a redisReader reads replies, which are matched to callbacks in
-// FIFO order; commands are formatted by scim::store::appendRequest (the same
-// bytes as redisFormatCommandArgv, at a fraction of its cost).
+// does RESP: redisFormatCommandArgv formats commands and a redisReader
+// parses replies, which are matched to callbacks in FIFO order.
 //
 // Commands queued during one turn of nginx's event loop leave in one write:
 // send() appends to the output buffer and posts a flush event, which nginx

@@ -29,10 +29,4 @@ Command scriptCall(const Script &script, std::vector<std::string> keys,
 // Builds a plain command.
 Command plain(std::vector<std::string> args);
 
-// Appends `argv` to `out` in RESP, as a multi-bulk request (what hiredis's
-// redisFormatCommandArgv writes, without its sprintf per argument and its
-// allocations: a large part of a POST's worker cost, bench/README.md
-// "Session 7").
-void appendRequest(std::string &out, const std::vector<std::string> &argv);
-
 }  // namespace scim::store
