@@ -379,7 +379,7 @@ public:
     void write(const ResourceMetaView &meta) {
         const ResourceType &rt = layout_.rt;
         w_.StartObject();
-        writeString(w_, "schemas");
+        w_.PlainString("schemas");
         w_.StartArray();
         writeString(w_, rt.schema->id);
         for (size_t i = 0; i < rt.extensions.size(); ++i) {
@@ -388,7 +388,7 @@ public:
             }
         }
         w_.EndArray();
-        writeString(w_, "id");
+        w_.PlainString("id");
         writeString(w_, meta.id);
         writeValues(layout_.commonAt, commonSchema());
         writeValues(layout_.coreAt, *rt.schema, derived_);
@@ -425,7 +425,7 @@ private:
     }
 
     void writeMeta(const ResourceMetaView &meta) {
-        writeString(w_, "meta");
+        w_.PlainString("meta");
         w_.StartObject();
         writeMember("resourceType", layout_.rt.name);
         writeMember("created", meta.created);
@@ -441,7 +441,7 @@ private:
 
     void writeMember(const char *name, std::string_view value) {
         if (value.empty()) return;
-        writeString(w_, name);
+        w_.PlainString(name);  // one of the literals above
         writeString(w_, value);
     }
 

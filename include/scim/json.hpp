@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -167,8 +168,23 @@ public:
 };
 
 // What RapidJSON's writer escapes: control characters, '"' and '\\'.
+// Eight bytes at a time: a byte below 0x20, or equal to '"' or '\\'
+// (a zero byte after the xor), sets its high bit in `hits` (the classic
+// "has a byte less than n" test, exact as a whole-word answer).
 inline bool needsEscape(std::string_view s) {
-    for (unsigned char c : s) {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const char *p = s.data();
+    size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t x;
+        std::memcpy(&x, p, 8);
+        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        uint64_t hits = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
+                        ((backslash - ones) & ~backslash);
+        if (hits & highs) return true;
+    }
+    for (; n > 0; ++p, --n) {
+        unsigned char c = static_cast<unsigned char>(*p);
         if (c < 0x20 || c == '"' || c == '\\') return true;
     }
     return false;
