@@ -46,7 +46,7 @@ DEB_PACKAGES := nginx-core nginx-dev libhiredis-dev rapidjson-dev redis-server \
                 lua-check
 
 .PHONY: all deps module unit lint-lua integration test test-asan test-valgrind run start stop \
-        bench bench-full bench-scale bench-rss fuzz fuzz-short alloc-count clean deb test-deb test-demo
+        bench bench-full bench-scale bench-rss bench-competitor fuzz fuzz-short alloc-count clean deb test-deb test-demo
 
 all: module
 
@@ -143,13 +143,24 @@ $(BUILD)/fuzz/obj/%.o: %.cpp | deps
 $(BUILD)/fuzz/obj/fuzz/%.o: fuzz/%.cpp | deps
 	@mkdir -p $(dir $@)
 	clang++ $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -c $< -o $@
+# The oracles a target checks its results with (fuzz/oracle/): ASan and
+# UBSan, no coverage or comparison tracing (they are not the code under
+# test), and RapidJSON in a namespace of their own so that none of their
+# uninstrumented copies replaces an instrumented one at link time.
+FUZZ_ORACLE_FLAGS := -DRAPIDJSON_NAMESPACE=fuzz_oracle_rapidjson
+$(BUILD)/fuzz/obj/fuzz/oracle/%.o: fuzz/oracle/%.cpp | deps
+	@mkdir -p $(dir $@)
+	clang++ $(FUZZ_CXXFLAGS) $(FUZZ_ORACLE_FLAGS) -c $< -o $@
+$(BUILD)/fuzz/request_fuzz: $(BUILD)/fuzz/obj/fuzz/oracle/error_body.o
 $(FUZZ_LIB): $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/fuzz/%: $(BUILD)/fuzz/obj/fuzz/%.o $(FUZZ_LIB)
 	clang++ -fsanitize=fuzzer,address,undefined -o $@ $^ $(LDLIBS)
 # Kept between builds (make would delete them as intermediate files).
-.SECONDARY: $(FUZZ_OBJS) $(FUZZ_SRCS:fuzz/%.cpp=$(BUILD)/fuzz/obj/fuzz/%.o)
--include $(FUZZ_OBJS:.o=.d) $(FUZZ_SRCS:fuzz/%.cpp=$(BUILD)/fuzz/obj/fuzz/%.d)
+.SECONDARY: $(FUZZ_OBJS) $(FUZZ_SRCS:fuzz/%.cpp=$(BUILD)/fuzz/obj/fuzz/%.o) \
+            $(BUILD)/fuzz/obj/fuzz/oracle/error_body.o
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_SRCS:fuzz/%.cpp=$(BUILD)/fuzz/obj/fuzz/%.d) \
+         $(wildcard $(BUILD)/fuzz/obj/fuzz/oracle/*.d)
 
 # Longest input per target: room for the longest useful filter, PATCH body
 # and request, and no more (longer inputs only run slower).
@@ -196,7 +207,11 @@ $(REPLAY)/target-%.o: fuzz/%.cpp | deps
 	$(CXX) $(CXXFLAGS) -c $< -o $@
 $(REPLAY)/hot_paths: $(REPLAY)/hot_paths.o $(CORE_OBJS)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
-$(REPLAY)/request_fuzz: $(REPLAY)/target-request_fuzz.o $(REPLAY)/replay_main.o $(CORE_OBJS)
+$(REPLAY)/oracle-%.o: fuzz/oracle/%.cpp | deps
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(FUZZ_ORACLE_FLAGS) -c $< -o $@
+$(REPLAY)/request_fuzz: $(REPLAY)/target-request_fuzz.o $(REPLAY)/oracle-error_body.o \
+                        $(REPLAY)/replay_main.o $(CORE_OBJS)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 alloc-count: deps $(REPLAY)/hot_paths $(REPLAY)/request_fuzz
 	$(REPLAY)/hot_paths 20000
@@ -301,6 +316,12 @@ bench-scale: module
 # A worker's RSS over 10M mixed requests (BENCH_REQUESTS; 15-30 minutes).
 bench-rss: module
 	@bench/run-rss
+
+# Issue 12's five rows against the Node competitor (bench/competitor:
+# SCIMMY + Express + node-redis), both on this machine in one run. Needs node
+# and, the first time, the npm registry (npm ci); not part of `make test`.
+bench-competitor: module
+	@bench/run-competitor
 
 clean:
 	rm -rf $(BUILD)

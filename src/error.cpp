@@ -1,15 +1,54 @@
 #include "scim/error.hpp"
 
-#include <cstdio>
+#include <charconv>
+#include <cstring>
 
 #include "scim/input_checks.hpp"
 
-#include "scim/json.hpp"
 #include "scim/schema.hpp"
 
 namespace scim {
 
 namespace {
+
+// The bytes RapidJSON's Writer escapes, but NUL: it ends the C string
+// strcspn scans, so the scan stops there too, and it is escaped likewise.
+constexpr char kEscaped[] =
+    "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
+
+// `s` as a JSON string, byte for byte as RapidJSON's Writer writes it
+// (error bodies did not change when renderError stopped using it): runs
+// that need no escape are appended whole, not byte by byte.
+void appendJsonString(std::string &out, const std::string &s) {
+    static const char kHex[] = "0123456789ABCDEF";
+    out.push_back('"');
+    const char *p = s.c_str();
+    const char *end = p + s.size();
+    for (;;) {
+        size_t run = std::strcspn(p, kEscaped);
+        out.append(p, run);
+        p += run;
+        if (p == end) break;
+        unsigned char c = static_cast<unsigned char>(*p++);
+        out.push_back('\\');
+        switch (c) {
+        case '"': out.push_back('"'); break;
+        case '\\': out.push_back('\\'); break;
+        case '\b': out.push_back('b'); break;
+        case '\t': out.push_back('t'); break;
+        case '\n': out.push_back('n'); break;
+        case '\f': out.push_back('f'); break;
+        case '\r': out.push_back('r'); break;
+        default:
+            out.append("u00");
+            out.push_back(kHex[c >> 4]);
+            out.push_back(kHex[c & 15]);
+        }
+    }
+    out.push_back('"');
+}
+
 Error make(int status, const char *type, std::string detail) {
     return Error{status, type, std::move(detail)};
 }
@@ -34,31 +73,27 @@ Error unavailable(std::string d) { return make(503, "", std::move(d)); }
 Error internalError(std::string d) { return make(500, "", std::move(d)); }
 
 std::string renderError(const Error &e) {
-    JsonOut out(e.detail.size() + 160);
-    JsonWriter w(out);
-    w.StartObject();
-    w.Key("schemas");
-    w.StartArray();
-    w.String(kErrorUrn.data(), static_cast<rapidjson::SizeType>(kErrorUrn.size()));
-    w.EndArray();
-    w.Key("status");
+    std::string out;
+    out.reserve(e.detail.size() + 160);
+    out.append(R"({"schemas":[")").append(kErrorUrn).append(R"("],"status":")");
     char status[16];
-    int statusLength = std::snprintf(status, sizeof status, "%d", e.status);
-    w.String(status, static_cast<rapidjson::SizeType>(statusLength));
+    auto [end, ec] = std::to_chars(status, status + sizeof status, e.status);
+    (void)ec;  // an int always fits
+    out.append(status, end).push_back('"');
     if (!e.scimType.empty()) {
-        w.Key("scimType");
-        w.String(e.scimType.c_str(), static_cast<rapidjson::SizeType>(e.scimType.size()));
+        out.append(R"(,"scimType":)");
+        appendJsonString(out, e.scimType);
     }
-    w.Key("detail");
+    out.append(R"(,"detail":)");
     // Details quote request text (a path id): bytes that are not UTF-8
     // would make the body invalid JSON.
     if (isValidUtf8(e.detail)) {
-        writeString(w, e.detail);
+        appendJsonString(out, e.detail);
     } else {
-        writeString(w, validUtf8(e.detail));
+        appendJsonString(out, validUtf8(e.detail));
     }
-    w.EndObject();
-    return out.take();
+    out.push_back('}');
+    return out;
 }
 
 }  // namespace scim

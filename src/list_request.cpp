@@ -87,8 +87,7 @@ Expected<std::optional<long long>> integerField(const Json &body, std::string_vi
     if (!v || v->IsNull()) return std::optional<long long>{};
     if (v->IsInt64()) return std::optional<long long>{v->GetInt64()};
     if (v->IsString()) {  // lenient: "startIndex":"1"
-        std::map<std::string, std::string> q{{lower(field), std::string(str(*v))}};
-        return integerParam(q, field);
+        return integerParam(str(*v), field);
     }
     return invalidValue(std::string(field) + " must be an integer");
 }
@@ -103,20 +102,25 @@ Expected<std::string> stringField(const Json &body, std::string_view field) {
 }  // namespace
 
 Expected<ListRequest> listRequestFromQuery(std::string_view query, const ListLimits &limits) {
-    auto q = parseQuery(query);
+    enum { Filter, StartIndex, Count, SortBy, SortOrder, Cursor, Attributes, Excluded, N };
+    static constexpr std::string_view kNames[N] = {
+        "filter", "startindex", "count", "sortby", "sortorder", "cursor", "attributes",
+        "excludedattributes"};
+    std::optional<std::string> q[N];
+    queryParams(query, kNames, q, N);
     RawList raw;
-    if (auto it = q.find("filter"); it != q.end()) raw.filter = it->second;
-    auto start = integerParam(q, "startIndex");
+    raw.filter = std::move(q[Filter]);
+    auto start = integerParam(q[StartIndex].value_or(""), "startIndex");
     if (!start) return start.takeError();
     raw.startIndex = *start;
-    auto count = integerParam(q, "count");
+    auto count = integerParam(q[Count].value_or(""), "count");
     if (!count) return count.takeError();
     raw.count = *count;
-    raw.sortBy = q["sortby"];
-    raw.sortOrder = q["sortorder"];
-    if (auto it = q.find("cursor"); it != q.end()) raw.cursor = it->second;
-    raw.attributes = q["attributes"];
-    raw.excluded = q["excludedattributes"];
+    raw.sortBy = q[SortBy].value_or("");
+    raw.sortOrder = q[SortOrder].value_or("");
+    raw.cursor = std::move(q[Cursor]);
+    raw.attributes = q[Attributes].value_or("");
+    raw.excluded = q[Excluded].value_or("");
     return validate(std::move(raw), limits);
 }
 

@@ -1,5 +1,6 @@
 #include "scim/member_count.hpp"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -127,11 +128,19 @@ private:
     }
 
     // The index of the quote closing the string opened at `open`, or the
-    // end of the text.
+    // end of the text. A quote is escaped when an odd run of backslashes
+    // precedes it (each backslash escapes the byte after it); memchr finds
+    // the candidates, as most of a body's bytes are string contents.
     size_t stringEnd(size_t open) const {
-        for (size_t j = open + 1; j < text_.size(); ++j) {
-            if (text_[j] == '\\') ++j;
-            else if (text_[j] == '"') return j;
+        const char *text = text_.data();
+        for (size_t from = open + 1; from < text_.size();) {
+            const void *hit = std::memchr(text + from, '"', text_.size() - from);
+            if (!hit) break;
+            size_t quote = static_cast<const char *>(hit) - text;
+            size_t slashes = 0;
+            while (quote - slashes > open + 1 && text[quote - slashes - 1] == '\\') ++slashes;
+            if (slashes % 2 == 0) return quote;
+            from = quote + 1;
         }
         return text_.size();
     }

@@ -15,60 +15,77 @@ int hexValue(char c) {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
+
+// The byte at s[i] decoded ('+' is a space, %XX a byte), with i moved to
+// the escape's last byte; an invalid escape is kept literally.
+char decodeAt(std::string_view s, size_t &i) {
+    char c = s[i];
+    if (c == '+') return ' ';
+    if (c == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
+        i += 2;
+        return static_cast<char>(hexValue(s[i - 1]) * 16 + hexValue(s[i]));
+    }
+    return c;
+}
+
+// Whether a raw parameter name, decoded and lowercased, is `name`; no copy.
+bool nameIs(std::string_view raw, std::string_view name) {
+    // Each decoded byte comes from 1 raw byte or 3 (%XX).
+    if (raw.size() < name.size() || raw.size() > 3 * name.size()) return false;
+    size_t n = 0;
+    for (size_t i = 0; i < raw.size(); ++i) {
+        char c = foldAscii(decodeAt(raw, i));
+        if (n == name.size() || c != name[n]) return false;
+        ++n;
+    }
+    return n == name.size();
+}
+
 }  // namespace
 
 std::string urlDecode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (c == '+') {
-            out.push_back(' ');
-        } else if (c == '%' && i + 2 < s.size() &&
-                   hexValue(s[i + 1]) >= 0 && hexValue(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(c);
-        }
-    }
+    std::string out(s);
+    if (s.find('%') == std::string_view::npos && s.find('+') == std::string_view::npos) return out;
+    size_t n = 0;  // decoding only shortens: written in place
+    for (size_t i = 0; i < s.size(); ++i) out[n++] = decodeAt(s, i);
+    out.resize(n);
     return out;
 }
 
-std::map<std::string, std::string> parseQuery(std::string_view query) {
-    std::map<std::string, std::string> out;
+void queryParams(std::string_view query, const std::string_view *names,
+                 std::optional<std::string> *values, size_t count) {
     while (!query.empty()) {
         size_t amp = query.find('&');
         std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         if (pair.empty()) continue;
         size_t eq = pair.find('=');
-        std::string name = lower(urlDecode(pair.substr(0, eq)));
-        std::string value = eq == std::string_view::npos ? "" : urlDecode(pair.substr(eq + 1));
-        out.emplace(std::move(name), std::move(value));
+        std::string_view name = pair.substr(0, eq);
+        for (size_t i = 0; i < count; ++i) {
+            if (values[i] || !nameIs(name, names[i])) continue;
+            values[i] = eq == std::string_view::npos ? std::string() : urlDecode(pair.substr(eq + 1));
+            break;
+        }
     }
-    return out;
 }
 
-std::string_view queryValue(const std::map<std::string, std::string> &params,
-                            const std::string &name) {
-    auto it = params.find(name);
-    return it == params.end() ? std::string_view{} : std::string_view(it->second);
+std::optional<std::string> queryParam(std::string_view query, std::string_view name) {
+    std::optional<std::string> value;
+    queryParams(query, &name, &value, 1);
+    return value;
 }
 
 ProjectionParams projectionParams(std::string_view query) {
-    if (query.empty()) return {};  // the usual GET: no map, no allocation
-    auto params = parseQuery(query);
-    return {std::string(queryValue(params, "attributes")),
-            std::string(queryValue(params, "excludedattributes"))};
+    if (query.empty()) return {};  // the usual GET: no allocation
+    static constexpr std::string_view kNames[] = {"attributes", "excludedattributes"};
+    std::optional<std::string> values[2];
+    queryParams(query, kNames, values, 2);
+    return {values[0].value_or(""), values[1].value_or("")};
 }
 
-Expected<std::optional<long long>> integerParam(const std::map<std::string, std::string> &q,
-                                                std::string_view name) {
-    auto it = q.find(lower(name));
-    if (it == q.end() || it->second.empty()) return std::optional<long long>{};
+Expected<std::optional<long long>> integerParam(std::string_view v, std::string_view name) {
+    if (v.empty()) return std::optional<long long>{};
     // Every byte must be part of the number: "1%00" or " 1" are refused.
-    const std::string &v = it->second;
     const char *first = v.data() + (v[0] == '+' && v.size() > 1 && v[1] != '-' ? 1 : 0);
     long long n = 0;
     auto [end, ec] = std::from_chars(first, v.data() + v.size(), n);

@@ -85,41 +85,16 @@ for my $i (1 .. 30) {
     my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"pre-$i"}));
     is($r->{status}, 201, "seed user $i") or diag($r->{body}) if $r->{status} != 201;
 }
-my $log = "$ENV{TEST_NGINX_SERVROOT}/post-loop.log";
-my $stop = "$ENV{TEST_NGINX_SERVROOT}/post-loop.stop";
-unlink $log, $stop;
-my $pid = fork // die "fork: $!";
-if ($pid == 0) {
-    open my $fh, '>', $log or POSIX::_exit(1);
-    $fh->autoflush(1);
-    my $n = 0;
-    until (-e $stop) {
-        my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', '{"userName":"loop-' . $n++ . '"}');
-        printf $fh "%.3f %s %s\n", time, $r->{status} // 'none', $r->{json} && $r->{json}{id} || '-';
-    }
-    close $fh;
-    POSIX::_exit(0);
-}
-sleep 0.5;
-$main::cluster->migrate_slot($slot, $to);
-my $moved_at = time;
-sleep 2.5;
-open my $sfh, '>', $stop; close $sfh;
-waitpid($pid, 0);
+my $res = ScimTest::RedisCluster->post_loop($t, 'loop', sub {
+    $main::cluster->migrate_slot($slot, $to);
+    return time;
+}, 1);
 is($main::cluster->node_of_slot($slot), $to, "the slot is on master $to now");
-
-open my $fh, '<', $log or die "$log: $!";
-my (@acked, %status, $first_ok_after);
-while (<$fh>) {
-    my ($at, $code, $id) = split;
-    $status{$code}++;
-    push @acked, $id if $code eq '201';
-    $first_ok_after //= $at if $code eq '201' && $at > $moved_at;
-}
+my @acked = @{ $res->{acked} };
 ok(@acked > 10, scalar(@acked) . ' creates acknowledged during the loop');
-is_deeply([sort grep { $_ ne '201' && $_ ne '503' } keys %status], [], 'only 201 and 503')
-    or diag(explain(\%status));
-ok(defined $first_ok_after && $first_ok_after - $moved_at <= 2,
+is_deeply([sort grep { $_ ne '201' && $_ ne '503' } keys %{ $res->{status} }], [], 'only 201 and 503')
+    or diag(explain($res->{status}));
+ok(defined $res->{back} && $res->{back} - $res->{switch} <= 2,
    'a write succeeded within 2 s after the migration');
 my $lost = 0;
 for my $id (@acked) {

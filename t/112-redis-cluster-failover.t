@@ -42,53 +42,12 @@ sub tenant_master {
     return $cluster->tenant_node($_[0]);
 }
 
-# Tenant $t's POST loop in a child; $event->() runs after a few creates and
-# returns the time of the switch. The loop stops $after seconds after the
-# first 201 that follows the switch (or at a deadline). Returns what it saw.
-sub post_loop {
-    my ($t, $tag, $event, $after) = @_;
-    my $log = "$ENV{TEST_NGINX_SERVROOT}/post-loop-$tag.log";
-    my $stop = "$ENV{TEST_NGINX_SERVROOT}/post-loop-$tag.stop";
-    unlink $log, $stop;
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open my $fh, '>', $log or POSIX::_exit(1);
-        $fh->autoflush(1);
-        my $n = 0;
-        until (-e $stop) {
-            my $r = as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"$tag-) . $n++ . '"}');
-            printf $fh "%.3f %s %s\n", time, $r->{status} // 'none', $r->{json} && $r->{json}{id} || '-';
-            sleep 0.005;
-        }
-        close $fh;
-        POSIX::_exit(0);
-    }
-    sleep 0.5;
-    my $switch = $event->();
-    my $deadline = time + 40;
-    my %res = (switch => $switch, acked => [], status => {});
-    while (time < $deadline) {
-        sleep 0.2;
-        %res = (%res, _read_loop($log, $switch));
-        last if $res{back} && time - $res{back} > $after;
-    }
-    open my $sfh, '>', $stop; close $sfh;
-    waitpid($pid, 0);
-    return { %res, _read_loop($log, $switch) };
-}
-
-sub _read_loop {
-    my ($log, $switch) = @_;
-    my (@acked, %status, $back);
-    open my $fh, '<', $log or return ();
-    while (<$fh>) {
-        my ($at, $code, $id) = split;
-        next unless defined $id;
-        $status{$code}++;
-        push @acked, $id if $code eq '201';
-        $back //= $at if $code eq '201' && $at > $switch;
-    }
-    return (acked => \@acked, status => \%status, back => $back);
+# The tenant's master and its replica, or () when the master has none.
+sub master_and_replica {
+    my $master = tenant_master($_[0]);
+    my $replica = $cluster->replica_of($master);
+    ok(defined $replica, "master $master has a replica") or return ();
+    return ($master, $replica);
 }
 
 sub check_loop {
@@ -122,14 +81,12 @@ $TEST_NGINX_CLUSTER_TLS
 $TEST_NGINX_TENANT_LOCATION
 --- perl
 my $t = 't1';
-my $old = main::tenant_master($t);
-my $replica = $main::cluster->replica_of($old);
-ok(defined $replica, "master $old has a replica") or return;
+my ($old, $replica) = main::master_and_replica($t) or return;
 for my $i (1 .. 5) {
     my $r = main::as_tenant($t, 'POST', '/scim/v2/Users', qq({"userName":"pre-$i"}));
     is($r->{status}, 201, "before: create $i") or diag($r->{body});
 }
-my $res = main::post_loop($t, 'manual', sub {
+my $res = ScimTest::RedisCluster->post_loop($t, 'manual', sub {
     ok($main::cluster->failover($replica), "replica $replica took over");
     return time;
 }, 1);
@@ -164,10 +121,8 @@ $TEST_NGINX_CLUSTER_TLS
 $TEST_NGINX_TENANT_LOCATION
 --- perl
 my $t = 't2';
-my $old = main::tenant_master($t);
-my $replica = $main::cluster->replica_of($old);
-ok(defined $replica, "master $old has a replica") or return;
-my $res = main::post_loop($t, 'killed', sub {
+my ($old, $replica) = main::master_and_replica($t) or return;
+my $res = ScimTest::RedisCluster->post_loop($t, 'killed', sub {
     $main::cluster->stop_node($old);
     # The replica is elected once the others agree the master failed
     # (cluster-node-timeout 3 s). It has no replica then: WAIT 1 is met

@@ -1,7 +1,6 @@
 // Query-string parsing for SCIM list, search and projection parameters.
 #pragma once
 
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,15 +9,16 @@
 
 namespace scim {
 
-// Decoded parameters keyed by lowercased name (clients vary the case of
-// "startIndex", "count", "excludedAttributes"). A repeated name keeps the
-// first occurrence. '+' decodes to a space, as form encoding does.
-std::map<std::string, std::string> parseQuery(std::string_view query);
+// The decoded value of the first parameter whose name, decoded and
+// lowercased, is `name` (given in lowercase: clients vary the case of
+// "startIndex", "count", "excludedAttributes"); "" for a name without '=',
+// nullopt if there is none. '+' decodes to a space, as form encoding does.
+// Decodes nothing but that value: no map of every parameter.
+std::optional<std::string> queryParam(std::string_view query, std::string_view name);
 
-// The value of a parameter parseQuery gave (`name` lowercased), or "".
-// Unlike map::operator[], inserts nothing.
-std::string_view queryValue(const std::map<std::string, std::string> &params,
-                            const std::string &name);
+// queryParam for `count` names in one pass: values[i] for names[i].
+void queryParams(std::string_view query, const std::string_view *names,
+                 std::optional<std::string> *values, size_t count);
 
 // `attributes` and `excludedAttributes` of a query string, as given.
 struct ProjectionParams {
@@ -30,9 +30,8 @@ ProjectionParams projectionParams(std::string_view query);
 // Percent-decoding; invalid escapes are kept literally.
 std::string urlDecode(std::string_view s);
 
-// Non-negative integer parameter ("startIndex", "count"); a malformed value
-// is 400 invalidValue naming the parameter.
-Expected<std::optional<long long>> integerParam(const std::map<std::string, std::string> &q,
-                                                std::string_view name);
+// An integer parameter's value ("startIndex", "count"; "" when absent); a
+// malformed value is 400 invalidValue naming the parameter.
+Expected<std::optional<long long>> integerParam(std::string_view value, std::string_view name);
 
 }  // namespace scim

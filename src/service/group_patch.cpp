@@ -27,8 +27,10 @@ bool wantsResource(const Request &request, const ServiceConfig &config) {
     if (config.patchResponse != PatchResponse::Auto) {
         return config.patchResponse == PatchResponse::Resource;
     }
-    auto params = parseQuery(request.query);
-    return params.count("attributes") || params.count("excludedattributes");
+    static constexpr std::string_view kNames[] = {"attributes", "excludedattributes"};
+    std::optional<std::string> asked[2];  // present, even with no value
+    queryParams(request.query, kNames, asked, 2);
+    return asked[0] || asked[1];
 }
 
 class PatchGroup final : public ResourceExchange {

@@ -338,6 +338,57 @@ sub as_tenant {
                                         { Authorization => "Bearer tok-$tenant" });
 }
 
+# A tenant's POST loop in a child process while something happens to the
+# cluster: $event->() runs after half a second of creates and returns the
+# time of the switch; the loop stops $after seconds after the first 201
+# that follows it (or at a 40 s deadline). Returns { switch, acked => [ids],
+# status => { code => count }, back => time of that first 201 }.
+sub post_loop {
+    my ($class, $tenant, $tag, $event, $after) = @_;
+    my $log = "$ENV{TEST_NGINX_SERVROOT}/post-loop-$tag.log";
+    my $stop = "$ENV{TEST_NGINX_SERVROOT}/post-loop-$tag.stop";
+    unlink $log, $stop;
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        open my $fh, '>', $log or POSIX::_exit(1);
+        $fh->autoflush(1);
+        my $n = 0;
+        until (-e $stop) {
+            my $r = $class->as_tenant($tenant, 'POST', '/scim/v2/Users', qq({"userName":"$tag-) . $n++ . '"}');
+            printf $fh "%.3f %s %s\n", time, $r->{status} // 'none', $r->{json} && $r->{json}{id} || '-';
+            sleep 0.005;
+        }
+        close $fh;
+        POSIX::_exit(0);
+    }
+    sleep 0.5;
+    my $switch = $event->();
+    my $deadline = time + 40;
+    my %res = (switch => $switch, acked => [], status => {});
+    while (time < $deadline) {
+        sleep 0.2;
+        %res = (%res, _read_post_log($log, $switch));
+        last if $res{back} && time - $res{back} > $after;
+    }
+    open my $sfh, '>', $stop; close $sfh;
+    waitpid($pid, 0);
+    return { %res, _read_post_log($log, $switch) };
+}
+
+sub _read_post_log {
+    my ($log, $switch) = @_;
+    my (@acked, %status, $back);
+    open my $fh, '<', $log or return ();
+    while (<$fh>) {
+        my ($at, $code, $id) = split;
+        next unless defined $id;
+        $status{$code}++;
+        push @acked, $id if $code eq '201';
+        $back //= $at if $code eq '201' && $at > $switch;
+    }
+    return (acked => \@acked, status => \%status, back => $back);
+}
+
 # --- the client: one connection per node, on its unix socket ------------------
 
 # One command on one node; an error reply comes back as { error => … }.
