@@ -250,6 +250,20 @@ TEST(ListRequest, CursorsRoundTrip) {
 
 // --- the list exchange -------------------------------------------------------
 
+// The page both unfiltered-page tests expect: carol (id c) and dave (id d)
+// from startIndex 3 of 9.
+static void expectCarolAndDave(const Exchange::Step &step) {
+    JsonDoc d = bodyOf(std::get<Response>(step));
+    EXPECT_EQ(d["totalResults"].GetInt(), 9);
+    EXPECT_EQ(d["startIndex"].GetInt(), 3);
+    EXPECT_EQ(d["itemsPerPage"].GetInt(), 2);
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"carol", "dave"}));
+    EXPECT_STREQ(d["Resources"][0]["meta"]["location"].GetString(),
+                 "https://sp.example.com/scim/v2/Users/c");
+    EXPECT_STREQ(d["Resources"][1]["meta"]["location"].GetString(),
+                 "https://sp.example.com/scim/v2/Users/d");
+}
+
 TEST(ListExchange, UnfilteredPagesByRank) {
     ServiceConfig c;
     auto ex = exchangeFor(listRequest("startIndex=3&count=2"), c);
@@ -265,13 +279,7 @@ TEST(ListExchange, UnfilteredPagesByRank) {
     std::vector<FakeReply> items{FakeReply::integer(9)};
     addPageRecord(items, "c", userDoc("carol"));
     addPageRecord(items, "d", userDoc("dave"));
-    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
-    EXPECT_EQ(d["totalResults"].GetInt(), 9);
-    EXPECT_EQ(d["startIndex"].GetInt(), 3);
-    EXPECT_EQ(d["itemsPerPage"].GetInt(), 2);
-    EXPECT_EQ(userNames(d), (std::vector<std::string>{"carol", "dave"}));
-    EXPECT_STREQ(d["Resources"][0]["meta"]["location"].GetString(),
-                 "https://sp.example.com/scim/v2/Users/c");
+    expectCarolAndDave(ex->onReply(*FakeReply::array(items)));
 }
 
 // With sortGetPages (the edge's default outside Redis Cluster) the same
@@ -299,13 +307,7 @@ TEST(ListExchange, UnfilteredPageBySortGet) {
         items.push_back(r);
     }
     addPageRecord(items, "d", userDoc("dave"));
-    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
-    EXPECT_EQ(d["totalResults"].GetInt(), 9);
-    EXPECT_EQ(d["startIndex"].GetInt(), 3);
-    EXPECT_EQ(d["itemsPerPage"].GetInt(), 2);
-    EXPECT_EQ(userNames(d), (std::vector<std::string>{"carol", "dave"}));
-    EXPECT_STREQ(d["Resources"][1]["meta"]["location"].GetString(),
-                 "https://sp.example.com/scim/v2/Users/d");
+    expectCarolAndDave(ex->onReply(*FakeReply::array(items)));
 }
 
 // Sorted, projected and lexicographic pages keep the script, and so does
