@@ -97,7 +97,7 @@ bool isReadVerb(std::string verb) {
         "GET",    "MGET",      "HGET",   "HMGET",  "HGETALL", "HLEN",   "HEXISTS", "HSCAN",
         "SCARD",  "SISMEMBER", "SMEMBERS", "SSCAN", "ZCARD",  "ZRANGE", "ZRANGEBYSCORE",
         "ZRANGEBYLEX", "ZREVRANGE", "ZSCORE", "ZSCAN", "ZCOUNT", "XRANGE", "XREVRANGE", "XLEN",
-        "EXISTS", "TYPE", "SCAN", "PING"};
+        "EXISTS", "TYPE", "SCAN", "PING", "SORT_RO"};
     for (const char *r : reads) {
         if (verb == r) return true;
     }

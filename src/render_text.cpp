@@ -379,7 +379,7 @@ public:
     void write(const ResourceMetaView &meta) {
         const ResourceType &rt = layout_.rt;
         w_.StartObject();
-        w_.Key("schemas");
+        w_.PlainString("schemas");
         w_.StartArray();
         writeString(w_, rt.schema->id);
         for (size_t i = 0; i < rt.extensions.size(); ++i) {
@@ -388,7 +388,7 @@ public:
             }
         }
         w_.EndArray();
-        w_.Key("id");
+        w_.PlainString("id");
         writeString(w_, meta.id);
         writeValues(layout_.commonAt, commonSchema());
         writeValues(layout_.coreAt, *rt.schema, derived_);
@@ -420,12 +420,12 @@ private:
             if (derived && a.name == derived->name) value = derived->json;
             if (value.empty()) continue;
             writeKey(a.name);
-            w_.RawValue(value.data(), value.size(), rapidjson::kObjectType);
+            w_.RawText(value);
         }
     }
 
     void writeMeta(const ResourceMetaView &meta) {
-        w_.Key("meta");
+        w_.PlainString("meta");
         w_.StartObject();
         writeMember("resourceType", layout_.rt.name);
         writeMember("created", meta.created);
@@ -436,12 +436,12 @@ private:
     }
 
     void writeKey(std::string_view name) {
-        w_.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+        writeString(w_, name);
     }
 
     void writeMember(const char *name, std::string_view value) {
         if (value.empty()) return;
-        w_.Key(name);
+        w_.PlainString(name);  // one of the literals above
         writeString(w_, value);
     }
 

@@ -631,3 +631,36 @@ PUT /scim/v2/Users
 => 405
 => header Allow like GET
 => json {"status":"405"}
+
+
+
+=== TEST 29: an unsorted page reads with ZCARD and SORT_RO … GET, in creation order, forwards and backwards; a member whose hash is gone is left out (in a cluster, where Redis 7.0 refuses SORT's GET, the page script serves)
+--- perl
+my @ids;
+for my $n (map { "page$_" } 1 .. 6) {
+    my $c = scim_request('POST', '/scim/v2/Users', qq({"userName":"$n"}));
+    is($c->{status}, 201, "create $n");
+    push @ids, $c->{json}{id};
+}
+# A member of the creation-order set without its hash, between page3 and
+# page4: left out of the page.
+my $seq = redis_cmd('ZSCORE', 'scim:{default}:users', $ids[2]);
+redis_cmd('ZADD', 'scim:{default}:users', $seq + 0.5, 'ghost');
+my $cluster = $ENV{TEST_NGINX_REDIS_CLUSTER};
+redis_cmd('CONFIG', 'RESETSTAT') unless $cluster;
+my $r = scim_request('GET', '/scim/v2/Users?startIndex=3&count=3');
+is($r->{status}, 200, 'a page');
+json_subset_ok($r->{json}, '{"totalResults":7,"itemsPerPage":2,"startIndex":3}', 'the total counts the set');
+is_deeply([map { $_->{userName} } @{ $r->{json}{Resources} }], ['page3', 'page4'], 'the ghost is left out');
+like($r->{json}{Resources}[0]{meta}{location}, qr{/scim/v2/Users/$r->{json}{Resources}[0]{id}$}, 'location');
+is($r->{json}{Resources}[1]{meta}{version}, 'W/"1"', 'version');
+$r = scim_request('GET', '/scim/v2/Users?sortOrder=descending&count=2');
+is_deeply([map { $_->{userName} } @{ $r->{json}{Resources} }], ['page6', 'page5'], 'descending');
+unless ($cluster) {
+    my $info = redis_cmd('INFO', 'commandstats');
+    like($info, qr/^cmdstat_sort_ro:calls=2,/m, 'two SORT_RO');
+    like($info, qr/^cmdstat_zcard:calls=2,/m, 'two ZCARD');
+    unlike($info, qr/^cmdstat_evalsha:/m, 'no script');
+}
+--- no_error_log
+[error]

@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -119,6 +121,13 @@ public:
         if (buf_.size() - n_ < count) grow(count);
     }
     void PutUnsafe(char c) { buf_[n_++] = c; }
+    // Escape-free runs and raw JSON in one copy (JsonWriter::RawText,
+    // writeString) instead of RapidJSON's loop over every byte.
+    void PutBulk(const char *s, size_t count) {
+        Reserve(count);
+        std::memcpy(&buf_[n_], s, count);
+        n_ += count;
+    }
     void Flush() {}
     size_t size() const { return n_; }
     // The text written so far; the stream is empty afterwards.
@@ -139,8 +148,50 @@ class JsonWriter
     : public rapidjson::Writer<JsonOut, rapidjson::UTF8<>, rapidjson::UTF8<>, JsonStackAlloc> {
 public:
     explicit JsonWriter(JsonOut &out) : Writer(out, JsonStackAlloc::shared()) {}
+
+    // RawValue's effect, the text copied at once.
+    void RawText(std::string_view json) {
+        Prefix(rapidjson::kObjectType);
+        os_->PutBulk(json.data(), json.size());
+        if (level_stack_.Empty()) os_->Flush();
+    }
+    // String (or Key) for text that needs no escape (needsEscape): quoted
+    // and copied at once. The same bytes RapidJSON writes.
+    void PlainString(std::string_view s) {
+        Prefix(rapidjson::kStringType);
+        os_->Reserve(s.size() + 2);
+        os_->PutUnsafe('"');
+        os_->PutBulk(s.data(), s.size());
+        os_->PutUnsafe('"');
+        if (level_stack_.Empty()) os_->Flush();
+    }
 };
+
+// What RapidJSON's writer escapes: control characters, '"' and '\\'.
+// Eight bytes at a time: a byte below 0x20, or equal to '"' or '\\'
+// (a zero byte after the xor), sets its high bit in `hits` (the classic
+// "has a byte less than n" test, exact as a whole-word answer).
+inline bool needsEscape(std::string_view s) {
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    const char *p = s.data();
+    size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t x;
+        std::memcpy(&x, p, 8);
+        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        uint64_t hits = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
+                        ((backslash - ones) & ~backslash);
+        if (hits & highs) return true;
+    }
+    for (; n > 0; ++p, --n) {
+        unsigned char c = static_cast<unsigned char>(*p);
+        if (c < 0x20 || c == '"' || c == '\\') return true;
+    }
+    return false;
+}
+
 inline void writeString(JsonWriter &w, std::string_view s) {
+    if (!needsEscape(s)) return w.PlainString(s);
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
 }
 

@@ -646,6 +646,7 @@ static char *ngx_http_scim_build(ngx_conf_t *cf, ngx_http_scim_loc_conf_t *conf)
     if (!ngx_http_scim_build_roles(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     s.userDelete = static_cast<scim::UserDelete>(conf->user_delete);
     s.claimGuard = conf->claim_guard;
+    s.sortGetPages = smcf->redis == nullptr || smcf->redis->cluster_seeds.empty();
     if (!ngx_http_scim_build_bulk(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     if (!ngx_http_scim_build_schemas(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);
     if (!ngx_http_scim_build_indexes(cf, conf)) return static_cast<char *>(NGX_CONF_ERROR);

@@ -1,4 +1,5 @@
 #include "ngx_http_scim_redis_conn.hpp"
+#include "ngx_http_scim_redis_reply.hpp"
 
 #include <cstdlib>
 #include <string_view>
@@ -96,7 +97,7 @@ bool ngx_http_scim_redis_conn::open(const ngx_http_scim_redis_peer_t &peer,
     flush_event_.data = this;
     flush_event_.log = log;
 
-    reader_ = redisReaderCreate();
+    reader_ = ngx_http_scim_redis_reader_create();
     if (reader_ == nullptr) {
         reason = "out of memory";
         return false;
@@ -121,7 +122,7 @@ bool ngx_http_scim_redis_conn::open(const ngx_http_scim_redis_peer_t &peer,
     if (rc == NGX_ERROR || rc == NGX_BUSY || rc == NGX_DECLINED) {
         if (pc_.connection != nullptr) ngx_close_connection(pc_.connection);
         reason = std::string("connect() failed: ") + (err ? strerror(err) : "no socket");
-        redisReaderFree(reader_);
+        ngx_http_scim_redis_reader_free(reader_);
         reader_ = nullptr;
         return false;
     }
@@ -358,7 +359,7 @@ bool ngx_http_scim_redis_conn::dispatch() noexcept {
         }
         if (reply == nullptr) return true;
         if (pending_.empty() && push_.fn == nullptr) {
-            freeReplyObject(reply);
+            ngx_http_scim_redis_reply_free(static_cast<redisReply *>(reply));
             fail("a reply nobody asked for");
             return false;
         }
@@ -369,7 +370,7 @@ bool ngx_http_scim_redis_conn::dispatch() noexcept {
         }
         adopted_ = false;
         cb.fn(static_cast<redisReply *>(reply), cb.privdata);
-        if (!adopted_) freeReplyObject(reply);
+        if (!adopted_) ngx_http_scim_redis_reply_free(static_cast<redisReply *>(reply));
         adopted_ = false;
         if (generation != generation_) return false;
     }
@@ -416,7 +417,7 @@ void ngx_http_scim_redis_conn::close() noexcept {
         if (pool != nullptr) ngx_destroy_pool(pool);
     }
     if (reader_ != nullptr) {
-        redisReaderFree(reader_);
+        ngx_http_scim_redis_reader_free(reader_);
         reader_ = nullptr;
     }
     up_ = false;

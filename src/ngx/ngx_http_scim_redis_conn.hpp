@@ -80,7 +80,8 @@ public:
     }
 
     // Called from a callback: the reply it was given is now the callback's
-    // to free (freeReplyObject), e.g. a write held until WAIT answers.
+    // to free (ngx_http_scim_redis_reply_free), e.g. a write held until
+    // WAIT answers.
     void adopt_reply() noexcept { adopted_ = true; }
 
     // Closes the socket and runs every pending callback with nullptr.

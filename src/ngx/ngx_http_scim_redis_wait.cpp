@@ -9,6 +9,7 @@
 // write happened) and reads are answered at once. A lost connection answers
 // the held writes with nullptr (503), as any command in flight.
 #include "ngx_http_scim_redis.hpp"
+#include "ngx_http_scim_redis_reply.hpp"
 
 #include "scim/store/reply.hpp"
 
@@ -57,7 +58,7 @@ void ngx_http_scim_redis_link::on_write_reply(redisReply *reply, held_t *held) n
     try {
         send_now = commits_.hold(held);
     } catch (...) {
-        freeReplyObject(reply);
+        ngx_http_scim_redis_reply_free(reply);
         ngx_http_scim_redis_reply_fn fn = held->fn;
         void *privdata = held->privdata;
         delete held;
@@ -101,7 +102,7 @@ void ngx_http_scim_redis_link::on_wait_reply(redisReply *reply) noexcept {
     for (held_t *h : held) {
         redisReply *answer = reply == nullptr ? nullptr : confirmed ? h->reply : &refusal;
         h->fn(answer, h->privdata);
-        freeReplyObject(h->reply);
+        ngx_http_scim_redis_reply_free(h->reply);
         delete h;
     }
 }

@@ -6,6 +6,7 @@
 #include "query_sort.hpp"
 #include "scim/store/query_bounds.hpp"
 #include "scim/store/query_scripts.hpp"
+#include "scim/store/reply.hpp"
 #include "scim/filter_prefilter.hpp"
 #include "scim/render_text.hpp"
 #include "user_records.hpp"
@@ -82,11 +83,15 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
+        if (phase_ == Phase::PageTotal) return onPageTotal(reply);
+        if (phase_ == Phase::SortPage) return onTextPage(store::readSortPageView(reply, total_));
         if (phase_ == Phase::Page && copiesFromText()) return onTextPage(store::readPageView(reply));
         store::RecordsReply records = readReply(reply);
         if (records.error) return storeFailure(*records.error);
         switch (phase_) {
-        case Phase::Page: return onPage(records);
+        case Phase::Page:
+        case Phase::PageTotal:
+        case Phase::SortPage: return onPage(records);
         case Phase::Cursor: return onCursorPage(records);
         case Phase::Candidates: return onCandidates(records);
         case Phase::Scan:
@@ -97,14 +102,17 @@ public:
     }
 
 private:
+    // PageTotal, SortPage: an unsorted page read with ZCARD and SORT_RO;
     // ScanDocuments: a batch of ids and docs whose text the worker tests;
     // ScanKept: the records of that batch that passed.
-    enum class Phase { Page, Cursor, Candidates, Scan, ScanDocuments, ScanKept };
+    enum class Phase { Page, PageTotal, SortPage, Cursor, Candidates, Scan, ScanDocuments, ScanKept };
 
     // Each script has its reply's shape (store/query_scripts.hpp).
     store::RecordsReply readReply(const redisReply &reply) const {
         switch (phase_) {
-        case Phase::Page: return store::readPageReply(reply);
+        case Phase::Page:
+        case Phase::PageTotal:
+        case Phase::SortPage: return store::readPageReply(reply);
         case Phase::Cursor:
         case Phase::Scan: return store::readScanReply(reply);
         case Phase::ScanDocuments: return store::readScanDocumentsReply(reply);
@@ -137,9 +145,23 @@ private:
     }
 
     store::Command pageCommand(const std::string &key, bool lex) {
+        pageArgs_ = {key, list_.startIndex - 1, list_.count, list_.descending, c_.recordPrefix, lex};
+        if (config_.sortGetPages && copiesFromText() && store::sortPageServes(pageArgs_)) {
+            phase_ = Phase::PageTotal;
+            return store::pageTotal(pageArgs_);
+        }
         phase_ = Phase::Page;
-        return store::pageRecords({key, list_.startIndex - 1, list_.count, list_.descending,
-                                   c_.recordPrefix, lex});
+        return store::pageRecords(pageArgs_);
+    }
+
+    // ZCARD answered: the records follow (store::sortPage).
+    Step onPageTotal(const redisReply &reply) {
+        if (store::isError(reply)) return storeFailure(std::string(store::text(reply)));
+        auto total = store::integer(reply);
+        if (!total) return storeFailure("a page total that is no integer");
+        total_ = *total;
+        phase_ = Phase::SortPage;
+        return store::sortPage(pageArgs_);
     }
 
     // Unfiltered cursor pages read straight from the creation-order set:
@@ -515,6 +537,7 @@ private:
     ListRequest list_;
     size_t scanned_ = 0;  // records examined by scan batches
     Phase phase_ = Phase::Page;
+    store::PageRecordsArgs pageArgs_;  // Page, PageTotal and SortPage
     std::optional<PageCollector> collector_;
     std::vector<Match> sorted_;
     ScratchPool scratch_;

@@ -92,6 +92,26 @@ Command pageRecords(const PageRecordsArgs &a) {
     return scriptCall(pageRecordsScript(), {a.orderKey}, std::move(argv));
 }
 
+bool sortPageServes(const PageRecordsArgs &a) {
+    return !a.lex && a.count > 0 && a.start >= 0 &&
+           a.recordPrefix.find('*') == std::string::npos;
+}
+
+Command pageTotal(const PageRecordsArgs &a) { return plain({"ZCARD", a.orderKey}); }
+
+// The GETs follow kPageFields' order: id, doc, version, created, lastModified.
+Command sortPage(const PageRecordsArgs &a) {
+    std::vector<std::string> argv{"SORT_RO", a.orderKey, "BY", "nosort", "LIMIT",
+                                  std::to_string(a.start), std::to_string(a.count),
+                                  a.descending ? "DESC" : "ASC", "GET", "#"};
+    const std::string pattern = a.recordPrefix + "*->";
+    for (const char *field : {"doc", "version", "created", "lastModified"}) {
+        argv.emplace_back("GET");
+        argv.push_back(pattern + field);
+    }
+    return plain(std::move(argv));
+}
+
 PageRecordsArgs pageRecordsArgsOf(const Command &c) {
     using P = PageArgv;
     Argv v{c};
@@ -199,16 +219,16 @@ RecordsReply readRecordsReply(const redisReply &reply) { return readRecords(repl
 // {total, (id, doc, version, created, lastModified)...}
 RecordsReply readPageReply(const redisReply &reply) { return readRecords(reply, kPageRecords); }
 
-PageView readPageView(const redisReply &reply) {
+// Views of the records from element `head` on (kPageRecords' fields).
+static PageView readPageViewFrom(const redisReply &reply, size_t head) {
     constexpr RecordLayout l = kPageRecords;
     PageView out;
     if (isError(reply) || !isArray(reply)) {
         out.error = std::string(text(reply));
         return out;
     }
-    if (const redisReply *head = element(reply, 0)) out.total = integer(*head);
     out.records.reserve(reply.elements / l.fields);
-    for (size_t i = l.head; i + l.fields <= reply.elements; i += l.fields) {
+    for (size_t i = head; i + l.fields <= reply.elements; i += l.fields) {
         PageRecordView r;
         r.id = textAt(reply, i);
         const redisReply *doc = element(reply, i + l.doc);
@@ -219,6 +239,19 @@ PageView readPageView(const redisReply &reply) {
         r.lastModified = textAt(reply, i + l.lastModified);
         out.records.push_back(r);
     }
+    return out;
+}
+
+PageView readPageView(const redisReply &reply) {
+    PageView out = readPageViewFrom(reply, kPageRecords.head);
+    if (out.error) return out;
+    if (const redisReply *head = element(reply, 0)) out.total = integer(*head);
+    return out;
+}
+
+PageView readSortPageView(const redisReply &reply, long long total) {
+    PageView out = readPageViewFrom(reply, 0);
+    if (!out.error) out.total = total;
     return out;
 }
 

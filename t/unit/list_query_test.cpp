@@ -258,6 +258,20 @@ TEST(ListRequest, CursorsRoundTrip) {
 
 // --- the list exchange -------------------------------------------------------
 
+// The page both unfiltered-page tests expect: carol (id c) and dave (id d)
+// from startIndex 3 of 9.
+static void expectCarolAndDave(const Exchange::Step &step) {
+    JsonDoc d = bodyOf(std::get<Response>(step));
+    EXPECT_EQ(d["totalResults"].GetInt(), 9);
+    EXPECT_EQ(d["startIndex"].GetInt(), 3);
+    EXPECT_EQ(d["itemsPerPage"].GetInt(), 2);
+    EXPECT_EQ(userNames(d), (std::vector<std::string>{"carol", "dave"}));
+    EXPECT_STREQ(d["Resources"][0]["meta"]["location"].GetString(),
+                 "https://sp.example.com/scim/v2/Users/c");
+    EXPECT_STREQ(d["Resources"][1]["meta"]["location"].GetString(),
+                 "https://sp.example.com/scim/v2/Users/d");
+}
+
 TEST(ListExchange, UnfilteredPagesByRank) {
     ServiceConfig c;
     auto ex = exchangeFor(listRequest("startIndex=3&count=2"), c);
@@ -273,13 +287,59 @@ TEST(ListExchange, UnfilteredPagesByRank) {
     std::vector<FakeReply> items{FakeReply::integer(9)};
     addPageRecord(items, "c", userDoc("carol"));
     addPageRecord(items, "d", userDoc("dave"));
-    JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
-    EXPECT_EQ(d["totalResults"].GetInt(), 9);
-    EXPECT_EQ(d["startIndex"].GetInt(), 3);
-    EXPECT_EQ(d["itemsPerPage"].GetInt(), 2);
-    EXPECT_EQ(userNames(d), (std::vector<std::string>{"carol", "dave"}));
-    EXPECT_STREQ(d["Resources"][0]["meta"]["location"].GetString(),
-                 "https://sp.example.com/scim/v2/Users/c");
+    expectCarolAndDave(ex->onReply(*FakeReply::array(items)));
+}
+
+// With sortGetPages (the edge's default outside Redis Cluster) the same
+// page is read without a script: ZCARD, then SORT_RO … GET; a record whose
+// hash is gone (nil doc) is left out.
+TEST(ListExchange, UnfilteredPageBySortGet) {
+    ServiceConfig c;
+    c.sortGetPages = true;
+    auto ex = exchangeFor(listRequest("startIndex=3&count=2&sortOrder=descending"), c);
+    auto total = std::get<store::Command>(ex->start());
+    EXPECT_EQ(total.script, nullptr);
+    EXPECT_EQ(total.args, (std::vector<std::string>{"ZCARD", "scim:{acme}:users"}));
+    auto sort = std::get<store::Command>(ex->onReply(*FakeReply::integer(9)));
+    EXPECT_EQ(sort.script, nullptr);
+    const std::string p = "scim:{acme}:user:*->";
+    EXPECT_EQ(sort.args,
+              (std::vector<std::string>{"SORT_RO", "scim:{acme}:users", "BY", "nosort", "LIMIT", "2",
+                                        "2", "DESC", "GET", "#", "GET", p + "doc", "GET",
+                                        p + "version", "GET", p + "created", "GET",
+                                        p + "lastModified"}));
+    std::vector<FakeReply> items;
+    addPageRecord(items, "c", userDoc("carol"));
+    for (auto r : {FakeReply::string("gone"), FakeReply::nil(), FakeReply::nil(), FakeReply::nil(),
+                   FakeReply::nil()}) {
+        items.push_back(r);
+    }
+    addPageRecord(items, "d", userDoc("dave"));
+    expectCarolAndDave(ex->onReply(*FakeReply::array(items)));
+}
+
+// Sorted, projected and lexicographic pages keep the script, and so does
+// an error from either command end the request without Redis's text.
+TEST(ListExchange, SortGetPagesOnlyWhereTheyServe) {
+    ServiceConfig c;
+    c.sortGetPages = true;
+    for (const char *query : {"sortBy=userName", "attributes=userName", "count=0"}) {
+        auto cmd = std::get<store::Command>(exchangeFor(listRequest(query), c)->start());
+        EXPECT_EQ(cmd.script, &store::pageRecordsScript()) << query;
+    }
+    auto descending = exchangeFor(listRequest("sortBy=meta.created&sortOrder=descending"), c);
+    EXPECT_EQ(std::get<store::Command>(descending->start()).script, &store::pageRecordsScript());
+    for (bool atTotal : {true, false}) {
+        auto ex = exchangeFor(listRequest("count=2"), c);
+        ex->start();
+        if (!atTotal) ex->onReply(*FakeReply::integer(9));
+        auto r = std::get<Response>(ex->onReply(*FakeReply::error("LOADING Redis is loading")));
+        EXPECT_GE(r.status, 500) << atTotal;
+        EXPECT_EQ(r.body.find("LOADING"), std::string::npos);
+    }
+    auto ex = exchangeFor(listRequest("count=2"), c);
+    ex->start();
+    EXPECT_GE(std::get<Response>(ex->onReply(*FakeReply::string("x"))).status, 500);
 }
 
 TEST(ListExchange, SortByUserNameUsesTheIndex) {

@@ -344,3 +344,27 @@ TEST(RenderText, DamagedDocumentsAreTakenOnlyWhenTheDomPathAgrees) {
     EXPECT_GT(taken, 300);  // most edits break the JSON; some leave it whole
     EXPECT_GT(refused, 2000);
 }
+
+// needsEscape tests eight bytes at a time: every byte RapidJSON escapes
+// (below 0x20, '"', '\\'), at every position of strings of every length up
+// to 24, is found, and the bytes around them (0x20, '!', '#', '[', ']',
+// 0x7f, 0x80, 0xdc, 0xff) are not.
+TEST(JsonWriter, NeedsEscapeAtEveryPosition) {
+    const std::string harmless = std::string(" !#[]") + "\x7f\x80\xdc\xff";
+    std::string escaped = "\"\\";
+    for (int c = 0; c < 0x20; ++c) escaped.push_back(static_cast<char>(c));
+    for (size_t len = 0; len <= 24; ++len) {
+        for (size_t i = 0; i < len; ++i) {
+            std::string s(len, 'a');
+            for (char h : harmless) {
+                s[i] = h;
+                EXPECT_FALSE(needsEscape(s)) << len << " " << i << " " << int(h);
+            }
+            for (char e : escaped) {
+                s[i] = e;
+                EXPECT_TRUE(needsEscape(s)) << len << " " << i << " " << int(e);
+            }
+        }
+        EXPECT_FALSE(needsEscape(std::string(len, 'a')));
+    }
+}

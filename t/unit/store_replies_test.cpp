@@ -130,6 +130,43 @@ TEST(QueryReplies, APageViewPointsIntoTheReply) {
     EXPECT_FALSE(store::readPageView(*FakeReply::array({})).total);
 }
 
+// SORT_RO's reply has no head: the total comes from ZCARD.
+TEST(QueryReplies, ASortPageViewHasNoHead) {
+    auto reply = FakeReply::array(
+        {FakeReply::string("u1"), FakeReply::string("{}"), FakeReply::string("3"),
+         FakeReply::string("t0"), FakeReply::string("t1"), FakeReply::string("u2"),
+         FakeReply::nil(), FakeReply::nil(), FakeReply::nil(), FakeReply::nil()});
+    auto page = store::readSortPageView(*reply, 7);
+    EXPECT_FALSE(page.error);
+    EXPECT_EQ(page.total, 7);
+    ASSERT_EQ(page.records.size(), 2u);
+    EXPECT_EQ(page.records[0].id, "u1");
+    EXPECT_EQ(page.records[0].doc.data(), (*reply).element[1]->str);
+    EXPECT_EQ(page.records[0].version, 3u);
+    EXPECT_EQ(page.records[0].lastModified, "t1");
+    EXPECT_FALSE(page.records[1].present);
+    auto error = store::readSortPageView(*FakeReply::error("ERR GET option of SORT denied"), 7);
+    EXPECT_TRUE(error.error);
+    EXPECT_FALSE(error.total);
+    EXPECT_TRUE(store::readSortPageView(*FakeReply::array({}), 0).records.empty());
+}
+
+// SORT_RO GET's patterns are the record prefix with `*`; a prefix that
+// holds a `*` itself, a `lex` index and an empty page keep the script.
+TEST(QueryReplies, SortPagesServePlainIdSets) {
+    store::PageRecordsArgs a{"scim:{t}:users", 0, 10, false, "scim:{t}:user:", false};
+    EXPECT_TRUE(store::sortPageServes(a));
+    auto lex = a;
+    lex.lex = true;
+    EXPECT_FALSE(store::sortPageServes(lex));
+    auto star = a;
+    star.recordPrefix = "scim:{a*b}:user:";
+    EXPECT_FALSE(store::sortPageServes(star));
+    auto empty = a;
+    empty.count = 0;
+    EXPECT_FALSE(store::sortPageServes(empty));
+}
+
 TEST(QueryReplies, ScansSayWhatTheyExamined) {
     auto scan = store::readScanReply(*FakeReply::array(
         {FakeReply::integer(100), FakeReply::integer(500), FakeReply::string("812"),

@@ -73,6 +73,12 @@ struct ServiceConfig {
     const std::vector<IndexedAttribute> &indexes(const ResourceType &rt) const {
         return &rt == &groupType() ? groupIndexes : userIndexes;
     }
+
+    // Unsorted, unprojected pages by rank read with ZCARD, then SORT_RO …
+    // GET (store::sortPage) instead of page_records.lua: half Redis's
+    // instructions. Off by default; the edge turns it on unless Redis is a
+    // cluster (Redis Cluster 7.0 refuses SORT's GET option).
+    bool sortGetPages = false;
 };
 
 struct Request {

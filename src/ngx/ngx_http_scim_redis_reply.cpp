@@ -1,0 +1,178 @@
+// Arena-built replies (see the header). A reply's first object (its root,
+// the one without a parent task) starts a new arena: a chunk list whose
+// head sits just before the root. hiredis creates the objects of one reply
+// in order, across as many feeds as it takes, and only ever frees a root
+// (after it was handed out, or a partial one on a protocol error or when
+// the reader goes), so the reader's privdata just remembers the arena being
+// filled.
+#include "ngx_http_scim_redis_reply.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace {
+
+struct ngx_http_scim_reply_chunk_t {
+    ngx_http_scim_reply_chunk_t *next;
+    size_t size;  // usable bytes after this header
+    size_t used;
+};
+
+// Stands before a root: the chunks of its reply, the newest first.
+struct ngx_http_scim_reply_head_t {
+    ngx_http_scim_reply_chunk_t *chunks;
+};
+
+// The reader's privdata: the reply being built.
+struct ngx_http_scim_reply_arena_t {
+    ngx_http_scim_reply_head_t *head = nullptr;
+};
+
+constexpr size_t ngx_http_scim_reply_align = 16;
+constexpr size_t ngx_http_scim_reply_first_chunk = 2048;
+constexpr size_t ngx_http_scim_reply_max_chunk = 256 * 1024;
+
+constexpr size_t ngx_http_scim_reply_aligned(size_t n) {
+    return (n + ngx_http_scim_reply_align - 1) & ~(ngx_http_scim_reply_align - 1);
+}
+constexpr size_t ngx_http_scim_reply_chunk_header =
+    ngx_http_scim_reply_aligned(sizeof(ngx_http_scim_reply_chunk_t));
+
+char *ngx_http_scim_reply_chunk_data(ngx_http_scim_reply_chunk_t *c) {
+    return reinterpret_cast<char *>(c) + ngx_http_scim_reply_chunk_header;
+}
+
+// `n` bytes from the reply's newest chunk, or from a new one twice as large.
+void *ngx_http_scim_reply_alloc(ngx_http_scim_reply_head_t *head, size_t n) {
+    n = ngx_http_scim_reply_aligned(n);
+    ngx_http_scim_reply_chunk_t *c = head->chunks;
+    if (c->size - c->used < n) {
+        size_t size = c->size * 2 < ngx_http_scim_reply_max_chunk ? c->size * 2
+                                                                   : ngx_http_scim_reply_max_chunk;
+        if (size < n) size = n;
+        auto *fresh = static_cast<ngx_http_scim_reply_chunk_t *>(
+            std::malloc(ngx_http_scim_reply_chunk_header + size));
+        if (fresh == nullptr) return nullptr;
+        *fresh = {c, size, 0};
+        head->chunks = c = fresh;
+    }
+    void *p = ngx_http_scim_reply_chunk_data(c) + c->used;
+    c->used += n;
+    return p;
+}
+
+ngx_http_scim_reply_arena_t *ngx_http_scim_reply_arena_of(const redisReadTask *task) {
+    while (task->parent != nullptr) task = task->parent;
+    return static_cast<ngx_http_scim_reply_arena_t *>(task->privdata);
+}
+
+// A zeroed redisReply of `type` with `extra` bytes after it, linked into
+// its parent array; a root starts a new arena.
+redisReply *ngx_http_scim_reply_object(const redisReadTask *task, int type, size_t extra) {
+    ngx_http_scim_reply_arena_t *arena = ngx_http_scim_reply_arena_of(task);
+    // Aligned here already: a root must fit its first chunk, right after
+    // the head that free finds it by.
+    const size_t need = ngx_http_scim_reply_aligned(ngx_http_scim_reply_aligned(sizeof(redisReply)) + extra);
+    void *p;
+    if (task->parent == nullptr) {
+        const size_t lead = ngx_http_scim_reply_aligned(sizeof(ngx_http_scim_reply_head_t));
+        size_t size = ngx_http_scim_reply_first_chunk;
+        if (size < lead + need) size = lead + need;
+        auto *c = static_cast<ngx_http_scim_reply_chunk_t *>(
+            std::malloc(ngx_http_scim_reply_chunk_header + size));
+        if (c == nullptr) return nullptr;
+        *c = {nullptr, size, lead};
+        auto *head = reinterpret_cast<ngx_http_scim_reply_head_t *>(ngx_http_scim_reply_chunk_data(c));
+        head->chunks = c;
+        arena->head = head;
+        p = ngx_http_scim_reply_alloc(head, need);
+    } else {
+        p = ngx_http_scim_reply_alloc(arena->head, need);
+    }
+    if (p == nullptr) return nullptr;
+    auto *r = static_cast<redisReply *>(p);
+    std::memset(r, 0, sizeof(redisReply));
+    r->type = type;
+    if (task->parent != nullptr) {
+        auto *parent = static_cast<redisReply *>(task->parent->obj);
+        parent->element[task->idx] = r;
+    }
+    return r;
+}
+
+char *ngx_http_scim_reply_extra(redisReply *r) {
+    return reinterpret_cast<char *>(r) + ngx_http_scim_reply_aligned(sizeof(redisReply));
+}
+
+void *ngx_http_scim_reply_string(const redisReadTask *task, char *str, size_t len) {
+    redisReply *r = ngx_http_scim_reply_object(task, task->type, len + 1);
+    if (r == nullptr) return nullptr;
+    r->str = ngx_http_scim_reply_extra(r);
+    std::memcpy(r->str, str, len);
+    r->str[len] = '\0';
+    r->len = len;
+    return r;
+}
+
+void *ngx_http_scim_reply_array(const redisReadTask *task, int elements) {
+    size_t n = elements > 0 ? static_cast<size_t>(elements) : 0;
+    redisReply *r = ngx_http_scim_reply_object(task, REDIS_REPLY_ARRAY, n * sizeof(redisReply *));
+    if (r == nullptr) return nullptr;
+    if (n > 0) {
+        r->element = reinterpret_cast<redisReply **>(ngx_http_scim_reply_extra(r));
+        std::memset(r->element, 0, n * sizeof(redisReply *));
+    }
+    r->elements = n;
+    return r;
+}
+
+void *ngx_http_scim_reply_integer(const redisReadTask *task, long long value) {
+    redisReply *r = ngx_http_scim_reply_object(task, REDIS_REPLY_INTEGER, 0);
+    if (r != nullptr) r->integer = value;
+    return r;
+}
+
+void *ngx_http_scim_reply_nil(const redisReadTask *task) {
+    return ngx_http_scim_reply_object(task, REDIS_REPLY_NIL, 0);
+}
+
+void ngx_http_scim_reply_free_object(void *root) {
+    if (root == nullptr) return;
+    const size_t lead = ngx_http_scim_reply_aligned(sizeof(ngx_http_scim_reply_head_t));
+    auto *head = reinterpret_cast<ngx_http_scim_reply_head_t *>(static_cast<char *>(root) - lead);
+    ngx_http_scim_reply_chunk_t *c = head->chunks;
+    while (c != nullptr) {
+        ngx_http_scim_reply_chunk_t *next = c->next;
+        std::free(c);
+        c = next;
+    }
+}
+
+redisReplyObjectFunctions ngx_http_scim_reply_functions = {
+    ngx_http_scim_reply_string, ngx_http_scim_reply_array, ngx_http_scim_reply_integer,
+    ngx_http_scim_reply_nil, ngx_http_scim_reply_free_object};
+
+}  // namespace
+
+redisReader *ngx_http_scim_redis_reader_create() noexcept {
+    auto *arena = new (std::nothrow) ngx_http_scim_reply_arena_t;
+    if (arena == nullptr) return nullptr;
+    redisReader *r = redisReaderCreateWithFunctions(&ngx_http_scim_reply_functions);
+    if (r == nullptr) {
+        delete arena;
+        return nullptr;
+    }
+    r->privdata = arena;
+    return r;
+}
+
+void ngx_http_scim_redis_reader_free(redisReader *reader) noexcept {
+    auto *arena = static_cast<ngx_http_scim_reply_arena_t *>(reader->privdata);
+    redisReaderFree(reader);  // frees a reply it was still building
+    delete arena;
+}
+
+void ngx_http_scim_redis_reply_free(redisReply *reply) noexcept {
+    ngx_http_scim_reply_free_object(reply);
+}
