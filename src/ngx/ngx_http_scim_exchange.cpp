@@ -7,6 +7,7 @@
 #include "ngx_http_scim_request.hpp"
 
 #include "scim/store/group_commit.hpp"
+#include "scim/store/query_scripts.hpp"
 #include "scim/store/reply.hpp"
 #include "scim/store/scripts.hpp"
 
@@ -82,6 +83,15 @@ bool ngx_http_scim_on_error_reply(ngx_http_scim_ctx_t *ctx, const redisReply &re
                                       "the store could not confirm the write on its replicas; "
                                       "its outcome is unknown; retry later"));
         return true;
+    }
+    if (scim::store::isSortGetRefusal(text)) {
+        // The service reads this page, and this worker's later ones, with
+        // the page script (ServiceConfig::sortGetRefused).
+        ngx_log_error(NGX_LOG_WARN, ctx->request->connection->log, 0,
+                      "scim: redis (connection *%uA) refused SORT_RO's GET (%*s): "
+                      "this worker reads pages with the page script",
+                      ngx_http_scim_redis().connection_number(), text.size(), text.data());
+        return false;
     }
     ngx_uint_t level = read_only || no_replicas ? NGX_LOG_WARN : NGX_LOG_ERR;
     ngx_log_error(level, ctx->request->connection->log, 0,

@@ -84,7 +84,7 @@ public:
 
     Step onReply(const redisReply &reply) override {
         if (phase_ == Phase::PageTotal) return onPageTotal(reply);
-        if (phase_ == Phase::SortPage) return onTextPage(store::readSortPageView(reply, total_));
+        if (phase_ == Phase::SortPage) return onSortPage(reply);
         if (phase_ == Phase::Page && copiesFromText()) return onTextPage(store::readPageView(reply));
         store::RecordsReply records = readReply(reply);
         if (records.error) return storeFailure(*records.error);
@@ -146,7 +146,8 @@ private:
 
     store::Command pageCommand(const std::string &key, bool lex) {
         pageArgs_ = {key, list_.startIndex - 1, list_.count, list_.descending, c_.recordPrefix, lex};
-        if (config_.sortGetPages && copiesFromText() && store::sortPageServes(pageArgs_)) {
+        if (config_.sortGetPages && !config_.sortGetRefused && copiesFromText() &&
+            store::sortPageServes(pageArgs_)) {
             phase_ = Phase::PageTotal;
             return store::pageTotal(pageArgs_);
         }
@@ -162,6 +163,15 @@ private:
         total_ = *total;
         phase_ = Phase::SortPage;
         return store::sortPage(pageArgs_);
+    }
+
+    // SORT_RO answered; an error means this Redis refuses it where the
+    // script works (ServiceConfig::sortGetRefused): the script reads the page.
+    Step onSortPage(const redisReply &reply) {
+        if (!store::isError(reply)) return onTextPage(store::readSortPageView(reply, total_));
+        config_.sortGetRefused = true;
+        phase_ = Phase::Page;
+        return store::pageRecords(pageArgs_);
     }
 
     // Unfiltered cursor pages read straight from the creation-order set:

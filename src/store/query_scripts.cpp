@@ -100,6 +100,11 @@ bool sortPageServes(const PageRecordsArgs &a) {
 Command pageTotal(const PageRecordsArgs &a) { return plain({"ZCARD", a.orderKey}); }
 
 // The GETs follow kPageFields' order: id, doc, version, created, lastModified.
+bool isSortGetRefusal(std::string_view errorText) {
+    return errorText.find("unknown command 'SORT_RO'") != std::string_view::npos ||
+           errorText.find("GET option of SORT denied") != std::string_view::npos;
+}
+
 Command sortPage(const PageRecordsArgs &a) {
     std::vector<std::string> argv{"SORT_RO", a.orderKey, "BY", "nosort", "LIMIT",
                                   std::to_string(a.start), std::to_string(a.count),

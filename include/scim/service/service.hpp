@@ -79,6 +79,12 @@ struct ServiceConfig {
     // instructions. Off by default; the edge turns it on unless Redis is a
     // cluster (Redis Cluster 7.0 refuses SORT's GET option).
     bool sortGetPages = false;
+    // Set by the first page Redis refuses SORT_RO … GET for (no SORT_RO
+    // before Redis 7.0; an ACL user limited to some keys, e.g. `~scim:*`, may
+    // not use SORT's GET): that page and every later one of this location
+    // are read by page_records.lua. Runtime state, not configuration: each
+    // worker has its own copy of the configuration after the fork.
+    mutable bool sortGetRefused = false;
 };
 
 struct Request {

@@ -91,6 +91,10 @@ Command pageRecords(const PageRecordsArgs &args);
 bool sortPageServes(const PageRecordsArgs &args);
 Command pageTotal(const PageRecordsArgs &args);
 Command sortPage(const PageRecordsArgs &args);
+// Whether an error reply is a Redis refusing sortPage's command where the
+// script would serve: no SORT_RO before 7.0, or an ACL user that may not
+// use SORT's GET (limited to some keys).
+bool isSortGetRefusal(std::string_view errorText);
 Command scanRecords(const ScanRecordsArgs &args);
 Command fetchCandidates(const FetchCandidatesArgs &args);
 Command fetchRecords(const FetchRecordsArgs &args);
