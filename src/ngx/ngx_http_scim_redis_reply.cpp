@@ -43,6 +43,57 @@ char *ngx_http_scim_reply_chunk_data(ngx_http_scim_reply_chunk_t *c) {
     return reinterpret_cast<char *>(c) + ngx_http_scim_reply_chunk_header;
 }
 
+// Chunks of released replies, kept for the next ones (per process, at most
+// ngx_http_scim_reply_cache_bytes in all). Without them every large reply
+// grew the heap and its release gave the memory back (malloc trims its
+// top), so each batch of a full scan faulted its pages in again: a worker's
+// CPU per scan varied twofold between runs (bench/README.md, "Session 7
+// closing run").
+constexpr size_t ngx_http_scim_reply_cache_bytes = 1024 * 1024;
+constexpr size_t ngx_http_scim_reply_cache_slots = 16;
+ngx_http_scim_reply_chunk_t *ngx_http_scim_reply_cache[ngx_http_scim_reply_cache_slots];
+size_t ngx_http_scim_reply_cached_bytes = 0;
+
+// An empty chunk of at least `size` usable bytes: the smallest cached one
+// that fits, else a new one.
+ngx_http_scim_reply_chunk_t *ngx_http_scim_reply_chunk_take(size_t size) {
+    size_t best = ngx_http_scim_reply_cache_slots;
+    for (size_t i = 0; i < ngx_http_scim_reply_cache_slots; ++i) {
+        ngx_http_scim_reply_chunk_t *c = ngx_http_scim_reply_cache[i];
+        if (c == nullptr || c->size < size) continue;
+        if (best == ngx_http_scim_reply_cache_slots || c->size < ngx_http_scim_reply_cache[best]->size) {
+            best = i;
+        }
+    }
+    ngx_http_scim_reply_chunk_t *c;
+    if (best < ngx_http_scim_reply_cache_slots) {
+        c = ngx_http_scim_reply_cache[best];
+        ngx_http_scim_reply_cache[best] = nullptr;
+        ngx_http_scim_reply_cached_bytes -= c->size;
+    } else {
+        c = static_cast<ngx_http_scim_reply_chunk_t *>(
+            std::malloc(ngx_http_scim_reply_chunk_header + size));
+        if (c == nullptr) return nullptr;
+        c->size = size;
+    }
+    c->next = nullptr;
+    c->used = 0;
+    return c;
+}
+
+// Keeps a chunk for later if the cache has room, else frees it.
+void ngx_http_scim_reply_chunk_release(ngx_http_scim_reply_chunk_t *c) {
+    if (ngx_http_scim_reply_cached_bytes + c->size <= ngx_http_scim_reply_cache_bytes) {
+        for (ngx_http_scim_reply_chunk_t *&slot : ngx_http_scim_reply_cache) {
+            if (slot != nullptr) continue;
+            slot = c;
+            ngx_http_scim_reply_cached_bytes += c->size;
+            return;
+        }
+    }
+    std::free(c);
+}
+
 // `n` bytes from the reply's newest chunk, or from a new one twice as large.
 void *ngx_http_scim_reply_alloc(ngx_http_scim_reply_head_t *head, size_t n) {
     n = ngx_http_scim_reply_aligned(n);
@@ -51,10 +102,9 @@ void *ngx_http_scim_reply_alloc(ngx_http_scim_reply_head_t *head, size_t n) {
         size_t size = c->size * 2 < ngx_http_scim_reply_max_chunk ? c->size * 2
                                                                    : ngx_http_scim_reply_max_chunk;
         if (size < n) size = n;
-        auto *fresh = static_cast<ngx_http_scim_reply_chunk_t *>(
-            std::malloc(ngx_http_scim_reply_chunk_header + size));
+        ngx_http_scim_reply_chunk_t *fresh = ngx_http_scim_reply_chunk_take(size);
         if (fresh == nullptr) return nullptr;
-        *fresh = {c, size, 0};
+        fresh->next = c;
         head->chunks = c = fresh;
     }
     void *p = ngx_http_scim_reply_chunk_data(c) + c->used;
@@ -79,10 +129,9 @@ redisReply *ngx_http_scim_reply_object(const redisReadTask *task, int type, size
         const size_t lead = ngx_http_scim_reply_aligned(sizeof(ngx_http_scim_reply_head_t));
         size_t size = ngx_http_scim_reply_first_chunk;
         if (size < lead + need) size = lead + need;
-        auto *c = static_cast<ngx_http_scim_reply_chunk_t *>(
-            std::malloc(ngx_http_scim_reply_chunk_header + size));
+        ngx_http_scim_reply_chunk_t *c = ngx_http_scim_reply_chunk_take(size);
         if (c == nullptr) return nullptr;
-        *c = {nullptr, size, lead};
+        c->used = lead;
         auto *head = reinterpret_cast<ngx_http_scim_reply_head_t *>(ngx_http_scim_reply_chunk_data(c));
         head->chunks = c;
         arena->head = head;
@@ -144,7 +193,7 @@ void ngx_http_scim_reply_free_object(void *root) {
     ngx_http_scim_reply_chunk_t *c = head->chunks;
     while (c != nullptr) {
         ngx_http_scim_reply_chunk_t *next = c->next;
-        std::free(c);
+        ngx_http_scim_reply_chunk_release(c);
         c = next;
     }
 }
@@ -164,6 +213,10 @@ redisReader *ngx_http_scim_redis_reader_create() noexcept {
         return nullptr;
     }
     r->privdata = arena;
+    // hiredis drops its input buffer whenever it is empty with over 16 KB
+    // spare, so every reply larger than that (a page, a scan batch) grew a
+    // new one; a buffer is kept up to the cache's size instead.
+    r->maxbuf = ngx_http_scim_reply_cache_bytes;
     return r;
 }
 
