@@ -12,7 +12,12 @@ namespace scim {
 
 namespace {
 
-bool isGroupMembers(const Attribute &a) { return &a == groupSchema().find("members"); }
+// The built-in schemas are built once per process: their attributes are
+// looked up once, not on each sub-attribute of each request.
+bool isGroupMembers(const Attribute &a) {
+    static const Attribute *const members = groupSchema().find("members");
+    return &a == members;
+}
 
 // Sub-attributes a client may set. Read-only ones (manager.displayName,
 // echoed back from a GET) are ignored, and a member's "$ref" is derived
@@ -76,7 +81,8 @@ Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &al
 // enterprise manager as its id, and providers list group members as ids
 // (docs/idp-quirks.md). Anywhere else ("emails": "a@b") it is refused.
 bool acceptsBareValue(const Attribute &a) {
-    return isGroupMembers(a) || &a == enterpriseUserSchema().find("manager");
+    static const Attribute *const manager = enterpriseUserSchema().find("manager");
+    return isGroupMembers(a) || &a == manager;
 }
 
 // An object where a simple value belongs, "{}" included: never "unset".

@@ -1,14 +1,20 @@
 #include "scim/store/keys.hpp"
 
+#include <cstring>
+
 namespace scim::store {
 
 namespace {
 
-// a + b + c in one allocation: a create names ten keys.
+// a + b + c in one allocation and one copy: a create names ten keys.
 std::string joined(std::string_view a, std::string_view b, std::string_view c = {}) {
-    std::string s;
-    s.reserve(a.size() + b.size() + c.size());
-    return s.append(a).append(b).append(c);
+    char buf[256];
+    size_t n = a.size() + b.size() + c.size();
+    if (n > sizeof buf) return std::string(a).append(b).append(c);
+    std::memcpy(buf, a.data(), a.size());
+    std::memcpy(buf + a.size(), b.data(), b.size());
+    if (!c.empty()) std::memcpy(buf + a.size() + b.size(), c.data(), c.size());
+    return std::string(buf, n);
 }
 
 }  // namespace
@@ -25,7 +31,7 @@ std::vector<std::string> userWriteKeys(const KeySpace &k, std::string_view id) {
         "events",             "users:idx:userName", "users:idx:externalId",
         "users:idx:email",    "users:idx:created", "users:idx:lastModified"};
     std::vector<std::string> keys;
-    keys.reserve(14);  // and delete_user's four
+    keys.reserve(24);  // the script's ARGV follow in the same vector (scriptCall)
     keys.push_back(joined(k.base(), "user:", id));
     for (std::string_view name : kFixed) keys.push_back(joined(k.base(), name));
     return keys;

@@ -20,11 +20,11 @@ void readGroupPairs(const redisReply &reply, size_t offset,
 
 // ARGV positions, as the scripts' headers list them (1-based there).
 // A create's optional arguments come last and trailing empty ones are not
-// sent: each argument costs the worker a formatting step (hiredis) and
+// sent (the userName lowercased is one: empty when it is the userName): each argument costs the worker a formatting step (hiredis) and
 // Redis a string (bench/README.md, "Session 8").
 struct CreateArgv {
-    enum { Id, UserNameLower, UserName, Doc, Time, Active, Token, MaxLen, NowMillis,
-           IndexEntries, Password, ClaimedKey, RoleContext, Count };
+    enum { Id, UserName, Doc, Time, Active, Token, MaxLen, NowMillis, IndexEntries,
+           UserNameLower, Password, ClaimedKey, RoleContext, Count };
 };
 struct ReplaceArgv {
     enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token,
@@ -69,7 +69,11 @@ Command createUser(const KeySpace &keys, CreateUserArgs a) {
     std::vector<std::string> keyNames = userWriteKeys(keys, a.user.id);
     std::vector<std::string> argv =
         userArgv<CreateArgv>(std::move(a.user), std::move(a.stamp), std::move(a.roleContext));
-    while (argv.size() > CreateArgv::Password && argv.back().empty()) argv.pop_back();
+    // '' when the userName is lowercase already (the script then uses it).
+    if (argv[CreateArgv::UserNameLower] == argv[CreateArgv::UserName]) {
+        argv[CreateArgv::UserNameLower].clear();
+    }
+    while (argv.size() > CreateArgv::UserNameLower && argv.back().empty()) argv.pop_back();
     return scriptCall(createUserScript(), std::move(keyNames), std::move(argv));
 }
 

@@ -52,8 +52,9 @@ TEST(ClaimGuard, WritesNameTheTenantsClaimedSet) {
     c.claimGuard = true;
     auto create = exchangeFor(request("POST", "/Users", R"({"userName":"a"})"), c);
     auto cmd = startOf(*create);
-    // Ten arguments, the password hash ('') and the claimed set; no role
-    // context (trailing empty arguments are not sent).
+    // Nine arguments, the userName lowercased ('': "a" is), the password
+    // hash ('') and the claimed set; no role context (trailing empty
+    // arguments are not sent).
     EXPECT_EQ(cmd.args.size(), kUserKeys + 12);
     EXPECT_EQ(store::createUserArgsOf(cmd).user.claimedKey, "scim:{acme}:claimed");
     auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
