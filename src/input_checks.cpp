@@ -96,7 +96,9 @@ std::optional<std::string> forbiddenCharacter(std::string_view text, LineBreaks 
 }
 
 std::optional<Error> checkRequestJson(const Json &root) {
-    std::vector<const Json *> stack{&root};
+    std::vector<const Json *> stack;
+    stack.reserve(32);  // one allocation for a usual body, not one per doubling
+    stack.push_back(&root);
     std::unordered_set<std::string> seen;
     while (!stack.empty()) {
         const Json *v = stack.back();

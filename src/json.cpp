@@ -25,7 +25,9 @@ unsigned depthOf(const Json &root, unsigned limit) {
         const Json *v;
         unsigned depth;
     };
-    std::vector<Frame> stack{{&root, 1}};
+    std::vector<Frame> stack;
+    stack.reserve(32);  // one allocation for a usual body, not one per doubling
+    stack.push_back({&root, 1});
     unsigned deepest = 0;
     while (!stack.empty()) {
         Frame f = stack.back();

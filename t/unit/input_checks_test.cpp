@@ -119,6 +119,23 @@ Expected<NormalizedResource> group(std::string_view text) {
     return normalizeResource(groupResourceType(), *doc);
 }
 
+// Error details name the sub-attribute's path, short (built in a buffer)
+// or longer than the buffer.
+TEST(InputChecks, SubAttributeErrorsNameTheirPath) {
+    auto bad = user(R"({"userName":"a","emails":[{"value":"x@example.com","primary":"maybe"}]})");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().detail.find("emails.primary"), std::string::npos) << bad.error().detail;
+    std::string longPath(140, 'p');
+    JsonDoc in;
+    in.Parse(R"({"givenName":{"x":1}})");
+    JsonDoc out;
+    auto v = normalizeValue(*userResourceType().schema->find("name"), in, out.GetAllocator(),
+                            longPath);
+    ASSERT_FALSE(v);
+    EXPECT_NE(v.error().detail.find(longPath + ".givenName"), std::string::npos)
+        << v.error().detail;
+}
+
 TEST(InputChecks, SchemasMustNameTheCoreSchemaOfTheType) {
     EXPECT_FALSE(user(R"({"schemas":["urn:ietf:params:scim:schemas:core:2.0:Group"],"userName":"a"})"));
     EXPECT_FALSE(user(R"({"schemas":["urn:example:x"],"userName":"a"})"));
