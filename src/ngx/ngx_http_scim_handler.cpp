@@ -9,11 +9,14 @@
 
 namespace {
 
+// The request (body included) moves into the exchange: nothing reads
+// ctx->scim_request after this, and a copy cost a POST ~3k instructions.
 std::unique_ptr<scim::Exchange> ngx_http_scim_make_exchange(ngx_http_scim_ctx_t *ctx) {
     if (ctx->admin) {
-        return scim::makeAdminExchange(ctx->admin_route, ctx->scim_request, *ctx->service);
+        return scim::makeAdminExchange(ctx->admin_route, std::move(ctx->scim_request),
+                                       *ctx->service);
     }
-    return scim::makeExchange(ctx->route, ctx->scim_request, *ctx->service);
+    return scim::makeExchange(ctx->route, std::move(ctx->scim_request), *ctx->service);
 }
 
 // The body, from memory buffers or nginx's temporary file.
