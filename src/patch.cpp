@@ -140,8 +140,8 @@ Expected<Outcome> apply(JsonDoc &doc, const Json &body, const ResourceType &rt,
     }
     engine.finish();
     out.docChanged = doc.IsObject() ? !(work == doc) : !work.ObjectEmpty();
-    out.changedAttributes = changedAttributes(rt, doc, work, out);
-    out.storedChanges = storedChanges(doc, work, out);
+    if (opts.listChanged) out.changedAttributes = changedAttributes(rt, doc, work, out);
+    if (opts.listStoredChanges) out.storedChanges = storedChanges(doc, work, out);
     if (out.docChanged) doc.Swap(work);
     return out;
 }

@@ -17,62 +17,86 @@
 --   read would answer, so that a PATCH that lost the race retries without
 --   reading | {'uniqueness', holder[, attribute, value]} |
 --   {'claimed', attribute, value}
+-- The hot write is a PATCH of `active` (Okta's deactivation), bench/README.md
+-- "Session 8": four commands (HMGET, HSET, ZADD, XADD) and the groups'
+-- reads, the stored document read only when it is answered or compared,
+-- and each library included inside the branch that calls it (every Lua
+-- function a script defines costs a closure per call).
 local LEX = 6
---@include lib/user_event.lua
---@include lib/index.lua
---@include lib/user_write.lua
---@include lib/diff.lua
---@include lib/roles.lua
 --@include lib/user_groups.lua
+local user_id, new_entries = ARGV[1], ARGV[13]
 local function ok(version, created, modified)
   local out = {'ok', version, created, modified}
   if ARGV[15] == '' then return out end
   return append_groups(out, ARGV[16], ARGV[15])
 end
-local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active', 'doc',
+local cur = redis.call('HMGET', KEYS[1], 'version', 'userName', 'created', 'active',
                       'lastModified', 'idx')
-local old_entries = cur[7] or nil
+local old_entries = cur[6] or nil
 if not cur[1] then return {'notfound'} end
 if ARGV[8] ~= '' and ARGV[8] ~= cur[1] then
-  return {'precondition', cur[1], cur[5], cur[1], cur[3], cur[6]}
+  return {'precondition', cur[1], redis.call('HGET', KEYS[1], 'doc'), cur[1], cur[3], cur[5]}
 end
-local refusal = claim_refusal(ARGV[14], old_entries, ARGV[1], ARGV[13])
-if refusal then return refusal end
+-- Index entries the user already holds need no claim or uniqueness check,
+-- and none is moved (a PATCH of `active` changes none).
+local moved = new_entries ~= old_entries
+if moved and ARGV[14] ~= '' then
+--@include lib/user_write.lua
+  local refusal = claim_refusal(ARGV[14], old_entries, user_id, new_entries)
+  if refusal then return refusal end
+end
 -- A leading '=': the service sent the whole list, having compared the
 -- document it read at the expected version (checked above) with this one.
 local changed
 if ARGV[8] ~= '' and string.byte(ARGV[11], 1) == 61 then
   changed = string.sub(ARGV[11], 2)
 else
-  changed = changed_attributes(cur[5] or '{}', ARGV[4], ARGV[11])
+--@include lib/diff.lua
+  changed = changed_attributes(redis.call('HGET', KEYS[1], 'doc') or '{}', ARGV[4], ARGV[11])
 end
 -- Nothing changed (Okta re-sends whole users): no new version, no event.
-if changed == '' then return ok(cur[1], cur[3], cur[6]) end
--- Entries the user already holds need no uniqueness check.
-if ARGV[13] ~= old_entries then
-  local taken = unique_taken(ARGV[13], ARGV[1])
+if changed == '' then return ok(cur[1], cur[3], cur[5]) end
+local move_entries
+if moved then
+--@include lib/index.lua
+  local taken = unique_taken(new_entries, user_id)
   if taken then return taken end
+  move_entries = reindex
 end
 local oldLower = string.lower(cur[2])
 if oldLower ~= ARGV[2] then
   local other = redis.call('HGET', KEYS[2], ARGV[2])
-  if other and other ~= ARGV[1] then return {'uniqueness', other} end
+  if other and other ~= user_id then return {'uniqueness', other} end
   redis.call('HDEL', KEYS[2], oldLower)
-  redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[2], user_id)
 end
-local v = tonumber(cur[1]) + 1
+-- Numbers go to Redis as strings, formatted once.
+local v = tostring(tonumber(cur[1]) + 1)
 redis.call('HSET', KEYS[1], 'doc', ARGV[4], 'userName', ARGV[3], 'version', v,
            'lastModified', ARGV[5], 'active', ARGV[7])
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'password', ARGV[6]) end
-reindex(KEYS[1], old_entries, ARGV[13])
-redis.call('ZADD', KEYS[10], ARGV[12], ARGV[1])
-emit(KEYS[5], ARGV[10], lifecycle(cur[4] or '', ARGV[7], 'user.updated'), 'User', ARGV[1],
-     v, ARGV[5], ARGV[9], changed)
+if move_entries then move_entries(KEYS[1], old_entries, new_entries) end
+redis.call('ZADD', KEYS[10], ARGV[12], user_id)
+-- The event (docs/events.md): 'deactivated'/'reactivated' when `active`
+-- flips. As a create does, the stream is trimmed at about one write in 64
+-- (those whose time in ms is a multiple of 64, whichever users they
+-- touch) rather than by each XADD (docs/directives.md, scim_events_maxlen).
+local was, now_active = cur[4] or '', ARGV[7]
+local kind = 'user.updated'
+if was ~= '0' and now_active == '0' then
+  kind = 'user.deactivated'
+elseif was == '0' and now_active ~= '0' then
+  kind = 'user.reactivated'
+end
+redis.call('XADD', KEYS[5], '*', 'type', kind, 'resourceType', 'User', 'id', user_id,
+           'version', v, 'time', ARGV[5], 'token', ARGV[9], 'changed', changed)
+if tonumber(ARGV[12]) % 64 == 0 then redis.call('XTRIM', KEYS[5], 'MAXLEN', '~', ARGV[10]) end
 -- scim_role_on_deactivate drop: deactivation takes the role, reactivation
 -- gives back what the user's groups imply.
 -- The service sends the role context only when that option is on.
-if ARGV[17] ~= '' and (cur[4] == '0') ~= (ARGV[7] == '0') then
+if ARGV[17] ~= '' and (was == '0') ~= (now_active == '0') then
+--@include lib/roles.lua
   local R = role_context()
-  if R.dropInactive then update_roles(R, {ARGV[1]}) end
+  if R.dropInactive then update_roles(R, {user_id}) end
 end
-return ok(tostring(v), cur[3], ARGV[5])
+return ok(v, cur[3], ARGV[5])
