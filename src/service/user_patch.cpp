@@ -109,7 +109,7 @@ private:
         }
         if (auto failed = replaceFailure(result.outcome, user_.id, write_.userName)) return *failed;
         readReplaceResult(result, user_);
-        user_.doc = write_.docText;
+        user_.doc = std::move(write_.docText);  // the write is done with it
         user_.groups = userGroups(std::move(result.groups));
         rememberDocument(request_, config_, DocumentKind::User, user_.id, user_.doc, user_.version,
                          user_.created, user_.lastModified);

@@ -60,6 +60,13 @@ UserFields userFieldsOf(const Argv &v) {
             v[P::Active], v[P::IndexEntries], v[P::ClaimedKey]};
 }
 
+// The keys a replace touches (replace_user.lua's KEYS): each one sent is a
+// string built here, formatted into the command and pushed into Lua.
+std::vector<std::string> replaceKeys(const KeySpace &k, std::string_view id) {
+    return {k.user(id),           k.usersByName(), k.events(),       k.userNameIndex(),
+            k.externalIdIndex(), k.emailIndex(),  k.modifiedIndex()};
+}
+
 }  // namespace
 
 Command createUser(const KeySpace &keys, const CreateUserArgs &a) {
@@ -81,7 +88,7 @@ Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
         argv[ReplaceArgv::GroupPrefix] = keys.groupKeyPrefix();
         argv[ReplaceArgv::MemberOf] = keys.memberOf(a.user.id);
     }
-    return scriptCall(replaceUserScript(), userWriteKeys(keys, a.user.id), std::move(argv));
+    return scriptCall(replaceUserScript(), replaceKeys(keys, a.user.id), std::move(argv));
 }
 
 ReplaceUserArgs replaceUserArgsOf(const Command &c) {

@@ -1,7 +1,7 @@
 -- replace_user: PUT and PATCH /Users/{id}.
--- KEYS (store::userWriteKeys): 1 user, 2 users:by-name, 3 users, 4 seq,
---   5 events, 6-8 the lexicographic indexes (userName, externalId, email),
---   9 idx:created, 10 idx:lastModified
+-- KEYS (user_scripts.cpp's replaceKeys): 1 user, 2 users:by-name, 3 events,
+--   4-6 the lexicographic indexes (userName, externalId, email),
+--   7 idx:lastModified
 -- ARGV: 1 id, 2 userName lowercased, 3 userName, 4 doc, 5 now, 6 password
 --   hash or '', 7 active, 8 expected version or '', 9 token name, 10 events
 --   maxlen, 11 changed attributes the service knows of (the script adds the
@@ -22,7 +22,7 @@
 -- reads, the stored document read only when it is answered or compared,
 -- and each library included inside the branch that calls it (every Lua
 -- function a script defines costs a closure per call).
-local LEX = 6
+local LEX = 4
 --@include lib/user_groups.lua
 local user_id, new_entries = ARGV[1], ARGV[13]
 local function ok(version, created, modified)
@@ -76,7 +76,7 @@ redis.call('HSET', KEYS[1], 'doc', ARGV[4], 'userName', ARGV[3], 'version', v,
            'lastModified', ARGV[5], 'active', ARGV[7])
 if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'password', ARGV[6]) end
 if move_entries then move_entries(KEYS[1], old_entries, new_entries) end
-redis.call('ZADD', KEYS[10], ARGV[12], user_id)
+redis.call('ZADD', KEYS[7], ARGV[12], user_id)
 -- The event (docs/events.md): 'deactivated'/'reactivated' when `active`
 -- flips. As a create does, the stream is trimmed at about one write in 64
 -- (those whose time in ms is a multiple of 64, whichever users they
@@ -88,9 +88,9 @@ if was ~= '0' and now_active == '0' then
 elseif was == '0' and now_active ~= '0' then
   kind = 'user.reactivated'
 end
-redis.call('XADD', KEYS[5], '*', 'type', kind, 'resourceType', 'User', 'id', user_id,
+redis.call('XADD', KEYS[3], '*', 'type', kind, 'resourceType', 'User', 'id', user_id,
            'version', v, 'time', ARGV[5], 'token', ARGV[9], 'changed', changed)
-if tonumber(ARGV[12]) % 64 == 0 then redis.call('XTRIM', KEYS[5], 'MAXLEN', '~', ARGV[10]) end
+if tonumber(ARGV[12]) % 64 == 0 then redis.call('XTRIM', KEYS[3], 'MAXLEN', '~', ARGV[10]) end
 -- scim_role_on_deactivate drop: deactivation takes the role, reactivation
 -- gives back what the user's groups imply.
 -- The service sends the role context only when that option is on.
