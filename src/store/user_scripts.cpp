@@ -20,15 +20,17 @@ void readGroupPairs(const redisReply &reply, size_t offset,
 
 // ARGV positions, as the scripts' headers list them (1-based there).
 // A create's optional arguments come last and trailing empty ones are not
-// sent (the userName lowercased is one: empty when it is the userName): each argument costs the worker a formatting step (hiredis) and
-// Redis a string (bench/README.md, "Session 8").
+// sent (the userName lowercased is one: empty when it is the userName):
+// each costs the worker a formatting step (hiredis) and Redis a string.
 struct CreateArgv {
     enum { Id, UserName, Doc, Time, Active, Token, MaxLen, NowMillis, IndexEntries,
            UserNameLower, Password, ClaimedKey, RoleContext, Count };
 };
+// A replace's usually empty arguments come last, and trailing empty ones
+// are not sent: each costs the worker a formatting step and Redis a string.
 struct ReplaceArgv {
-    enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token,
-           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, GroupPrefix, MemberOf,
+    enum { Id, UserNameLower, UserName, Doc, Time, Active, ExpectedVersion, Token, MaxLen,
+           Changed, NowMillis, IndexEntries, GroupPrefix, MemberOf, Password, ClaimedKey,
            RoleContext, Count };
 };
 struct DeleteArgv {
@@ -63,6 +65,13 @@ UserFields userFieldsOf(const Argv &v) {
             v[P::Active], v[P::IndexEntries], v[P::ClaimedKey]};
 }
 
+// The keys a replace touches (replace_user.lua's KEYS): each one sent is a
+// string built here, formatted into the command and pushed into Lua.
+std::vector<std::string> replaceKeys(const KeySpace &k, std::string_view id) {
+    return {k.user(id),           k.usersByName(), k.events(),       k.userNameIndex(),
+            k.externalIdIndex(), k.emailIndex(),  k.modifiedIndex()};
+}
+
 }  // namespace
 
 Command createUser(const KeySpace &keys, CreateUserArgs a) {
@@ -91,7 +100,8 @@ Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
         argv[ReplaceArgv::GroupPrefix] = keys.groupKeyPrefix();
         argv[ReplaceArgv::MemberOf] = keys.memberOf(a.user.id);
     }
-    return scriptCall(replaceUserScript(), userWriteKeys(keys, a.user.id), std::move(argv));
+    while (argv.size() > ReplaceArgv::Password && argv.back().empty()) argv.pop_back();
+    return scriptCall(replaceUserScript(), replaceKeys(keys, a.user.id), std::move(argv));
 }
 
 ReplaceUserArgs replaceUserArgsOf(const Command &c) {
