@@ -1,5 +1,8 @@
 #include "scim/tokens.hpp"
 
+#include <openssl/crypto.h>
+
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -55,13 +58,53 @@ std::optional<std::string> TokenSet::loadFile(const std::string &path,
     return std::nullopt;
 }
 
-const TokenEntry *TokenSet::find(std::string_view presented) const {
-    std::string digest = sha256Hex(presented);
+const TokenEntry *TokenSet::find(const Sha256Digest &digest) const {
     const TokenEntry *match = nullptr;
     for (const TokenEntry &e : entries_) {
-        if (constantTimeEquals(digest, e.sha256) && !match) match = &e;
+        if (constantTimeEquals(digest.view(), e.sha256) && !match) match = &e;
     }
     return match;
+}
+
+// Which entry holds the token shows in the time taken, but only to whoever
+// presents that very token; the bytes are compared in constant time.
+size_t TokenDigestCache::lookup(std::string_view token) const {
+    for (size_t i = 0; i < kEntries; ++i) {
+        const Entry &e = entries_[i];
+        if (e.length == token.size() && constantTimeEquals({e.token, e.length}, token)) return i;
+    }
+    return kEntries;
+}
+
+Sha256Digest TokenDigestCache::digest(std::string_view token) {
+    if (token.empty() || token.size() > kMaxTokenBytes) return sha256Digest(token);
+    if (size_t hit = lookup(token); hit < kEntries) {
+        entries_[hit].lastUse = ++uses_;
+        return entries_[hit].digest;
+    }
+    Entry *victim = &entries_[0];
+    for (Entry &e : entries_) {
+        if (e.lastUse < victim->lastUse) victim = &e;
+    }
+    wipe(*victim);
+    victim->digest = sha256Digest(token);
+    std::memcpy(victim->token, token.data(), token.size());
+    victim->length = token.size();
+    victim->lastUse = ++uses_;
+    return victim->digest;
+}
+
+bool TokenDigestCache::holds(std::string_view token) const { return lookup(token) < kEntries; }
+
+void TokenDigestCache::wipe(Entry &e) noexcept {
+    OPENSSL_cleanse(e.token, e.length);
+    e.length = 0;
+    e.lastUse = 0;
+}
+
+void TokenDigestCache::clear() noexcept {
+    for (Entry &e : entries_) wipe(e);
+    uses_ = 0;
 }
 
 std::optional<std::string_view> bearerToken(std::string_view h) {

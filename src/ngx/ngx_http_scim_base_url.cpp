@@ -7,6 +7,8 @@
 // nginx builds its own absolute redirects.
 #include "ngx_http_scim_base_url.hpp"
 
+#include <algorithm>
+
 #include "scim/base_url.hpp"
 
 namespace {
@@ -62,14 +64,22 @@ void ngx_http_scim_append_port(ngx_http_request_t *r, bool https, std::string &u
     if (!clcf->port_in_redirect) return;
     if (ngx_connection_local_sockaddr(r->connection, nullptr, 0) != NGX_OK) return;
     in_port_t port = ngx_inet_get_port(r->connection->local_sockaddr);
-    if (port != 0 && port != (https ? 443 : 80)) url += ":" + std::to_string(port);
+    if (port != 0 && port != (https ? 443 : 80)) {
+        url += ':';
+        url += std::to_string(port);
+    }
 }
 
 std::string ngx_http_scim_computed_base_url(ngx_http_request_t *r,
                                             const ngx_http_scim_loc_conf_t *slcf,
                                             std::string_view base) {
     bool https = ngx_http_scim_is_https(r);
-    std::string url = https ? "https://" : "http://";
+    std::string url;
+    // Room for the longest of the forms below: one allocation per request.
+    size_t host = r->headers_in.host != nullptr ? r->headers_in.host->value.len : 0;
+    url.reserve(sizeof "https://[]:65535" + std::max<size_t>(host, NGX_SOCKADDR_STRLEN) +
+                slcf->server_names->host.size() + base.size());
+    url += https ? "https://" : "http://";
     const ngx_http_scim_server_names_t &server = *slcf->server_names;
     if (r->headers_in.host != nullptr && ngx_http_scim_host_is_served(r, server)) {
         url += ngx_http_scim_view(r->headers_in.host->value);  // as the client wrote it, port included
