@@ -127,14 +127,15 @@ Sha256Digest sha256Digest(std::string_view data) {
     static EVP_MD *const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
                                                                               EVP_MD_CTX_free);
-    unsigned char md[SHA256_DIGEST_LENGTH];
+    static_assert(Sha256Digest::kBytes == SHA256_DIGEST_LENGTH);
+    Sha256Digest digest;
+    unsigned char *md = digest.bytes.data();
     bool done = sha256 != nullptr && ctx != nullptr &&
                 EVP_DigestInit_ex2(ctx.get(), sha256, nullptr) == 1 &&
                 EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
                 EVP_DigestFinal_ex(ctx.get(), md, nullptr) == 1;
     if (!done) SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), md);
-    Sha256Digest digest;
-    hexInto(md, sizeof md, digest.hex.data());
+    hexInto(md, Sha256Digest::kBytes, digest.hex.data());
     return digest;
 }
 

@@ -21,6 +21,20 @@ bool isHex64(std::string_view s) {
     }
     return true;
 }
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    return (c | 0x20) - 'a' + 10;
+}
+
+// The bytes of a string isHex64 accepted.
+std::string bytesOfHex(std::string_view hex) {
+    std::string bytes(hex.size() / 2, '\0');
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        bytes[i] = static_cast<char>(hexValue(hex[2 * i]) << 4 | hexValue(hex[2 * i + 1]));
+    }
+    return bytes;
+}
 }  // namespace
 
 std::optional<std::string> TokenSet::add(std::string_view sha256Hex, std::string_view name,
@@ -36,7 +50,8 @@ std::optional<std::string> TokenSet::add(std::string_view sha256Hex, std::string
         }
     }
     std::string tokenName = name.empty() ? "sha256:" + lower(sha256Hex.substr(0, 8)) : std::string(name);
-    entries_.push_back(TokenEntry{lower(sha256Hex), std::move(tokenName), std::string(tenant)});
+    entries_.push_back(TokenEntry{lower(sha256Hex), bytesOfHex(sha256Hex), std::move(tokenName),
+                                  std::string(tenant)});
     return std::nullopt;
 }
 
@@ -61,7 +76,7 @@ std::optional<std::string> TokenSet::loadFile(const std::string &path,
 const TokenEntry *TokenSet::find(const Sha256Digest &digest) const {
     const TokenEntry *match = nullptr;
     for (const TokenEntry &e : entries_) {
-        if (constantTimeEquals(digest.view(), e.sha256) && !match) match = &e;
+        if (constantTimeEquals(digest.raw(), e.digest) && !match) match = &e;
     }
     return match;
 }

@@ -22,8 +22,12 @@ std::string formatTimestamp(int64_t unixMillis);
 // A SHA-256 as 64 lowercase hex digits, held without an allocation: the
 // request path hashes the bearer token of every request.
 struct Sha256Digest {
-    static constexpr size_t kChars = 64;
+    static constexpr size_t kBytes = 32, kChars = 64;
+    std::array<unsigned char, kBytes> bytes{};
     std::array<char, kChars> hex{};
+    std::string_view raw() const noexcept {
+        return {reinterpret_cast<const char *>(bytes.data()), bytes.size()};
+    }
     std::string_view view() const noexcept { return {hex.data(), hex.size()}; }
     std::string str() const { return std::string(view()); }
 };

@@ -17,6 +17,7 @@ namespace scim {
 
 struct TokenEntry {
     std::string sha256;  // 64 lowercase hex digits
+    std::string digest;  // the same 32 bytes, compared with the presented token's
     std::string name;    // for logs and change events, never the secret
     std::string tenant;  // empty: bound to no tenant
 };

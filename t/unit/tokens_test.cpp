@@ -1,6 +1,7 @@
 // The static bearer-token set: hashes only, names, token files, the header.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -107,4 +108,14 @@ TEST(TokenDigests, LongTokensAreHashedEveryTime) {
     EXPECT_EQ(cache.digest(tooLong).view(), sha256Hex(tooLong));
     EXPECT_FALSE(cache.holds(tooLong));
     EXPECT_EQ(cache.digest("").view(), sha256Hex(""));
+}
+
+TEST(Tokens, UppercaseHashesMatchTheDigestsBytes) {
+    TokenSet set;
+    std::string upper = sha256Hex("Upper-Token");
+    for (char &c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_FALSE(set.add(upper, "up", "acme").has_value());
+    ASSERT_NE(set.find(sha256Digest("Upper-Token")), nullptr);
+    EXPECT_EQ(set.find(sha256Digest("upper-token")), nullptr);
+    EXPECT_EQ(set.find(sha256Digest("Upper-Token"))->sha256, sha256Hex("Upper-Token"));
 }
