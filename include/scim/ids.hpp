@@ -19,8 +19,8 @@ std::string nameBasedId(std::string_view name);
 // RFC 3339 UTC with milliseconds: 2026-11-22T13:44:18.123Z.
 std::string formatTimestamp(int64_t unixMillis);
 
-// A SHA-256 as 64 lowercase hex digits, held without an allocation: the
-// request path hashes the bearer token of every request.
+// A SHA-256, as its 32 bytes and as 64 lowercase hex digits, held without
+// an allocation: the request path hashes the bearer token of every request.
 struct Sha256Digest {
     static constexpr size_t kBytes = 32, kChars = 64;
     std::array<unsigned char, kBytes> bytes{};

@@ -44,7 +44,7 @@ private:
 };
 
 // The SHA-256 of the bearer tokens a worker saw last. IdPs send one token
-// per tenant on every request, so a repeat skips the hash (about 5k
+// per tenant on every request, so a repeat skips the hash (3-5k
 // instructions). Only the digest is cached: whether the token is accepted
 // is decided afresh each time. The raw tokens are kept (they are what is
 // compared, exactly and in constant time), wiped when evicted or cleared.
