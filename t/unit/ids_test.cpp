@@ -44,7 +44,7 @@ TEST(Ids, TimestampsMatchTheLibcFormatting) {
     EXPECT_EQ(formatTimestamp(253402300799999), "9999-12-31T23:59:59.999Z");
 }
 
-TEST(Ids, NameBasedIdsAreVersion5Uuids) {
+TEST(Ids, NameBasedIdsAreDistinctVersion5Uuids) {
     std::string a = nameBasedId("tenant-a"), b = nameBasedId("tenant-b");
     std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
     EXPECT_TRUE(std::regex_match(a, uuid)) << a;
