@@ -112,11 +112,28 @@ std::string formatTimestamp(int64_t unixMillis) {
     time_t seconds = static_cast<time_t>(unixMillis / 1000);
     struct tm tm;
     gmtime_r(&seconds, &tm);
-    char buf[96];
-    snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             static_cast<int>(unixMillis % 1000));
-    return buf;
+    int year = tm.tm_year + 1900;
+    if (unixMillis < 0 || year > 9999) {
+        char buf[96];
+        snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", year, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 static_cast<int>(unixMillis % 1000));
+        return buf;
+    }
+    // Every write stamps its time: the digits directly, not snprintf's ~3k
+    // instructions.
+    char text[] = "0000-00-00T00:00:00.000Z";
+    auto put = [&text](size_t at, int value, int width) {
+        for (size_t i = at + width; i-- > at; value /= 10) text[i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, year, 4);
+    put(5, tm.tm_mon + 1, 2);
+    put(8, tm.tm_mday, 2);
+    put(11, tm.tm_hour, 2);
+    put(14, tm.tm_min, 2);
+    put(17, tm.tm_sec, 2);
+    put(20, static_cast<int>(unixMillis % 1000), 3);
+    return std::string(text, sizeof text - 1);
 }
 
 Sha256Digest sha256Digest(std::string_view data) {

@@ -3,6 +3,7 @@
 // multi-valued attributes, Null for "unset".
 #include "scim/resource.hpp"
 
+#include <cstring>
 #include <string>
 
 #include "coerce.hpp"
@@ -12,7 +13,12 @@ namespace scim {
 
 namespace {
 
-bool isGroupMembers(const Attribute &a) { return &a == groupSchema().find("members"); }
+// The built-in schemas are built once per process: their attributes are
+// looked up once, not on each sub-attribute of each request.
+bool isGroupMembers(const Attribute &a) {
+    static const Attribute *const members = groupSchema().find("members");
+    return &a == members;
+}
 
 // Sub-attributes a client may set. Read-only ones (manager.displayName,
 // echoed back from a GET) are ignored, and a member's "$ref" is derived
@@ -22,9 +28,22 @@ bool acceptsInput(const Attribute &parent, const Attribute &sub) {
     return !(isGroupMembers(parent) && sub.name == "$ref");
 }
 
-std::string subPath(std::string_view path, const Attribute &sub) {
-    return std::string(path) + "." + sub.name;
-}
+// "<path>.<sub>" for error details, passed down with every sub-attribute:
+// built in the caller's buffer when it fits (no allocation per value),
+// else in `spill`.
+struct SubPath {
+    char buf[128];
+    std::string spill;
+
+    std::string_view of(std::string_view path, const Attribute &sub) {
+        size_t n = path.size() + 1 + sub.name.size();
+        if (n > sizeof buf) return spill = std::string(path) + "." + sub.name;
+        if (!path.empty()) std::memcpy(buf, path.data(), path.size());
+        buf[path.size()] = '.';
+        std::memcpy(buf + path.size() + 1, sub.name.data(), sub.name.size());
+        return {buf, n};
+    }
+};
 
 // Sets `name` to `value`, or removes it for Null: with case-variant
 // duplicates ("value" and "Value") the last one sent wins.
@@ -63,7 +82,8 @@ Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &al
         const Attribute *sub = a.sub(str(m.name));
         if (!sub) sub = memberDisplayAlias(a, in, str(m.name));
         if (!sub || !acceptsInput(a, *sub)) continue;  // unknown or not the client's to set
-        auto v = normalizeValue(*sub, m.value, alloc, subPath(path, *sub));
+        SubPath subPath;
+        auto v = normalizeValue(*sub, m.value, alloc, subPath.of(path, *sub));
         if (!v) return v;
         putSub(out, sub->name, std::move(*v), alloc);
     }
@@ -76,7 +96,8 @@ Expected<Json> normalizeObject(const Attribute &a, const Json &in, JsonAlloc &al
 // enterprise manager as its id, and providers list group members as ids
 // (docs/idp-quirks.md). Anywhere else ("emails": "a@b") it is refused.
 bool acceptsBareValue(const Attribute &a) {
-    return isGroupMembers(a) || &a == enterpriseUserSchema().find("manager");
+    static const Attribute *const manager = enterpriseUserSchema().find("manager");
+    return isGroupMembers(a) || &a == manager;
 }
 
 // An object where a simple value belongs, "{}" included: never "unset".
@@ -90,7 +111,8 @@ Expected<Json> normalizeBareValue(const Attribute &a, const Json &in, JsonAlloc 
     if (!value || !acceptsBareValue(a)) {
         return invalidAttribute(path, "is complex: it must be an object, not a bare value");
     }
-    auto v = normalizeValue(*value, in, alloc, subPath(path, *value));
+    SubPath subPath;
+    auto v = normalizeValue(*value, in, alloc, subPath.of(path, *value));
     if (!v || v->IsNull()) return v;
     Json out(rapidjson::kObjectType);
     out.AddMember("value", std::move(*v), alloc);

@@ -24,14 +24,15 @@ public:
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
         user_.id = newResourceId();
-        user_.doc = write_.docText;
+        store::UserFields fields = userFields(request_, config_, user_.id, write_);
+        user_.doc = std::move(write_.docText);  // the command has its copy
         // A create's only role work is the default role: without one the
         // script needs no context (and Redis decodes none).
         std::string roles =
             config_.roles.defaultRole.empty() ? std::string() : roleContextArg(request_, config_);
         return store::createUser(keysFor(request_, config_),
-                                 {userFields(request_, config_, user_.id, write_),
-                                  writeStamp(request_, config_), std::move(roles)});
+                                 {std::move(fields), writeStamp(request_, config_),
+                                  std::move(roles)});
     }
 
     Step onReply(const redisReply &reply) override {

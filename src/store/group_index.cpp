@@ -7,22 +7,18 @@ namespace scim::store {
 
 std::string groupIndexEntries(const Json &doc, std::string_view id,
                               const std::vector<UniqueIndex> &unique) {
-    JsonDoc out(rapidjson::kArrayType);
-    auto &a = out.GetAllocator();
-    auto entry = [&](GroupLexIndex index, const std::string &value) {
-        if (value.empty()) return;
-        Json pair(rapidjson::kArrayType);
-        pair.PushBack(static_cast<int>(index), a).PushBack(jstr(lexMember(value, id), a), a);
-        out.PushBack(pair, a);
-    };
+    JsonOut out(128);
+    JsonWriter w(out);
+    w.StartArray();
     if (const Json *v = findMember(doc, "displayName"); v && v->IsString()) {
-        entry(GroupLexIndex::DisplayName, lower(str(*v)));
+        writeLexEntry(w, static_cast<int>(GroupLexIndex::DisplayName), lower(str(*v)), id);
     }
     if (const Json *v = findMember(doc, "externalId"); v && v->IsString()) {
-        entry(GroupLexIndex::ExternalId, std::string(str(*v)));
+        writeLexEntry(w, static_cast<int>(GroupLexIndex::ExternalId), str(*v), id);
     }
-    addUniqueEntries(out, doc, id, unique, a);
-    return toString(out);
+    addUniqueEntries(w, doc, id, unique);
+    w.EndArray();
+    return out.take();
 }
 
 }  // namespace scim::store

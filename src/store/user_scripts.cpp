@@ -19,9 +19,12 @@ void readGroupPairs(const redisReply &reply, size_t offset,
 }
 
 // ARGV positions, as the scripts' headers list them (1-based there).
+// A create's optional arguments come last and trailing empty ones are not
+// sent (the userName lowercased is one: empty when it is the userName):
+// each costs the worker a formatting step (hiredis) and Redis a string.
 struct CreateArgv {
-    enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, Token, MaxLen, NowMillis,
-           IndexEntries, ClaimedKey, RoleContext, Count };
+    enum { Id, UserName, Doc, Time, Active, Token, MaxLen, NowMillis, IndexEntries,
+           UserNameLower, Password, ClaimedKey, RoleContext, Count };
 };
 // A replace's usually empty arguments come last, and trailing empty ones
 // are not sent: each costs the worker a formatting step and Redis a string.
@@ -35,24 +38,24 @@ struct DeleteArgv {
            Count };
 };
 
-// Create and replace place the same fields, at the positions of `P`.
+// Create and replace place the same fields, at the positions of `P`
+// (taken by value: a create moves its fields in, the document uncopied).
 template <class P>
-std::vector<std::string> userArgv(const UserFields &u, const WriteStamp &stamp,
-                                  const std::string &roleContext) {
+std::vector<std::string> userArgv(UserFields u, WriteStamp stamp, std::string roleContext) {
     std::vector<std::string> argv(P::Count);
-    argv[P::Id] = u.id;
+    argv[P::Id] = std::move(u.id);
     argv[P::UserNameLower] = lower(u.userName);
-    argv[P::UserName] = u.userName;
-    argv[P::Doc] = u.doc;
-    argv[P::Time] = stamp.time;
-    argv[P::Password] = u.passwordHash;
-    argv[P::Active] = u.active;
-    argv[P::Token] = stamp.token;
+    argv[P::UserName] = std::move(u.userName);
+    argv[P::Doc] = std::move(u.doc);
+    argv[P::Time] = std::move(stamp.time);
+    argv[P::Password] = std::move(u.passwordHash);
+    argv[P::Active] = std::move(u.active);
+    argv[P::Token] = std::move(stamp.token);
     argv[P::MaxLen] = std::to_string(stamp.eventsMaxLen);
     argv[P::NowMillis] = std::to_string(stamp.nowMillis);
-    argv[P::IndexEntries] = u.indexEntries;
-    argv[P::ClaimedKey] = u.claimedKey;
-    argv[P::RoleContext] = roleContext;
+    argv[P::IndexEntries] = std::move(u.indexEntries);
+    argv[P::ClaimedKey] = std::move(u.claimedKey);
+    argv[P::RoleContext] = std::move(roleContext);
     return argv;
 }
 
@@ -71,9 +74,16 @@ std::vector<std::string> replaceKeys(const KeySpace &k, std::string_view id) {
 
 }  // namespace
 
-Command createUser(const KeySpace &keys, const CreateUserArgs &a) {
-    return scriptCall(createUserScript(), userWriteKeys(keys, a.user.id),
-                      userArgv<CreateArgv>(a.user, a.stamp, a.roleContext));
+Command createUser(const KeySpace &keys, CreateUserArgs a) {
+    std::vector<std::string> keyNames = userWriteKeys(keys, a.user.id);
+    std::vector<std::string> argv =
+        userArgv<CreateArgv>(std::move(a.user), std::move(a.stamp), std::move(a.roleContext));
+    // '' when the userName is lowercase already (the script then uses it).
+    if (argv[CreateArgv::UserNameLower] == argv[CreateArgv::UserName]) {
+        argv[CreateArgv::UserNameLower].clear();
+    }
+    while (argv.size() > CreateArgv::UserNameLower && argv.back().empty()) argv.pop_back();
+    return scriptCall(createUserScript(), std::move(keyNames), std::move(argv));
 }
 
 CreateUserArgs createUserArgsOf(const Command &c) {

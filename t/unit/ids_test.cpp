@@ -1,6 +1,7 @@
 // Resource ids, timestamps, password hashes and SHA-256.
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <regex>
 
 #include "scim/ids.hpp"
@@ -17,6 +18,38 @@ TEST(Ids, ResourceIdsAreRandomVersion4Uuids) {
 TEST(Ids, TimestampsAreRfc3339UtcWithMilliseconds) {
     EXPECT_EQ(formatTimestamp(0), "1970-01-01T00:00:00.000Z");
     EXPECT_EQ(formatTimestamp(1795873458123LL), "2026-11-28T13:44:18.123Z");
+}
+
+// The digits are written by hand: every millisecond field, leap day and
+// year boundary must read as strftime-style formatting reads them.
+TEST(Ids, TimestampsMatchTheLibcFormatting) {
+    auto reference = [](int64_t millis) {
+        time_t seconds = static_cast<time_t>(millis / 1000);
+        struct tm tm;
+        gmtime_r(&seconds, &tm);
+        char buf[64];
+        snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                 static_cast<int>(millis % 1000));
+        return std::string(buf);
+    };
+    for (int64_t t : {int64_t{1}, int64_t{999}, int64_t{1000}, int64_t{951782399999},
+                      int64_t{951782400000}, int64_t{1798761599999}, int64_t{1798761600000},
+                      int64_t{253402300799999}}) {
+        EXPECT_EQ(formatTimestamp(t), reference(t)) << t;
+    }
+    for (int64_t t = 0; t < 4102444800000; t += 86399997 * 7 + 12345) {
+        ASSERT_EQ(formatTimestamp(t), reference(t)) << t;
+    }
+    EXPECT_EQ(formatTimestamp(253402300799999), "9999-12-31T23:59:59.999Z");
+}
+
+TEST(Ids, NameBasedIdsAreDistinctVersion5Uuids) {
+    std::string a = nameBasedId("tenant-a"), b = nameBasedId("tenant-b");
+    std::regex uuid("[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    EXPECT_TRUE(std::regex_match(a, uuid)) << a;
+    EXPECT_NE(a, b);
+    EXPECT_EQ(a, "55abeb18-98dd-517e-8b30-07ab140a45e3");  // SHA-1 of the namespace and name
 }
 
 TEST(Ids, PasswordHashesAreSaltedAndVerify) {

@@ -25,6 +25,45 @@ TEST(InputChecks, ControlCharactersAndSurrogatesAreRefusedInStrings) {
     EXPECT_TRUE(parse(R"({"a":"line\nbreak\ttab\r","b":"\u00a0é😀"})"));
 }
 
+// Printable ASCII is skipped without decoding: every other byte value still
+// goes through the decoder, at the start, middle and end of a string.
+TEST(InputChecks, ForbiddenCharacterSeesEveryNonPrintableByte) {
+    for (int b = 0; b < 0x100; ++b) {
+        char c = static_cast<char>(b);
+        bool printable = b >= 0x20 && b < 0x7F;
+        bool lineBreak = c == '\t' || c == '\n' || c == '\r';
+        for (std::string text : {std::string(1, c), "ab" + std::string(1, c) + "cd",
+                                 "abcd" + std::string(1, c)}) {
+            EXPECT_EQ(forbiddenCharacter(text, LineBreaks::Refused).has_value(), !printable) << b;
+            EXPECT_EQ(forbiddenCharacter(text, LineBreaks::Allowed).has_value(),
+                      !printable && !lineBreak)
+                << b;
+        }
+    }
+    EXPECT_EQ(forbiddenCharacter("ab\x7f", LineBreaks::Allowed), "U+007F at byte 2");
+    EXPECT_EQ(forbiddenCharacter("abc\xc3", LineBreaks::Allowed), "invalid UTF-8 at byte 3");
+    EXPECT_FALSE(forbiddenCharacter("caf\xc3\xa9 \xe2\x82\xac", LineBreaks::Refused));
+}
+
+// ASCII bodies skip RapidJSON's encoding check; any other byte, in the
+// first eight-byte words or the tail, brings it back: invalid UTF-8 is the
+// same parse error wherever it is.
+TEST(InputChecks, InvalidUtf8IsAParseErrorWithOrWithoutAsciiSkip) {
+    for (std::string text : {std::string("{\"a\":\"\xff\"}"),
+                             std::string("{\"userName\":\"abcdefgh\xc3\"}"),
+                             std::string("{\"userName\":\"abcdefghijklmnop\",\"x\":\"\xc0\xaf\"}")}) {
+        auto doc = parse(text);
+        ASSERT_FALSE(doc) << text;
+        EXPECT_EQ(doc.error().status, 400);
+        EXPECT_NE(doc.error().detail.find("malformed JSON at offset"), std::string::npos)
+            << doc.error().detail;
+    }
+    auto ok = parse(R"({"userName":"bjensen@example.com","name":{"givenName":"B\u00e9a"}})");
+    ASSERT_TRUE(ok);
+    EXPECT_STREQ((*ok)["name"]["givenName"].GetString(), "B\xc3\xa9" "a");
+    EXPECT_TRUE(parse("{\"a\":\"caf\xc3\xa9\"}"));
+}
+
 TEST(InputChecks, RepeatedKeysAreRefusedCaseInsensitively) {
     for (const char *text : {R"({"userName":"a","userName":"b"})",
                              R"({"userName":"a","UserName":"b"})",
@@ -78,6 +117,23 @@ Expected<NormalizedResource> group(std::string_view text) {
     auto doc = parse(text);
     if (!doc) return doc.takeError();
     return normalizeResource(groupResourceType(), *doc);
+}
+
+// Error details name the sub-attribute's path, short (built in a buffer)
+// or longer than the buffer.
+TEST(InputChecks, SubAttributeErrorsNameTheirPath) {
+    auto bad = user(R"({"userName":"a","emails":[{"value":"x@example.com","primary":"maybe"}]})");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().detail.find("emails.primary"), std::string::npos) << bad.error().detail;
+    std::string longPath(140, 'p');
+    JsonDoc in;
+    in.Parse(R"({"givenName":{"x":1}})");
+    JsonDoc out;
+    auto v = normalizeValue(*userResourceType().schema->find("name"), in, out.GetAllocator(),
+                            longPath);
+    ASSERT_FALSE(v);
+    EXPECT_NE(v.error().detail.find(longPath + ".givenName"), std::string::npos)
+        << v.error().detail;
 }
 
 TEST(InputChecks, SchemasMustNameTheCoreSchemaOfTheType) {

@@ -29,7 +29,14 @@ TEST(CreateUser, SendsOneAtomicScriptWithTenantKeys) {
     EXPECT_EQ(cmd.args[1], "scim:{acme}:users:by-name");
     EXPECT_EQ(cmd.args[4], "scim:{acme}:events");
     EXPECT_EQ(cmd.args[5], "scim:{acme}:users:idx:userName");
-    EXPECT_EQ(cmd.args[cmd.numKeys + 1], "bjensen");  // the uniqueness key, lowered by the builder
+    EXPECT_EQ(cmd.args[cmd.numKeys + 9], "bjensen");  // the uniqueness key, lowered by the builder
+    // The password hash, then nothing: no claimed set, no role context.
+    EXPECT_EQ(cmd.args.size(), cmd.numKeys + 11);
+    // A lowercase userName is not sent twice.
+    auto lower = exchangeFor(request("POST", "/Users", R"({"userName":"bjensen"})"), c);
+    const auto lowerCmd = std::get<store::Command>(lower->start());
+    EXPECT_EQ(lowerCmd.args.size(), lowerCmd.numKeys + 9);
+    EXPECT_EQ(lowerCmd.args[lowerCmd.numKeys + 1], "bjensen");
     EXPECT_EQ(args.user.userName, "BJensen");
     EXPECT_EQ(args.user.doc.find("secret"), std::string::npos);  // doc has no password
     EXPECT_EQ(args.user.passwordHash.rfind("pbkdf2-sha256$", 0), 0u);

@@ -80,6 +80,9 @@ public:
     std::string roles() const { return base_ + "roles"; }
     std::string roleMap() const { return base_ + "roles:map"; }
 
+    // "<prefix>{<tenant>}:", which every key of the tenant starts with.
+    const std::string &base() const { return base_; }
+
     // Global (not per tenant): the layout version marker.
     std::string layout() const { return prefix_ + "layout"; }
 

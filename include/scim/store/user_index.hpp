@@ -35,8 +35,11 @@ struct UniqueIndex {
 // `unique` that `doc` (of resource `id`) has a string value for:
 // [key, value, "<urn>:<attribute>"] for a uniqueness hash, [key, member]
 // for a declared index.
-void addUniqueEntries(Json &entries, const Json &doc, std::string_view id,
-                      const std::vector<UniqueIndex> &unique, JsonAlloc &a);
+void addUniqueEntries(JsonWriter &entries, const Json &doc, std::string_view id,
+                      const std::vector<UniqueIndex> &unique);
+
+// [index, "<value>\0<id>"] into an entries array, nothing for an empty value.
+void writeLexEntry(JsonWriter &entries, int index, std::string_view value, std::string_view id);
 
 // A lexicographic index member: "<value>\0<id>".
 std::string lexMember(std::string_view value, std::string_view id);

@@ -56,7 +56,7 @@ struct DeleteUserArgs {
     std::string roleContext;
 };
 
-Command createUser(const KeySpace &keys, const CreateUserArgs &args);
+Command createUser(const KeySpace &keys, CreateUserArgs args);
 Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &args);
 Command deleteUser(const KeySpace &keys, const DeleteUserArgs &args);
 // A user and the groups it is directly in.
