@@ -9,9 +9,6 @@ use ScimTest;
 our $URN = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 our $PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-# Until t/lib/ScimTest.pm has it (the bounds branch adds one of this name):
-# every key with its serialized value, so any write shows. DEBUG DIGEST is
-# disabled by default in Redis 7.
 sub env { my ($ops, $extra) = @_; return qq({"schemas":["$URN"],) . ($extra // '') . qq("Operations":[$ops]}) }
 
 # [name, body, expected top-level status (200: a BulkResponse of errors)]
