@@ -242,6 +242,9 @@ void ngx_http_scim_on_batch_reply(redisReply *reply, void *privdata) noexcept {
         } else if (call->ctx != nullptr && !call->lost) {
             call->kept[index] = ngx_http_scim_redis_reply_copy(*reply);
             call->lost = call->kept[index] == nullptr;
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, call->timer.log, 0,
+                           "scim: redis reply %uz of a batch kept, %uz to come", index,
+                           call->awaiting);
         }
         return;
     }
