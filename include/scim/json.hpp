@@ -129,7 +129,6 @@ public:
         std::memcpy(&buf_[n_], s, count);
         n_ += count;
     }
-    void append(const char *s, size_t count) { PutBulk(s, count); }  // appendJsonString
     void Flush() {}
     size_t size() const { return n_; }
     // The text written so far; the stream is empty afterwards.
@@ -157,14 +156,9 @@ public:
         os_->PutBulk(json.data(), json.size());
         if (level_stack_.Empty()) os_->Flush();
     }
-    // String (or Key) for any text: quoted and escaped as RapidJSON does
-    // (scim/json_escape.hpp), runs that need no escape copied at once.
-    void EscapedString(std::string_view s) {
-        Prefix(rapidjson::kStringType);
-        appendJsonString(*os_, s);
-        if (level_stack_.Empty()) os_->Flush();
-    }
-    // The same for text known to need no escape (a literal name).
+    // String (or Key) for text that needs no escape (needsEscape,
+    // scim/json_escape.hpp): quoted and copied at once, the same bytes
+    // RapidJSON writes.
     void PlainString(std::string_view s) {
         Prefix(rapidjson::kStringType);
         os_->Reserve(s.size() + 2);
@@ -175,7 +169,12 @@ public:
     }
 };
 
-inline void writeString(JsonWriter &w, std::string_view s) { w.EscapedString(s); }
+// Most text needs no escape and is copied at once; the rest goes through
+// RapidJSON's own String, whose rule scim/json_escape.hpp follows.
+inline void writeString(JsonWriter &w, std::string_view s) {
+    if (!needsEscape(s)) return w.PlainString(s);
+    w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
 
 }  // namespace scim
 

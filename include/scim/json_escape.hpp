@@ -1,5 +1,5 @@
 // RapidJSON's Writer escaping rule, written once for the text the module
-// writes itself (JsonWriter::EscapedString, renderError): '"', '\\' and
+// writes itself (writeString's test, renderError's bodies): '"', '\\' and
 // every byte below 0x20 are escaped (\b \t \n \f \r short, the others as
 // \u00XX in uppercase hex); everything else, UTF-8 included, is copied.
 // The output is byte for byte RapidJSON's (t/unit/json_escape_test.cpp).
@@ -14,28 +14,40 @@ namespace scim {
 
 inline bool isEscaped(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
 
-// The length of the longest prefix of `s` that needs no escape. Eight bytes
-// at a time: a byte below 0x20, or equal to '"' or '\\' (a zero byte after
-// the xor), sets its high bit in `hits` (the classic "has a byte less than
-// n" test, exact as a whole-word answer); the word that hits is then
-// searched byte by byte.
-inline size_t escapeFreeLength(std::string_view s) {
+// Whether any of eight bytes needs an escape: a byte below 0x20, or equal
+// to '"' or '\\' (a zero byte after the xor), sets its high bit in `hits`
+// (the classic "has a byte less than n" test, exact as a whole-word answer).
+inline bool wordNeedsEscape(const char *p) {
     constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    const char *p = s.data();
+    uint64_t x;
+    std::memcpy(&x, p, 8);
+    uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+    uint64_t hits = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
+                    ((backslash - ones) & ~backslash);
+    return (hits & highs) != 0;
+}
+
+// The length of the longest prefix of `s` that needs no escape: eight
+// bytes at a time, then the word that has one byte by byte.
+inline size_t escapeFreeLength(std::string_view s) {
     size_t i = 0;
-    for (; i + 8 <= s.size(); i += 8) {
-        uint64_t x;
-        std::memcpy(&x, p + i, 8);
-        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-        uint64_t hits = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
-                        ((backslash - ones) & ~backslash);
-        if (hits & highs) break;
-    }
-    while (i < s.size() && !isEscaped(static_cast<unsigned char>(p[i]))) ++i;
+    while (i + 8 <= s.size() && !wordNeedsEscape(s.data() + i)) i += 8;
+    while (i < s.size() && !isEscaped(static_cast<unsigned char>(s[i]))) ++i;
     return i;
 }
 
-inline bool needsEscape(std::string_view s) { return escapeFreeLength(s) < s.size(); }
+// The common case's test (most text needs no escape), without the length.
+inline bool needsEscape(std::string_view s) {
+    const char *p = s.data();
+    size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        if (wordNeedsEscape(p)) return true;
+    }
+    for (; n > 0; ++p, --n) {
+        if (isEscaped(static_cast<unsigned char>(*p))) return true;
+    }
+    return false;
+}
 
 // The escape of a byte that needs one (isEscaped), into `out`; its length.
 inline size_t escapeOf(unsigned char c, char (&out)[6]) {
@@ -58,10 +70,11 @@ inline size_t escapeOf(unsigned char c, char (&out)[6]) {
 }
 
 // Appends `s` as a quoted JSON string to `out` (anything with
-// append(const char *, size_t)): runs that need no escape in one append.
+// append(const char *, size_t) and push_back(char)): runs that need no
+// escape in one append.
 template <class Out>
 void appendJsonString(Out &out, std::string_view s) {
-    out.append("\"", 1);
+    out.push_back('"');
     for (;;) {
         size_t run = escapeFreeLength(s);
         out.append(s.data(), run);
@@ -70,7 +83,7 @@ void appendJsonString(Out &out, std::string_view s) {
         out.append(escaped, escapeOf(static_cast<unsigned char>(s[run]), escaped));
         s.remove_prefix(run + 1);
     }
-    out.append("\"", 1);
+    out.push_back('"');
 }
 
 }  // namespace scim
