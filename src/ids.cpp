@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -17,22 +18,32 @@ namespace scim {
 
 namespace {
 
-std::string hex(const unsigned char *p, size_t n) {
+// Writes 2n lowercase hex digits at `out`.
+char *hexInto(const unsigned char *p, size_t n, char *out) noexcept {
     static const char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(n * 2);
     for (size_t i = 0; i < n; ++i) {
-        out.push_back(digits[p[i] >> 4]);
-        out.push_back(digits[p[i] & 15]);
+        *out++ = digits[p[i] >> 4];
+        *out++ = digits[p[i] & 15];
     }
+    return out;
+}
+
+std::string hex(const unsigned char *p, size_t n) {
+    std::string out(n * 2, '\0');
+    hexInto(p, n, out.data());
     return out;
 }
 
 // 16 bytes as 8-4-4-4-12 lowercase hex.
 std::string uuidText(const unsigned char *b) {
-    std::string h = hex(b, 16);
-    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-           "-" + h.substr(20);
+    char text[36];
+    char *at = text;
+    for (size_t group : {4, 2, 2, 2, 6}) {
+        if (at != text) *at++ = '-';
+        at = hexInto(b, group, at);
+        b += group;
+    }
+    return std::string(text, sizeof text);
 }
 
 void randomBytes(unsigned char *p, size_t n) {
@@ -108,18 +119,27 @@ std::string formatTimestamp(int64_t unixMillis) {
     return buf;
 }
 
-std::string sha256Hex(std::string_view data) {
+Sha256Digest sha256Digest(std::string_view data) {
     // SHA256() looks the algorithm up in OpenSSL 3's provider tables on
-    // every call (EVP_MD_fetch, half of its ~20k instructions for a token):
-    // fetched once per process instead.
+    // every call (EVP_MD_fetch, half of its ~20k instructions for a token)
+    // and EVP_Digest allocates, cleanses and frees a context each time:
+    // both once per thread instead.
     static EVP_MD *const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    if (sha256 == nullptr ||
-        EVP_Digest(data.data(), data.size(), md, nullptr, sha256, nullptr) != 1) {
-        SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), md);
-    }
-    return hex(md, sizeof md);
+    thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(),
+                                                                              EVP_MD_CTX_free);
+    static_assert(Sha256Digest::kBytes == SHA256_DIGEST_LENGTH);
+    Sha256Digest digest;
+    unsigned char *md = digest.bytes.data();
+    bool done = sha256 != nullptr && ctx != nullptr &&
+                EVP_DigestInit_ex2(ctx.get(), sha256, nullptr) == 1 &&
+                EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
+                EVP_DigestFinal_ex(ctx.get(), md, nullptr) == 1;
+    if (!done) SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), md);
+    hexInto(md, Sha256Digest::kBytes, digest.hex.data());
+    return digest;
 }
+
+std::string sha256Hex(std::string_view data) { return sha256Digest(data).str(); }
 
 std::string hashPassword(std::string_view password) {
     unsigned char s[kSaltBytes];

@@ -96,10 +96,13 @@ bool sameOrBothMissing(const Json *a, const Json *b) {
 void addDifferences(const Json &before, const Json &after, const std::string &prefix,
                     std::set<std::string> &names) {
     static const Json kNothing(rapidjson::kObjectType);
-    auto visit = [&](const Json &side) {
+    // `after`'s members that `before` also has were compared on the first
+    // pass: the second only looks for members `after` added.
+    auto visit = [&](const Json &side, bool addedOnly) {
         for (const auto &m : side.GetObject()) {
             std::string_view name = str(m.name);
             const Json *b = findMember(before, name);
+            if (addedOnly && b) continue;
             const Json *a = findMember(after, name);
             if (sameOrBothMissing(b, a)) continue;
             bool objects = (!b || b->IsObject()) && (!a || a->IsObject());
@@ -110,8 +113,8 @@ void addDifferences(const Json &before, const Json &after, const std::string &pr
             }
         }
     };
-    visit(before);
-    visit(after);
+    visit(before, false);
+    visit(after, true);
 }
 
 std::vector<std::string> storedChanges(const Json &before, const Json &after, const Outcome &out) {
@@ -140,8 +143,8 @@ Expected<Outcome> apply(JsonDoc &doc, const Json &body, const ResourceType &rt,
     }
     engine.finish();
     out.docChanged = doc.IsObject() ? !(work == doc) : !work.ObjectEmpty();
-    out.changedAttributes = changedAttributes(rt, doc, work, out);
-    out.storedChanges = storedChanges(doc, work, out);
+    if (opts.listChanged) out.changedAttributes = changedAttributes(rt, doc, work, out);
+    if (opts.listStoredChanges) out.storedChanges = storedChanges(doc, work, out);
     if (out.docChanged) doc.Swap(work);
     return out;
 }

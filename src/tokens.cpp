@@ -1,5 +1,8 @@
 #include "scim/tokens.hpp"
 
+#include <openssl/crypto.h>
+
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -18,6 +21,20 @@ bool isHex64(std::string_view s) {
     }
     return true;
 }
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    return (c | 0x20) - 'a' + 10;
+}
+
+// The bytes of a string isHex64 accepted.
+std::string bytesOfHex(std::string_view hex) {
+    std::string bytes(hex.size() / 2, '\0');
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        bytes[i] = static_cast<char>(hexValue(hex[2 * i]) << 4 | hexValue(hex[2 * i + 1]));
+    }
+    return bytes;
+}
 }  // namespace
 
 std::optional<std::string> TokenSet::add(std::string_view sha256Hex, std::string_view name,
@@ -33,7 +50,8 @@ std::optional<std::string> TokenSet::add(std::string_view sha256Hex, std::string
         }
     }
     std::string tokenName = name.empty() ? "sha256:" + lower(sha256Hex.substr(0, 8)) : std::string(name);
-    entries_.push_back(TokenEntry{lower(sha256Hex), std::move(tokenName), std::string(tenant)});
+    entries_.push_back(TokenEntry{lower(sha256Hex), bytesOfHex(sha256Hex), std::move(tokenName),
+                                  std::string(tenant)});
     return std::nullopt;
 }
 
@@ -55,13 +73,53 @@ std::optional<std::string> TokenSet::loadFile(const std::string &path,
     return std::nullopt;
 }
 
-const TokenEntry *TokenSet::find(std::string_view presented) const {
-    std::string digest = sha256Hex(presented);
+const TokenEntry *TokenSet::find(const Sha256Digest &digest) const {
     const TokenEntry *match = nullptr;
     for (const TokenEntry &e : entries_) {
-        if (constantTimeEquals(digest, e.sha256) && !match) match = &e;
+        if (constantTimeEquals(digest.raw(), e.digest) && !match) match = &e;
     }
     return match;
+}
+
+// Which entry holds the token shows in the time taken, but only to whoever
+// presents that very token; the bytes are compared in constant time.
+size_t TokenDigestCache::lookup(std::string_view token) const {
+    for (size_t i = 0; i < kEntries; ++i) {
+        const Entry &e = entries_[i];
+        if (e.length == token.size() && constantTimeEquals({e.token, e.length}, token)) return i;
+    }
+    return kEntries;
+}
+
+Sha256Digest TokenDigestCache::digest(std::string_view token) {
+    if (token.empty() || token.size() > kMaxTokenBytes) return sha256Digest(token);
+    if (size_t hit = lookup(token); hit < kEntries) {
+        entries_[hit].lastUse = ++uses_;
+        return entries_[hit].digest;
+    }
+    Entry *victim = &entries_[0];
+    for (Entry &e : entries_) {
+        if (e.lastUse < victim->lastUse) victim = &e;
+    }
+    wipe(*victim);
+    victim->digest = sha256Digest(token);
+    std::memcpy(victim->token, token.data(), token.size());
+    victim->length = token.size();
+    victim->lastUse = ++uses_;
+    return victim->digest;
+}
+
+bool TokenDigestCache::holds(std::string_view token) const { return lookup(token) < kEntries; }
+
+void TokenDigestCache::wipe(Entry &e) noexcept {
+    OPENSSL_cleanse(e.token, e.length);
+    e.length = 0;
+    e.lastUse = 0;
+}
+
+void TokenDigestCache::clear() noexcept {
+    for (Entry &e : entries_) wipe(e);
+    uses_ = 0;
 }
 
 std::optional<std::string_view> bearerToken(std::string_view h) {

@@ -1,6 +1,7 @@
 // Identifiers, timestamps and secrets, all from OpenSSL.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -17,6 +18,21 @@ std::string nameBasedId(std::string_view name);
 
 // RFC 3339 UTC with milliseconds: 2026-11-22T13:44:18.123Z.
 std::string formatTimestamp(int64_t unixMillis);
+
+// A SHA-256, as its 32 bytes and as 64 lowercase hex digits, held without
+// an allocation: the request path hashes the bearer token of every request.
+struct Sha256Digest {
+    static constexpr size_t kBytes = 32, kChars = 64;
+    std::array<unsigned char, kBytes> bytes{};
+    std::array<char, kChars> hex{};
+    std::string_view raw() const noexcept {
+        return {reinterpret_cast<const char *>(bytes.data()), bytes.size()};
+    }
+    std::string_view view() const noexcept { return {hex.data(), hex.size()}; }
+    std::string str() const { return std::string(view()); }
+};
+
+Sha256Digest sha256Digest(std::string_view data);
 
 // Lowercase hex SHA-256 of `data`.
 std::string sha256Hex(std::string_view data);

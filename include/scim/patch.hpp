@@ -60,6 +60,10 @@ struct Outcome {
 struct Options {
     std::string resourceId;      // a path-less "id" equal to this is ignored
     size_t maxOperations = 1000;  // more is 400 invalidSyntax
+    // Which of the Outcome's name lists to fill: each walks both documents,
+    // a large share of a small PATCH, and each caller needs at most one.
+    bool listChanged = true;        // changedAttributes
+    bool listStoredChanges = true;  // storedChanges
 };
 
 // `doc` is the canonical stored document (see scim/resource.hpp). `body` is

@@ -10,6 +10,7 @@
 #include "scim/store/token_scripts.hpp"
 #include "scim/token_cache.hpp"
 #include "scim/token_check.hpp"
+#include "scim/tokens.hpp"
 
 namespace {
 
@@ -22,8 +23,15 @@ scim::TokenCache &ngx_http_scim_token_cache() {
     return cache;
 }
 
-std::string ngx_http_scim_hash_label(const std::string &sha256) {
-    return "sha256:" + sha256.substr(0, 8);
+// The digests of the tokens this worker saw last (docs/directives.md,
+// scim_token, says what that keeps in memory).
+scim::TokenDigestCache &ngx_http_scim_token_digests() {
+    static scim::TokenDigestCache digests;
+    return digests;
+}
+
+std::string ngx_http_scim_hash_label(const scim::Sha256Digest &sha256) {
+    return "sha256:" + std::string(sha256.view().substr(0, 8));
 }
 
 // One audit line, unless the throttle says the log has had enough this
@@ -120,8 +128,8 @@ ngx_http_scim_auth_rc ngx_http_scim_auth_start(ngx_http_request_t *r,
                                                ngx_http_scim_auth_t &auth) {
     auto token = ngx_http_scim_presented_token(r, "");
     if (!token) return ngx_http_scim_auth_rc::refused;
-    auth.sha256 = scim::sha256Hex(*token);
-    if (const scim::TokenEntry *entry = slcf->token_set->find(*token)) {
+    auth.sha256 = ngx_http_scim_token_digests().digest(*token);
+    if (const scim::TokenEntry *entry = slcf->token_set->find(auth.sha256)) {
         scim::CachedToken t{scim::CachedToken::Status::Valid, entry->tenant, entry->name, 0};
         return ngx_http_scim_decide(r, t, auth);
     }
@@ -129,11 +137,12 @@ ngx_http_scim_auth_rc ngx_http_scim_auth_start(ngx_http_request_t *r,
         ngx_http_scim_audit_refusal(r, scim::TokenVerdict::Unknown, {}, auth);
         return ngx_http_scim_auth_rc::refused;
     }
-    auto cached = ngx_http_scim_token_cache().find(auth.sha256);
+    std::string sha256 = auth.sha256.str();
+    auto cached = ngx_http_scim_token_cache().find(sha256);
     ngx_http_scim_metrics_token_cache(cached.has_value());
     if (cached) {
         ngx_http_scim_auth_rc rc = ngx_http_scim_decide(r, *cached, auth);
-        if (rc == ngx_http_scim_auth_rc::accepted) ngx_http_scim_touch(slcf, auth.sha256);
+        if (rc == ngx_http_scim_auth_rc::accepted) ngx_http_scim_touch(slcf, sha256);
         return rc;
     }
     return ngx_http_scim_auth_rc::lookup;
@@ -141,7 +150,8 @@ ngx_http_scim_auth_rc ngx_http_scim_auth_start(ngx_http_request_t *r,
 
 scim::store::Command ngx_http_scim_auth_lookup(const ngx_http_scim_loc_conf_t *slcf,
                                                const ngx_http_scim_auth_t &auth) {
-    return scim::store::tokenLookup(scim::store::TokenKeys(slcf->service->keyPrefix), auth.sha256);
+    return scim::store::tokenLookup(scim::store::TokenKeys(slcf->service->keyPrefix),
+                                    auth.sha256.view());
 }
 
 std::optional<ngx_http_scim_auth_rc> ngx_http_scim_auth_reply(ngx_http_request_t *r,
@@ -150,19 +160,20 @@ std::optional<ngx_http_scim_auth_rc> ngx_http_scim_auth_reply(ngx_http_request_t
                                                               const redisReply &reply) {
     auto found = scim::store::parseTokenLookup(reply);
     if (!found) return std::nullopt;
-    ngx_http_scim_token_cache().remember(auth.sha256, *found);
+    std::string sha256 = auth.sha256.str();
+    ngx_http_scim_token_cache().remember(sha256, *found);
     ngx_http_scim_auth_rc rc = ngx_http_scim_decide(r, *found, auth);
-    if (rc == ngx_http_scim_auth_rc::accepted) ngx_http_scim_touch(slcf, auth.sha256);
+    if (rc == ngx_http_scim_auth_rc::accepted) ngx_http_scim_touch(slcf, sha256);
     return rc;
 }
 
 bool ngx_http_scim_admin_authenticate(ngx_http_request_t *r, const ngx_http_scim_loc_conf_t *slcf) {
     auto token = ngx_http_scim_presented_token(r, " for the admin API");
     if (!token) return false;
-    if (slcf->admin_token_set->find(*token)) return true;
+    scim::Sha256Digest sha256 = ngx_http_scim_token_digests().digest(*token);
+    if (slcf->admin_token_set->find(sha256)) return true;
     ngx_http_scim_metrics_auth_failure(scim::metrics::AuthFailure::Unknown);
-    ngx_http_scim_audit(r, NGX_LOG_WARN,
-                        "unknown admin token " + ngx_http_scim_hash_label(scim::sha256Hex(*token)));
+    ngx_http_scim_audit(r, NGX_LOG_WARN, "unknown admin token " + ngx_http_scim_hash_label(sha256));
     return false;
 }
 
@@ -173,4 +184,5 @@ void ngx_http_scim_token_cache_init(ngx_msec_t ttl) {
     limits.capacity = kCacheEntries;
     ngx_http_scim_token_cache().configure(limits);
     ngx_http_scim_token_cache().clear();
+    ngx_http_scim_token_digests().clear();
 }

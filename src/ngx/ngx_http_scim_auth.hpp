@@ -1,6 +1,7 @@
 // Bearer-token authentication for the SCIM and admin locations.
 //
-// SCIM: the SHA-256 of the presented token is looked up in the location's
+// SCIM: the SHA-256 of the presented token (from the worker's
+// TokenDigestCache when the token was seen lately) is looked up in the location's
 // static tokens (constant time), then, with `scim_redis_tokens on`, in the
 // worker's cache of Redis answers, and only on a miss in Redis itself: one
 // HMGET on the worker's link, answered in a callback (the request waits,
@@ -12,11 +13,12 @@
 #include <string>
 
 #include "ngx_http_scim_module.hpp"
+#include "scim/ids.hpp"
 #include "scim/store/command.hpp"
 
 struct ngx_http_scim_auth_t {
     std::string required_tenant;  // from `scim_tenant $var`; empty when the token decides
-    std::string sha256;           // of the presented token
+    scim::Sha256Digest sha256;    // of the presented token
     // Set once accepted:
     std::string tenant;
     std::string token_name;

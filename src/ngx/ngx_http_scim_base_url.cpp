@@ -7,6 +7,8 @@
 // nginx builds its own absolute redirects.
 #include "ngx_http_scim_base_url.hpp"
 
+#include <algorithm>
+
 #include "scim/base_url.hpp"
 
 namespace {
@@ -36,6 +38,26 @@ bool ngx_http_scim_host_is_served(ngx_http_request_t *r,
     return false;
 }
 
+// The connection's local address as text. The last one formatted is
+// remembered: a worker listens on few addresses, and ngx_sock_ntop costs
+// about 650 instructions a request (bench/README.md, "Session 8").
+std::string_view ngx_http_scim_local_address(ngx_connection_t *c) {
+    static ngx_sockaddr_t last_addr;
+    static socklen_t last_len = 0;
+    static u_char text[NGX_SOCKADDR_STRLEN];
+    static size_t text_len = 0;
+    if (c->local_socklen > sizeof last_addr) {
+        last_len = 0;
+        text_len = ngx_sock_ntop(c->local_sockaddr, c->local_socklen, text, sizeof text, 0);
+    } else if (c->local_socklen != last_len ||
+               ngx_memcmp(c->local_sockaddr, &last_addr, c->local_socklen) != 0) {
+        text_len = ngx_sock_ntop(c->local_sockaddr, c->local_socklen, text, sizeof text, 0);
+        last_len = c->local_socklen;
+        ngx_memcpy(&last_addr, c->local_sockaddr, c->local_socklen);
+    }
+    return {reinterpret_cast<const char *>(text), text_len};
+}
+
 // The server's first name that names one host, else the local address.
 bool ngx_http_scim_append_server_host(ngx_http_request_t *r,
                                       const ngx_http_scim_server_names_t &server,
@@ -44,12 +66,10 @@ bool ngx_http_scim_append_server_host(ngx_http_request_t *r,
         url += server.host;
         return true;
     }
-    u_char text[NGX_SOCKADDR_STRLEN];
-    ngx_str_t addr{NGX_SOCKADDR_STRLEN, text};
-    if (ngx_connection_local_sockaddr(r->connection, &addr, 0) != NGX_OK) return false;
+    if (ngx_connection_local_sockaddr(r->connection, nullptr, 0) != NGX_OK) return false;
     bool ipv6 = r->connection->local_sockaddr->sa_family == AF_INET6;
     url += ipv6 ? "[" : "";
-    url += ngx_http_scim_view(addr);
+    url += ngx_http_scim_local_address(r->connection);
     url += ipv6 ? "]" : "";
     return true;
 }
@@ -62,14 +82,22 @@ void ngx_http_scim_append_port(ngx_http_request_t *r, bool https, std::string &u
     if (!clcf->port_in_redirect) return;
     if (ngx_connection_local_sockaddr(r->connection, nullptr, 0) != NGX_OK) return;
     in_port_t port = ngx_inet_get_port(r->connection->local_sockaddr);
-    if (port != 0 && port != (https ? 443 : 80)) url += ":" + std::to_string(port);
+    if (port != 0 && port != (https ? 443 : 80)) {
+        url += ':';
+        url += std::to_string(port);
+    }
 }
 
 std::string ngx_http_scim_computed_base_url(ngx_http_request_t *r,
                                             const ngx_http_scim_loc_conf_t *slcf,
                                             std::string_view base) {
     bool https = ngx_http_scim_is_https(r);
-    std::string url = https ? "https://" : "http://";
+    std::string url;
+    // Room for the longest of the forms below: one allocation per request.
+    size_t host = r->headers_in.host != nullptr ? r->headers_in.host->value.len : 0;
+    url.reserve(sizeof "https://[]:65535" + std::max<size_t>(host, NGX_SOCKADDR_STRLEN) +
+                slcf->server_names->host.size() + base.size());
+    url += https ? "https://" : "http://";
     const ngx_http_scim_server_names_t &server = *slcf->server_names;
     if (r->headers_in.host != nullptr && ngx_http_scim_host_is_served(r, server)) {
         url += ngx_http_scim_view(r->headers_in.host->value);  // as the client wrote it, port included

@@ -10,10 +10,12 @@
 namespace {
 
 std::unique_ptr<scim::Exchange> ngx_http_scim_make_exchange(ngx_http_scim_ctx_t *ctx) {
+    // The exchange owns the request from here on.
     if (ctx->admin) {
-        return scim::makeAdminExchange(ctx->admin_route, ctx->scim_request, *ctx->service);
+        return scim::makeAdminExchange(ctx->admin_route, std::move(ctx->scim_request),
+                                       *ctx->service);
     }
-    return scim::makeExchange(ctx->route, ctx->scim_request, *ctx->service);
+    return scim::makeExchange(ctx->route, std::move(ctx->scim_request), *ctx->service);
 }
 
 // The body, from memory buffers or nginx's temporary file.
@@ -105,21 +107,20 @@ ngx_int_t ngx_http_scim_run(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx, boo
 
 // Authenticated: route, then run the exchange.
 ngx_int_t ngx_http_scim_serve(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
-    auto matched = scim::matchRoute(ngx_http_scim_view(r->method_name), ctx->rest);
-    if (auto *response = std::get_if<scim::Response>(&matched)) {
+    if (!ctx->routed) {
+        auto matched = scim::matchRoute(ngx_http_scim_view(r->method_name), ctx->rest);
         ngx_log_debug2(NGX_LOG_DEBUG_HTTP, r->connection->log, 0, "scim: no route for %V \"%s\"",
                        &r->method_name, ctx->rest.c_str());
         ngx_http_discard_request_body(r);
-        return ngx_http_scim_send_response(r, *response);
+        return ngx_http_scim_send_response(r, std::get<scim::Response>(matched));
     }
-    ctx->route = std::get<scim::Route>(matched);
     ngx_log_debug4(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                    "scim: route %V \"%s\" (endpoint %d, body %d)", &r->method_name,
                    ctx->rest.c_str(), static_cast<int>(ctx->route.endpoint),
                    ctx->route.needsBody);
     scim::Request &req = ctx->scim_request;
     req.method = ngx_http_scim_string(r->method_name);
-    req.path = ctx->rest;
+    req.path = std::move(ctx->rest);  // not needed after routing
     req.query = ngx_http_scim_string(r->args);
     req.baseUrl = ngx_http_scim_base_url(r, ctx->conf, ctx->base);
     if (r->headers_in.if_match) req.ifMatch = ngx_http_scim_string(r->headers_in.if_match->value);
@@ -173,19 +174,23 @@ ngx_int_t ngx_http_scim_authenticate(ngx_http_request_t *r, ngx_http_scim_ctx_t 
     return NGX_DONE;
 }
 
-// The labels of a request, known from its path and method before it is
-// authenticated, so that refusals are labelled too.
-void ngx_http_scim_observe_route(ngx_http_scim_ctx_t *ctx, std::string_view method) {
+// Routes the request, and labels it with what is known from its path and
+// method before it is authenticated, so that refusals are labelled too.
+// Without a route, ngx_http_scim_serve answers once authenticated.
+void ngx_http_scim_route(ngx_http_scim_ctx_t *ctx, std::string_view method) {
     auto matched = scim::matchRoute(method, ctx->rest);
-    const scim::Route *route = std::get_if<scim::Route>(&matched);
-    if (route == nullptr) return;
+    auto *found = std::get_if<scim::Route>(&matched);
+    if (found == nullptr) return;
+    ctx->route = std::move(*found);
+    ctx->routed = true;
+    const scim::Route &route = ctx->route;
     ngx_http_scim_observed_t &o = ctx->observed;
-    o.resource = scim::metrics::resourceOf(route->endpoint);
-    o.operation = scim::metrics::operationName(*route, method);
-    if (route->endpoint == scim::Endpoint::Users || route->endpoint == scim::Endpoint::Groups) {
-        o.resource_id = route->id;
+    o.resource = scim::metrics::resourceOf(route.endpoint);
+    o.operation = scim::metrics::operationName(route, method);
+    if (route.endpoint == scim::Endpoint::Users || route.endpoint == scim::Endpoint::Groups) {
+        o.resource_id = route.id;
     }
-    o.write = scim::metrics::writeOp(*route, method, o.write_op);
+    o.write = scim::metrics::writeOp(route, method, o.write_op);
 }
 
 ngx_int_t ngx_http_scim_handle_scim(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx,
@@ -201,7 +206,7 @@ ngx_int_t ngx_http_scim_handle_scim(ngx_http_request_t *r, ngx_http_scim_ctx_t *
     ctx->service = slcf->service;
     ctx->base = std::string(base);
     ctx->rest = std::string(rest);
-    ngx_http_scim_observe_route(ctx, ngx_http_scim_view(r->method_name));
+    ngx_http_scim_route(ctx, ngx_http_scim_view(r->method_name));
     if (slcf->tenant_value != nullptr) {
         ngx_str_t tenant;
         if (ngx_http_complex_value(r, slcf->tenant_value, &tenant) != NGX_OK) {

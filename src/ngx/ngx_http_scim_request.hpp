@@ -28,6 +28,7 @@ struct ngx_http_scim_ctx_t {
     bool admin = false;      // a scim_admin location
     scim::AdminRoute admin_route;
     scim::Route route{};
+    bool routed = false;  // `route` is matched (once, before authentication)
     scim::Request scim_request;
     const scim::ServiceConfig *service = nullptr;
     std::unique_ptr<scim::Exchange> exchange;

@@ -13,7 +13,8 @@ namespace scim {
 // (which outlives every exchange).
 class RequestExchange : public Exchange {
 public:  // derived classes inherit it (`using`), and the access with it
-    RequestExchange(Request request, const ServiceConfig &config)
+    // By reference: a Request is ten strings, each moved one by one.
+    RequestExchange(Request &&request, const ServiceConfig &config)
         : request_(std::move(request)), config_(config) {}
 
 protected:
@@ -24,7 +25,7 @@ protected:
 // … and the id of the resource the request names, /Users/{id} or /Groups/{id}.
 class ResourceExchange : public RequestExchange {
 public:
-    ResourceExchange(std::string id, Request request, const ServiceConfig &config)
+    ResourceExchange(std::string id, Request &&request, const ServiceConfig &config)
         : RequestExchange(std::move(request), config), id_(std::move(id)) {}
 
 protected:

@@ -93,7 +93,7 @@ private:
         group_ = storedGroup(std::move(record), std::move(group_.id));
         JsonDoc doc;
         auto outcome = applyToStored({config_.groupType(), group_.id, group_.doc, group_.version},
-                                     body_, request_, doc);
+                                     body_, request_, doc, false);
         if (!fromRead && (!outcome || (!outcome->docChanged && outcome->members.empty()))) {
             return read();
         }
@@ -112,9 +112,9 @@ private:
     Step write(JsonDoc doc, const patch::Outcome &outcome, const std::string &ifMatch) {
         std::optional<GroupWrite> written;
         if (outcome.docChanged) {
-            auto w = finishGroupWrite(
-                std::move(doc), config_,
-                storedMeetsExtensionRequirements(config_.groupType(), group_.doc));
+            bool checkExtensions =
+                mustMeetExtensionRequirements(config_.groupType(), doc, group_.doc);
+            auto w = finishGroupWrite(std::move(doc), config_, checkExtensions);
             if (!w) return errorResponse(w.error());
             if (auto refused =
                     syntheticGroupRefusal(request_, config_, group_.id, &w->displayName)) {

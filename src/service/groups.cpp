@@ -136,7 +136,7 @@ public:
         }  // else the query engine reports the error
         PageSink sink;
         if (withMembers_) sink = [this](JsonDoc page) { return readMembers(std::move(page)); };
-        query_ = queryExchange(groupsCollection(request_, config_), request_, config_,
+        query_ = queryExchange(groupsCollection(request_, config_), Request(request_), config_,
                                std::move(list), std::move(sink));
         return query_->start();
     }

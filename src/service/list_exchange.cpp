@@ -51,7 +51,7 @@ private:
 
 class QueryExchange final : public RequestExchange {
 public:
-    QueryExchange(Collection c, Request r, const ServiceConfig &config,
+    QueryExchange(Collection c, Request &&r, const ServiceConfig &config,
                   Expected<ListRequest> parsed, PageSink sink)
         : RequestExchange(std::move(r), config),
           c_(std::move(c)),
@@ -579,7 +579,7 @@ Expected<ListRequest> parseListRequest(const Request &request, const ServiceConf
     return listRequestFromSearch(*body, listLimits(config));
 }
 
-std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
+std::unique_ptr<Exchange> queryExchange(Collection collection, Request &&request,
                                         const ServiceConfig &config, bool search,
                                         PageSink sink) {
     auto parsed = parseListRequest(request, config, search);
@@ -587,7 +587,7 @@ std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
                          std::move(sink));
 }
 
-std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
+std::unique_ptr<Exchange> queryExchange(Collection collection, Request &&request,
                                         const ServiceConfig &config, Expected<ListRequest> parsed,
                                         PageSink sink) {
     return std::make_unique<QueryExchange>(std::move(collection), std::move(request), config,

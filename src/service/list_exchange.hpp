@@ -28,13 +28,13 @@ using PageSink = std::function<Exchange::Step(JsonDoc page)>;
 
 // `search`: the request body is a SearchRequest, else the query string
 // holds the parameters.
-std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
+std::unique_ptr<Exchange> queryExchange(Collection collection, Request &&request,
                                         const ServiceConfig &config, bool search,
                                         PageSink sink = nullptr);
 
 // The same with the parameters already parsed (or refused) by the caller,
 // which then need not be parsed twice (ListGroups reads the projection).
-std::unique_ptr<Exchange> queryExchange(Collection collection, Request request,
+std::unique_ptr<Exchange> queryExchange(Collection collection, Request &&request,
                                         const ServiceConfig &config, Expected<ListRequest> parsed,
                                         PageSink sink = nullptr);
 

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <random>
 
+#include "scim/resource.hpp"
+
 
 namespace scim {
 
 Expected<patch::Outcome> applyToStored(const StoredDocument &stored, const Json &body,
-                                       const Request &request, JsonDoc &doc) {
+                                       const Request &request, JsonDoc &doc, bool storedChanges) {
     std::string expected = versionFromEtag(request.ifMatch);
     if (!expected.empty() && expected != std::to_string(stored.version)) {
         return preconditionFailed("If-Match does not match the current version " +
@@ -22,7 +24,16 @@ Expected<patch::Outcome> applyToStored(const StoredDocument &stored, const Json 
         return internalError("stored " + stored.type.name + " " + stored.id +
                              " is not a JSON object");
     }
-    return patch::apply(doc, body, stored.type, patch::Options{stored.id, 1000});
+    patch::Options options{stored.id, 1000};
+    options.listChanged = false;
+    options.listStoredChanges = storedChanges;
+    return patch::apply(doc, body, stored.type, options);
+}
+
+bool mustMeetExtensionRequirements(const ResourceType &rt, const Json &patched,
+                                   std::string_view storedText) {
+    return !checkExtensionRequirements(rt, patched) ||
+           storedMeetsExtensionRequirements(rt, storedText);
 }
 
 namespace {

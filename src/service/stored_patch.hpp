@@ -22,9 +22,17 @@ struct StoredDocument {
 
 // Fills `doc` with the patched document. 412 when If-Match names another
 // version or If-None-Match the current one; the PATCH engine's errors
-// otherwise.
+// otherwise. `storedChanges`: fill Outcome::storedChanges (a user's change
+// event needs it; Outcome::changedAttributes is never filled here).
 Expected<patch::Outcome> applyToStored(const StoredDocument &stored, const Json &body,
-                                       const Request &request, JsonDoc &doc);
+                                       const Request &request, JsonDoc &doc, bool storedChanges);
+
+// Whether a patched document must meet the extensions' requirements: when
+// it does, the answer does not matter; when it does not, only if the
+// stored one did (a user or group stored before they applied may still be
+// patched). So the stored text is parsed again only for a failing PATCH.
+bool mustMeetExtensionRequirements(const ResourceType &rt, const Json &patched,
+                                   std::string_view storedText);
 
 // A PATCH that lost the compare-and-set race to a concurrent writer starts
 // over after a random wait (full jitter, the ceiling doubling from 2 ms to

@@ -84,11 +84,11 @@ private:
     Step applyAndWrite() {
         JsonDoc doc;
         auto outcome = applyToStored({config_.userType(), user_.id, user_.doc, user_.version},
-                                     body_, request_, doc);
+                                     body_, request_, doc, true);
         if (!outcome) return errorResponse(outcome.error());
         if (!outcome->docChanged && !outcome->password) return respond();
-        auto write = finishWrite(std::move(doc), outcome->password, config_,
-                                 storedMeetsExtensionRequirements(config_.userType(), user_.doc));
+        bool checkExtensions = mustMeetExtensionRequirements(config_.userType(), doc, user_.doc);
+        auto write = finishWrite(std::move(doc), outcome->password, config_, checkExtensions);
         if (!write) return errorResponse(write.error());
         write_ = std::move(*write);
         writing_ = true;
@@ -109,7 +109,7 @@ private:
         }
         if (auto failed = replaceFailure(result.outcome, user_.id, write_.userName)) return *failed;
         readReplaceResult(result, user_);
-        user_.doc = write_.docText;
+        user_.doc = std::move(write_.docText);  // the write is done with it
         user_.groups = userGroups(std::move(result.groups));
         rememberDocument(request_, config_, DocumentKind::User, user_.id, user_.doc, user_.version,
                          user_.created, user_.lastModified);

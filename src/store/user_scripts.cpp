@@ -23,9 +23,11 @@ struct CreateArgv {
     enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, Token, MaxLen, NowMillis,
            IndexEntries, ClaimedKey, RoleContext, Count };
 };
+// A replace's usually empty arguments come last, and trailing empty ones
+// are not sent: each costs the worker a formatting step and Redis a string.
 struct ReplaceArgv {
-    enum { Id, UserNameLower, UserName, Doc, Time, Password, Active, ExpectedVersion, Token,
-           MaxLen, Changed, NowMillis, IndexEntries, ClaimedKey, GroupPrefix, MemberOf,
+    enum { Id, UserNameLower, UserName, Doc, Time, Active, ExpectedVersion, Token, MaxLen,
+           Changed, NowMillis, IndexEntries, GroupPrefix, MemberOf, Password, ClaimedKey,
            RoleContext, Count };
 };
 struct DeleteArgv {
@@ -60,6 +62,13 @@ UserFields userFieldsOf(const Argv &v) {
             v[P::Active], v[P::IndexEntries], v[P::ClaimedKey]};
 }
 
+// The keys a replace touches (replace_user.lua's KEYS): each one sent is a
+// string built here, formatted into the command and pushed into Lua.
+std::vector<std::string> replaceKeys(const KeySpace &k, std::string_view id) {
+    return {k.user(id),           k.usersByName(), k.events(),       k.userNameIndex(),
+            k.externalIdIndex(), k.emailIndex(),  k.modifiedIndex()};
+}
+
 }  // namespace
 
 Command createUser(const KeySpace &keys, const CreateUserArgs &a) {
@@ -81,7 +90,8 @@ Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &a) {
         argv[ReplaceArgv::GroupPrefix] = keys.groupKeyPrefix();
         argv[ReplaceArgv::MemberOf] = keys.memberOf(a.user.id);
     }
-    return scriptCall(replaceUserScript(), userWriteKeys(keys, a.user.id), std::move(argv));
+    while (argv.size() > ReplaceArgv::Password && argv.back().empty()) argv.pop_back();
+    return scriptCall(replaceUserScript(), replaceKeys(keys, a.user.id), std::move(argv));
 }
 
 ReplaceUserArgs replaceUserArgsOf(const Command &c) {

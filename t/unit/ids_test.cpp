@@ -33,3 +33,16 @@ TEST(Ids, Sha256Hex) {
     EXPECT_EQ(sha256Hex("test-token"),
               "4c5dc9b7708905f77f5e5d16316b5dfb425e68cb326dcd55a860e90a7707031e");
 }
+
+TEST(Ids, Sha256OfLongInputsAndRepeatedCalls) {
+    std::string block(1000, 'a');
+    std::string first = sha256Hex(block);
+    EXPECT_EQ(sha256Hex(block), first);  // the reused context starts afresh
+    EXPECT_EQ(sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Ids, NameBasedIdsAreVersion5Uuids) {
+    // Python: uuid.uuid5(uuid.UUID("523a7f5b-bb0a-49b3-9a10-c153977ec14b"), "default")
+    EXPECT_EQ(nameBasedId("default"), "a72e83ad-df54-59c1-9866-795eb4609d67");
+}

@@ -49,11 +49,14 @@ TEST(PatchFromCache, AGetThenAPatchIsOneWrite) {
     EXPECT_EQ(args.expectedVersion, "3");
     EXPECT_EQ(args.user.active, "0");
     EXPECT_TRUE(args.withGroups);  // a 200 shows the groups: the write reads them
-    EXPECT_EQ(args.roleContext, write.args.back());  // lib/roles.lua reads the last ARGV
+    // No role context (scim_role_on_deactivate is off): not sent at all, nor
+    // the empty password hash and claimed set before it.
+    EXPECT_EQ(args.roleContext, "");
+    EXPECT_EQ(write.args.back(), "scim:{acme}:memberof:u1");
     // The event's list is the service's own, whole: the script need not compare.
     EXPECT_TRUE(args.changedIsComplete);
     EXPECT_EQ(args.changed, "active");
-    EXPECT_EQ(write.args[write.numKeys + 10], "=active");  // ARGV 11 of replace_user.lua
+    EXPECT_EQ(write.args[write.numKeys + 9], "=active");  // ARGV 10 of replace_user.lua
     auto r = responseOf(ex->onReply(*FakeReply::strings({"ok", "4", "t0", "t2", "g1", "Admins"})));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(header(r, "ETag"), "W/\"4\"");

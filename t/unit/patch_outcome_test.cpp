@@ -122,3 +122,23 @@ TEST_F(PatchOutcome, StoredChangesNameAWholeComplexAttributeOnceForAnInnerChange
     ASSERT_PATCHED(r);
     EXPECT_EQ(r->storedChanges, (Names{"emails", "name"}));
 }
+
+// Options::listChanged / listStoredChanges: a caller that needs one list
+// does not pay for the other; the document and docChanged are the same.
+TEST_F(PatchOutcome, ListsOnlyWhatTheCallerAsksFor) {
+    options.listChanged = false;
+    auto stored = ops(R"({"op":"replace","value":{"active":false}})");
+    ASSERT_PATCHED(stored);
+    EXPECT_TRUE(stored->docChanged);
+    EXPECT_TRUE(stored->changedAttributes.empty());
+    EXPECT_EQ(stored->storedChanges, Names{"active"});
+    EXPECT_EQ(toString(*findMember(doc, "active")), "false");
+
+    options.listChanged = true;
+    options.listStoredChanges = false;
+    auto named = ops(R"({"op":"replace","value":{"active":true}})");
+    ASSERT_PATCHED(named);
+    EXPECT_TRUE(named->docChanged);
+    EXPECT_EQ(named->changedAttributes, Names{"active"});
+    EXPECT_TRUE(named->storedChanges.empty());
+}

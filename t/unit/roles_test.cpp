@@ -191,6 +191,8 @@ TEST(RoleContext, ReplaceUserSendsOneOnlyWhenDeactivationDropsTheRole) {
     c.roles.dropOnDeactivate = true;
     cmd = put();
     EXPECT_TRUE(roleContextJson(cmd)["dropInactive"].GetBool());
+    // lib/roles.lua reads the role context as the last ARGV.
+    EXPECT_EQ(cmd.args.back(), store::replaceUserArgsOf(cmd).roleContext);
 }
 
 TEST(SyntheticGroups, FirstRequestOfATenantCreatesThemThenGoesOn) {

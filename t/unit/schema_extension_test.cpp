@@ -7,6 +7,7 @@
 #include "scim/resource.hpp"
 #include "scim/schema_set.hpp"
 #include "patch_path.hpp"
+#include "service/stored_patch.hpp"
 
 using namespace scim;
 
@@ -226,6 +227,20 @@ TEST(SchemaSet, RequiredExtensionAndAttributes) {
     EXPECT_FALSE(checkExtensionRequirements(
         set->user(),
         parse(R"({"urn:ietf:params:scim:schemas:extension:acme:2.0:User":{"costCenter":"x"}})")));
+}
+
+// A PATCH must leave a document meeting the requirements only when the
+// stored one met them (service/stored_patch.hpp); the stored text is read
+// only when the patched document fails them.
+TEST(SchemaSet, PatchedDocumentsMeetRequirementsTheStoredOneMet) {
+    auto set = acmeSet(true);
+    JsonDoc ok = parse(R"({"urn:ietf:params:scim:schemas:extension:acme:2.0:User":{"costCenter":"x"}})");
+    JsonDoc failing = parse(R"({"userName":"a"})");
+    std::string storedOk = toString(ok);
+    EXPECT_TRUE(mustMeetExtensionRequirements(set->user(), ok, "not even JSON"));
+    EXPECT_TRUE(mustMeetExtensionRequirements(set->user(), failing, storedOk));
+    EXPECT_FALSE(mustMeetExtensionRequirements(set->user(), failing, R"({"userName":"a"})"));
+    EXPECT_FALSE(mustMeetExtensionRequirements(set->user(), failing, "not even JSON"));
 }
 
 TEST(SchemaSet, NeverReturnedValuesStayOut) {

@@ -1,6 +1,7 @@
 // The static bearer-token set: hashes only, names, token files, the header.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 
@@ -14,18 +15,18 @@ TEST(Tokens, OnlyHashesAreAccepted) {
     EXPECT_TRUE(set.add("test-token", "", "default").has_value());
     EXPECT_TRUE(set.add(std::string(64, 'g'), "", "default").has_value());
     EXPECT_FALSE(set.add(sha256Hex("test-token"), "okta", "acme").has_value());
-    const TokenEntry *e = set.find("test-token");
+    const TokenEntry *e = set.find(sha256Digest("test-token"));
     ASSERT_NE(e, nullptr);
     EXPECT_EQ(e->name, "okta");
     EXPECT_EQ(e->tenant, "acme");
-    EXPECT_EQ(set.find("test-tokeN"), nullptr);
-    EXPECT_EQ(set.find(""), nullptr);
+    EXPECT_EQ(set.find(sha256Digest("test-tokeN")), nullptr);
+    EXPECT_EQ(set.find(sha256Digest("")), nullptr);
 }
 
 TEST(Tokens, UnnamedTokensAreNamedByHashPrefix) {
     TokenSet set;
     set.add(sha256Hex("abc"), "", "default");
-    EXPECT_EQ(set.find("abc")->name, "sha256:" + sha256Hex("abc").substr(0, 8));
+    EXPECT_EQ(set.find(sha256Digest("abc"))->name, "sha256:" + sha256Hex("abc").substr(0, 8));
 }
 
 TEST(Tokens, FileWithCommentsTenantsAndBadLines) {
@@ -38,8 +39,8 @@ TEST(Tokens, FileWithCommentsTenantsAndBadLines) {
     TokenSet set;
     EXPECT_FALSE(set.loadFile(path, "default").has_value());
     EXPECT_EQ(set.size(), 2u);
-    EXPECT_EQ(set.find("one")->tenant, "default");
-    EXPECT_EQ(set.find("two")->tenant, "acme");
+    EXPECT_EQ(set.find(sha256Digest("one"))->tenant, "default");
+    EXPECT_EQ(set.find(sha256Digest("two"))->tenant, "acme");
     {
         std::ofstream f(path);
         f << sha256Hex("one") << "\nplaintext-token\n";
@@ -58,4 +59,63 @@ TEST(Tokens, BearerHeaderParsing) {
     EXPECT_FALSE(bearerToken("Basic abc").has_value());
     EXPECT_FALSE(bearerToken("Bearer ").has_value());
     EXPECT_FALSE(bearerToken("").has_value());
+}
+
+TEST(TokenDigests, DigestEqualsTheHashHitOrMiss) {
+    TokenDigestCache cache;
+    EXPECT_FALSE(cache.holds("test-token"));
+    EXPECT_EQ(cache.digest("test-token").view(), sha256Hex("test-token"));  // miss
+    EXPECT_TRUE(cache.holds("test-token"));
+    EXPECT_EQ(cache.digest("test-token").view(), sha256Hex("test-token"));  // hit
+    EXPECT_EQ(sha256Digest("test-token").str(), sha256Hex("test-token"));
+}
+
+TEST(TokenDigests, SameLengthAndPrefixesAreOtherTokens) {
+    TokenDigestCache cache;
+    cache.digest("secret-token-aaaa");
+    EXPECT_FALSE(cache.holds("secret-token-aaab"));
+    EXPECT_EQ(cache.digest("secret-token-aaab").view(), sha256Hex("secret-token-aaab"));
+    EXPECT_FALSE(cache.holds("secret-token"));
+    EXPECT_EQ(cache.digest("secret-token").view(), sha256Hex("secret-token"));
+    EXPECT_FALSE(cache.holds("secret-token-aaaa-and-more"));
+    EXPECT_EQ(cache.digest("secret-token-aaaa-and-more").view(),
+              sha256Hex("secret-token-aaaa-and-more"));
+    EXPECT_EQ(cache.digest("secret-token-aaaa").view(), sha256Hex("secret-token-aaaa"));
+}
+
+TEST(TokenDigests, EvictsTheLeastRecentlyUsed) {
+    TokenDigestCache cache;
+    for (size_t i = 0; i < TokenDigestCache::kEntries; ++i) cache.digest("t" + std::to_string(i));
+    cache.digest("t0");  // t0 is now the most recent, t1 the least
+    cache.digest("new");
+    EXPECT_TRUE(cache.holds("t0"));
+    EXPECT_FALSE(cache.holds("t1"));
+    EXPECT_TRUE(cache.holds("t2"));
+    EXPECT_TRUE(cache.holds("new"));
+    EXPECT_EQ(cache.digest("t1").view(), sha256Hex("t1"));  // hashed again, t2 goes
+    EXPECT_FALSE(cache.holds("t2"));
+    cache.clear();
+    EXPECT_FALSE(cache.holds("t0"));
+    EXPECT_EQ(cache.digest("t0").view(), sha256Hex("t0"));
+}
+
+TEST(TokenDigests, LongTokensAreHashedEveryTime) {
+    TokenDigestCache cache;
+    std::string longest(TokenDigestCache::kMaxTokenBytes, 'x');
+    std::string tooLong(TokenDigestCache::kMaxTokenBytes + 1, 'x');
+    EXPECT_EQ(cache.digest(longest).view(), sha256Hex(longest));
+    EXPECT_TRUE(cache.holds(longest));
+    EXPECT_EQ(cache.digest(tooLong).view(), sha256Hex(tooLong));
+    EXPECT_FALSE(cache.holds(tooLong));
+    EXPECT_EQ(cache.digest("").view(), sha256Hex(""));
+}
+
+TEST(Tokens, UppercaseHashesMatchTheDigestsBytes) {
+    TokenSet set;
+    std::string upper = sha256Hex("Upper-Token");
+    for (char &c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_FALSE(set.add(upper, "up", "acme").has_value());
+    ASSERT_NE(set.find(sha256Digest("Upper-Token")), nullptr);
+    EXPECT_EQ(set.find(sha256Digest("upper-token")), nullptr);
+    EXPECT_EQ(set.find(sha256Digest("Upper-Token"))->sha256, sha256Hex("Upper-Token"));
 }

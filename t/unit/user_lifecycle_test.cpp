@@ -14,7 +14,8 @@ using namespace exchange_test;
 
 namespace {
 
-constexpr size_t kUserKeys = 10;  // store::userWriteKeys
+constexpr size_t kUserKeys = 10;    // store::userWriteKeys
+constexpr size_t kReplaceKeys = 7;  // replace_user.lua's KEYS
 constexpr size_t kDeleteKeys = 14;
 
 store::Command startOf(Exchange &ex) { return std::get<store::Command>(ex.start()); }
@@ -56,7 +57,8 @@ TEST(ClaimGuard, WritesNameTheTenantsClaimedSet) {
     EXPECT_EQ(store::createUserArgsOf(cmd).user.claimedKey, "scim:{acme}:claimed");
     auto put = exchangeFor(request("PUT", "/Users/u1", R"({"userName":"a"})"), c);
     auto putCmd = startOf(*put);
-    EXPECT_EQ(putCmd.args.size(), kUserKeys + 17);  // the role context, the group reply's keys
+    // The claimed set is the last: the role context ('') is not sent.
+    EXPECT_EQ(putCmd.args.size(), kReplaceKeys + 16);
     EXPECT_EQ(store::replaceUserArgsOf(putCmd).user.claimedKey, "scim:{acme}:claimed");
 }
 
@@ -75,6 +77,32 @@ TEST(ClaimGuard, PatchWritesNameTheClaimedSet) {
     auto args = store::replaceUserArgsOf(write);
     EXPECT_EQ(args.changed, "emails");  // the changed attributes it knows
     EXPECT_EQ(args.user.claimedKey, "scim:{acme}:claimed");
+}
+
+// Okta's deactivation: no password, no claim guard, no role context, so
+// those trailing arguments are not sent (replace_user.lua reads them as '').
+TEST(ClaimGuard, PatchOfActiveSendsNoEmptyTrailingArguments) {
+    ServiceConfig c = config();
+    auto ex = exchangeFor(
+        request("PATCH", "/Users/u1",
+                R"({"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+                    "Operations":[{"op":"replace","value":{"active":false}}]})"),
+        c);
+    startOf(*ex);
+    auto write = std::get<store::Command>(
+        ex->onReply(*FakeReply::strings({R"({"userName":"a","active":true})", "3", "t1", "t2"})));
+    ASSERT_EQ(write.script, &store::replaceUserScript());
+    EXPECT_EQ(write.numKeys, kReplaceKeys);
+    EXPECT_EQ(write.args.size(), kReplaceKeys + 14);  // up to the memberof key
+    auto args = store::replaceUserArgsOf(write);
+    EXPECT_EQ(args.changed, "active");
+    EXPECT_TRUE(args.changedIsComplete);
+    EXPECT_EQ(args.expectedVersion, "3");
+    EXPECT_EQ(args.user.active, "0");
+    EXPECT_EQ(args.user.passwordHash, "");
+    EXPECT_EQ(args.user.claimedKey, "");
+    EXPECT_EQ(args.roleContext, "");
+    EXPECT_TRUE(args.withGroups);
 }
 
 TEST(ClaimGuard, ClaimedAnswers409UniquenessNamingTheIdentifier) {

@@ -1,11 +1,5 @@
--- Helpers of the user write scripts: the lifecycle event kind, the claim
--- guard and the soft-delete tombstone.
--- 'deactivated'/'reactivated' when `active` flips, else the plain kind.
-local function lifecycle(old, new, plain)
-  if old ~= '0' and new == '0' then return 'user.deactivated' end
-  if old == '0' and new ~= '0' then return 'user.reactivated' end
-  return plain
-end
+-- Helpers of the user write scripts: the claim guard and the soft-delete
+-- tombstone.
 --@include lib/claim.lua
 -- The guard for a write of `entries` (their text) to a user whose stored
 -- entries are `old` (its `idx` field, or nil), some of which it may keep.
