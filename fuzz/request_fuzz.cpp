@@ -60,6 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     static const scim::ServiceConfig config = [] {
         scim::ServiceConfig c;
         c.contentionBudgetMillis = 50;  // a few retries, not thousands
+        c.sortGetPages = true;          // as the edge has it: pages in a batch
         return c;
     }();
     if (size < 1) return 0;
@@ -92,8 +93,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             return 0;
         }
         const auto &command = std::get<scim::store::Command>(step);
-        (void)command.argv(false);
         uint8_t pick = turn < body.size() ? static_cast<uint8_t>(body[body.size() - 1 - turn]) : 0;
+        if (command.isBatch()) {  // a reply each, picked in turn
+            std::vector<const redisReply *> picked;
+            for (const auto &c : command.batch) {
+                (void)c.argv(false);
+                picked.push_back(&*replies[(pick + picked.size()) % replies.size()]);
+            }
+            step = exchange->onReplies(picked);
+            continue;
+        }
+        (void)command.argv(false);
         step = exchange->onReply(*replies[pick % replies.size()]);
     }
     return 0;  // a long conversation (a scan) is fine; it is cut here

@@ -4,50 +4,13 @@
 #include <cstring>
 
 #include "scim/input_checks.hpp"
+#include "scim/json_escape.hpp"
 
 #include "scim/schema.hpp"
 
 namespace scim {
 
 namespace {
-
-// The bytes RapidJSON's Writer escapes, but NUL: it ends the C string
-// strcspn scans, so the scan stops there too, and it is escaped likewise.
-constexpr char kEscaped[] =
-    "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
-    "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f";
-
-// `s` as a JSON string, byte for byte as RapidJSON's Writer writes it
-// (error bodies did not change when renderError stopped using it): runs
-// that need no escape are appended whole, not byte by byte.
-void appendJsonString(std::string &out, const std::string &s) {
-    static const char kHex[] = "0123456789ABCDEF";
-    out.push_back('"');
-    const char *p = s.c_str();
-    const char *end = p + s.size();
-    for (;;) {
-        size_t run = std::strcspn(p, kEscaped);
-        out.append(p, run);
-        p += run;
-        if (p == end) break;
-        unsigned char c = static_cast<unsigned char>(*p++);
-        out.push_back('\\');
-        switch (c) {
-        case '"': out.push_back('"'); break;
-        case '\\': out.push_back('\\'); break;
-        case '\b': out.push_back('b'); break;
-        case '\t': out.push_back('t'); break;
-        case '\n': out.push_back('n'); break;
-        case '\f': out.push_back('f'); break;
-        case '\r': out.push_back('r'); break;
-        default:
-            out.append("u00");
-            out.push_back(kHex[c >> 4]);
-            out.push_back(kHex[c & 15]);
-        }
-    }
-    out.push_back('"');
-}
 
 Error make(int status, const char *type, std::string detail) {
     return Error{status, type, std::move(detail)};

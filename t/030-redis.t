@@ -413,3 +413,86 @@ select undef, undef, undef, 1;    # three connect timeouts, and no request
 my $log = error_log_since($mark);
 unlike($log, qr/scim: redis .*did not finish/, 'no handshake timed out') or diag $log;
 like($log, qr/\b$new#\d+: scim: redis .*: connected/, 'the new worker connected') or diag $log;
+
+
+
+=== TEST 20: an unsorted page's ZCARD and SORT_RO leave in one write; clients that leave while its replies are pending (none in, or ZCARD's in and SORT_RO's coming) cost nothing; a connection lost meanwhile is 503
+--- main_config
+    error_log logs/redis-debug.log debug;
+--- skip_valgrind
+--- perl
+# Large records make SORT_RO's reply larger than a socket's buffer, so that
+# it comes in several reads, ZCARD's reply in the first.
+SKIP: {
+    my $nginx = $ENV{TEST_NGINX_BINARY} || '/usr/sbin/nginx';
+    skip 'nginx is built without --with-debug', 1 unless `$nginx -V 2>&1` =~ /--with-debug/;
+    my $pad = 'x' x 30000;
+    for my $n (1 .. 40) {
+        my $r = scim_request('POST', '/scim/v2/Users', qq({"userName":"big$n","nickName":"$pad"}));
+        is($r->{status}, 201, "create big$n") or diag($r->{body});
+    }
+    my $page = '/scim/v2/Users?startIndex=1&count=40';
+    my $debug_log = servroot() . '/logs/redis-debug.log';
+    my $since = sub {
+        my ($mark) = @_;
+        open(my $fh, '<', $debug_log) or die "$debug_log: $!";
+        seek($fh, $mark, 0);
+        local $/;
+        return <$fh>;
+    };
+    my $mark = -s $debug_log;
+    my $r = scim_request('GET', $page);
+    is($r->{status}, 200, 'the page');
+    is(scalar @{ $r->{json}{Resources} // [] }, 40, 'forty users');
+    my $log = $since->($mark);
+    like($log, qr/scim: redis batch of 2 commands sent/, 'ZCARD and SORT_RO sent as one batch');
+    like($log, qr/scim: redis sent 2 commands \(\d+ bytes\) in 1 writes/, 'in one write');
+
+    # None of the replies in: the clients leave during a CLIENT PAUSE.
+    main::pause_redis(1500);
+    my @socks = map { open_request('GET', $page) } 1 .. 5;
+    select undef, undef, undef, 0.3;
+    close $_ for @socks;
+    main::wait_unpaused();
+
+    # Some in: the worker is stopped while Redis fills the socket with the
+    # replies; the client leaves; the worker reads ZCARD's reply and part
+    # of SORT_RO's before it sees the client gone.
+    my ($worker) = worker_pids();
+    for my $round (1 .. 3) {
+        main::pause_redis(500);
+        my $sock = open_request('GET', $page);
+        select undef, undef, undef, 0.2;    # the batch is sent, Redis holds it
+        kill 'STOP', $worker;
+        main::wait_unpaused();
+        select undef, undef, undef, 0.2;    # Redis answers into the socket
+        close $sock;
+        kill 'CONT', $worker;
+        select undef, undef, undef, 0.3;
+    }
+    $mark = -s $debug_log;
+    $r = scim_request('GET', $page);
+    is($r->{status}, 200, 'the next page is served');
+    is_deeply([map { $_->{userName} } @{ $r->{json}{Resources} }[0, 39]], ['big1', 'big40'],
+              'with its own replies');
+    $log = $since->(0);
+    like($log, qr/scim: redis replies of a batch of 2 dropped: the request is gone/,
+         'the replies of the clients gone were dropped');
+    # The worker read Redis's socket before the client's (it was ready
+    # first): ZCARD's reply was kept, then the client was found gone.
+    like($log, qr/scim: redis reply 0 of a batch kept, 1 to come\n(?:(?!SORT_RO|http request count:2).*\n)*?.*client prematurely closed connection/,
+         "a client left with ZCARD's reply in and SORT_RO's to come");
+
+    # The connection lost while the replies are pending: 503, Retry-After.
+    main::pause_redis(1000);
+    my $lost = open_request('GET', $page);
+    select undef, undef, undef, 0.2;
+    stop_redis();
+    main::unavailable_ok(read_response($lost, 'GET'), 'a page whose connection is lost');
+    start_redis();
+    is(main::wait_for_service(15)->{status}, 201, 'served again');
+    ok(kill(0, nginx_pid()), 'the master is up');
+    unlike(error_log_since_block(), qr/exited on signal/, 'no worker died');
+}
+--- no_error_log
+[alert]

@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "scim/error.hpp"
+#include "scim/json_escape.hpp"
 
 namespace scim {
 
@@ -155,8 +156,9 @@ public:
         os_->PutBulk(json.data(), json.size());
         if (level_stack_.Empty()) os_->Flush();
     }
-    // String (or Key) for text that needs no escape (needsEscape): quoted
-    // and copied at once. The same bytes RapidJSON writes.
+    // String (or Key) for text that needs no escape (needsEscape,
+    // scim/json_escape.hpp): quoted and copied at once, the same bytes
+    // RapidJSON writes.
     void PlainString(std::string_view s) {
         Prefix(rapidjson::kStringType);
         os_->Reserve(s.size() + 2);
@@ -167,29 +169,8 @@ public:
     }
 };
 
-// What RapidJSON's writer escapes: control characters, '"' and '\\'.
-// Eight bytes at a time: a byte below 0x20, or equal to '"' or '\\'
-// (a zero byte after the xor), sets its high bit in `hits` (the classic
-// "has a byte less than n" test, exact as a whole-word answer).
-inline bool needsEscape(std::string_view s) {
-    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    const char *p = s.data();
-    size_t n = s.size();
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t x;
-        std::memcpy(&x, p, 8);
-        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
-        uint64_t hits = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) |
-                        ((backslash - ones) & ~backslash);
-        if (hits & highs) return true;
-    }
-    for (; n > 0; ++p, --n) {
-        unsigned char c = static_cast<unsigned char>(*p);
-        if (c < 0x20 || c == '"' || c == '\\') return true;
-    }
-    return false;
-}
-
+// Most text needs no escape and is copied at once; the rest goes through
+// RapidJSON's own String, whose rule scim/json_escape.hpp follows.
 inline void writeString(JsonWriter &w, std::string_view s) {
     if (!needsEscape(s)) return w.PlainString(s);
     w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));

@@ -1,10 +1,15 @@
 // Drives a request's Exchange through Redis: sends each command the
 // exchange asks for on the worker's link, feeds the reply back, re-sends a
 // script as EVAL after NOSCRIPT, bounds each round trip by a deadline and
-// sends a deferred command (a retry's backoff) on a timer. A request
+// sends a deferred command (a retry's backoff) on a timer. A batch's
+// commands are queued together (the link writes them at once) and their
+// replies go to the exchange together, once the last one is in. A request
 // finalized while its reply is pending detaches from the call; the reply
-// is then read and dropped.
+// (every reply of a batch) is then read and dropped.
+#include "ngx_http_scim_redis_reply.hpp"
 #include "ngx_http_scim_request.hpp"
+
+#include <memory>
 
 #include "scim/store/group_commit.hpp"
 #include "scim/store/query_scripts.hpp"
@@ -14,11 +19,35 @@
 // Lives on the heap until the link runs its callback, which it does exactly
 // once (with NULL when the connection goes away). `ctx` is cleared when the
 // request is finalized first, e.g. because the client went away.
+struct ngx_http_scim_call_t;
+
+// Which command of a batch a reply answers: the privdata of each.
+struct ngx_http_scim_batch_slot_t {
+    ngx_http_scim_call_t *call;
+    size_t index;
+};
+
 struct ngx_http_scim_call_t {
+    ngx_http_scim_call_t(ngx_http_scim_ctx_t *c, scim::metrics::RedisKind k) noexcept
+        : ctx(c), sent_usec(ngx_http_scim_now_usec()), kind(k) {}
+
     ngx_http_scim_ctx_t *ctx;
-    ngx_event_t timer;
+    ngx_event_t timer{};
     uint64_t sent_usec;
     scim::metrics::RedisKind kind;
+    // A batch's: one slot per command; the replies kept (copied: the link
+    // frees its own after the callback) until the last arrives, which is
+    // used in place; the callbacks still to run; whether a reply is missing.
+    std::vector<ngx_http_scim_batch_slot_t> slots;
+    std::vector<redisReply *> kept;
+    size_t awaiting = 0;
+    bool lost = false;
+
+    ~ngx_http_scim_call_t() {
+        for (redisReply *reply : kept) {
+            if (reply != nullptr) ngx_http_scim_redis_reply_free(reply);
+        }
+    }
 };
 
 namespace {
@@ -86,7 +115,7 @@ bool ngx_http_scim_on_error_reply(ngx_http_scim_ctx_t *ctx, const redisReply &re
     }
     if (scim::store::isSortGetRefusal(text)) {
         // The service reads this page, and this worker's later ones, with
-        // the page script (ServiceConfig::sortGetRefused).
+        // the page script (scim::StoreFacts::sortGetRefused).
         ngx_log_error(NGX_LOG_WARN, ctx->request->connection->log, 0,
                       "scim: redis (connection *%uA) refused SORT_RO's GET (%*s): "
                       "this worker reads pages with the page script",
@@ -110,12 +139,13 @@ bool ngx_http_scim_on_error_reply(ngx_http_scim_ctx_t *ctx, const redisReply &re
     return true;
 }
 
-// A round trip's duration, and the kind of error it came back with.
+// A command's duration, and the kind of error it came back with. The
+// request's Redis time counts a batch's round trip once, at its last reply.
 void ngx_http_scim_observe_reply(ngx_http_scim_call_t *call, const redisReply *reply) {
     if (reply == nullptr) return;  // the link counts the disconnect
     uint64_t usec = ngx_http_scim_now_usec() - call->sent_usec;
     ngx_http_scim_metrics_redis_command(call->kind, usec);
-    if (call->ctx != nullptr) call->ctx->observed.redis_usec += usec;
+    if (call->ctx != nullptr && call->awaiting <= 1) call->ctx->observed.redis_usec += usec;
     if (scim::store::isError(*reply)) {
         ngx_http_scim_metrics_redis_error(
             scim::metrics::replyErrorKind(scim::store::text(*reply)));
@@ -170,6 +200,113 @@ void ngx_http_scim_on_reply(redisReply *reply, void *privdata) noexcept {
     }
 }
 
+// Every reply of a batch is in (`last` at `index`, nullptr when the
+// connection went): the exchange gets them in order, or the request 503.
+void ngx_http_scim_on_batch_done(ngx_http_scim_ctx_t *ctx, ngx_http_scim_call_t *call,
+                                 redisReply *last, size_t index) {
+    if (last == nullptr || call->lost) {
+        ngx_http_scim_finish(
+            ctx, ngx_http_scim_unavailable_response("the store is unavailable; retry later"));
+        return;
+    }
+    std::vector<const redisReply *> replies(call->kept.begin(), call->kept.end());
+    replies[index] = last;
+    bool no_script = false;
+    for (const redisReply *reply : replies) {
+        if (scim::store::isNoScript(*reply)) {
+            no_script = true;
+        } else if (scim::store::isError(*reply) && ngx_http_scim_on_error_reply(ctx, *reply)) {
+            return;
+        }
+    }
+    if (no_script && !ctx->resent_as_eval) {
+        ctx->resent_as_eval = true;  // the script cache was flushed
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, ctx->request->connection->log, 0,
+                       "scim: NOSCRIPT in a batch, re-sending it with EVAL");
+        ngx_http_scim_advance(ctx, ctx->command);
+        return;
+    }
+    ngx_http_scim_advance(ctx, ctx->exchange->onReplies(replies));
+}
+
+// One reply (or nullptr: the connection is gone) of a batch's command.
+// The call lives until every command's callback has run.
+void ngx_http_scim_on_batch_reply(redisReply *reply, void *privdata) noexcept {
+    auto *slot = static_cast<ngx_http_scim_batch_slot_t *>(privdata);
+    ngx_http_scim_call_t *call = slot->call;
+    const size_t index = slot->index;
+    ngx_http_scim_observe_reply(call, reply);
+    if (--call->awaiting > 0) {
+        if (reply == nullptr) {
+            call->lost = true;
+        } else if (call->ctx != nullptr && !call->lost) {
+            call->kept[index] = ngx_http_scim_redis_reply_copy(*reply);
+            call->lost = call->kept[index] == nullptr;
+            ngx_log_debug2(NGX_LOG_DEBUG_HTTP, call->timer.log, 0,
+                           "scim: redis reply %uz of a batch kept, %uz to come", index,
+                           call->awaiting);
+        }
+        return;
+    }
+    std::unique_ptr<ngx_http_scim_call_t> done(call);
+    ngx_http_scim_ctx_t *ctx = call->ctx;
+    if (call->timer.timer_set) ngx_del_timer(&call->timer);
+    if (ctx == nullptr || ngx_http_scim_redis().exiting()) {  // nobody waits any more
+        ngx_log_debug1(NGX_LOG_DEBUG_HTTP, ngx_cycle->log, 0,
+                       "scim: redis replies of a batch of %uz dropped: the request is gone",
+                       call->kept.size());
+        return;
+    }
+    ctx->call = nullptr;
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, ctx->request->connection->log, 0,
+                   "scim: redis replies of a batch of %uz: last %s", call->kept.size(),
+                   reply ? ngx_http_scim_reply_type(*reply) : "none");
+    try {
+        ngx_http_scim_on_batch_done(ctx, call, reply, index);
+    } catch (const std::exception &e) {
+        ngx_log_error(NGX_LOG_ERR, ctx->request->connection->log, 0, "scim: %s", e.what());
+        ngx_http_scim_finish(ctx, scim::errorResponse(scim::internalError("internal error")));
+    }
+}
+
+// Queues every command of a batch on the link, which writes them together.
+// Commands queued before one that fails still get their callbacks: the
+// call, detached, outlives the failure until they have run.
+bool ngx_http_scim_send_batch(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
+    auto &link = ngx_http_scim_redis();
+    if (!link.accepting()) return false;
+    const size_t n = command.batch.size();
+    auto *call = new ngx_http_scim_call_t(ctx, ngx_http_scim_command_kind(ctx, command.batch.front()));
+    call->timer.data = call;
+    call->timer.handler = ngx_http_scim_on_command_timeout;
+    call->timer.log = ctx->request->connection->log;
+    try {
+        call->slots.reserve(n);  // the slots' addresses go to the link
+        for (size_t i = 0; i < n; ++i) call->slots.push_back({call, i});
+        call->kept.assign(n, nullptr);
+    } catch (...) {
+        delete call;
+        throw;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        // Reads only: no reply is held for WAIT.
+        if (!link.send(command.batch[i].argv(ctx->resent_as_eval), ngx_http_scim_on_batch_reply,
+                       &call->slots[i], false)) {
+            call->ctx = nullptr;
+            if (call->awaiting == 0) delete call;
+            return false;
+        }
+        call->awaiting++;
+    }
+    ngx_log_debug2(NGX_LOG_DEBUG_HTTP, call->timer.log, 0,
+                   "scim: redis batch of %uz commands sent on connection *%uA", n,
+                   link.connection_number());
+    ngx_add_timer(&call->timer, link.command_timeout());
+    ctx->command = std::move(command);
+    ctx->call = call;
+    return true;
+}
+
 // The backoff wait is over: send the command the exchange deferred.
 void ngx_http_scim_on_backoff_done(ngx_event_t *ev) noexcept {
     auto *ctx = static_cast<ngx_http_scim_ctx_t *>(ev->data);
@@ -207,10 +344,10 @@ ngx_http_scim_ctx_t::~ngx_http_scim_ctx_t() {
 }
 
 bool ngx_http_scim_send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command command) {
+    if (command.isBatch()) return ngx_http_scim_send_batch(ctx, std::move(command));
     auto &link = ngx_http_scim_redis();
     if (!link.accepting()) return false;
-    auto *call = new ngx_http_scim_call_t{ctx, {}, ngx_http_scim_now_usec(),
-                                          ngx_http_scim_command_kind(ctx, command)};
+    auto *call = new ngx_http_scim_call_t(ctx, ngx_http_scim_command_kind(ctx, command));
     call->timer.data = call;
     call->timer.handler = ngx_http_scim_on_command_timeout;
     call->timer.log = ctx->request->connection->log;
@@ -249,4 +386,9 @@ void ngx_http_scim_advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step) 
         ngx_http_scim_finish(
             ctx, ngx_http_scim_unavailable_response("the store is unavailable; retry later"));
     }
+}
+
+scim::StoreFacts *ngx_http_scim_store_facts() noexcept {
+    static scim::StoreFacts facts;  // per process: each worker learns its own
+    return &facts;
 }

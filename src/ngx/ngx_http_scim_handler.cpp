@@ -136,6 +136,7 @@ ngx_int_t ngx_http_scim_serve(ngx_http_request_t *r, ngx_http_scim_ctx_t *ctx) {
     ctx->observed.token_name = ctx->auth.token_name;
     req.nowMillis = ngx_http_scim_now_millis();
     req.documentCache = ngx_http_scim_document_cache();
+    req.storeFacts = ngx_http_scim_store_facts();
     return ngx_http_scim_run(r, ctx, ctx->route.needsBody);
 }
 

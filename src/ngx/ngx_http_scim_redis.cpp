@@ -2,6 +2,7 @@
 
 #include "ngx_http_scim_document_cache.hpp"
 #include "ngx_http_scim_metrics.hpp"
+#include "ngx_http_scim_request.hpp"
 
 #include "scim/service/service.hpp"
 #include "scim/store/keys.hpp"
@@ -379,6 +380,7 @@ void ngx_http_scim_redis_link::ready() noexcept {
     note_master();
     scim::onStoreConnected();
     ngx_http_scim_document_cache_clear();
+    *ngx_http_scim_store_facts() = scim::StoreFacts{};  // maybe another server now
     if (read_only_) {
         schedule_refresh();
     } else {

@@ -198,6 +198,46 @@ void ngx_http_scim_reply_free_object(void *root) {
     }
 }
 
+// What a copy of `r` takes from its arena, its children included.
+size_t ngx_http_scim_reply_copy_size(const redisReply &r) {
+    size_t extra = r.type == REDIS_REPLY_ARRAY ? r.elements * sizeof(redisReply *)
+                   : r.str != nullptr          ? r.len + 1
+                                               : 0;
+    size_t n = ngx_http_scim_reply_aligned(ngx_http_scim_reply_aligned(sizeof(redisReply)) + extra);
+    if (r.type != REDIS_REPLY_ARRAY) return n;
+    for (size_t i = 0; i < r.elements; ++i) {
+        if (r.element[i] != nullptr) n += ngx_http_scim_reply_copy_size(*r.element[i]);
+    }
+    return n;
+}
+
+// Copies `r` into an arena sized by ngx_http_scim_reply_copy_size: no
+// allocation fails. Replies nest a few levels at most.
+redisReply *ngx_http_scim_reply_copy_into(ngx_http_scim_reply_head_t *head, const redisReply &r) {
+    bool array = r.type == REDIS_REPLY_ARRAY;
+    size_t extra = array ? r.elements * sizeof(redisReply *) : r.str != nullptr ? r.len + 1 : 0;
+    auto *copy = static_cast<redisReply *>(ngx_http_scim_reply_alloc(
+        head, ngx_http_scim_reply_aligned(sizeof(redisReply)) + extra));
+    std::memset(copy, 0, sizeof(redisReply));
+    copy->type = r.type;
+    copy->integer = r.integer;
+    if (array) {
+        copy->elements = r.elements;
+        if (r.elements == 0) return copy;
+        copy->element = reinterpret_cast<redisReply **>(ngx_http_scim_reply_extra(copy));
+        for (size_t i = 0; i < r.elements; ++i) {
+            copy->element[i] =
+                r.element[i] != nullptr ? ngx_http_scim_reply_copy_into(head, *r.element[i]) : nullptr;
+        }
+    } else if (r.str != nullptr) {
+        copy->str = ngx_http_scim_reply_extra(copy);
+        std::memcpy(copy->str, r.str, r.len);
+        copy->str[r.len] = '\0';
+        copy->len = r.len;
+    }
+    return copy;
+}
+
 redisReplyObjectFunctions ngx_http_scim_reply_functions = {
     ngx_http_scim_reply_string, ngx_http_scim_reply_array, ngx_http_scim_reply_integer,
     ngx_http_scim_reply_nil, ngx_http_scim_reply_free_object};
@@ -228,4 +268,15 @@ void ngx_http_scim_redis_reader_free(redisReader *reader) noexcept {
 
 void ngx_http_scim_redis_reply_free(redisReply *reply) noexcept {
     ngx_http_scim_reply_free_object(reply);
+}
+
+redisReply *ngx_http_scim_redis_reply_copy(const redisReply &reply) noexcept {
+    const size_t lead = ngx_http_scim_reply_aligned(sizeof(ngx_http_scim_reply_head_t));
+    ngx_http_scim_reply_chunk_t *c =
+        ngx_http_scim_reply_chunk_take(lead + ngx_http_scim_reply_copy_size(reply));
+    if (c == nullptr) return nullptr;
+    c->used = lead;
+    auto *head = reinterpret_cast<ngx_http_scim_reply_head_t *>(ngx_http_scim_reply_chunk_data(c));
+    head->chunks = c;
+    return ngx_http_scim_reply_copy_into(head, reply);
 }

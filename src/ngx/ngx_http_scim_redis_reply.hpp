@@ -12,3 +12,8 @@ void ngx_http_scim_redis_reader_free(redisReader *reader) noexcept;
 
 // Frees a top-level reply of that reader (never freeReplyObject on it).
 void ngx_http_scim_redis_reply_free(redisReply *reply) noexcept;
+
+// A copy of `reply` (of any reader) in an arena of its own, to free with
+// ngx_http_scim_redis_reply_free: a reply kept past its callback, e.g. a
+// batch's until its last reply comes. nullptr when out of memory.
+redisReply *ngx_http_scim_redis_reply_copy(const redisReply &reply) noexcept;

@@ -64,6 +64,8 @@ bool ngx_http_scim_send_command(ngx_http_scim_ctx_t *ctx, scim::store::Command c
 // Acts on the exchange's next step: a response finalizes the request, a
 // command is sent (or deferred by its delay).
 void ngx_http_scim_advance(ngx_http_scim_ctx_t *ctx, scim::Exchange::Step step);
+// The worker's scim::StoreFacts (Request::storeFacts).
+scim::StoreFacts *ngx_http_scim_store_facts() noexcept;
 
 /* ngx_http_scim_response.cpp */
 

@@ -57,6 +57,11 @@ public:
         return settle(current_->onReply(reply));
     }
 
+    Step onReplies(const std::vector<const redisReply *> &replies) override {
+        if (!current_) return errorResponse(internalError("unexpected replies"));
+        return settle(current_->onReplies(replies));
+    }
+
 private:
     // The current operation's step: a command goes out, a response ends it.
     Step settle(Step step) {
@@ -103,6 +108,7 @@ private:
         sub.tokenName = request_.tokenName;
         sub.nowMillis = request_.nowMillis;
         sub.documentCache = request_.documentCache;
+        sub.storeFacts = request_.storeFacts;
         sub.ifMatch = op.version;
         if (op.data) {
             JsonDoc data;

@@ -83,14 +83,12 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        if (phase_ == Phase::PageTotal) return onPageTotal(reply);
-        if (phase_ == Phase::SortPage) return onSortPage(reply);
+        if (phase_ == Phase::SortPage) return storeFailure("a single reply to a batch");
         if (phase_ == Phase::Page && copiesFromText()) return onTextPage(store::readPageView(reply));
         store::RecordsReply records = readReply(reply);
         if (records.error) return storeFailure(*records.error);
         switch (phase_) {
         case Phase::Page:
-        case Phase::PageTotal:
         case Phase::SortPage: return onPage(records);
         case Phase::Cursor: return onCursorPage(records);
         case Phase::Candidates: return onCandidates(records);
@@ -101,17 +99,24 @@ public:
         return storeFailure("unexpected phase");
     }
 
+    // ZCARD and SORT_RO answered together (pageCommand).
+    Step onReplies(const std::vector<const redisReply *> &replies) override {
+        if (phase_ != Phase::SortPage || replies.size() != 2) {
+            return storeFailure("replies nobody asked for");
+        }
+        return onSortPage(*replies[0], *replies[1]);
+    }
+
 private:
-    // PageTotal, SortPage: an unsorted page read with ZCARD and SORT_RO;
+    // SortPage: an unsorted page read with ZCARD and SORT_RO together;
     // ScanDocuments: a batch of ids and docs whose text the worker tests;
     // ScanKept: the records of that batch that passed.
-    enum class Phase { Page, PageTotal, SortPage, Cursor, Candidates, Scan, ScanDocuments, ScanKept };
+    enum class Phase { Page, SortPage, Cursor, Candidates, Scan, ScanDocuments, ScanKept };
 
     // Each script has its reply's shape (store/query_scripts.hpp).
     store::RecordsReply readReply(const redisReply &reply) const {
         switch (phase_) {
         case Phase::Page:
-        case Phase::PageTotal:
         case Phase::SortPage: return store::readPageReply(reply);
         case Phase::Cursor:
         case Phase::Scan: return store::readScanReply(reply);
@@ -146,32 +151,31 @@ private:
 
     store::Command pageCommand(const std::string &key, bool lex) {
         pageArgs_ = {key, list_.startIndex - 1, list_.count, list_.descending, c_.recordPrefix, lex};
-        if (config_.sortGetPages && !config_.sortGetRefused && copiesFromText() &&
-            store::sortPageServes(pageArgs_)) {
-            phase_ = Phase::PageTotal;
-            return store::pageTotal(pageArgs_);
+        if (sortGetUsable() && copiesFromText() && store::sortPageServes(pageArgs_)) {
+            phase_ = Phase::SortPage;
+            return store::together({store::pageTotal(pageArgs_), store::sortPage(pageArgs_)});
         }
         phase_ = Phase::Page;
         return store::pageRecords(pageArgs_);
     }
 
-    // ZCARD answered: the records follow (store::sortPage).
-    Step onPageTotal(const redisReply &reply) {
-        if (store::isError(reply)) return storeFailure(std::string(store::text(reply)));
-        auto total = store::integer(reply);
-        if (!total) return storeFailure("a page total that is no integer");
-        total_ = *total;
-        phase_ = Phase::SortPage;
-        return store::sortPage(pageArgs_);
+    bool sortGetUsable() const {
+        return config_.sortGetPages && !(request_.storeFacts && request_.storeFacts->sortGetRefused);
     }
 
-    // SORT_RO answered; an error means this Redis refuses it where the
-    // script works (ServiceConfig::sortGetRefused): the script reads the page.
-    Step onSortPage(const redisReply &reply) {
-        if (!store::isError(reply)) return onTextPage(store::readSortPageView(reply, total_));
-        config_.sortGetRefused = true;
-        phase_ = Phase::Page;
-        return store::pageRecords(pageArgs_);
+    // ZCARD's and SORT_RO's replies. A refused SORT_RO means this Redis
+    // refuses it where the script works (StoreFacts::sortGetRefused): the
+    // script reads the page; ZCARD's reply is then of no use.
+    Step onSortPage(const redisReply &total, const redisReply &sorted) {
+        if (store::isError(sorted)) {
+            if (request_.storeFacts) request_.storeFacts->sortGetRefused = true;
+            phase_ = Phase::Page;
+            return store::pageRecords(pageArgs_);
+        }
+        if (store::isError(total)) return storeFailure(std::string(store::text(total)));
+        auto count = store::integer(total);
+        if (!count) return storeFailure("a page total that is no integer");
+        return onTextPage(store::readSortPageView(sorted, *count));
     }
 
     // Unfiltered cursor pages read straight from the creation-order set:
@@ -547,7 +551,7 @@ private:
     ListRequest list_;
     size_t scanned_ = 0;  // records examined by scan batches
     Phase phase_ = Phase::Page;
-    store::PageRecordsArgs pageArgs_;  // Page, PageTotal and SortPage
+    store::PageRecordsArgs pageArgs_;  // Page and SortPage
     std::optional<PageCollector> collector_;
     std::vector<Match> sorted_;
     ScratchPool scratch_;

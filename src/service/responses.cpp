@@ -16,6 +16,10 @@ private:
 
 }  // namespace
 
+Exchange::Step Exchange::onReplies(const std::vector<const redisReply *> &) {
+    return errorResponse(internalError("unexpected replies"));
+}
+
 Response errorResponse(const Error &e) {
     Response r;
     r.status = e.status;

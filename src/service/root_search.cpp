@@ -34,6 +34,9 @@ public:
     }
 
     Step onReply(const redisReply &reply) override { return follow(current_->onReply(reply)); }
+    Step onReplies(const std::vector<const redisReply *> &replies) override {
+        return follow(current_->onReplies(replies));
+    }
 
 private:
     // The same SearchRequest with its own page bounds.

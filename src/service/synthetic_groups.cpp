@@ -87,6 +87,11 @@ public:
         return inner_->onReply(reply);
     }
 
+    Step onReplies(const std::vector<const redisReply *> &replies) override {
+        if (!ensured_) return Exchange::onReplies(replies);
+        return inner_->onReplies(replies);
+    }
+
 private:
     std::unique_ptr<Exchange> inner_;
     store::Command ensure_;

@@ -32,4 +32,10 @@ Command plain(std::vector<std::string> args) {
     return c;
 }
 
+Command together(std::vector<Command> commands) {
+    Command c;
+    c.batch = std::move(commands);
+    return c;
+}
+
 }  // namespace scim::store

@@ -291,16 +291,19 @@ TEST(ListExchange, UnfilteredPagesByRank) {
 }
 
 // With sortGetPages (the edge's default outside Redis Cluster) the same
-// page is read without a script: ZCARD, then SORT_RO … GET; a record whose
-// hash is gone (nil doc) is left out.
+// page is read without a script, in one round trip: ZCARD and SORT_RO …
+// GET sent together; a record whose hash is gone (nil doc) is left out.
 TEST(ListExchange, UnfilteredPageBySortGet) {
     ServiceConfig c;
     c.sortGetPages = true;
     auto ex = exchangeFor(listRequest("startIndex=3&count=2&sortOrder=descending"), c);
-    auto total = std::get<store::Command>(ex->start());
+    auto batch = std::get<store::Command>(ex->start());
+    ASSERT_TRUE(batch.isBatch());
+    ASSERT_EQ(batch.batch.size(), 2u);
+    const store::Command &total = batch.batch[0];
     EXPECT_EQ(total.script, nullptr);
     EXPECT_EQ(total.args, (std::vector<std::string>{"ZCARD", "scim:{acme}:users"}));
-    auto sort = std::get<store::Command>(ex->onReply(*FakeReply::integer(9)));
+    const store::Command &sort = batch.batch[1];
     EXPECT_EQ(sort.script, nullptr);
     const std::string p = "scim:{acme}:user:*->";
     EXPECT_EQ(sort.args,
@@ -315,11 +318,14 @@ TEST(ListExchange, UnfilteredPageBySortGet) {
         items.push_back(r);
     }
     addPageRecord(items, "d", userDoc("dave"));
-    expectCarolAndDave(ex->onReply(*FakeReply::array(items)));
+    auto count = FakeReply::integer(9);
+    auto records = FakeReply::array(items);
+    expectCarolAndDave(ex->onReplies({&*count, &*records}));
 }
 
-// Sorted, projected and lexicographic pages keep the script, and an error
-// from ZCARD ends the request without Redis's text.
+// Sorted, projected and lexicographic pages keep the script; an error from
+// ZCARD ends the request without Redis's text; replies of another shape
+// than the batch's are a store failure, not a crash.
 TEST(ListExchange, SortGetPagesOnlyWhereTheyServe) {
     ServiceConfig c;
     c.sortGetPages = true;
@@ -329,39 +335,72 @@ TEST(ListExchange, SortGetPagesOnlyWhereTheyServe) {
     }
     auto descending = exchangeFor(listRequest("sortBy=meta.created&sortOrder=descending"), c);
     EXPECT_EQ(std::get<store::Command>(descending->start()).script, &store::pageRecordsScript());
+    StoreFacts facts;
+    Request request = listRequest("count=2");
+    request.storeFacts = &facts;
     {
-        auto ex = exchangeFor(listRequest("count=2"), c);
+        auto ex = exchangeFor(request, c);
         ex->start();
-        auto r = std::get<Response>(ex->onReply(*FakeReply::error("LOADING Redis is loading")));
+        auto loading = FakeReply::error("LOADING Redis is loading");
+        auto records = FakeReply::array({});
+        auto r = std::get<Response>(ex->onReplies({&*loading, &*records}));
         EXPECT_GE(r.status, 500);
         EXPECT_EQ(r.body.find("LOADING"), std::string::npos);
     }
-    EXPECT_FALSE(c.sortGetRefused);
-    auto ex = exchangeFor(listRequest("count=2"), c);
-    ex->start();
-    EXPECT_GE(std::get<Response>(ex->onReply(*FakeReply::string("x"))).status, 500);
+    EXPECT_FALSE(facts.sortGetRefused);
+    auto x = FakeReply::string("x");
+    auto records = FakeReply::array({});
+    {
+        auto ex = exchangeFor(request, c);
+        ex->start();
+        EXPECT_GE(std::get<Response>(ex->onReplies({&*x, &*records})).status, 500);
+    }
+    {
+        auto ex = exchangeFor(request, c);
+        ex->start();
+        EXPECT_GE(std::get<Response>(ex->onReplies({&*records})).status, 500);
+    }
+    {
+        auto ex = exchangeFor(request, c);
+        ex->start();
+        EXPECT_GE(std::get<Response>(ex->onReply(*records)).status, 500);
+    }
+    {
+        auto ex = exchangeFor(listRequest("sortBy=userName"), c);
+        ex->start();
+        EXPECT_GE(std::get<Response>(ex->onReplies({&*x, &*records})).status, 500);
+    }
 }
 
 // A Redis that refuses SORT_RO … GET (before 7.0, or an ACL user limited
-// to some keys): the script reads that page, and every later page of the
-// location goes to the script at once.
+// to some keys): the script reads that page, and the worker's StoreFacts
+// sends every later page to the script at once. The configuration is
+// untouched.
 TEST(ListExchange, RefusedSortGetFallsBackToTheScript) {
     ServiceConfig c;
     c.sortGetPages = true;
-    auto ex = exchangeFor(listRequest("startIndex=3&count=2"), c);
+    StoreFacts facts;
+    Request request = listRequest("startIndex=3&count=2");
+    request.storeFacts = &facts;
+    auto ex = exchangeFor(request, c);
     ex->start();
-    ex->onReply(*FakeReply::integer(9));
+    auto count = FakeReply::integer(9);
     auto denied = FakeReply::error("ERR GET option of SORT denied due to insufficient ACL permissions.");
-    auto retry = std::get<store::Command>(ex->onReply(*denied));
+    auto retry = std::get<store::Command>(ex->onReplies({&*count, &*denied}));
     EXPECT_EQ(retry.script, &store::pageRecordsScript());
     EXPECT_EQ(store::pageRecordsArgsOf(retry).start, 2);
-    EXPECT_TRUE(c.sortGetRefused);
+    EXPECT_TRUE(facts.sortGetRefused);
+    EXPECT_TRUE(c.sortGetPages);
     std::vector<FakeReply> items{FakeReply::integer(9)};
     addPageRecord(items, "c", userDoc("carol"));
     addPageRecord(items, "d", userDoc("dave"));
     expectCarolAndDave(ex->onReply(*FakeReply::array(items)));
-    auto next = exchangeFor(listRequest("count=2"), c);
-    EXPECT_EQ(std::get<store::Command>(next->start()).script, &store::pageRecordsScript());
+    Request next = listRequest("count=2");
+    next.storeFacts = &facts;
+    EXPECT_EQ(std::get<store::Command>(exchangeFor(next, c)->start()).script,
+              &store::pageRecordsScript());
+    // Another worker (or none: no StoreFacts) still reads by SORT_RO.
+    EXPECT_TRUE(std::get<store::Command>(exchangeFor(listRequest("count=2"), c)->start()).isBatch());
 }
 
 // What the edge logs as a warning, not an error: Redis 6's answer to

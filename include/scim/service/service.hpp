@@ -74,17 +74,22 @@ struct ServiceConfig {
         return &rt == &groupType() ? groupIndexes : userIndexes;
     }
 
-    // Unsorted, unprojected pages by rank read with ZCARD, then SORT_RO …
-    // GET (store::sortPage) instead of page_records.lua: half Redis's
-    // instructions. Off by default; the edge turns it on unless Redis is a
-    // cluster (Redis Cluster 7.0 refuses SORT's GET option).
+    // Unsorted, unprojected pages by rank read with ZCARD and SORT_RO …
+    // GET (store::sortPage), sent together, instead of page_records.lua:
+    // half Redis's instructions. Off by default; the edge turns it on
+    // unless Redis is a cluster (Redis Cluster 7.0 refuses SORT's GET
+    // option). StoreFacts::sortGetRefused turns it off at run time.
     bool sortGetPages = false;
-    // Set by the first page Redis refuses SORT_RO … GET for (no SORT_RO
-    // before Redis 7.0; an ACL user limited to some keys, e.g. `~scim:*`, may
-    // not use SORT's GET): that page and every later one of this location
-    // are read by page_records.lua. Runtime state, not configuration: each
-    // worker has its own copy of the configuration after the fork.
-    mutable bool sortGetRefused = false;
+};
+
+// What a worker learns about its store while serving: runtime state, kept
+// out of the (immutable) configuration. One per worker, owned by the edge,
+// forgotten when the store reconnects (it may be another server).
+struct StoreFacts {
+    // Redis refused SORT_RO … GET (no SORT_RO before Redis 7.0; an ACL user
+    // limited to some keys, e.g. `~scim:*`, may not use SORT's GET): that
+    // page and every later one are read by page_records.lua.
+    bool sortGetRefused = false;
 };
 
 struct Request {
@@ -102,6 +107,8 @@ struct Request {
     // The worker's cache of recently read documents (scim/document_cache.hpp),
     // owned by the edge; null when scim_document_cache is off.
     DocumentCache *documentCache = nullptr;
+    // The worker's StoreFacts, owned by the edge; null: nothing is learnt.
+    StoreFacts *storeFacts = nullptr;
 };
 
 struct Response {
@@ -120,6 +127,10 @@ public:
     virtual Step start() = 0;
     // `reply` is never null: the edge turns a lost connection into a 503.
     virtual Step onReply(const redisReply &reply) = 0;
+    // The replies of a batch (store::Command::batch), one per command in
+    // its order, none null: the edge answers 503 when any is missing.
+    // Only exchanges that send batches take them.
+    virtual Step onReplies(const std::vector<const redisReply *> &replies);
 };
 
 // What the edge must know before it reads a body.
