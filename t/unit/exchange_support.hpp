@@ -37,6 +37,9 @@ inline std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &c) 
     auto m = matchRoute(r.method, r.path);
     return makeExchange(std::get<Route>(m), std::move(r), c);
 }
+// An exchange keeps a reference to its configuration: a temporary one
+// would be gone before the exchange's first step.
+std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &&c) = delete;
 
 // The step an exchange took, expected to be a command or a response.
 inline store::Command commandOf(const Exchange::Step &step) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "exchange_support.hpp"
 #include "fake_reply.hpp"
 #include "scim/list_request.hpp"
 #include "scim/query_plan.hpp"
@@ -32,10 +33,16 @@ Request listRequest(std::string query, std::string path = "/Users") {
     return r;
 }
 
-std::unique_ptr<Exchange> exchangeFor(Request r, const ServiceConfig &c) {
-    auto m = matchRoute(r.method, r.path);
-    return makeExchange(std::get<Route>(m), std::move(r), c);
+using exchange_test::bodyOf;
+using exchange_test::exchangeFor;
+
+// A list exchange for GET /Users?<query>, its first command sent.
+std::unique_ptr<Exchange> startedList(const std::string &query, const ServiceConfig &c) {
+    auto ex = exchangeFor(listRequest(query), c);
+    ex->start();
+    return ex;
 }
+std::unique_ptr<Exchange> startedList(const std::string &query, const ServiceConfig &&c) = delete;
 
 // A record as the read scripts return it.
 void addRecord(std::vector<FakeReply> &out, std::string id, int seq, std::string doc) {
@@ -73,12 +80,6 @@ std::string userDoc(const std::string &name, const std::string &title = "") {
     std::string doc = R"({"userName":")" + name + "\"";
     if (!title.empty()) doc += R"(,"title":")" + title + "\"";
     return doc + "}";
-}
-
-JsonDoc bodyOf(const Response &r) {
-    JsonDoc d;
-    d.Parse(r.body.c_str());
-    return d;
 }
 
 std::vector<std::string> userNames(const JsonDoc &d) {
@@ -366,8 +367,7 @@ TEST(ListExchange, SortGetPagesOnlyWhereTheyServe) {
         EXPECT_GE(std::get<Response>(ex->onReply(*records)).status, 500);
     }
     {
-        auto ex = exchangeFor(listRequest("sortBy=userName"), c);
-        ex->start();
+        auto ex = startedList("sortBy=userName", c);
         EXPECT_GE(std::get<Response>(ex->onReplies({&*x, &*records})).status, 500);
     }
 }
@@ -446,8 +446,8 @@ TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
 
 // The answer of a filter whose candidates are the one record given.
 JsonDoc answerWithCandidate(const std::string &query, const std::string &doc) {
-    auto ex = exchangeFor(listRequest(query), ServiceConfig{});
-    ex->start();
+    ServiceConfig c;
+    auto ex = startedList(query, c);
     std::vector<FakeReply> items{FakeReply::string("ok")};
     addRecord(items, "z", 9, doc);
     return bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
@@ -455,7 +455,8 @@ JsonDoc answerWithCandidate(const std::string &query, const std::string &doc) {
 
 TEST(ListExchange, UserNameEqualityReadsTheNameHash) {
     const std::string amy = "filter=userName%20eq%20%22Amy%22";
-    auto cmd = std::get<store::Command>(exchangeFor(listRequest(amy), ServiceConfig{})->start());
+    ServiceConfig c;
+    auto cmd = std::get<store::Command>(exchangeFor(listRequest(amy), c)->start());
     auto probe = store::fetchCandidatesArgsOf(cmd);
     EXPECT_EQ(probe.indexKey, "scim:{acme}:users:by-name");
     EXPECT_EQ(probe.mode, ProbeKind::Name);
@@ -471,8 +472,7 @@ TEST(ListExchange, UserNameEqualityReadsTheNameHash) {
 
 TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {
     ServiceConfig c;
-    auto ex = exchangeFor(listRequest("filter=userName%20sw%20%22a%22"), c);
-    ex->start();
+    auto ex = startedList("filter=userName%20sw%20%22a%22", c);
     auto next = std::get<store::Command>(ex->onReply(*FakeReply::strings({"toomany"})));
     EXPECT_EQ(next.script, &store::scanRecordsScript());
     EXPECT_EQ(store::scanRecordsArgsOf(next).bound, "-inf");
@@ -516,8 +516,7 @@ TEST(ListExchange, ScanWalksBatchesAndKeepsOnlyThePage) {
 TEST(ListExchange, ScanWithoutKeptRecordsReadsNone) {
     ServiceConfig c;
     c.scanBatch = 2;
-    auto ex = exchangeFor(listRequest("filter=title%20co%20%22x%22"), c);
-    ex->start();
+    auto ex = startedList("filter=title%20co%20%22x%22", c);
     std::vector<FakeReply> batch = scanHead(3, 2, 2);
     for (auto id : {"a", "b"}) addDocument(batch, id, userDoc(id, "y"));
     auto next = std::get<store::Command>(ex->onReply(*FakeReply::array(batch)));
@@ -542,8 +541,7 @@ TEST(ListExchange, ScanWithoutTextsReadsWholeRecords) {
 TEST(ListExchange, InMemorySortIsBounded) {
     ServiceConfig c;
     c.maxSortResults = 1;
-    auto ex = exchangeFor(listRequest("sortBy=title"), c);
-    ex->start();
+    auto ex = startedList("sortBy=title", c);
     std::vector<FakeReply> items = scanHead(2, 2, 2);
     addRecord(items, "a", 1, userDoc("a", "x"));
     addRecord(items, "b", 2, userDoc("b", "y"));
@@ -554,8 +552,7 @@ TEST(ListExchange, InMemorySortIsBounded) {
 
 TEST(ListExchange, InMemorySortOrdersMissingValuesLast) {
     ServiceConfig c;
-    auto ex = exchangeFor(listRequest("sortBy=title&sortOrder=descending"), c);
-    ex->start();
+    auto ex = startedList("sortBy=title&sortOrder=descending", c);
     std::vector<FakeReply> items = scanHead(3, 3, 3);
     addRecord(items, "a", 1, userDoc("a", "B"));
     addRecord(items, "b", 2, userDoc("b"));
@@ -598,8 +595,7 @@ TEST(ListExchange, CursorPagesForwardAndBack) {
 
 TEST(ListExchange, ProjectionAppliesToEachResource) {
     ServiceConfig c;
-    auto ex = exchangeFor(listRequest("attributes=title"), c);
-    ex->start();
+    auto ex = startedList("attributes=title", c);
     std::vector<FakeReply> items{FakeReply::integer(1)};
     addPageRecord(items, "a", userDoc("a", "x"));
     JsonDoc d = bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
