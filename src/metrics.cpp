@@ -1,12 +1,12 @@
 #include "scim/metrics.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 
 #include "scim/store/group_commit.hpp"
 #include "scim/store/scripts.hpp"
+#include "scim/strings.hpp"
 
 namespace scim::metrics {
 
@@ -90,16 +90,15 @@ Resource resourceOf(Endpoint e) {
 
 namespace {
 
-bool isReadVerb(std::string verb) {
-    std::transform(verb.begin(), verb.end(), verb.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+// Every read (a GET's two) asks: no copy, no case folding of its own.
+bool isReadVerb(std::string_view verb) {
     static const char *const reads[] = {
         "GET",    "MGET",      "HGET",   "HMGET",  "HGETALL", "HLEN",   "HEXISTS", "HSCAN",
         "SCARD",  "SISMEMBER", "SMEMBERS", "SSCAN", "ZCARD",  "ZRANGE", "ZRANGEBYSCORE",
         "ZRANGEBYLEX", "ZREVRANGE", "ZSCORE", "ZSCAN", "ZCOUNT", "XRANGE", "XREVRANGE", "XLEN",
         "EXISTS", "TYPE", "SCAN", "PING", "SORT_RO"};
     for (const char *r : reads) {
-        if (verb == r) return true;
+        if (iequals(verb, r)) return true;
     }
     return false;
 }

@@ -48,17 +48,25 @@ public:
     }
 
     Step onReply(const redisReply &reply) override {
-        return writing_ ? afterWrite(store::readUserWriteReply(reply))
-                        : afterRead(store::readUserReply(reply));
+        if (!writing_) return errorResponse(internalError("unexpected reply"));
+        return afterWrite(store::readUserWriteReply(reply));
+    }
+
+    // The read's batches (UserRead).
+    Step onReplies(const std::vector<const redisReply *> &replies) override {
+        if (writing_) return errorResponse(internalError("unexpected replies"));
+        UserRead::Next next = read_.onReplies(replies);
+        if (auto *command = std::get_if<store::Command>(&next)) return std::move(*command);
+        return afterRead(std::get<UserRead::Outcome>(std::move(next)));
     }
 
 private:
     store::Command read() {
         writing_ = false;
-        return readUserCommand(request_, config_, user_.id);
+        return read_.start(request_, config_, user_.id);
     }
 
-    Step afterRead(store::ReadOutcome<store::UserRecord> read) {
+    Step afterRead(UserRead::Outcome read) {
         if (read.error) return storeFailure(*read.error);
         if (!read.record) {
             forgetDocument(request_, config_, DocumentKind::User, user_.id);
@@ -125,6 +133,7 @@ private:
     StoredUser user_;
     UserWrite write_;
     bool writing_ = false;
+    UserRead read_;
     PatchRetry retry_{request_, config_};
 };
 

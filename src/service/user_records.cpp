@@ -107,9 +107,26 @@ Response storeFailure(std::string_view what) {
     return errorResponse(unavailable("the store is unavailable; retry later"));
 }
 
-store::Command readUserCommand(const Request &request, const ServiceConfig &config,
+store::Command UserRead::start(const Request &request, const ServiceConfig &config,
                                const std::string &id) {
-    return store::readUser(keysFor(request, config), id);
+    naming_ = false;
+    keys_.emplace(keysFor(request, config));
+    return store::readUser(*keys_, id);
+}
+
+UserRead::Next UserRead::onReplies(const std::vector<const redisReply *> &replies) {
+    if (naming_) {
+        naming_ = false;
+        if (auto error = store::readGroupNamesReplies(replies, read_.record->groups)) {
+            return Outcome{std::nullopt, std::move(error)};
+        }
+        return std::move(read_);
+    }
+    Outcome read = store::readUserReplies(replies);
+    if (!read.record || read.record->groups.empty()) return read;
+    read_ = std::move(read);
+    naming_ = true;
+    return store::readGroupNames(*keys_, read_.record->groups);
 }
 
 StoredUser storedUserWithGroups(store::UserRecord record, std::string id) {

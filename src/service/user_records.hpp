@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "exchanges.hpp"
@@ -28,9 +29,24 @@ struct StoredUser {
     std::vector<UserGroup> groups;  // from the memberof index, when it was read
 };
 
-// Reads a user and the groups it is in (store::readUser).
-store::Command readUserCommand(const Request &request, const ServiceConfig &config,
-                               const std::string &id);
+// Reads a user and the groups it is in: the record and its groups' ids in
+// one batch (store::readUser), then, only for a user in groups, their names
+// in a second (store::readGroupNames).
+class UserRead {
+public:
+    using Outcome = store::ReadOutcome<store::UserRecord>;
+    using Next = std::variant<store::Command, Outcome>;
+
+    store::Command start(const Request &request, const ServiceConfig &config,
+                         const std::string &id);
+    // The batch to send next, or the read's outcome.
+    Next onReplies(const std::vector<const redisReply *> &replies);
+
+private:
+    std::optional<store::KeySpace> keys_;
+    Outcome read_;  // the record, while its groups' names are read
+    bool naming_ = false;
+};
 // The user a read found, its groups in a stable order.
 StoredUser storedUserWithGroups(store::UserRecord record, std::string id);
 // (group id, displayName) pairs from the store, in a stable order.

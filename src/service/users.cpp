@@ -61,10 +61,22 @@ class GetUser final : public ResourceExchange {
 public:
     using ResourceExchange::ResourceExchange;
 
-    Step start() override { return readUserCommand(request_, config_, id_); }
+    Step start() override { return read_.start(request_, config_, id_); }
 
-    Step onReply(const redisReply &reply) override {
-        auto read = store::readUserReply(reply);
+    Step onReply(const redisReply &) override {
+        return errorResponse(internalError("unexpected reply"));
+    }
+
+    Step onReplies(const std::vector<const redisReply *> &replies) override {
+        UserRead::Next next = read_.onReplies(replies);
+        if (auto *command = std::get_if<store::Command>(&next)) return std::move(*command);
+        return answer(std::get<UserRead::Outcome>(std::move(next)));
+    }
+
+private:
+    UserRead read_;
+
+    Step answer(UserRead::Outcome read) {
         if (read.error) return storeFailure(*read.error);
         if (!read.record) {
             forgetDocument(request_, config_, DocumentKind::User, id_);

@@ -46,16 +46,10 @@ const Script &readGroupMembersScript() {
     return s;
 }
 
-const Script &readUserWithGroupsScript() {
-    static const Script s = embeddedScript("read_user", ScriptAccess::ReadOnly);
-    return s;
-}
-
 const std::vector<const Script *> &groupScripts() {
     static const std::vector<const Script *> all{
         &createGroupScript(), &updateGroupScript(),      &deleteGroupScript(),
-        &readGroupScript(),   &readGroupMembersScript(), &readUserWithGroupsScript(),
-        &ensureSyntheticGroupsScript()};
+        &readGroupScript(),   &readGroupMembersScript(), &ensureSyntheticGroupsScript()};
     return all;
 }
 

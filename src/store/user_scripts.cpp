@@ -136,9 +136,25 @@ DeleteUserArgs deleteUserArgsOf(const Command &c) {
             v[P::RoleContext]};
 }
 
+// SMEMBERS first: the edge copies every reply of a batch but the last,
+// and the user's is the large one.
 Command readUser(const KeySpace &keys, std::string_view id) {
-    return scriptCall(readUserWithGroupsScript(), {keys.user(id), keys.memberOf(id)},
-                      {keys.groupKeyPrefix()});
+    std::vector<Command> reads;
+    reads.reserve(2);
+    reads.push_back(plain({"SMEMBERS", keys.memberOf(id)}));
+    reads.push_back(plain({"HMGET", keys.user(id), "doc", "version", "created", "lastModified"}));
+    return together(std::move(reads));
+}
+
+Command readGroupNames(const KeySpace &keys,
+                       const std::vector<std::pair<std::string, std::string>> &groups) {
+    std::vector<Command> reads;
+    reads.reserve(groups.size());
+    const std::string prefix = keys.groupKeyPrefix();
+    for (const auto &group : groups) {
+        reads.push_back(plain({"HGET", prefix + group.first, "displayName"}));
+    }
+    return together(std::move(reads));
 }
 
 namespace {
@@ -178,16 +194,44 @@ UserWriteResult readUserWriteReply(const redisReply &reply) {
     return r;
 }
 
-// {doc, version, created, lastModified, (group id, displayName)…} or {}.
-ReadOutcome<UserRecord> readUserReply(const redisReply &reply) {
+// {SMEMBERS's ids, HMGET's doc, version, created, lastModified}; a nil
+// doc: no such user.
+ReadOutcome<UserRecord> readUserReplies(const std::vector<const redisReply *> &replies) {
     ReadOutcome<UserRecord> out;
-    if (isError(reply)) {
-        out.error = std::string(text(reply));
+    for (const redisReply *reply : replies) {
+        if (isError(*reply)) {
+            out.error = std::string(text(*reply));
+            return out;
+        }
+    }
+    if (replies.size() != 2 || !isArray(*replies[0])) {
+        out.error = "unexpected reply to a user's read";
         return out;
     }
     UserRecord u;
-    if (readUserAt(reply, 0, u)) out.record = std::move(u);
+    if (!readUserAt(*replies[1], 0, u)) return out;
+    const redisReply &ids = *replies[0];
+    u.groups.reserve(ids.elements);
+    for (size_t i = 0; i < ids.elements; ++i) u.groups.emplace_back(textAt(ids, i), std::string());
+    out.record = std::move(u);
     return out;
+}
+
+std::optional<std::string> readGroupNamesReplies(
+    const std::vector<const redisReply *> &replies,
+    std::vector<std::pair<std::string, std::string>> &groups) {
+    if (replies.size() != groups.size()) return std::string("unexpected reply to groups' names");
+    size_t kept = 0;
+    for (size_t i = 0; i < replies.size(); ++i) {
+        const redisReply &name = *replies[i];
+        if (isError(name)) return std::string(text(name));
+        if (name.type != REDIS_REPLY_STRING) continue;  // the group went away
+        if (kept != i) groups[kept].first = std::move(groups[i].first);
+        groups[kept].second = std::string(text(name));
+        ++kept;
+    }
+    groups.resize(kept);
+    return std::nullopt;
 }
 
 }  // namespace scim::store

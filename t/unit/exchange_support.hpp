@@ -4,11 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "fake_reply.hpp"
 #include "scim/json.hpp"
 #include "scim/service/service.hpp"
+#include "scim/store/command.hpp"
 
 namespace exchange_test {
 
@@ -64,6 +69,42 @@ inline std::string header(const Response &r, const std::string &name) {
         if (k == name) return v;
     }
     return "";
+}
+
+// A user's read (store::readUser): SMEMBERS of its groups, HMGET of it.
+inline bool isUserRead(const store::Command &c, const std::string &id = "u1",
+                       const std::string &tenant = "acme") {
+    const std::string base = "scim:{" + tenant + "}:";
+    return c.batch.size() == 2 &&
+           c.batch[0].args == std::vector<std::string>{"SMEMBERS", base + "memberof:" + id} &&
+           c.batch[1].args == std::vector<std::string>{"HMGET", base + "user:" + id, "doc",
+                                                       "version", "created", "lastModified"};
+}
+
+inline Exchange::Step onReplies(Exchange &ex, const std::vector<FakeReply> &replies) {
+    std::vector<const redisReply *> pointers;
+    for (const FakeReply &r : replies) pointers.push_back(&*r);
+    return ex.onReplies(pointers);
+}
+
+// Answers a user's read with the stored `fields` (doc, version, created,
+// lastModified; none: no such user) and, for a user in `groups` (id, name),
+// the batch of their names that follows. The exchange's next step.
+inline Exchange::Step answerUserRead(
+    Exchange &ex, std::initializer_list<const char *> fields,
+    const std::vector<std::pair<std::string, std::string>> &groups = {}) {
+    std::vector<FakeReply> ids;
+    for (const auto &g : groups) ids.push_back(FakeReply::string(g.first));
+    FakeReply record = fields.size() == 0 ? FakeReply::array({FakeReply::nil(), FakeReply::nil(),
+                                                              FakeReply::nil(), FakeReply::nil()})
+                                          : FakeReply::strings(fields);
+    Exchange::Step step = onReplies(ex, {FakeReply::array(std::move(ids)), record});
+    if (groups.empty() || fields.size() == 0) return step;
+    store::Command names = commandOf(step);
+    EXPECT_EQ(names.batch.size(), groups.size());
+    std::vector<FakeReply> replies;
+    for (const auto &g : groups) replies.push_back(FakeReply::string(g.second));
+    return onReplies(ex, replies);
 }
 
 }  // namespace exchange_test

@@ -43,8 +43,7 @@ TEST(GroupCommit, ReleasingWithNothingHeldIsEmpty) {
 TEST(GroupCommit, ReadScriptsAreNeverHeldWriteScriptsAre) {
     using namespace scim::store;
     for (const Script *read : {&fetchCandidatesScript(), &scanRecordsScript(), &pageRecordsScript(),
-                               &readGroupScript(), &readGroupMembersScript(),
-                               &readUserWithGroupsScript()}) {
+                               &readGroupScript(), &readGroupMembersScript()}) {
         EXPECT_TRUE(read->readOnly) << read->name;
     }
     for (const Script *write : {&createUserScript(), &replaceUserScript(), &deleteUserScript(),

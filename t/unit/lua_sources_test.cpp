@@ -78,7 +78,7 @@ TEST(LuaSources, ReadOnlyScriptsAreExactlyThoseThatCallNoWriteCommand) {
         EXPECT_EQ(s->readOnly, !writes);
         readOnly += s->readOnly;
     }
-    EXPECT_EQ(readOnly, 6u);  // three query scripts, read_user, read_group(_members)
+    EXPECT_EQ(readOnly, 5u);  // three query scripts, read_group(_members)
 }
 
 TEST(LuaSources, RedisCommandsAreReadFromTheCallsLiterals) {

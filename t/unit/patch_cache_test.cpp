@@ -31,10 +31,8 @@ void getUser(DocumentCache &cache, const ServiceConfig &c, const char *doc, cons
              const char *tenant = "acme") {
     auto ex = exchangeFor(cached(request("GET", "/Users/u1"), cache, tenant), c);
     commandOf(ex->start());
-    EXPECT_EQ(responseOf(ex->onReply(*FakeReply::strings({doc, version, "t0", "t1"}))).status, 200);
+    EXPECT_EQ(responseOf(answerUserRead(*ex, {doc, version, "t0", "t1"})).status, 200);
 }
-
-bool isUserRead(const store::Command &c) { return c.script == &store::readUserWithGroupsScript(); }
 
 }  // namespace
 
@@ -90,7 +88,7 @@ TEST(PatchFromCache, AStaleEntryLosesAndAppliesItselfToTheCurrentDocument) {
         {"precondition", "6", R"({"userName":"c","active":true})", "6", "t0", "t5"})));
     EXPECT_TRUE(isUserRead(read));
     EXPECT_GT(read.delayMillis, 0u);
-    auto last = commandOf(ex->onReply(*FakeReply::strings({R"({"userName":"c","active":true})", "6", "t0", "t5"})));
+    auto last = commandOf(answerUserRead(*ex, {R"({"userName":"c","active":true})", "6", "t0", "t5"}));
     EXPECT_EQ(store::replaceUserArgsOf(last).expectedVersion, "6");
     EXPECT_EQ(responseOf(ex->onReply(*FakeReply::strings({"ok", "7", "t0", "t6"}))).status, 200);
 }
@@ -99,7 +97,7 @@ TEST(PatchFromCache, WithoutACacheALostWriteStillNeedsNoRead) {
     ServiceConfig c = config();
     auto ex = exchangeFor(request("PATCH", "/Users/u1", kActiveFalse), c);
     EXPECT_TRUE(isUserRead(commandOf(ex->start())));
-    commandOf(ex->onReply(*FakeReply::strings({R"({"userName":"a","active":true})", "3", "t0", "t1"})));
+    commandOf(answerUserRead(*ex, {R"({"userName":"a","active":true})", "3", "t0", "t1"}));
     auto again = commandOf(ex->onReply(*FakeReply::strings(
         {"precondition", "4", R"({"userName":"a","active":true,"title":"x"})", "4", "t0", "t2"})));
     ASSERT_EQ(again.script, &store::replaceUserScript());
@@ -111,7 +109,7 @@ TEST(PatchFromCache, TenantsDoNotShareAndPreconditionsRead) {
     DocumentCache cache;
     getUser(cache, c, R"({"userName":"a","active":true})", "3", "acme");
     auto other = exchangeFor(cached(request("PATCH", "/Users/u1", kActiveFalse), cache, "globex"), c);
-    EXPECT_TRUE(isUserRead(commandOf(other->start())));
+    EXPECT_TRUE(isUserRead(commandOf(other->start()), "u1", "globex"));
 
     Request ifMatch = cached(request("PATCH", "/Users/u1", kActiveFalse), cache);
     ifMatch.ifMatch = "W/\"3\"";
@@ -129,7 +127,7 @@ TEST(PatchFromCache, NothingToDoOnTheCopyIsDecidedOnARead) {
     auto ex = exchangeFor(cached(request("PATCH", "/Users/u1", kActiveFalse), cache), c);
     EXPECT_TRUE(isUserRead(commandOf(ex->start())));
     auto write = commandOf(
-        ex->onReply(*FakeReply::strings({R"({"userName":"a","active":true})", "4", "t0", "t1"})));
+        answerUserRead(*ex, {R"({"userName":"a","active":true})", "4", "t0", "t1"}));
     EXPECT_EQ(store::replaceUserArgsOf(write).expectedVersion, "4");
 }
 
@@ -151,7 +149,7 @@ TEST(PatchFromCache, DeleteAndNotFoundForget) {
     getUser(cache, c, R"({"userName":"a","active":true})", "3");
     auto get = exchangeFor(cached(request("GET", "/Users/u1"), cache), c);
     commandOf(get->start());
-    EXPECT_EQ(responseOf(get->onReply(*FakeReply::array({}))).status, 404);
+    EXPECT_EQ(responseOf(answerUserRead(*get, {})).status, 404);
     EXPECT_EQ(cache.entries(), 0u);
 }
 

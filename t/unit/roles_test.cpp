@@ -216,7 +216,7 @@ TEST(SyntheticGroups, FirstRequestOfATenantCreatesThemThenGoesOn) {
 
     // Then the request itself.
     auto read = commandOf(ex->onReply(*FakeReply::integer(2)));
-    EXPECT_EQ(read.script, &store::readUserWithGroupsScript());
+    EXPECT_TRUE(isUserRead(read));
     // The worker remembers the tenant; another tenant still needs them.
     EXPECT_NE(commandOf(exchangeFor(request("GET", "/Groups"), c)->start()).script,
               &store::ensureSyntheticGroupsScript());
@@ -235,8 +235,7 @@ TEST(SyntheticGroups, RememberedUntilReconnectOrAMinuteLater) {
     auto first = exchangeFor(request("GET", "/Users/u1"), c);
     first->start();
     first->onReply(*FakeReply::integer(2));
-    EXPECT_EQ(commandOf(exchangeFor(request("GET", "/Users/u1"), c)->start()).script,
-              &store::readUserWithGroupsScript());
+    EXPECT_TRUE(isUserRead(commandOf(exchangeFor(request("GET", "/Users/u1"), c)->start())));
     Request later = request("GET", "/Users/u1");
     later.nowMillis += 60001;
     EXPECT_EQ(commandOf(exchangeFor(later, c)->start()).script, &store::ensureSyntheticGroupsScript());

@@ -58,17 +58,34 @@ TEST(UserReplies, WriteAndReadCarryNamedFields) {
     EXPECT_EQ(w.created, "t1");
     EXPECT_EQ(w.lastModified, "t2");
 
-    auto r = store::readUserReply(*FakeReply::strings({"{}", "3", "t1", "t2", "g1", "Admins"}));
+    FakeReply ids = FakeReply::strings({"g1", "g2"});
+    FakeReply user = FakeReply::strings({"{}", "3", "t1", "t2"});
+    auto r = store::readUserReplies({&*ids, &*user});
     ASSERT_TRUE(r.record);
     EXPECT_EQ(r.record->version, 3u);
-    ASSERT_EQ(r.record->groups.size(), 1u);
+    ASSERT_EQ(r.record->groups.size(), 2u);
     EXPECT_EQ(r.record->groups[0].first, "g1");
-    EXPECT_EQ(r.record->groups[0].second, "Admins");
+    EXPECT_EQ(r.record->groups[0].second, "");  // named by the next batch
 
-    auto none = store::readUserReply(*FakeReply::array({}));
+    // The names: a group deleted in between is left out.
+    FakeReply admins = FakeReply::string("Admins");
+    FakeReply gone = FakeReply::nil();
+    EXPECT_FALSE(store::readGroupNamesReplies({&*gone, &*admins}, r.record->groups));
+    ASSERT_EQ(r.record->groups.size(), 1u);
+    EXPECT_EQ(r.record->groups[0].first, "g2");
+    EXPECT_EQ(r.record->groups[0].second, "Admins");
+    FakeReply oom = FakeReply::error("OOM");
+    EXPECT_EQ(store::readGroupNamesReplies({&*oom}, r.record->groups), "OOM");
+    EXPECT_TRUE(store::readGroupNamesReplies({}, r.record->groups));  // count mismatch
+
+    FakeReply noIds = FakeReply::array({});
+    FakeReply nils = FakeReply::array({FakeReply::nil(), FakeReply::nil(), FakeReply::nil(),
+                                       FakeReply::nil()});
+    auto none = store::readUserReplies({&*noIds, &*nils});
     EXPECT_FALSE(none.record);
     EXPECT_FALSE(none.error);
-    auto failed = store::readUserReply(*FakeReply::error("LOADING"));
+    FakeReply loading = FakeReply::error("LOADING");
+    auto failed = store::readUserReplies({&*loading, &*nils});
     EXPECT_FALSE(failed.record);
     EXPECT_EQ(failed.error, "LOADING");
 }

@@ -114,13 +114,11 @@ TEST(GetUser, RendersStoredUserOr404) {
     ServiceConfig c = config();
     auto ex = exchangeFor(request("GET", "/Users/u1"), c);
     auto cmd = std::get<store::Command>(ex->start());
-    // One round trip: the user and the groups of its memberof set.
-    EXPECT_EQ(cmd.script, &store::readUserWithGroupsScript());
-    EXPECT_EQ(cmd.numKeys, 2u);
-    EXPECT_EQ(cmd.args, (std::vector<std::string>{"scim:{acme}:user:u1", "scim:{acme}:memberof:u1",
-                                                  "scim:{acme}:group:"}));
-    auto r = std::get<Response>(ex->onReply(*FakeReply::strings(
-        {R"({"userName":"a","name":{"givenName":"A"}})", "3", "t1", "t2"})));
+    // One round trip for a user in no group: its groups' ids and the user,
+    // two plain reads in one batch.
+    EXPECT_TRUE(isUserRead(cmd));
+    auto r = std::get<Response>(
+        answerUserRead(*ex, {R"({"userName":"a","name":{"givenName":"A"}})", "3", "t1", "t2"}));
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(header(r, "ETag"), "W/\"3\"");
     JsonDoc d = bodyOf(r);
@@ -130,23 +128,31 @@ TEST(GetUser, RendersStoredUserOr404) {
 
     auto missing = exchangeFor(request("GET", "/Users/nope"), c);
     missing->start();
-    std::vector<FakeReply> nils{FakeReply::nil(), FakeReply::nil(), FakeReply::nil(),
-                                FakeReply::nil()};
-    auto r404 = std::get<Response>(missing->onReply(*FakeReply::array(nils)));
+    auto r404 = std::get<Response>(answerUserRead(*missing, {}));  // HMGET: four nils
     EXPECT_EQ(r404.status, 404);
     EXPECT_STREQ(bodyOf(r404)["status"].GetString(), "404");
+    // A user deleted while it is read: its ids, but no user.
     auto gone = exchangeFor(request("GET", "/Users/nope"), c);
     gone->start();
-    EXPECT_EQ(std::get<Response>(gone->onReply(*FakeReply::array({}))).status, 404);
+    FakeReply nils = FakeReply::array({FakeReply::nil(), FakeReply::nil(), FakeReply::nil(),
+                                       FakeReply::nil()});
+    EXPECT_EQ(responseOf(onReplies(*gone, {FakeReply::strings({"g1"}), nils})).status, 404);
 }
 
 TEST(GetUser, ListsItsGroupsAsDirectMemberships) {
     ServiceConfig c = config();
     auto ex = exchangeFor(request("GET", "/Users/u1"), c);
     ex->start();
-    auto r = std::get<Response>(ex->onReply(*FakeReply::strings(
-        {R"({"userName":"a","groups":[{"value":"stale"}]})", "3", "t1", "t2", "g2", "Sales", "g1",
-         "Admins"})));
+    // Its groups' ids and the user, then one batch for the groups' names.
+    auto names = commandOf(onReplies(*ex, {FakeReply::strings({"g2", "g1"}),
+                                           FakeReply::strings({R"({"userName":"a","groups":[{"value":"stale"}]})",
+                                                               "3", "t1", "t2"})}));
+    ASSERT_EQ(names.batch.size(), 2u);
+    EXPECT_EQ(names.batch[0].args,
+              (std::vector<std::string>{"HGET", "scim:{acme}:group:g2", "displayName"}));
+    EXPECT_EQ(names.batch[1].args,
+              (std::vector<std::string>{"HGET", "scim:{acme}:group:g1", "displayName"}));
+    auto r = responseOf(onReplies(*ex, {FakeReply::string("Sales"), FakeReply::string("Admins")}));
     ASSERT_EQ(r.status, 200);
     JsonDoc d = bodyOf(r);
     ASSERT_TRUE(d["groups"].IsArray());
@@ -161,8 +167,7 @@ TEST(GetUser, ListsItsGroupsAsDirectMemberships) {
     projected.query = "excludedAttributes=groups";
     auto ex2 = exchangeFor(projected, c);
     ex2->start();
-    auto r2 = std::get<Response>(
-        ex2->onReply(*FakeReply::strings({R"({"userName":"a"})", "3", "t1", "t2", "g1", "Admins"})));
+    auto r2 = responseOf(answerUserRead(*ex2, {R"({"userName":"a"})", "3", "t1", "t2"}, {{"g1", "Admins"}}));
     EXPECT_FALSE(bodyOf(r2).HasMember("groups"));
 }
 
@@ -188,7 +193,7 @@ TEST(GetUser, IfNoneMatchGives304) {
     req.ifNoneMatch = "W/\"3\"";
     auto ex = exchangeFor(req, c);
     ex->start();
-    auto r = std::get<Response>(ex->onReply(*FakeReply::strings({R"({"userName":"a"})", "3", "t", "t"})));
+    auto r = responseOf(answerUserRead(*ex, {R"({"userName":"a"})", "3", "t", "t"}));
     EXPECT_EQ(r.status, 304);
     EXPECT_TRUE(r.body.empty());
 }

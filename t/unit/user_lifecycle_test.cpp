@@ -74,8 +74,7 @@ TEST(ClaimGuard, PatchWritesNameTheClaimedSet) {
                     "Operations":[{"op":"add","path":"emails","value":[{"value":"x@example.com"}]}]})"),
         c);
     startOf(*ex);
-    auto write = std::get<store::Command>(
-        ex->onReply(*FakeReply::strings({R"({"userName":"a"})", "3", "t1", "t2"})));
+    auto write = commandOf(answerUserRead(*ex, {R"({"userName":"a"})", "3", "t1", "t2"}));
     EXPECT_EQ(write.script, &store::replaceUserScript());
     auto args = store::replaceUserArgsOf(write);
     EXPECT_EQ(args.changed, "emails");  // the changed attributes it knows
@@ -92,8 +91,7 @@ TEST(ClaimGuard, PatchOfActiveSendsNoEmptyTrailingArguments) {
                     "Operations":[{"op":"replace","value":{"active":false}}]})"),
         c);
     startOf(*ex);
-    auto write = std::get<store::Command>(
-        ex->onReply(*FakeReply::strings({R"({"userName":"a","active":true})", "3", "t1", "t2"})));
+    auto write = commandOf(answerUserRead(*ex, {R"({"userName":"a","active":true})", "3", "t1", "t2"}));
     ASSERT_EQ(write.script, &store::replaceUserScript());
     EXPECT_EQ(write.numKeys, kReplaceKeys);
     EXPECT_EQ(write.args.size(), kReplaceKeys + 14);  // up to the memberof key

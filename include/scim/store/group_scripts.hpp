@@ -34,7 +34,6 @@ const Script &deleteGroupScript();
 const Script &ensureSyntheticGroupsScript();
 const Script &readGroupScript();         // one group record, or {} when missing
 const Script &readGroupMembersScript();  // member total, n, pairs for each id given
-const Script &readUserWithGroupsScript();
 
 // Every group script, for SCRIPT LOAD at connect (allScripts() lists them).
 const std::vector<const Script *> &groupScripts();

@@ -1,7 +1,7 @@
 // Typed calls of the user scripts (src/store/lua/create_user.lua,
-// replace_user.lua, delete_user.lua, read_user.lua): each argument is a
-// named field here, placed in KEYS and ARGV only by the builders, and each
-// reply is read into named fields only by the readers.
+// replace_user.lua, delete_user.lua) and of a user's read: each argument
+// is a named field here, placed in KEYS and ARGV only by the builders, and
+// each reply is read into named fields only by the readers.
 #pragma once
 
 #include <cstdint>
@@ -59,7 +59,10 @@ struct DeleteUserArgs {
 Command createUser(const KeySpace &keys, CreateUserArgs args);
 Command replaceUser(const KeySpace &keys, const ReplaceUserArgs &args);
 Command deleteUser(const KeySpace &keys, const DeleteUserArgs &args);
-// A user and the groups it is directly in.
+// A user and the ids of the groups it is directly in: a batch of two plain
+// reads (SMEMBERS, HMGET), which costs Redis a third of a script that does
+// the same (bench/README.md, session 9). For a user in groups, their names
+// follow with readGroupNames.
 Command readUser(const KeySpace &keys, std::string_view id);
 
 // The arguments a command above carries (tests, logs).
@@ -73,7 +76,17 @@ struct UserRecord {
     std::string created, lastModified;
     std::vector<std::pair<std::string, std::string>> groups;  // (id, displayName), unordered
 };
-ReadOutcome<UserRecord> readUserReply(const redisReply &reply);
+// readUser's replies: the record, its groups with their ids only.
+ReadOutcome<UserRecord> readUserReplies(const std::vector<const redisReply *> &replies);
+
+// The names of `groups` (id, name): a batch of one HGET per group.
+Command readGroupNames(const KeySpace &keys,
+                       const std::vector<std::pair<std::string, std::string>> &groups);
+// Its replies, in the order of `groups`: fills in the names and drops a
+// group that went away in between. Returns Redis's error text, if any.
+std::optional<std::string> readGroupNamesReplies(
+    const std::vector<const redisReply *> &replies,
+    std::vector<std::pair<std::string, std::string>> &groups);
 
 // create_user and replace_user: on Ok, the version and times now stored
 // (and the user's groups when the replace asked for them); on

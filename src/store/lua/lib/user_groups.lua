@@ -1,4 +1,5 @@
--- The groups a user is directly in, as read_user answers them.
+-- The groups a user is directly in, as a replace's reply lists them (a GET
+-- reads them with plain commands: store::readUser).
 -- Appends (group id, displayName) pairs from the user's memberof set;
 -- a group that went away in between is skipped.
 local function append_groups(out, memberof_key, group_prefix)
