@@ -5,6 +5,7 @@ use strict;
 use warnings;
 use lib 't/lib';
 use ScimTest;
+use ScimTest::RedisMonitor;
 
 our $ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -276,3 +277,39 @@ is(join(',', map { $_->{meta} ? 'meta' : ($_->{userName} // $_->{displayName}) }
 $r = scim_request('POST', '/scim/v2/.search', '{"filter":"displayName sw \"a\"","startIndex":2,"count":1}');
 is($r->{json}{Resources}[0]{displayName}, 'Auditors', 'a page that starts inside the groups');
 is($r->{json}{Resources}[0]{meta}{resourceType}, 'Group', 'meta.resourceType tells them apart');
+
+
+
+=== TEST 9: `userName eq` without a script: users:by-name's HGET, then the record's HMGET; an unknown name is the HGET alone
+--- perl
+my @ids = main::seed();
+# The commands a list request sends, or undef on a cluster (no MONITOR).
+my $sent = sub {
+    my ($filter) = @_;
+    my $watch = redis_monitor();
+    my $r = scim_request('GET', '/scim/v2/Users?filter=' . main::enc($filter));
+    return ($r, $watch ? [grep { /^(EVALSHA|EVAL|HGET|HMGET)$/ } $watch->commands] : undef);
+};
+my ($r, $cmds) = $sent->('userName eq "JSMITH@example.org"');
+is($r->{status}, 200, 'found');
+is($r->{json}{totalResults}, 1, 'one user');
+is($r->{json}{Resources}[0]{id}, $ids[1], 'the one named');
+is($r->{json}{Resources}[0]{userName}, 'JSmith@Example.ORG', 'as stored');
+is($r->{json}{Resources}[0]{meta}{version}, 'W/"1"', 'its version');
+my ($none, $none_cmds) = $sent->('userName eq "nobody@example.org"');
+is($none->{json}{totalResults}, 0, 'an unknown name: none');
+is_deeply($none->{json}{Resources} // [], [], 'no resources');
+my ($and, $and_cmds) = $sent->('userName eq "alice" and userType eq "Contractor"');
+is($and->{json}{totalResults}, 0, 'the rest of an `and` is still evaluated');
+SKIP: {
+    skip 'no MONITOR on a cluster', 3 unless $cmds;
+    is_deeply($cmds, ['HGET', 'HMGET'], 'two plain reads');
+    is_deeply($none_cmds, ['HGET'], 'the HGET alone');
+    is_deeply($and_cmds, ['HGET', 'HMGET'], 'an `and` probes the name the same way');
+}
+# A users:by-name entry whose user is gone (deleted in between): no answer.
+redis_cmd('HSET', 'scim:{default}:users:by-name', 'ghost', 'no-such-id');
+is(scim_request('GET', '/scim/v2/Users?filter=' . main::enc('userName eq "ghost"'))->{json}{totalResults},
+   0, 'an entry without its user: none');
+--- no_error_log
+[error]

@@ -84,6 +84,12 @@ public:
 
     Step onReply(const redisReply &reply) override {
         if (phase_ == Phase::SortPage) return storeFailure("a single reply to a batch");
+        if (phase_ == Phase::NameLookup) return onNameLookup(store::readNameLookupReply(reply));
+        if (phase_ == Phase::NameRecord) {
+            store::RecordsReply record = store::readRecordReply(reply, std::move(namedId_));
+            if (record.error) return storeFailure(*record.error);
+            return onCandidates(record);
+        }
         if (phase_ == Phase::Page && copiesFromText()) return onTextPage(store::readPageView(reply));
         store::RecordsReply records = readReply(reply);
         if (records.error) return storeFailure(*records.error);
@@ -92,6 +98,8 @@ public:
         case Phase::SortPage: return onPage(records);
         case Phase::Cursor: return onCursorPage(records);
         case Phase::Candidates: return onCandidates(records);
+        case Phase::NameLookup:
+        case Phase::NameRecord: break;  // answered above
         case Phase::Scan:
         case Phase::ScanDocuments: return onScan(records);
         case Phase::ScanKept: return onKept(records);
@@ -109,9 +117,12 @@ public:
 
 private:
     // SortPage: an unsorted page read with ZCARD and SORT_RO together;
+    // NameLookup, NameRecord: a `userName eq` probe's id, then its record;
     // ScanDocuments: a batch of ids and docs whose text the worker tests;
     // ScanKept: the records of that batch that passed.
-    enum class Phase { Page, SortPage, Cursor, Candidates, Scan, ScanDocuments, ScanKept };
+    enum class Phase {
+        Page, SortPage, Cursor, Candidates, NameLookup, NameRecord, Scan, ScanDocuments, ScanKept
+    };
 
     // Each script has its reply's shape (store/query_scripts.hpp).
     store::RecordsReply readReply(const redisReply &reply) const {
@@ -122,6 +133,8 @@ private:
         case Phase::Scan: return store::readScanReply(reply);
         case Phase::ScanDocuments: return store::readScanDocumentsReply(reply);
         case Phase::Candidates:
+        case Phase::NameLookup:
+        case Phase::NameRecord:
         case Phase::ScanKept: break;
         }
         return store::readRecordsReply(reply);
@@ -205,9 +218,13 @@ private:
             if (!k) return std::nullopt;
             key = *k;
         }
-        phase_ = Phase::Candidates;
         nameProbe_ = probe.kind == ProbeKind::Name;
         store::RangeBounds range = store::rangeBounds(probe);
+        if (nameProbe_ && memberProbes_.empty()) {
+            phase_ = Phase::NameLookup;
+            return store::lookupName(key, range.min);
+        }
+        phase_ = Phase::Candidates;
         return store::fetchCandidates({key, probe.kind, range.min, range.max,
                                        static_cast<long long>(config_.maxCandidates),
                                        c_.recordPrefix, memberProbe()});
@@ -329,6 +346,15 @@ private:
             if (auto e = take(std::move(m))) return errorResponse(*e);
         }
         return finish();
+    }
+
+    // No such userName: no candidate. Else the record it names.
+    Step onNameLookup(store::NameLookup lookup) {
+        if (lookup.error) return storeFailure(*lookup.error);
+        if (!lookup.id) return finish();
+        namedId_ = std::move(*lookup.id);
+        phase_ = Phase::NameRecord;
+        return store::readRecord(c_.recordPrefix, namedId_);
     }
 
     // users:by-name names the one user whose folded userName is the
@@ -559,6 +585,7 @@ private:
     std::vector<filter::RequiredText> required_;  // scanned documents are tested for them
     std::optional<std::string> nextBound_;  // where the next scan batch starts, if any
     bool nameProbe_ = false;                // the candidates came from users:by-name
+    std::string namedId_;                   // the id users:by-name gave (NameRecord)
     long long total_ = 0;
     bool moreAfter_ = false;
     bool moreBefore_ = false;

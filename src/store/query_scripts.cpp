@@ -170,6 +170,15 @@ Command fetchRecords(const FetchRecordsArgs &a) {
     return scriptCall(fetchCandidatesScript(), std::move(keys), std::move(argv));
 }
 
+Command lookupName(const std::string &usersByNameKey, const std::string &foldedName) {
+    return plain({"HGET", usersByNameKey, foldedName});
+}
+
+// The fields in fetch_candidates' order (lib/query_record.lua).
+Command readRecord(const std::string &recordPrefix, const std::string &id) {
+    return plain({"HMGET", recordPrefix + id, "seq", "doc", "version", "created", "lastModified"});
+}
+
 FetchCandidatesArgs fetchCandidatesArgsOf(const Command &c) {
     using P = CandidatesArgv;
     Argv v{c};
@@ -220,6 +229,36 @@ RecordsReply readRecords(const redisReply &reply, const RecordLayout &l) {
 
 // {'ok' or 'toomany', (id, seq, doc, version, created, lastModified, memberships)...}
 RecordsReply readRecordsReply(const redisReply &reply) { return readRecords(reply, kFullRecords); }
+
+NameLookup readNameLookupReply(const redisReply &reply) {
+    NameLookup out;
+    if (isError(reply)) {
+        out.error = std::string(text(reply));
+    } else if (reply.type == REDIS_REPLY_STRING) {
+        out.id = std::string(text(reply));
+    }
+    return out;
+}
+
+// {seq, doc, version, created, lastModified}: a nil doc is a record gone.
+RecordsReply readRecordReply(const redisReply &reply, std::string id) {
+    RecordsReply out;
+    if (isError(reply) || !isArray(reply) || reply.elements != 5) {
+        out.error = isError(reply) ? std::string(text(reply)) : "unexpected reply to a record's read";
+        return out;
+    }
+    const redisReply *doc = element(reply, 1);
+    if (doc->type != REDIS_REPLY_STRING) return out;
+    QueryRecord r;
+    r.id = std::move(id);
+    r.seq = integer(*element(reply, 0));
+    r.doc = std::string(text(*doc));
+    r.version = static_cast<uint64_t>(integer(*element(reply, 2)).value_or(1));
+    r.created = std::string(textAt(reply, 3));
+    r.lastModified = std::string(textAt(reply, 4));
+    out.records.push_back(std::move(r));
+    return out;
+}
 
 // {total, (id, doc, version, created, lastModified)...}
 RecordsReply readPageReply(const redisReply &reply) { return readRecords(reply, kPageRecords); }

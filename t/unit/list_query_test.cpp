@@ -34,6 +34,8 @@ Request listRequest(std::string query, std::string path = "/Users") {
 }
 
 using exchange_test::bodyOf;
+using exchange_test::commandOf;
+using exchange_test::responseOf;
 using exchange_test::exchangeFor;
 
 // A list exchange for GET /Users?<query>, its first command sent.
@@ -444,30 +446,46 @@ TEST(ListExchange, IndexedFilterRechecksCandidatesInTheCore) {
     EXPECT_EQ(userNames(d), (std::vector<std::string>{"al", "amy"}));  // creation order
 }
 
-// The answer of a filter whose candidates are the one record given.
-JsonDoc answerWithCandidate(const std::string &query, const std::string &doc) {
+// The answer of a `userName eq` filter whose users:by-name entry names
+// user "z", stored with `doc`: the entry's HGET, then the record's HMGET.
+JsonDoc answerNamed(const std::string &query, const std::string &doc) {
     ServiceConfig c;
     auto ex = startedList(query, c);
-    std::vector<FakeReply> items{FakeReply::string("ok")};
-    addRecord(items, "z", 9, doc);
-    return bodyOf(std::get<Response>(ex->onReply(*FakeReply::array(items))));
+    auto read = commandOf(ex->onReply(*FakeReply::string("z")));
+    EXPECT_EQ(read.args, (std::vector<std::string>{"HMGET", "scim:{acme}:user:z", "seq", "doc",
+                                                   "version", "created", "lastModified"}));
+    return bodyOf(responseOf(ex->onReply(*FakeReply::strings({"9", doc.c_str(), "2", "t1", "t2"}))));
 }
 
 TEST(ListExchange, UserNameEqualityReadsTheNameHash) {
     const std::string amy = "filter=userName%20eq%20%22Amy%22";
     ServiceConfig c;
+    // Two plain reads, no script: the folded name's id, then its record.
     auto cmd = std::get<store::Command>(exchangeFor(listRequest(amy), c)->start());
-    auto probe = store::fetchCandidatesArgsOf(cmd);
-    EXPECT_EQ(probe.indexKey, "scim:{acme}:users:by-name");
-    EXPECT_EQ(probe.mode, ProbeKind::Name);
-    EXPECT_EQ(probe.min, "amy");
-    EXPECT_EQ(userNames(answerWithCandidate(amy, userDoc("AMY"))), (std::vector<std::string>{"AMY"}));
+    EXPECT_EQ(cmd.script, nullptr);
+    EXPECT_EQ(cmd.args, (std::vector<std::string>{"HGET", "scim:{acme}:users:by-name", "amy"}));
+    JsonDoc found = answerNamed(amy, userDoc("AMY"));
+    EXPECT_EQ(userNames(found), (std::vector<std::string>{"AMY"}));
+    EXPECT_STREQ(found["Resources"][0]["id"].GetString(), "z");
+    EXPECT_STREQ(found["Resources"][0]["meta"]["version"].GetString(), "W/\"2\"");
     // A hash entry that names a user without that name (a stale index) is no answer.
-    EXPECT_EQ(answerWithCandidate(amy, userDoc("bob"))["totalResults"].GetInt(), 0);
+    EXPECT_EQ(answerNamed(amy, userDoc("bob"))["totalResults"].GetInt(), 0);
     // In an `and`, the rest of the filter is still evaluated.
-    EXPECT_EQ(answerWithCandidate(amy + "%20and%20title%20eq%20%22x%22", userDoc("amy", "y"))["totalResults"]
+    EXPECT_EQ(answerNamed(amy + "%20and%20title%20eq%20%22x%22", userDoc("amy", "y"))["totalResults"]
                   .GetInt(),
               0);
+    // No entry: an empty list, in one round trip.
+    auto none = startedList(amy, c);
+    EXPECT_EQ(bodyOf(responseOf(none->onReply(*FakeReply::nil())))["totalResults"].GetInt(), 0);
+    // The entry names a user deleted since: no answer either.
+    auto gone = startedList(amy, c);
+    commandOf(gone->onReply(*FakeReply::string("z")));
+    FakeReply nils = FakeReply::array({FakeReply::nil(), FakeReply::nil(), FakeReply::nil(),
+                                       FakeReply::nil(), FakeReply::nil()});
+    EXPECT_EQ(bodyOf(responseOf(gone->onReply(*nils)))["totalResults"].GetInt(), 0);
+    // Redis's errors are 503s.
+    auto failed = startedList(amy, c);
+    EXPECT_EQ(responseOf(failed->onReply(*FakeReply::error("LOADING"))).status, 503);
 }
 
 TEST(ListExchange, TooManyCandidatesFallsBackToAScan) {

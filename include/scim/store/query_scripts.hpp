@@ -99,6 +99,14 @@ Command scanRecords(const ScanRecordsArgs &args);
 Command fetchCandidates(const FetchCandidatesArgs &args);
 Command fetchRecords(const FetchRecordsArgs &args);
 
+// A `userName eq` probe without a script, in two plain reads: HGET of
+// users:by-name for the id, then (when there is one) HMGET of that user's
+// record. Redis spends about a tenth of fetch_candidates' time on the
+// pair; the worker one more round trip (bench/README.md, session 9).
+// Only without member probes (users have none).
+Command lookupName(const std::string &usersByNameKey, const std::string &foldedName);
+Command readRecord(const std::string &recordPrefix, const std::string &id);
+
 // The arguments a command above carries (tests, logs).
 PageRecordsArgs pageRecordsArgsOf(const Command &command);
 ScanRecordsArgs scanRecordsArgsOf(const Command &command);
@@ -147,6 +155,15 @@ PageView readPageView(const redisReply &reply);
 // SORT_RO's reply (sortPage): kPageFields per record, no head; `total`
 // is what ZCARD answered.
 PageView readSortPageView(const redisReply &reply, long long total);
+// lookupName's reply: the id (none: no such userName), or Redis's error.
+struct NameLookup {
+    std::optional<std::string> error;
+    std::optional<std::string> id;
+};
+NameLookup readNameLookupReply(const redisReply &reply);
+// readRecord's reply: the record of `id` (none when it is gone), as
+// readRecordsReply reads fetch_candidates' (no memberships).
+RecordsReply readRecordReply(const redisReply &reply, std::string id);
 RecordsReply readScanReply(const redisReply &reply);
 RecordsReply readScanDocumentsReply(const redisReply &reply);
 
