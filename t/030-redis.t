@@ -402,7 +402,9 @@ SKIP: {
 
 === TEST 19: a worker that starts with no traffic finishes its handshake (its first write does not wait for an event)
 --- http_config
-    scim_redis_connect_timeout 300ms;
+    # Short enough to time out twice in the wait below if the handshake
+    # stalled, long enough that a stalled CI host does not time it out.
+    scim_redis_connect_timeout 1s;
 --- perl
 # A new worker connects from init_process, outside nginx's event loop,
 # where a posted write waits for the worker's first event: that must come
@@ -413,7 +415,7 @@ my $mark = error_log_mark();
 my ($old) = worker_pids();
 ok(nginx_signal('reload'), 'reloaded: a new worker is up');
 my ($new) = grep { $_ != $old } worker_pids();
-select undef, undef, undef, 1;    # three connect timeouts, and no request
+select undef, undef, undef, 2.5;    # two connect timeouts, and no request
 my $log = error_log_since($mark);
 unlike($log, qr/scim: redis .*did not finish/, 'no handshake timed out') or diag $log;
 like($log, qr/\b$new#\d+: scim: redis .*: connected/, 'the new worker connected') or diag $log;
