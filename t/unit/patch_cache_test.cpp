@@ -88,7 +88,8 @@ TEST(PatchFromCache, AStaleEntryLosesAndAppliesItselfToTheCurrentDocument) {
         {"precondition", "6", R"({"userName":"c","active":true})", "6", "t0", "t5"})));
     EXPECT_TRUE(isUserRead(read));
     EXPECT_GT(read.delayMillis, 0u);
-    auto last = commandOf(answerUserRead(*ex, {R"({"userName":"c","active":true})", "6", "t0", "t5"}));
+    auto last =
+        commandOf(answerUserRead(*ex, {R"({"userName":"c","active":true})", "6", "t0", "t5"}));
     EXPECT_EQ(store::replaceUserArgsOf(last).expectedVersion, "6");
     EXPECT_EQ(responseOf(ex->onReply(*FakeReply::strings({"ok", "7", "t0", "t6"}))).status, 200);
 }

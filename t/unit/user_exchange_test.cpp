@@ -144,9 +144,9 @@ TEST(GetUser, ListsItsGroupsAsDirectMemberships) {
     auto ex = exchangeFor(request("GET", "/Users/u1"), c);
     ex->start();
     // Its groups' ids and the user, then one batch for the groups' names.
-    auto names = commandOf(onReplies(*ex, {FakeReply::strings({"g2", "g1"}),
-                                           FakeReply::strings({R"({"userName":"a","groups":[{"value":"stale"}]})",
-                                                               "3", "t1", "t2"})}));
+    FakeReply user =
+        FakeReply::strings({R"({"userName":"a","groups":[{"value":"stale"}]})", "3", "t1", "t2"});
+    auto names = commandOf(onReplies(*ex, {FakeReply::strings({"g2", "g1"}), user}));
     ASSERT_EQ(names.batch.size(), 2u);
     EXPECT_EQ(names.batch[0].args,
               (std::vector<std::string>{"HGET", "scim:{acme}:group:g2", "displayName"}));
@@ -167,7 +167,8 @@ TEST(GetUser, ListsItsGroupsAsDirectMemberships) {
     projected.query = "excludedAttributes=groups";
     auto ex2 = exchangeFor(projected, c);
     ex2->start();
-    auto r2 = responseOf(answerUserRead(*ex2, {R"({"userName":"a"})", "3", "t1", "t2"}, {{"g1", "Admins"}}));
+    auto r2 = responseOf(
+        answerUserRead(*ex2, {R"({"userName":"a"})", "3", "t1", "t2"}, {{"g1", "Admins"}}));
     EXPECT_FALSE(bodyOf(r2).HasMember("groups"));
 }
 

@@ -91,7 +91,8 @@ TEST(ClaimGuard, PatchOfActiveSendsNoEmptyTrailingArguments) {
                     "Operations":[{"op":"replace","value":{"active":false}}]})"),
         c);
     startOf(*ex);
-    auto write = commandOf(answerUserRead(*ex, {R"({"userName":"a","active":true})", "3", "t1", "t2"}));
+    auto write =
+        commandOf(answerUserRead(*ex, {R"({"userName":"a","active":true})", "3", "t1", "t2"}));
     ASSERT_EQ(write.script, &store::replaceUserScript());
     EXPECT_EQ(write.numKeys, kReplaceKeys);
     EXPECT_EQ(write.args.size(), kReplaceKeys + 14);  // up to the memberof key
