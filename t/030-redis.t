@@ -43,8 +43,15 @@ sub wait_for_service {
     return $r;
 }
 
+# A worker serves the requests that wait for its first connection as soon
+# as they reach Redis, behind its handshake, whose last steps (the layout
+# key's SET NX and GET on an empty store) may still be on their way: a
+# pause then would outlast scim_redis_connect_timeout. So pauses wait for
+# the handshake to be over ("connected", or "connection restored").
 sub pause_redis {
     my ($ms) = @_;
+    ok(wait_until(sub { error_log_since_block() =~ /scim: redis .*: (?:connected|connection restored) \(/ }, 10),
+       'the handshake is over');
     is(redis_cmd('CLIENT', 'PAUSE', $ms, 'ALL'), 'OK', "CLIENT PAUSE $ms ALL");
 }
 
